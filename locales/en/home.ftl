@@ -1,0 +1,14 @@
+home-title = Home
+home-greeting = Welcome, { $name }
+home-card-users = Create accounts, set roles, agencies and territories, reset passwords.
+home-card-agencies = Inspectorates, child support units, centres, schools, clinics, shelters, NGOs and law enforcement.
+home-card-audit = Who did what and when: sign-ins, changes, views of personal data.
+
+role-admin-about = You keep the users, agencies and reference lists of Korgoo and watch the audit log.
+role-inspector-about = You record inspection visits, violations and penalties, and open a case for each child you find working.
+role-case-worker-about = You manage the cases of children in your unit's territory: assessment, case plan, referrals, follow-up visits.
+role-supervisor-about = You lead your unit: you assign cases, approve case plans and closures, and transfer cases.
+role-service-provider-about = You receive the referrals addressed to your agency and record the services you provide.
+role-prosecutor-about = You record investigations, prosecutions and convictions, and the cases referred to your office.
+role-police-about = You record investigations and the cases referred to your unit.
+role-official-about = You see the aggregate figures and reports; personal data is never shown to you.

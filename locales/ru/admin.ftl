@@ -1,0 +1,116 @@
+admin-users-title = Пользователи
+admin-agencies-title = Организации
+admin-audit-title = Журнал аудита
+admin-audit-lead = Каждый вход, изменение и просмотр персональных данных, сначала новые. Никто не может изменить или удалить эти записи.
+admin-user-new = Новый пользователь
+admin-user-edit = Пользователь { $name }
+admin-back-to-users = ← Все пользователи
+admin-user-account = Учётная запись
+admin-user-reset-password = Новый временный пароль
+admin-user-reset-hint = При следующем входе пользователь должен будет выбрать свой пароль; все его сеансы завершаются сейчас.
+admin-user-reset-submit = Установить временный пароль
+admin-user-unlock = Разблокировать
+admin-user-deactivate = Отключить
+admin-user-activate = Включить снова
+admin-user-history = История пользователя в журнале аудита
+admin-agency-new = Новая организация
+admin-back-to-agencies = ← Все организации
+users-count = { $count ->
+    [one] { $count } пользователь
+    [few] { $count } пользователя
+    [many] { $count } пользователей
+   *[other] { $count } пользователя
+}
+
+user-login = Логин
+user-login-hint = 3–64 символа: латинские буквы, цифры, точка, дефис, подчёркивание.
+user-display-name = Имя
+user-role = Роль
+user-agency = Организация
+user-agency-hint = Обязательна для всех ролей, кроме администратора и должностного лица; вид организации должен соответствовать роли.
+user-territory = Территория
+user-territory-from-agency = — территория организации —
+user-language = Язык
+user-status = Статус
+user-last-login = Последний вход
+user-initial-password = Временный пароль
+user-initial-password-hint = Не менее { $min } { $min ->
+    [one] символа
+   *[other] символов
+}. При первом входе пользователь должен его заменить; передайте пароль лично.
+
+error-login-format = Используйте 3–64 латинские буквы, цифры, точки, дефисы или подчёркивания.
+error-login-taken = Этот логин уже занят.
+error-agency-required = Для этой роли нужна организация.
+error-agency-wrong-kind = Вид этой организации не соответствует роли.
+error-agency-inactive = Эта организация отключена.
+error-territory-outside-agency = Территория должна входить в территорию организации.
+error-cannot-demote-self = Нельзя снять роль администратора со своей учётной записи.
+
+agency-name = Название
+agency-name-ky = Название на кыргызском
+agency-name-ru = Название на русском
+agency-name-en = Название на английском
+agency-kind = Вид
+agency-territory = Территория
+agency-services = Оказываемые услуги
+agency-capacity = Вместимость
+agency-capacity-hint = Сколько детей может обслуживать одновременно; оставьте пустым, если не применимо.
+agency-contact = Контакты
+agency-active = Активна (может иметь пользователей и получать направления)
+
+audit-when = Когда
+audit-actor = Кто
+audit-address = Откуда
+audit-action = Действие
+audit-target = Запись
+audit-target-id = Номер записи
+audit-details = Подробности
+audit-nobody = — (не вошёл в систему)
+
+role-admin = Администратор
+role-inspector = Инспектор труда
+role-case-worker = Социальный работник
+role-supervisor = Руководитель отдела
+role-service-provider = Поставщик услуг
+role-prosecutor = Прокурор
+role-police = Сотрудник милиции
+role-official = Должностное лицо
+
+agency-kind-ministry = Министерство
+agency-kind-labor-inspectorate = Инспекция труда
+agency-kind-child-support-unit = Отдел поддержки семьи и детей
+agency-kind-rehabilitation-center = Реабилитационный центр
+agency-kind-school = Школа
+agency-kind-catch-up-program = Программа догоняющего обучения
+agency-kind-clinic = Медицинское учреждение
+agency-kind-shelter = Приют
+agency-kind-ngo = НКО
+agency-kind-prosecutor = Прокуратура
+agency-kind-police = Органы внутренних дел
+
+service-rehabilitation = Реабилитация
+service-catch-up-education = Догоняющее обучение
+service-school-enrolment = Зачисление в школу
+service-medical = Медицинская помощь
+service-psychosocial = Психосоциальная поддержка
+service-shelter = Временное убежище
+service-legal-aid = Юридическая помощь
+service-family-support = Поддержка семьи
+service-law-enforcement = Правоохранительные органы
+
+audit-action-login-ok = Вход
+audit-action-login-failed = Неудачный вход
+audit-action-login-locked = Учётная запись заблокирована
+audit-action-logout = Выход
+audit-action-password-changed = Пароль изменён
+audit-action-password-reset = Установлен временный пароль
+audit-action-user-created = Пользователь создан
+audit-action-user-updated = Пользователь изменён
+audit-action-user-deactivated = Пользователь отключён
+audit-action-user-activated = Пользователь включён
+audit-action-agency-created = Организация создана
+audit-action-agency-updated = Организация изменена
+
+audit-target-user = Пользователь
+audit-target-agency = Организация

@@ -1,0 +1,1 @@
+DELETE FROM agencies WHERE code IS NOT NULL;

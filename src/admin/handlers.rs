@@ -1,0 +1,854 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde_json::json;
+
+use crate::admin::forms::{AgencyValues, UserValues};
+use crate::admin::model::{
+    self, Agency, AgencyFilter, AgencyKind, AuditEntry, AuditFilter, LocationOption, Names,
+    ServiceKind, UserFilter, UserRecord,
+};
+use crate::audit::{self, AuditAction, TargetKind, Who};
+use crate::auth;
+use crate::db;
+use crate::policy::{self, Permission, Role};
+use crate::web::AppState;
+use crate::web::context::{Ctx, Signed, render, render_with, see_other};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData};
+use crate::web::i18n::Lang;
+use crate::web::session::{self, Flash};
+
+const PAGE_SIZE: i64 = 50;
+
+/// Put a one-time message on the admin's session, inside the change's transaction.
+fn flash(
+    conn: &mut diesel::PgConnection,
+    ctx_hash: &Option<Vec<u8>>,
+    key: &str,
+    arg: Option<String>,
+) -> AppResult<()> {
+    if let Some(hash) = ctx_hash {
+        session::set_flash(
+            conn,
+            hash,
+            &Flash {
+                key: key.to_owned(),
+                arg,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn query_of(req: &HttpRequest) -> FormData {
+    FormData::parse(req.query_string().as_bytes())
+}
+
+pub async fn index(signed: Signed) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    Ok(see_other("/admin/users"))
+}
+
+// -------------------------------------------------------------------- users
+
+/// Agencies and locations the user form offers.
+struct Choices {
+    agencies: Vec<(i64, AgencyKind, Names)>,
+    locations: Vec<LocationOption>,
+}
+
+async fn load_choices(state: &AppState) -> AppResult<Choices> {
+    db::run(&state.pool, |conn| {
+        Ok(Choices {
+            agencies: model::agency_options(conn)?,
+            locations: model::location_options(conn)?,
+        })
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    ctx: Ctx,
+    users: Vec<UserRecord>,
+    roles: &'static [Role],
+    agencies: Vec<(i64, AgencyKind, Names)>,
+    role: String,
+    agency: String,
+    active: String,
+    q: String,
+    next_after: Option<String>,
+}
+
+impl UsersPage {
+    /// How many users this page shows.
+    fn shown(&self) -> i64 {
+        self.users.len() as i64
+    }
+}
+
+pub async fn users_list(
+    signed: Signed,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    let query = query_of(&req);
+    let filter = UserFilter {
+        role: Role::parse(query.get("role")),
+        agency_id: query.get("agency").parse().ok(),
+        active: match query.get("active") {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+        login_prefix: Some(query.get("q").trim().to_lowercase())
+            .filter(|q| !q.is_empty() && q.len() <= 64),
+    };
+    let after = Some(query.get("after").to_owned()).filter(|a| !a.is_empty() && a.len() <= 64);
+    let (mut users, agencies) = db::run(&state.pool, move |conn| {
+        Ok((
+            model::list_users(conn, &filter, after.as_deref(), PAGE_SIZE + 1)?,
+            model::agency_options(conn)?,
+        ))
+    })
+    .await?;
+    let next_after = if users.len() as i64 > PAGE_SIZE {
+        users.truncate(PAGE_SIZE as usize);
+        users.last().map(|u| u.login.clone())
+    } else {
+        None
+    };
+    render(&UsersPage {
+        ctx: signed.ctx,
+        users,
+        roles: Role::ALL,
+        agencies,
+        role: query.get("role").to_owned(),
+        agency: query.get("agency").to_owned(),
+        active: query.get("active").to_owned(),
+        q: query.get("q").to_owned(),
+        next_after,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_form.html")]
+struct UserFormPage {
+    ctx: Ctx,
+    values: UserValues,
+    errors: FieldErrors,
+    /// The saved user, when editing.
+    user: Option<UserRecord>,
+    /// The version someone else saved meanwhile, when a save conflicted.
+    conflict: Option<UserRecord>,
+    password_errors: FieldErrors,
+    roles: &'static [Role],
+    langs: &'static [Lang],
+    agencies: Vec<(i64, AgencyKind, Names)>,
+    locations: Vec<LocationOption>,
+}
+
+impl UserFormPage {
+    fn new(
+        ctx: Ctx,
+        values: UserValues,
+        user: Option<UserRecord>,
+        choices: Choices,
+    ) -> UserFormPage {
+        UserFormPage {
+            ctx,
+            values,
+            errors: FieldErrors::new(),
+            user,
+            conflict: None,
+            password_errors: FieldErrors::new(),
+            roles: Role::ALL,
+            langs: Lang::ALL,
+            agencies: choices.agencies,
+            locations: choices.locations,
+        }
+    }
+
+    fn is_new(&self) -> bool {
+        self.user.is_none()
+    }
+
+    fn location_label(&self, option: &LocationOption) -> String {
+        format!(
+            "{}{}",
+            "\u{a0}\u{a0}".repeat(option.depth),
+            option.names.get(&self.ctx.lang)
+        )
+    }
+}
+
+pub async fn user_new(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    let choices = load_choices(&state).await?;
+    render(&UserFormPage::new(
+        signed.ctx,
+        UserValues::blank(),
+        None,
+        choices,
+    ))
+}
+
+pub async fn user_create(
+    signed: Signed,
+    state: web::Data<AppState>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    let Signed { ctx, actor } = signed;
+    let values = UserValues::from_form(&form);
+    let parsed = values.parse_new();
+    let (login, mut input, password) = match parsed {
+        Ok(p) => p,
+        Err(errors) => {
+            let choices = load_choices(&state).await?;
+            let mut page = UserFormPage::new(ctx, values, None, choices);
+            page.errors = errors;
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let hash = web::block(move || auth::model::hash_password(password.expose()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let outcome = db::transaction(&state.pool, move |conn| {
+        let mut errors = model::check_assignment(conn, &mut input)?;
+        if model::login_taken(conn, &login)? {
+            errors.add("login", "error-login-taken");
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let id = model::create_user(conn, &login, &input, &hash, true)?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::UserCreated,
+            Some((TargetKind::User, id)),
+            json!({ "login": login, "role": input.role.as_str(), "agency_id": input.agency_id, "location_id": input.location_id }),
+        )?;
+        flash(conn, &session_hash, "flash-user-created", Some(login))?;
+        Ok(Ok(id))
+    })
+    .await?;
+    match outcome {
+        Ok(id) => Ok(see_other(&format!("/admin/users/{id}"))),
+        Err(errors) => {
+            let choices = load_choices(&state).await?;
+            let mut page = UserFormPage::new(ctx, values, None, choices);
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn load_user(state: &AppState, id: i64) -> AppResult<(UserRecord, Choices)> {
+    db::run(&state.pool, move |conn| {
+        Ok((
+            model::get_user(conn, id)?,
+            Choices {
+                agencies: model::agency_options(conn)?,
+                locations: model::location_options(conn)?,
+            },
+        ))
+    })
+    .await
+}
+
+pub async fn user_edit(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    let (user, choices) = load_user(&state, path.into_inner()).await?;
+    let values = UserValues::from_record(&user);
+    render(&UserFormPage::new(signed.ctx, values, Some(user), choices))
+}
+
+pub async fn user_update(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let (user, choices) = load_user(&state, id).await?;
+    let mut values = UserValues::from_form(&form);
+    values.login = user.login.clone();
+    let (mut input, version) = match values.parse_edit() {
+        Ok(p) => p,
+        Err(errors) => {
+            let mut page = UserFormPage::new(ctx, values, Some(user), choices);
+            page.errors = errors;
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    if id == actor.id && input.role != Role::Admin {
+        // An admin removing their own role could leave nobody able to administer.
+        let mut page = UserFormPage::new(ctx, values, Some(user), choices);
+        page.errors.add("role", "error-cannot-demote-self");
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let before = user.clone();
+    let outcome = db::transaction(&state.pool, move |conn| {
+        let errors = model::check_assignment(conn, &mut input)?;
+        if !errors.is_empty() {
+            return Ok(SaveOutcome::Invalid(errors));
+        }
+        if !model::update_user(conn, id, version, &input)? {
+            return Ok(SaveOutcome::Conflict(Box::new(model::get_user(conn, id)?)));
+        }
+        let changes = model::user_changes(&before, &input);
+        audit::record(
+            conn,
+            &who,
+            AuditAction::UserUpdated,
+            Some((TargetKind::User, id)),
+            changes,
+        )?;
+        flash(
+            conn,
+            &session_hash,
+            "flash-user-saved",
+            Some(before.login.clone()),
+        )?;
+        Ok(SaveOutcome::Saved)
+    })
+    .await?;
+    match outcome {
+        SaveOutcome::Saved => Ok(see_other(&format!("/admin/users/{id}"))),
+        SaveOutcome::Invalid(errors) => {
+            let mut page = UserFormPage::new(ctx, values, Some(user), choices);
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        SaveOutcome::Conflict(current) => {
+            // Keep what this admin typed; show what the other saved; saving
+            // again (at the new version) replaces theirs knowingly.
+            values.version = current.version.to_string();
+            let mut page = UserFormPage::new(ctx, values, Some(*current.clone()), choices);
+            page.conflict = Some(*current);
+            render_with(StatusCode::CONFLICT, &page)
+        }
+    }
+}
+
+enum SaveOutcome<T> {
+    Saved,
+    Invalid(FieldErrors),
+    Conflict(Box<T>),
+}
+
+pub async fn user_reset_password(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let (user, choices) = load_user(&state, id).await?;
+    let password = match auth::forms::Password::parse(form.get("password"), &user.login) {
+        Ok(p) => p,
+        Err(key) => {
+            let values = UserValues::from_record(&user);
+            let mut page = UserFormPage::new(ctx, values, Some(user), choices);
+            page.password_errors.add("password", key);
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let hash = web::block(move || auth::model::hash_password(password.expose()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    db::transaction(&state.pool, move |conn| {
+        auth::model::set_password(conn, id, &hash, true)?;
+        // Whoever holds a session of this user loses it.
+        session::delete_for_user(
+            conn,
+            id,
+            session_hash
+                .as_deref()
+                .filter(|_| id == who.actor_id.unwrap_or(0)),
+        )?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::PasswordReset,
+            Some((TargetKind::User, id)),
+            json!({}),
+        )?;
+        flash(
+            conn,
+            &session_hash,
+            "flash-password-reset",
+            Some(user.login.clone()),
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other(&format!("/admin/users/{id}")))
+}
+
+async fn set_active(
+    signed: Signed,
+    state: web::Data<AppState>,
+    id: i64,
+    active: bool,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    let Signed { ctx, actor } = signed;
+    if id == actor.id && !active {
+        return Err(AppError::Forbidden);
+    }
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    db::transaction(&state.pool, move |conn| {
+        let user = model::get_user(conn, id)?;
+        model::set_active(conn, id, active)?;
+        let (action, key) = if active {
+            (AuditAction::UserActivated, "flash-user-activated")
+        } else {
+            session::delete_for_user(conn, id, None)?;
+            (AuditAction::UserDeactivated, "flash-user-deactivated")
+        };
+        audit::record(conn, &who, action, Some((TargetKind::User, id)), json!({}))?;
+        flash(conn, &session_hash, key, Some(user.login))?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other(&format!("/admin/users/{id}")))
+}
+
+pub async fn user_deactivate(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    set_active(signed, state, path.into_inner(), false).await
+}
+
+pub async fn user_activate(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    set_active(signed, state, path.into_inner(), true).await
+}
+
+pub async fn user_unlock(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    db::transaction(&state.pool, move |conn| {
+        let user = model::get_user(conn, id)?;
+        model::unlock_user(conn, id)?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::UserUpdated,
+            Some((TargetKind::User, id)),
+            json!({ "unlocked": true }),
+        )?;
+        flash(conn, &session_hash, "flash-user-unlocked", Some(user.login))?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other(&format!("/admin/users/{id}")))
+}
+
+// ----------------------------------------------------------------- agencies
+
+#[derive(Template)]
+#[template(path = "admin/agencies.html")]
+struct AgenciesPage {
+    ctx: Ctx,
+    agencies: Vec<Agency>,
+    kinds: &'static [AgencyKind],
+    locations: Vec<LocationOption>,
+    kind: String,
+    location: String,
+    next_after: Option<i64>,
+}
+
+impl AgenciesPage {
+    fn location_label(&self, option: &LocationOption) -> String {
+        format!(
+            "{}{}",
+            "\u{a0}\u{a0}".repeat(option.depth),
+            option.names.get(&self.ctx.lang)
+        )
+    }
+}
+
+pub async fn agencies_list(
+    signed: Signed,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageAgencies)?;
+    let query = query_of(&req);
+    let filter = AgencyFilter {
+        kind: AgencyKind::parse(query.get("kind")),
+        location_id: query.get("location").parse().ok(),
+    };
+    let after = query.get("after").parse::<i64>().ok();
+    let (mut agencies, locations) = db::run(&state.pool, move |conn| {
+        Ok((
+            model::list_agencies(conn, &filter, after, PAGE_SIZE + 1)?,
+            model::location_options(conn)?,
+        ))
+    })
+    .await?;
+    let next_after = if agencies.len() as i64 > PAGE_SIZE {
+        agencies.truncate(PAGE_SIZE as usize);
+        agencies.last().map(|a| a.id)
+    } else {
+        None
+    };
+    render(&AgenciesPage {
+        ctx: signed.ctx,
+        agencies,
+        kinds: AgencyKind::ALL,
+        locations,
+        kind: query.get("kind").to_owned(),
+        location: query.get("location").to_owned(),
+        next_after,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/agency_form.html")]
+struct AgencyFormPage {
+    ctx: Ctx,
+    values: AgencyValues,
+    errors: FieldErrors,
+    agency: Option<Agency>,
+    conflict: Option<Agency>,
+    kinds: &'static [AgencyKind],
+    services: &'static [ServiceKind],
+    locations: Vec<LocationOption>,
+}
+
+impl AgencyFormPage {
+    fn new(
+        ctx: Ctx,
+        values: AgencyValues,
+        agency: Option<Agency>,
+        locations: Vec<LocationOption>,
+    ) -> AgencyFormPage {
+        AgencyFormPage {
+            ctx,
+            values,
+            errors: FieldErrors::new(),
+            agency,
+            conflict: None,
+            kinds: AgencyKind::ALL,
+            services: ServiceKind::ALL,
+            locations,
+        }
+    }
+
+    fn is_new(&self) -> bool {
+        self.agency.is_none()
+    }
+
+    fn location_label(&self, option: &LocationOption) -> String {
+        format!(
+            "{}{}",
+            "\u{a0}\u{a0}".repeat(option.depth),
+            option.names.get(&self.ctx.lang)
+        )
+    }
+}
+
+async fn locations(state: &AppState) -> AppResult<Vec<LocationOption>> {
+    db::run(&state.pool, |conn| Ok(model::location_options(conn)?)).await
+}
+
+pub async fn agency_new(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageAgencies)?;
+    let locations = locations(&state).await?;
+    render(&AgencyFormPage::new(
+        signed.ctx,
+        AgencyValues::blank(),
+        None,
+        locations,
+    ))
+}
+
+pub async fn agency_create(
+    signed: Signed,
+    state: web::Data<AppState>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageAgencies)?;
+    let Signed { ctx, actor } = signed;
+    let values = AgencyValues::from_form(&form);
+    let input = match values.parse() {
+        Ok(input) => input,
+        Err(errors) => {
+            let mut page = AgencyFormPage::new(ctx, values, None, locations(&state).await?);
+            page.errors = errors;
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let outcome = db::transaction(&state.pool, move |conn| {
+        if !model::location_exists(conn, input.location_id)? {
+            let mut errors = FieldErrors::new();
+            errors.add("location_id", "error-invalid-choice");
+            return Ok(Err(errors));
+        }
+        let id = model::create_agency(conn, &input)?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::AgencyCreated,
+            Some((TargetKind::Agency, id)),
+            json!({ "kind": input.kind.as_str(), "location_id": input.location_id }),
+        )?;
+        flash(conn, &session_hash, "flash-agency-saved", None)?;
+        Ok(Ok(id))
+    })
+    .await?;
+    match outcome {
+        Ok(id) => Ok(see_other(&format!("/admin/agencies/{id}"))),
+        Err(errors) => {
+            let mut page = AgencyFormPage::new(ctx, values, None, locations(&state).await?);
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+pub async fn agency_edit(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageAgencies)?;
+    let id = path.into_inner();
+    let (agency, locations) = db::run(&state.pool, move |conn| {
+        Ok((model::get_agency(conn, id)?, model::location_options(conn)?))
+    })
+    .await?;
+    let values = AgencyValues::from_record(&agency);
+    render(&AgencyFormPage::new(
+        signed.ctx,
+        values,
+        Some(agency),
+        locations,
+    ))
+}
+
+pub async fn agency_update(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageAgencies)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let (agency, locations) = db::run(&state.pool, move |conn| {
+        Ok((model::get_agency(conn, id)?, model::location_options(conn)?))
+    })
+    .await?;
+    let mut values = AgencyValues::from_form(&form);
+    let parsed = values
+        .parse()
+        .and_then(|input| match values.parse_version() {
+            Some(v) => Ok((input, v)),
+            None => {
+                let mut errors = FieldErrors::new();
+                errors.add("version", "error-invalid-choice");
+                Err(errors)
+            }
+        });
+    let (input, version) = match parsed {
+        Ok(p) => p,
+        Err(errors) => {
+            let mut page = AgencyFormPage::new(ctx, values, Some(agency), locations);
+            page.errors = errors;
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let outcome = db::transaction(&state.pool, move |conn| {
+        if !model::location_exists(conn, input.location_id)? {
+            let mut errors = FieldErrors::new();
+            errors.add("location_id", "error-invalid-choice");
+            return Ok(SaveOutcome::Invalid(errors));
+        }
+        if !model::update_agency(conn, id, version, &input)? {
+            return Ok(SaveOutcome::Conflict(Box::new(model::get_agency(conn, id)?)));
+        }
+        audit::record(
+            conn,
+            &who,
+            AuditAction::AgencyUpdated,
+            Some((TargetKind::Agency, id)),
+            json!({ "kind": input.kind.as_str(), "location_id": input.location_id, "active": input.active }),
+        )?;
+        flash(conn, &session_hash, "flash-agency-saved", None)?;
+        Ok(SaveOutcome::Saved)
+    })
+    .await?;
+    match outcome {
+        SaveOutcome::Saved => Ok(see_other(&format!("/admin/agencies/{id}"))),
+        SaveOutcome::Invalid(errors) => {
+            let mut page = AgencyFormPage::new(ctx, values, Some(agency), locations);
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        SaveOutcome::Conflict(current) => {
+            values.version = current.version.to_string();
+            let mut page = AgencyFormPage::new(ctx, values, Some(*current.clone()), locations);
+            page.conflict = Some(*current);
+            render_with(StatusCode::CONFLICT, &page)
+        }
+    }
+}
+
+// ---------------------------------------------------------------- audit log
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    ctx: Ctx,
+    entries: Vec<AuditEntry>,
+    actions: &'static [AuditAction],
+    targets: &'static [TargetKind],
+    action: String,
+    login: String,
+    target_kind: String,
+    target_id: String,
+    from: String,
+    to: String,
+    errors: FieldErrors,
+    next_before: Option<i64>,
+}
+
+impl AuditPage {
+    fn details(&self, entry: &AuditEntry) -> String {
+        match &entry.details {
+            serde_json::Value::Object(map) if map.is_empty() => String::new(),
+            other => other.to_string(),
+        }
+    }
+}
+
+fn parse_day(value: &str, field: &'static str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let parsed = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(value, "%d.%m.%Y"));
+    match parsed {
+        Ok(day) => Some(day),
+        Err(_) => {
+            errors.add(field, "error-date-format");
+            None
+        }
+    }
+}
+
+pub async fn audit_list(
+    signed: Signed,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ReadAuditLog)?;
+    let query = query_of(&req);
+    let mut errors = FieldErrors::new();
+    let from = parse_day(query.get("from"), "from", &mut errors);
+    let to = parse_day(query.get("to"), "to", &mut errors);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            errors.add("to", "error-range-reversed");
+        }
+    }
+    let target_id = match query.get("target_id").trim() {
+        "" => None,
+        v => match v.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.add("target_id", "error-not-a-number");
+                None
+            }
+        },
+    };
+    let filter = AuditFilter {
+        action: AuditAction::parse(query.get("action")),
+        actor_login: Some(query.get("login").trim().to_lowercase()).filter(|l| !l.is_empty()),
+        target_kind: TargetKind::parse(query.get("target_kind")),
+        target_id,
+        from,
+        to,
+    };
+    let before = query.get("before").parse::<i64>().ok();
+    let mut entries = if errors.is_empty() {
+        db::run(&state.pool, move |conn| {
+            Ok(model::list_audit(conn, &filter, before, PAGE_SIZE + 1)?)
+        })
+        .await?
+    } else {
+        Vec::new()
+    };
+    let next_before = if entries.len() as i64 > PAGE_SIZE {
+        entries.truncate(PAGE_SIZE as usize);
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with(
+        status,
+        &AuditPage {
+            ctx: signed.ctx,
+            entries,
+            actions: AuditAction::ALL,
+            targets: TargetKind::ALL,
+            action: query.get("action").to_owned(),
+            login: query.get("login").to_owned(),
+            target_kind: query.get("target_kind").to_owned(),
+            target_id: query.get("target_id").to_owned(),
+            from: query.get("from").to_owned(),
+            to: query.get("to").to_owned(),
+            errors,
+            next_before,
+        },
+    )
+}

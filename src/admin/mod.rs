@@ -1,0 +1,42 @@
+//! Administration: users, agencies, the audit log.
+
+pub mod forms;
+pub mod handlers;
+pub mod model;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use handlers::*;
+    cfg.service(
+        web::scope("/admin")
+            .route("", web::get().to(index))
+            .service(
+                web::resource("/users")
+                    .route(web::get().to(users_list))
+                    .route(web::post().to(user_create)),
+            )
+            .route("/users/new", web::get().to(user_new))
+            .service(
+                web::resource("/users/{id}")
+                    .route(web::get().to(user_edit))
+                    .route(web::post().to(user_update)),
+            )
+            .route("/users/{id}/password", web::post().to(user_reset_password))
+            .route("/users/{id}/deactivate", web::post().to(user_deactivate))
+            .route("/users/{id}/activate", web::post().to(user_activate))
+            .route("/users/{id}/unlock", web::post().to(user_unlock))
+            .service(
+                web::resource("/agencies")
+                    .route(web::get().to(agencies_list))
+                    .route(web::post().to(agency_create)),
+            )
+            .route("/agencies/new", web::get().to(agency_new))
+            .service(
+                web::resource("/agencies/{id}")
+                    .route(web::get().to(agency_edit))
+                    .route(web::post().to(agency_update)),
+            )
+            .route("/audit", web::get().to(audit_list)),
+    );
+}

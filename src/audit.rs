@@ -1,0 +1,83 @@
+//! The audit log: one function records an entry, inside the same transaction
+//! as the change it records, so there is never a change without its entry (or
+//! an entry for a change that rolled back). The table is append-only in the
+//! database itself (see the foundation migration).
+
+use diesel::prelude::*;
+
+use crate::db::schema::audit_log;
+use crate::policy::Actor;
+
+crate::text_enum! {
+    /// What happened.
+    pub enum AuditAction ("audit-action") {
+        LoginOk = "login_ok",
+        LoginFailed = "login_failed",
+        LoginLocked = "login_locked",
+        Logout = "logout",
+        PasswordChanged = "password_changed",
+        PasswordReset = "password_reset",
+        UserCreated = "user_created",
+        UserUpdated = "user_updated",
+        UserDeactivated = "user_deactivated",
+        UserActivated = "user_activated",
+        AgencyCreated = "agency_created",
+        AgencyUpdated = "agency_updated",
+    }
+}
+
+crate::text_enum! {
+    /// The kind of record an entry is about.
+    pub enum TargetKind ("audit-target") {
+        User = "user",
+        Agency = "agency",
+    }
+}
+
+/// Who did it and from where.
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub actor_id: Option<i64>,
+    pub actor_login: Option<String>,
+    pub client_addr: String,
+}
+
+impl Who {
+    pub fn actor(actor: &Actor, client_addr: &str) -> Who {
+        Who {
+            actor_id: Some(actor.id),
+            actor_login: Some(actor.login.clone()),
+            client_addr: client_addr.to_owned(),
+        }
+    }
+
+    /// Someone not (yet) signed in.
+    pub fn anonymous(client_addr: &str) -> Who {
+        Who {
+            actor_id: None,
+            actor_login: None,
+            client_addr: client_addr.to_owned(),
+        }
+    }
+}
+
+pub fn record(
+    conn: &mut PgConnection,
+    who: &Who,
+    action: AuditAction,
+    target: Option<(TargetKind, i64)>,
+    details: serde_json::Value,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::actor_id.eq(who.actor_id),
+            audit_log::actor_login.eq(&who.actor_login),
+            audit_log::client_addr.eq(&who.client_addr),
+            audit_log::action.eq(action),
+            audit_log::target_kind.eq(target.map(|(kind, _)| kind)),
+            audit_log::target_id.eq(target.map(|(_, id)| id)),
+            audit_log::details.eq(details),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

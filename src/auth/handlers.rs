@@ -1,0 +1,297 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use serde_json::json;
+
+use crate::audit::{self, AuditAction, TargetKind, Who};
+use crate::auth::forms::{ChangePasswordForm, LoginForm, safe_next};
+use crate::auth::model;
+use crate::db;
+use crate::web::AppState;
+use crate::web::context::{Ctx, Signed, render, render_with, see_other};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData};
+use crate::web::middleware::client_ip;
+use crate::web::session::{self, Flash};
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    ctx: Ctx,
+    login: String,
+    next: String,
+    failed: bool,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_page(
+    mut ctx: Ctx,
+    state: web::Data<AppState>,
+    query: web::Query<NextQuery>,
+) -> AppResult<HttpResponse> {
+    if ctx.signed_in() {
+        return Ok(see_other("/"));
+    }
+    // The sign-in form posts a CSRF token too, so a visitor gets an
+    // anonymous session to hold it.
+    let mut cookie = None;
+    if ctx.session_hash.is_none() {
+        let (token, new_session) =
+            db::run(&state.pool, |conn| Ok(session::create(conn, None)?)).await?;
+        ctx.csrf = new_session.csrf_token;
+        ctx.session_hash = Some(new_session.id_hash);
+        cookie = Some(session::session_cookie(token, state.config.secure_cookies));
+    }
+    let page = LoginPage {
+        ctx,
+        login: String::new(),
+        next: safe_next(&query.next),
+        failed: false,
+    };
+    let mut response = render(&page)?;
+    if let Some(cookie) = cookie {
+        response.add_cookie(&cookie).map_err(AppError::internal)?;
+    }
+    Ok(response)
+}
+
+pub async fn login(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    let form = LoginForm::from_form(&form);
+    let ip = client_ip(&ctx.client_addr).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    if state.login_limiter.check_key(&ip).is_err() {
+        return Err(AppError::TooManyRequests);
+    }
+    let login = form.normalized_login();
+    let candidate = {
+        let login = login.clone();
+        db::run(&state.pool, move |conn| {
+            Ok(model::find_by_login(conn, &login)?)
+        })
+        .await?
+    };
+    let password = form.password.clone();
+    let hash = candidate.as_ref().map(|c| c.password_hash.clone());
+    // Argon2 is deliberately slow: off the worker threads.
+    let password_ok = web::block(move || match hash {
+        Some(hash) => model::verify_password(&hash, &password),
+        None => {
+            model::verify_against_dummy(&password);
+            false
+        }
+    })
+    .await
+    .map_err(AppError::internal)?;
+
+    let who = Who::anonymous(&ctx.client_addr);
+    let now = Utc::now();
+    let threshold = state.config.lockout_threshold;
+    let lockout = state.config.lockout();
+    match candidate {
+        Some(user) if password_ok && user.active && user.locked_until.is_none_or(|t| t <= now) => {
+            let old_session = ctx.session_hash.clone();
+            let (token, _) = db::transaction(&state.pool, move |conn| {
+                model::record_success(conn, user.id)?;
+                if let Some(old) = old_session {
+                    session::delete(conn, &old)?;
+                }
+                // A new session id at sign-in: a planted id is worth nothing.
+                let created = session::create(conn, Some(user.id))?;
+                let who = Who {
+                    actor_id: Some(user.id),
+                    actor_login: Some(user.login.clone()),
+                    ..who
+                };
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::LoginOk,
+                    Some((TargetKind::User, user.id)),
+                    json!({}),
+                )?;
+                Ok(created)
+            })
+            .await?;
+            let destination = if user.must_change_password {
+                "/account/password".to_owned()
+            } else {
+                form.safe_next()
+            };
+            let mut response = see_other(&destination);
+            response
+                .add_cookie(&session::session_cookie(token, state.config.secure_cookies))
+                .map_err(AppError::internal)?;
+            Ok(response)
+        }
+        other => {
+            db::transaction(&state.pool, move |conn| {
+                match other {
+                    Some(user) => {
+                        let locked = user.locked_until.is_some_and(|t| t > now);
+                        let reason = if !user.active {
+                            "inactive"
+                        } else if locked {
+                            "locked"
+                        } else {
+                            "wrong_password"
+                        };
+                        let target = Some((TargetKind::User, user.id));
+                        audit::record(
+                            conn,
+                            &who,
+                            AuditAction::LoginFailed,
+                            target,
+                            json!({ "reason": reason }),
+                        )?;
+                        if user.active
+                            && !locked
+                            && model::record_failure(conn, user.id, threshold, lockout)?
+                        {
+                            audit::record(conn, &who, AuditAction::LoginLocked, target, json!({}))?;
+                        }
+                    }
+                    // The typed login is not recorded: people type passwords there.
+                    None => audit::record(
+                        conn,
+                        &who,
+                        AuditAction::LoginFailed,
+                        None,
+                        json!({ "reason": "unknown_login" }),
+                    )?,
+                }
+                Ok(())
+            })
+            .await?;
+            let page = LoginPage {
+                ctx,
+                login: form.login.trim().to_owned(),
+                next: form.safe_next(),
+                failed: true,
+            };
+            render_with(StatusCode::UNAUTHORIZED, &page)
+        }
+    }
+}
+
+pub async fn logout(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    if let Some(hash) = ctx.session_hash.clone() {
+        let who = ctx.actor.as_ref().map(|a| Who::actor(a, &ctx.client_addr));
+        db::transaction(&state.pool, move |conn| {
+            session::delete(conn, &hash)?;
+            if let Some(who) = who {
+                let target = who.actor_id.map(|id| (TargetKind::User, id));
+                audit::record(conn, &who, AuditAction::Logout, target, json!({}))?;
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    let mut response = see_other("/login");
+    response
+        .add_cookie(&session::removal_cookie(state.config.secure_cookies))
+        .map_err(AppError::internal)?;
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "auth/password.html")]
+struct PasswordPage {
+    ctx: Ctx,
+    errors: FieldErrors,
+    forced: bool,
+}
+
+pub async fn password_page(signed: Signed) -> AppResult<HttpResponse> {
+    let forced = signed.actor.must_change_password;
+    render(&PasswordPage {
+        ctx: signed.ctx,
+        errors: FieldErrors::new(),
+        forced,
+    })
+}
+
+pub async fn change_password(
+    signed: Signed,
+    state: web::Data<AppState>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    let Signed { ctx, actor } = signed;
+    let form = ChangePasswordForm::from_form(&form);
+    let forced = actor.must_change_password;
+    let invalid = |ctx: Ctx, errors: FieldErrors| {
+        render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordPage {
+                ctx,
+                errors,
+                forced,
+            },
+        )
+    };
+    let new_password = match form.parse(&actor.login) {
+        Ok(p) => p,
+        Err(errors) => return invalid(ctx, errors),
+    };
+    let id = actor.id;
+    let stored = db::run(&state.pool, move |conn| {
+        Ok(model::password_hash_of(conn, id)?)
+    })
+    .await?;
+    let current = form.current.clone();
+    let same_as_before = form.new_password == form.current;
+    let new_hash = web::block(move || {
+        if !model::verify_password(&stored, &current) {
+            return Ok(None);
+        }
+        model::hash_password(new_password.expose()).map(Some)
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    let Some(new_hash) = new_hash else {
+        let mut errors = FieldErrors::new();
+        errors.add("current", "error-password-wrong-current");
+        return invalid(ctx, errors);
+    };
+    if same_as_before {
+        let mut errors = FieldErrors::new();
+        errors.add("new_password", "error-password-unchanged");
+        return invalid(ctx, errors);
+    }
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let keep = ctx.session_hash.clone();
+    db::transaction(&state.pool, move |conn| {
+        model::set_password(conn, id, &new_hash, false)?;
+        // Every other session of this user ends: a stolen one included.
+        session::delete_for_user(conn, id, keep.as_deref())?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::PasswordChanged,
+            Some((TargetKind::User, id)),
+            json!({}),
+        )?;
+        if let Some(hash) = keep {
+            session::set_flash(
+                conn,
+                &hash,
+                &Flash {
+                    key: "flash-password-changed".into(),
+                    arg: None,
+                },
+            )?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(see_other("/"))
+}

@@ -1,0 +1,284 @@
+//! The commands: `serve`, `migrate`, `user create`, `demo-data`.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
+use serde_json::json;
+
+use crate::admin::model::{self as admin_model, UserInput};
+use crate::audit::{self, AuditAction, TargetKind, Who};
+use crate::auth;
+use crate::config::{Config, LogFormat};
+use crate::db::{self, Database};
+use crate::policy::Role;
+use crate::web::i18n::Lang;
+use crate::{demo, startup};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "korgoo",
+    version,
+    about = "Korgoo: child-labor case monitoring for the Kyrgyz Republic"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web application (migrating the database first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "KORGOO_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the demo dataset and print the demo sign-ins.
+        #[arg(long)]
+        demo: bool,
+        /// HTTP worker threads (default: one per core).
+        #[arg(long, env = "KORGOO_WORKERS")]
+        workers: Option<usize>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Load the demo dataset (idempotent).
+    DemoData,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a user. The password is read from standard input (or asked for on a
+    /// terminal), never from the command line.
+    Create {
+        #[arg(long)]
+        login: String,
+        /// admin, inspector, case_worker, supervisor, service_provider, prosecutor, police, official
+        #[arg(long)]
+        role: String,
+        /// Agency id (see Admin → Agencies).
+        #[arg(long)]
+        agency: Option<i64>,
+        /// Territory code, e.g. KG-O or KG-O-KARASUU (default: the agency's).
+        #[arg(long)]
+        territory: Option<String>,
+        /// Name shown in the application (default: the login).
+        #[arg(long)]
+        name: Option<String>,
+        /// ky, ru or en.
+        #[arg(long, default_value = "ky")]
+        language: String,
+        /// Make the user choose a new password at first sign-in.
+        #[arg(long)]
+        must_change: bool,
+    },
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.config.log_format);
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("korgoo: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("KORGOO_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+fn open_database(config: &Config) -> anyhow::Result<Database> {
+    let url = config
+        .database_url
+        .as_ref()
+        .map(|u| u.expose_secret().to_owned());
+    Database::open(url.as_deref(), &config.data_dir)
+}
+
+fn execute(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    match cli.command {
+        Command::Serve {
+            bind,
+            demo,
+            workers,
+        } => serve(config, &bind, demo, workers),
+        Command::Migrate => {
+            let database = open_database(&config)?;
+            let applied = db::migrate(&database.url());
+            database.shutdown()?;
+            println!("{} migration(s) applied", applied?);
+            Ok(())
+        }
+        Command::DemoData => {
+            let database = open_database(&config)?;
+            let loaded = db::migrate(&database.url()).and_then(|_| demo::load(&database.url()));
+            database.shutdown()?;
+            print_demo_logins(&loaded?);
+            Ok(())
+        }
+        Command::User { action } => {
+            let database = open_database(&config)?;
+            let created = create_user(&database.url(), action);
+            database.shutdown()?;
+            created
+        }
+    }
+}
+
+fn serve(
+    config: Config,
+    bind: &str,
+    demo_data: bool,
+    workers: Option<usize>,
+) -> anyhow::Result<()> {
+    let database = open_database(&config)?;
+    let result = (|| {
+        let url = database.url();
+        db::migrate(&url)?;
+        if demo_data {
+            let logins = demo::load(&url)?;
+            print_demo_logins(&logins);
+        }
+        let listener =
+            TcpListener::bind(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+        let address = listener.local_addr()?;
+        actix_web::rt::System::new().block_on(async move {
+            let pool = db::build_pool(&url, config.db_pool_size, config.statement_timeout_ms)?;
+            let state = startup::build_state(config, pool)?;
+            let server = startup::run(listener, state, workers)?;
+            tracing::info!("Korgoo is listening on http://{address}");
+            println!("Korgoo is listening on http://{address}");
+            server.await?;
+            anyhow::Ok(())
+        })
+    })();
+    // Stop our private PostgreSQL whatever happened above.
+    database.shutdown()?;
+    result
+}
+
+fn print_demo_logins(logins: &[demo::DemoLogin]) {
+    println!("Demo sign-ins (password for all: {}):", demo::DEMO_PASSWORD);
+    for login in logins {
+        println!(
+            "  {:<22} {:<17} {}",
+            login.login,
+            login.role.as_str(),
+            login.place
+        );
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        anyhow::ensure!(first == again, "the two passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+    }
+}
+
+fn create_user(url: &str, action: UserCommand) -> anyhow::Result<()> {
+    use diesel::Connection;
+    let UserCommand::Create {
+        login,
+        role,
+        agency,
+        territory,
+        name,
+        language,
+        must_change,
+    } = action;
+    let login = crate::admin::forms::parse_login(&login)
+        .map_err(|_| anyhow::anyhow!("a login is 3–64 of a–z, 0–9, '.', '-', '_'"))?;
+    let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
+    let locale =
+        Lang::parse(&language).ok_or_else(|| anyhow::anyhow!("language must be ky, ru or en"))?;
+    let password = read_password()?;
+    let password = auth::forms::Password::parse(&password, &login).map_err(|key| {
+        anyhow::anyhow!(match key {
+            "error-password-too-short" => "the password needs at least 12 characters",
+            "error-password-too-long" => "the password may have at most 128 characters",
+            "error-password-contains-login" => "the password must not contain the login",
+            _ => "the password is too common; choose a longer phrase of your own",
+        })
+    })?;
+    let hash = auth::model::hash_password(password.expose())?;
+    let mut conn = diesel::PgConnection::establish(url)?;
+    let id = conn.transaction(|conn| -> anyhow::Result<i64> {
+        let location_id = match &territory {
+            Some(code) => Some(
+                admin_model::location_id_by_code(conn, code)?
+                    .ok_or_else(|| anyhow::anyhow!("unknown territory {code}"))?,
+            ),
+            None => None,
+        };
+        let mut input = UserInput {
+            display_name: name.clone().unwrap_or_else(|| login.clone()),
+            role,
+            agency_id: agency,
+            location_id,
+            locale,
+        };
+        let errors = admin_model::check_assignment(conn, &mut input)?;
+        if let Some(field) = errors.fields().next() {
+            anyhow::bail!(
+                "{}: {}",
+                field,
+                match errors.get(field).unwrap_or_default() {
+                    "error-agency-required" => "this role needs --agency",
+                    "error-agency-wrong-kind" => "this agency's kind does not fit the role",
+                    "error-agency-inactive" => "this agency is deactivated",
+                    "error-territory-outside-agency" =>
+                        "the territory is outside the agency's territory",
+                    _ => "invalid value",
+                }
+            );
+        }
+        anyhow::ensure!(
+            !admin_model::login_taken(conn, &login)?,
+            "the login {login} is taken"
+        );
+        let id = admin_model::create_user(conn, &login, &input, &hash, must_change)?;
+        let who = Who {
+            actor_id: None,
+            actor_login: None,
+            client_addr: "command line".into(),
+        };
+        audit::record(
+            conn,
+            &who,
+            AuditAction::UserCreated,
+            Some((TargetKind::User, id)),
+            json!({ "login": login, "role": role.as_str() }),
+        )?;
+        Ok(id)
+    })?;
+    println!("created user {login} (id {id})");
+    Ok(())
+}

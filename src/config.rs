@@ -1,0 +1,135 @@
+//! Settings, from command-line flags or the environment, with defaults.
+//! Built once at start and passed down; there is no global configuration.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// PostgreSQL to use. Without it, Korgoo runs its own private cluster in --data-dir.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<SecretString>,
+
+    /// Data directory of the private PostgreSQL cluster (used when DATABASE_URL is unset).
+    #[arg(
+        long,
+        env = "KORGOO_DATA_DIR",
+        default_value = "./var/postgres",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Mark cookies Secure: set this when Korgoo is served over HTTPS.
+    #[arg(
+        long,
+        env = "KORGOO_SECURE_COOKIES",
+        default_value_t = false,
+        global = true
+    )]
+    pub secure_cookies: bool,
+
+    /// Use the client address a reverse proxy reports (Forwarded / X-Forwarded-For).
+    /// Only behind a proxy you run: otherwise clients could choose their address.
+    #[arg(
+        long,
+        env = "KORGOO_TRUST_PROXY",
+        default_value_t = false,
+        global = true
+    )]
+    pub trust_proxy: bool,
+
+    /// Minutes without a request after which a session ends.
+    #[arg(
+        long,
+        env = "KORGOO_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_idle_minutes: u32,
+
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(
+        long,
+        env = "KORGOO_SESSION_ABSOLUTE_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub session_absolute_hours: u32,
+
+    /// Failed sign-ins in a row that lock an account.
+    #[arg(
+        long,
+        env = "KORGOO_LOCKOUT_THRESHOLD",
+        default_value_t = 5,
+        global = true
+    )]
+    pub lockout_threshold: u32,
+
+    /// Minutes an account stays locked.
+    #[arg(
+        long,
+        env = "KORGOO_LOCKOUT_MINUTES",
+        default_value_t = 15,
+        global = true
+    )]
+    pub lockout_minutes: u32,
+
+    /// Sign-in attempts allowed per client address per minute.
+    #[arg(
+        long,
+        env = "KORGOO_LOGIN_RATE_PER_MINUTE",
+        default_value_t = 20,
+        global = true
+    )]
+    pub login_rate_per_minute: u32,
+
+    /// Database connections in the pool.
+    #[arg(long, env = "KORGOO_DB_POOL_SIZE", default_value_t = 10, global = true)]
+    pub db_pool_size: usize,
+
+    /// Longest a single SQL statement may run, in milliseconds.
+    #[arg(
+        long,
+        env = "KORGOO_STATEMENT_TIMEOUT_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub statement_timeout_ms: u64,
+
+    /// Log format: `text` for people, `json` for a log collector.
+    #[arg(long, env = "KORGOO_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Config {
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(u64::from(self.session_idle_minutes) * 60)
+    }
+
+    pub fn session_absolute(&self) -> Duration {
+        Duration::from_secs(u64::from(self.session_absolute_hours) * 3600)
+    }
+
+    pub fn lockout(&self) -> Duration {
+        Duration::from_secs(u64::from(self.lockout_minutes) * 60)
+    }
+
+    /// The defaults, for tests and tools that build a configuration in code.
+    pub fn defaults() -> Config {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Only {
+            #[command(flatten)]
+            config: Config,
+        }
+        Only::parse_from(["korgoo"]).config
+    }
+}

@@ -1,0 +1,150 @@
+//! The database: the pool, migrations, transactions, the private cluster, and
+//! the generated schema. Blocking diesel calls run on the pool's blocking
+//! threads (`interact`), never on an actix worker.
+
+pub mod cluster;
+pub mod schema;
+#[macro_use]
+pub mod text_enum;
+
+use std::path::Path;
+use std::time::Duration;
+
+use deadpool_diesel::postgres::{Manager, Pool as DeadPool};
+use deadpool_diesel::{ManagerConfig, RecyclingMethod, Runtime};
+use diesel::pg::PgConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::web::error::AppError;
+use cluster::{ClusterError, Durability, PrivateCluster};
+
+pub type Pool = DeadPool;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// Where the data lives: a server named by `DATABASE_URL`, or our own cluster.
+pub enum Database {
+    External(String),
+    Private(PrivateCluster),
+}
+
+/// The application's database inside a private cluster.
+pub const PRIVATE_DATABASE: &str = "korgoo";
+
+impl Database {
+    /// `DATABASE_URL` when given; otherwise start (provisioning on first use) a
+    /// private cluster in `data_dir` and make sure its database exists.
+    pub fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Database> {
+        match url {
+            Some(url) => Ok(Database::External(url.to_owned())),
+            None => {
+                let cluster = PrivateCluster::start(data_dir, Durability::Durable)?;
+                create_database_if_missing(&cluster.url("postgres"), PRIVATE_DATABASE)?;
+                Ok(Database::Private(cluster))
+            }
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            Database::External(url) => url.clone(),
+            Database::Private(cluster) => cluster.url(PRIVATE_DATABASE),
+        }
+    }
+
+    /// Stop the private cluster, if we started one.
+    pub fn shutdown(self) -> Result<(), ClusterError> {
+        match self {
+            Database::External(_) => Ok(()),
+            Database::Private(mut cluster) => cluster.stop(),
+        }
+    }
+}
+
+pub fn create_database_if_missing(admin_url: &str, name: &str) -> anyhow::Result<()> {
+    use diesel::sql_types::{Bool, Text};
+    #[derive(diesel::QueryableByName)]
+    struct Exists {
+        #[diesel(sql_type = Bool)]
+        exists: bool,
+    }
+    let mut conn = PgConnection::establish(admin_url)?;
+    let found: Exists =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<Text, _>(name)
+            .get_result(&mut conn)?;
+    if !found.exists {
+        diesel::sql_query(format!("CREATE DATABASE {}", quote_ident(name))).execute(&mut conn)?;
+    }
+    Ok(())
+}
+
+/// Quote an SQL identifier (database names cannot be bound as parameters).
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Apply every pending migration; returns how many ran.
+pub fn migrate(url: &str) -> anyhow::Result<usize> {
+    let mut conn = PgConnection::establish(url)?;
+    let applied = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map_err(|e| anyhow::anyhow!("migrating the database failed: {e}"))?;
+    Ok(applied.len())
+}
+
+/// Settings every pooled connection gets, through libpq's `options`: no
+/// statement may hold a worker forever.
+pub fn with_session_settings(url: &str, statement_timeout_ms: u64) -> String {
+    let options = format!(
+        "-c statement_timeout={statement_timeout_ms} -c lock_timeout={} -c idle_in_transaction_session_timeout=60000 -c TimeZone=UTC",
+        statement_timeout_ms.min(5_000)
+    );
+    let encoded =
+        percent_encoding::utf8_percent_encode(&options, percent_encoding::NON_ALPHANUMERIC);
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}application_name=korgoo&options={encoded}")
+}
+
+pub fn build_pool(url: &str, size: usize, statement_timeout_ms: u64) -> anyhow::Result<Pool> {
+    let manager = Manager::from_config(
+        with_session_settings(url, statement_timeout_ms),
+        Runtime::Tokio1,
+        // A pooled connection is checked before reuse, so that the app heals
+        // by itself after PostgreSQL restarts.
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Verified,
+        },
+    );
+    let pool = DeadPool::builder(manager)
+        .max_size(size)
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(Duration::from_secs(5)))
+        .create_timeout(Some(Duration::from_secs(3)))
+        .recycle_timeout(Some(Duration::from_secs(3)))
+        .build()?;
+    Ok(pool)
+}
+
+/// Run `f` on a pooled connection, on the pool's blocking thread.
+pub async fn run<F, R>(pool: &Pool, f: F) -> Result<R, AppError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<R, AppError> + Send + 'static,
+    R: Send + 'static,
+{
+    let conn = pool.get().await.map_err(AppError::unavailable)?;
+    conn.interact(f)
+        .await
+        .map_err(|e| AppError::internal(anyhow::anyhow!("database task failed: {e}")))?
+}
+
+/// Run `f` inside one transaction: it commits when `f` returns Ok, and rolls
+/// back on any error, so a failed request leaves nothing half-written.
+pub async fn transaction<F, R>(pool: &Pool, f: F) -> Result<R, AppError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<R, AppError> + Send + 'static,
+    R: Send + 'static,
+{
+    run(pool, move |conn| conn.transaction(f)).await
+}

@@ -1,0 +1,312 @@
+//! A small, realistic demo dataset: local agencies in Osh and Chüy regions and
+//! one user for every role. Loading is idempotent: what exists is kept.
+//! Later features extend it (cases, inspections, investigations).
+
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::admin::model::{self, AgencyInput, AgencyKind, Names, ServiceKind, UserInput};
+use crate::audit::{self, AuditAction, TargetKind, Who};
+use crate::auth;
+use crate::db::schema::agencies;
+use crate::policy::Role;
+use crate::web::i18n::Lang;
+
+/// Every demo user's password (never used outside a demo database).
+pub const DEMO_PASSWORD: &str = "korgoo-demo-2026";
+
+pub struct DemoLogin {
+    pub login: &'static str,
+    pub role: Role,
+    pub place: String,
+}
+
+struct DemoAgency {
+    kind: AgencyKind,
+    parent: Option<&'static str>,
+    territory: &'static str,
+    ky: &'static str,
+    ru: &'static str,
+    en: &'static str,
+    services: &'static [ServiceKind],
+    capacity: Option<i32>,
+    contact: &'static str,
+}
+
+const AGENCIES: &[DemoAgency] = &[
+    DemoAgency {
+        kind: AgencyKind::LaborInspectorate,
+        parent: Some("LABOR-INSPECTION"),
+        territory: "KG-O",
+        ky: "Ош облустук эмгек инспекциясы",
+        ru: "Ошская областная инспекция труда",
+        en: "Osh Regional Labour Inspection Office",
+        services: &[],
+        capacity: None,
+        contact: "Ош ш., Ленин көч. 221",
+    },
+    DemoAgency {
+        kind: AgencyKind::LaborInspectorate,
+        parent: Some("LABOR-INSPECTION"),
+        territory: "KG-C",
+        ky: "Чүй облустук эмгек инспекциясы",
+        ru: "Чуйская областная инспекция труда",
+        en: "Chüy Regional Labour Inspection Office",
+        services: &[],
+        capacity: None,
+        contact: "Токмок ш.",
+    },
+    DemoAgency {
+        kind: AgencyKind::RehabilitationCenter,
+        parent: None,
+        territory: "KG-GO",
+        ky: "Эмгекке тартылган балдарды реабилитациялоо борбору (Ош)",
+        ru: "Центр реабилитации детей, вовлечённых в труд (Ош)",
+        en: "Child Labour Rehabilitation Centre, Osh",
+        services: &[
+            ServiceKind::Rehabilitation,
+            ServiceKind::Psychosocial,
+            ServiceKind::Shelter,
+        ],
+        capacity: Some(40),
+        contact: "+996 3222 0 00 00",
+    },
+    DemoAgency {
+        kind: AgencyKind::CatchUpProgram,
+        parent: None,
+        territory: "KG-O-KARASUU",
+        ky: "Кара-Суу: окуудан артта калган балдар үчүн «жетишүү» программасы",
+        ru: "Кара-Суу: программа догоняющего обучения",
+        en: "Kara-Suu Catch-up Education Programme",
+        services: &[ServiceKind::CatchUpEducation],
+        capacity: Some(60),
+        contact: "",
+    },
+    DemoAgency {
+        kind: AgencyKind::School,
+        parent: None,
+        territory: "KG-O-KARASUU",
+        ky: "Кара-Суу, №12 орто мектеп",
+        ru: "Кара-Суу, средняя школа №12",
+        en: "Kara-Suu Secondary School No. 12",
+        services: &[ServiceKind::SchoolEnrolment],
+        capacity: None,
+        contact: "",
+    },
+    DemoAgency {
+        kind: AgencyKind::Clinic,
+        parent: None,
+        territory: "KG-O-KARASUU",
+        ky: "Кара-Суу райондук ооруканасы",
+        ru: "Кара-Суйская районная больница",
+        en: "Kara-Suu District Hospital",
+        services: &[ServiceKind::Medical],
+        capacity: None,
+        contact: "",
+    },
+    DemoAgency {
+        kind: AgencyKind::Ngo,
+        parent: None,
+        territory: "KG-GB",
+        ky: "«Балдарга укуктук жардам» коомдук бирикмеси",
+        ru: "Общественное объединение «Правовая помощь детям»",
+        en: "Legal Aid for Children (NGO)",
+        services: &[
+            ServiceKind::LegalAid,
+            ServiceKind::Psychosocial,
+            ServiceKind::FamilySupport,
+        ],
+        capacity: None,
+        contact: "",
+    },
+    DemoAgency {
+        kind: AgencyKind::Prosecutor,
+        parent: Some("GPO"),
+        territory: "KG-O",
+        ky: "Ош облусунун прокуратурасы",
+        ru: "Прокуратура Ошской области",
+        en: "Osh Regional Prosecutor's Office",
+        services: &[ServiceKind::LawEnforcement],
+        capacity: None,
+        contact: "",
+    },
+    DemoAgency {
+        kind: AgencyKind::Police,
+        parent: Some("MIA"),
+        territory: "KG-O-KARASUU",
+        ky: "Кара-Суу районунун ички иштер бөлүмү",
+        ru: "Кара-Суйский районный отдел внутренних дел",
+        en: "Kara-Suu District Internal Affairs Department",
+        services: &[ServiceKind::LawEnforcement],
+        capacity: None,
+        contact: "",
+    },
+];
+
+/// (login, display name, role, agency: seeded code or demo English name, territory, language)
+const USERS: &[(&str, &str, Role, &str, &str, Lang)] = &[
+    (
+        "admin",
+        "Нурлан Асанов",
+        Role::Admin,
+        "code:MLSSM",
+        "KG",
+        Lang::Ky,
+    ),
+    (
+        "inspector.osh",
+        "Бакыт Осмонов",
+        Role::Inspector,
+        "Osh Regional Labour Inspection Office",
+        "KG-O",
+        Lang::Ky,
+    ),
+    (
+        "worker.karasuu",
+        "Айгүл Токтогулова",
+        Role::CaseWorker,
+        "code:CSU-KG-O-KARASUU",
+        "KG-O-KARASUU",
+        Lang::Ky,
+    ),
+    (
+        "supervisor.karasuu",
+        "Гүлнара Жумабаева",
+        Role::Supervisor,
+        "code:CSU-KG-O-KARASUU",
+        "KG-O-KARASUU",
+        Lang::Ru,
+    ),
+    (
+        "worker.sokuluk",
+        "Марат Исаков",
+        Role::CaseWorker,
+        "code:CSU-KG-C-SOKULUK",
+        "KG-C-SOKULUK",
+        Lang::Ru,
+    ),
+    (
+        "provider.osh",
+        "Зарина Мамытова",
+        Role::ServiceProvider,
+        "Child Labour Rehabilitation Centre, Osh",
+        "KG-GO",
+        Lang::Ky,
+    ),
+    (
+        "prosecutor.osh",
+        "Эрлан Садыков",
+        Role::Prosecutor,
+        "Osh Regional Prosecutor's Office",
+        "KG-O",
+        Lang::Ru,
+    ),
+    (
+        "police.karasuu",
+        "Азамат Абдыкеримов",
+        Role::Police,
+        "Kara-Suu District Internal Affairs Department",
+        "KG-O-KARASUU",
+        Lang::Ky,
+    ),
+    (
+        "official",
+        "Elena Petrova",
+        Role::Official,
+        "code:MLSSM",
+        "KG",
+        Lang::En,
+    ),
+];
+
+fn agency_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<i64>> {
+    agencies::table
+        .filter(agencies::code.eq(code))
+        .select(agencies::id)
+        .first(conn)
+        .optional()
+}
+
+fn agency_by_english_name(conn: &mut PgConnection, name: &str) -> QueryResult<Option<i64>> {
+    agencies::table
+        .filter(agencies::name_en.eq(name))
+        .select(agencies::id)
+        .first(conn)
+        .optional()
+}
+
+/// Load the demo dataset into the (migrated) database at `url`.
+pub fn load(url: &str) -> anyhow::Result<Vec<DemoLogin>> {
+    let mut conn = PgConnection::establish(url)?;
+    let who = Who {
+        actor_id: None,
+        actor_login: None,
+        client_addr: "demo-data".into(),
+    };
+    let hash = auth::model::hash_password(DEMO_PASSWORD)?;
+    conn.transaction(|conn| -> anyhow::Result<Vec<DemoLogin>> {
+        for a in AGENCIES {
+            if agency_by_english_name(conn, a.en)?.is_some() {
+                continue;
+            }
+            let location_id = model::location_id_by_code(conn, a.territory)?
+                .ok_or_else(|| anyhow::anyhow!("demo territory {} missing", a.territory))?;
+            let input = AgencyInput {
+                kind: a.kind,
+                location_id,
+                names: Names {
+                    ky: a.ky.into(),
+                    ru: a.ru.into(),
+                    en: a.en.into(),
+                },
+                contact: a.contact.into(),
+                services: a.services.to_vec(),
+                capacity: a.capacity,
+                active: true,
+            };
+            let id = model::create_agency(conn, &input)?;
+            if let Some(parent) = a.parent {
+                let parent_id = agency_by_code(conn, parent)?;
+                diesel::update(agencies::table.find(id))
+                    .set(agencies::parent_id.eq(parent_id))
+                    .execute(conn)?;
+            }
+            audit::record(
+                conn,
+                &who,
+                AuditAction::AgencyCreated,
+                Some((TargetKind::Agency, id)),
+                json!({ "demo": true }),
+            )?;
+        }
+        let mut logins = Vec::new();
+        for &(login, name, role, agency, territory, locale) in USERS {
+            let agency_id = match agency.strip_prefix("code:") {
+                Some(code) => agency_by_code(conn, code)?,
+                None => agency_by_english_name(conn, agency)?,
+            };
+            let location_id = model::location_id_by_code(conn, territory)?;
+            let place = format!("{territory}");
+            logins.push(DemoLogin { login, role, place });
+            if model::login_taken(conn, login)? {
+                continue;
+            }
+            let input = UserInput {
+                display_name: name.into(),
+                role,
+                agency_id,
+                location_id,
+                locale,
+            };
+            let id = model::create_user(conn, login, &input, &hash, false)?;
+            audit::record(
+                conn,
+                &who,
+                AuditAction::UserCreated,
+                Some((TargetKind::User, id)),
+                json!({ "login": login, "demo": true }),
+            )?;
+        }
+        Ok(logins)
+    })
+}

@@ -1,0 +1,55 @@
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::RunQueryDsl;
+
+use crate::admin::model::{self, UserRecord};
+use crate::db;
+use crate::policy::{self, Permission};
+use crate::web::AppState;
+use crate::web::context::{Ctx, Signed, render};
+use crate::web::error::AppResult;
+
+/// Where a signed-in user lands: who they are in the system, where they work,
+/// and the areas their role opens to them.
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    ctx: Ctx,
+    me: UserRecord,
+    /// What this role does in Korgoo, in a sentence.
+    role_about: String,
+    manages_users: bool,
+    manages_agencies: bool,
+    reads_audit: bool,
+}
+
+pub async fn home(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let id = signed.actor.id;
+    let me = db::run(&state.pool, move |conn| Ok(model::get_user(conn, id)?)).await?;
+    render(&HomePage {
+        manages_users: policy::allows(&signed.actor, Permission::ManageUsers),
+        manages_agencies: policy::allows(&signed.actor, Permission::ManageAgencies),
+        reads_audit: policy::allows(&signed.actor, Permission::ReadAuditLog),
+        role_about: format!("{}-about", me.role.message_key()),
+        ctx: signed.ctx,
+        me,
+    })
+}
+
+/// 200 when the database answers, 503 otherwise (for load balancers and
+/// orchestrators; it reveals nothing else).
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let answered = db::run(&state.pool, |conn| {
+        diesel::sql_query("SELECT 1").execute(conn)?;
+        Ok(())
+    })
+    .await;
+    match answered {
+        Ok(()) => HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body("ok"),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .body("database unavailable"),
+    }
+}

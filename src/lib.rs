@@ -1,0 +1,15 @@
+//! Korgoo (коргоо, "protection"): case monitoring for child-labor referrals in
+//! the Kyrgyz Republic. See README.md for the map of this crate.
+
+pub mod db;
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod home;
+pub mod policy;
+pub mod startup;
+pub mod web;

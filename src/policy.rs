@@ -1,0 +1,186 @@
+//! Every access decision. Handlers ask this module; they never compare roles
+//! themselves, and templates only show what a decision here allowed.
+//!
+//! Access is role × territory × agency (DESIGN §1). A territory is a node of the
+//! location tree; a user's territory covers its whole subtree, identified by the
+//! materialised path (`KG/KG-O/KG-O-KARASUU`).
+
+use crate::admin::model::AgencyKind;
+use crate::web::error::AppError;
+use crate::web::i18n::Lang;
+
+crate::text_enum! {
+    /// What a user does in Korgoo (DESIGN §1).
+    pub enum Role ("role") {
+        Admin = "admin",
+        Inspector = "inspector",
+        CaseWorker = "case_worker",
+        Supervisor = "supervisor",
+        ServiceProvider = "service_provider",
+        Prosecutor = "prosecutor",
+        Police = "police",
+        Official = "official",
+    }
+}
+
+/// The signed-in person a request acts for.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub agency_id: Option<i64>,
+    pub location_id: Option<i32>,
+    /// Materialised path of the user's territory; `None` means the whole country.
+    pub territory_path: Option<String>,
+    pub locale: Lang,
+    pub must_change_password: bool,
+}
+
+/// Things a user may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Create, edit, deactivate users and reset their passwords.
+    ManageUsers,
+    /// Create and edit agencies.
+    ManageAgencies,
+    /// Read the audit log.
+    ReadAuditLog,
+}
+
+pub fn allows(actor: &Actor, permission: Permission) -> bool {
+    match permission {
+        Permission::ManageUsers | Permission::ManageAgencies | Permission::ReadAuditLog => {
+            actor.role == Role::Admin
+        }
+    }
+}
+
+/// `Ok` when allowed, else the 403 the handler returns.
+pub fn require(actor: &Actor, permission: Permission) -> Result<(), AppError> {
+    if allows(actor, permission) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The part of the records a query may reach for an actor: queries take a
+/// `Scope`, so forgetting the filter does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// Territory subtree; `None` is the whole country.
+    pub territory_path: Option<String>,
+    /// The agency the actor works for, where the role is limited to it.
+    pub agency_id: Option<i64>,
+}
+
+impl Scope {
+    pub fn national() -> Scope {
+        Scope {
+            territory_path: None,
+            agency_id: None,
+        }
+    }
+
+    /// Does a record at `path` fall inside this scope's territory?
+    pub fn covers_path(&self, path: &str) -> bool {
+        match &self.territory_path {
+            None => true,
+            Some(root) => path == root || path.starts_with(&format!("{root}/")),
+        }
+    }
+}
+
+pub fn scope(actor: &Actor) -> Scope {
+    match actor.role {
+        Role::Admin | Role::Official => Scope::national(),
+        Role::Inspector | Role::CaseWorker | Role::Supervisor | Role::Prosecutor | Role::Police => {
+            Scope {
+                territory_path: actor.territory_path.clone(),
+                agency_id: None,
+            }
+        }
+        Role::ServiceProvider => Scope {
+            territory_path: None,
+            agency_id: actor.agency_id,
+        },
+    }
+}
+
+/// The kinds of agency a user of `role` can work for. An empty list means the
+/// role is not tied to an agency (admin, official may still name one).
+pub fn agency_kinds_for(role: Role) -> &'static [AgencyKind] {
+    use AgencyKind::*;
+    match role {
+        Role::Admin => &[],
+        Role::Official => &[Ministry],
+        Role::Inspector => &[LaborInspectorate],
+        Role::CaseWorker | Role::Supervisor => &[ChildSupportUnit],
+        Role::ServiceProvider => &[
+            RehabilitationCenter,
+            School,
+            CatchUpProgram,
+            Clinic,
+            Shelter,
+            Ngo,
+        ],
+        Role::Prosecutor => &[Prosecutor],
+        Role::Police => &[Police],
+    }
+}
+
+/// Roles whose work is defined by an agency: their users must name one.
+pub fn role_requires_agency(role: Role) -> bool {
+    !matches!(role, Role::Admin | Role::Official)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, path: Option<&str>) -> Actor {
+        Actor {
+            id: 1,
+            login: "x".into(),
+            display_name: "X".into(),
+            role,
+            agency_id: Some(7),
+            location_id: None,
+            territory_path: path.map(str::to_owned),
+            locale: Lang::Ky,
+            must_change_password: false,
+        }
+    }
+
+    #[test]
+    fn only_admin_manages_users_agencies_and_reads_audit() {
+        for &role in Role::ALL {
+            let a = actor(role, None);
+            for p in [
+                Permission::ManageUsers,
+                Permission::ManageAgencies,
+                Permission::ReadAuditLog,
+            ] {
+                assert_eq!(allows(&a, p), role == Role::Admin, "{role} {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn territory_scope_is_a_subtree_not_a_prefix() {
+        let s = scope(&actor(Role::CaseWorker, Some("KG/KG-O/KG-O-KARASUU")));
+        assert!(s.covers_path("KG/KG-O/KG-O-KARASUU"));
+        assert!(s.covers_path("KG/KG-O/KG-O-KARASUU/AIMAK-1"));
+        assert!(!s.covers_path("KG/KG-O/KG-O-KARASUU2"));
+        assert!(!s.covers_path("KG/KG-O"));
+        assert!(scope(&actor(Role::Official, Some("KG/KG-O"))).covers_path("KG/KG-C"));
+    }
+
+    #[test]
+    fn service_providers_are_scoped_to_their_agency() {
+        let s = scope(&actor(Role::ServiceProvider, Some("KG/KG-O")));
+        assert_eq!(s.agency_id, Some(7));
+    }
+}

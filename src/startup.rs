@@ -1,0 +1,112 @@
+//! Builds the application and the server: the one place routes are mounted.
+//! Tests call the same functions, so they run the real app.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Config;
+use crate::db::{self, Pool};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::i18n::Translator;
+use crate::web::middleware::{FORM_LIMIT, request_context};
+use crate::web::{session, static_files};
+
+/// Every route of the application.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/{path:.*}", web::get().to(static_files::serve));
+    crate::home::routes(cfg);
+    crate::auth::routes(cfg);
+    crate::admin::routes(cfg);
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// The headers every response carries. The policy allows no inline script and
+/// no framing; pages with personal data must not be cached anywhere.
+fn security_headers(secure: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+             base-uri 'none'; object-src 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cache-Control", "no-store"));
+    if secure {
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        headers
+    }
+}
+
+pub fn build_state(config: Config, pool: Pool) -> anyhow::Result<web::Data<AppState>> {
+    let i18n = Arc::new(Translator::load()?);
+    Ok(web::Data::new(AppState::new(config, pool, i18n)))
+}
+
+/// Start serving on `listener`; the returned server runs until stopped (or
+/// until SIGINT/SIGTERM, which stop it gracefully).
+pub fn run(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    workers: Option<usize>,
+) -> std::io::Result<Server> {
+    let secure = state.config.secure_cookies;
+    let app_state = state.clone();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(app_state.clone())
+            .app_data(web::PayloadConfig::new(FORM_LIMIT))
+            .wrap(from_fn(request_context))
+            .wrap(security_headers(secure))
+            .wrap(TracingLogger::default())
+            .configure(routes)
+            .default_service(web::to(not_found))
+    })
+    .shutdown_timeout(10)
+    .client_request_timeout(Duration::from_secs(10));
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    let server = server.listen(listener)?.run();
+    spawn_session_sweeper(state);
+    Ok(server)
+}
+
+/// Delete expired sessions every ten minutes.
+fn spawn_session_sweeper(state: web::Data<AppState>) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let lifetimes = state.session_lifetimes();
+            let swept = db::run(&state.pool, move |conn| {
+                Ok(session::purge_expired(conn, lifetimes)?)
+            })
+            .await;
+            if let Err(e) = swept {
+                tracing::warn!(error = %e, "sweeping expired sessions failed");
+            }
+        }
+    });
+}

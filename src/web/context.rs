@@ -1,0 +1,215 @@
+//! The page context: who is asking, in which language, with which CSRF token
+//! and flash message. Every page template has a `ctx` and reads text through it.
+
+use std::future::{Ready, ready};
+use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::policy::{self, Actor, Permission};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::i18n::{Arg, Lang, Translator};
+use crate::web::session::{Flash, Session};
+
+/// Shown times are in the Kyrgyz Republic's time zone.
+pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Bishkek;
+
+/// What the request-context middleware learned about a request.
+#[derive(Debug, Clone)]
+pub struct RequestInfo {
+    pub lang: Lang,
+    pub session: Option<Session>,
+    pub client_addr: String,
+    /// Set when the middleware itself had to reject the request.
+    pub rejected: bool,
+}
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    i18n: Arc<Translator>,
+    pub actor: Option<Actor>,
+    pub csrf: String,
+    pub flash: Option<Flash>,
+    /// The request's path, for the language switcher and the "next" link.
+    pub path: String,
+    /// The request's query string (kept by the language switcher).
+    pub query: String,
+    pub client_addr: String,
+    pub session_hash: Option<Vec<u8>>,
+}
+
+impl Ctx {
+    pub fn from_request(req: &HttpRequest) -> Result<Ctx, AppError> {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
+        let info = req
+            .extensions()
+            .get::<RequestInfo>()
+            .cloned()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("request context missing")))?;
+        let mut ctx = Ctx::new(info, state.i18n.clone(), req.path().to_owned());
+        ctx.query = req.query_string().to_owned();
+        Ok(ctx)
+    }
+
+    pub fn new(info: RequestInfo, i18n: Arc<Translator>, path: String) -> Ctx {
+        let session = info.session;
+        Ctx {
+            lang: info.lang,
+            i18n,
+            actor: session.as_ref().and_then(|s| s.actor.clone()),
+            csrf: session
+                .as_ref()
+                .map(|s| s.csrf_token.clone())
+                .unwrap_or_default(),
+            flash: session.as_ref().and_then(|s| s.flash.clone()),
+            session_hash: session.map(|s| s.id_hash),
+            path,
+            query: String::new(),
+            client_addr: info.client_addr,
+        }
+    }
+
+    /// A message in the page's language.
+    pub fn t(&self, key: impl AsRef<str>) -> String {
+        self.i18n.t(self.lang, key.as_ref())
+    }
+
+    /// A message with one text argument.
+    pub fn t1(&self, key: impl AsRef<str>, name: &str, value: impl AsRef<str>) -> String {
+        self.i18n
+            .t_args(self.lang, key.as_ref(), &[(name, Arg::Str(value.as_ref()))])
+    }
+
+    /// A message with one number argument (selects the plural form).
+    pub fn tn(&self, key: impl AsRef<str>, name: &str, value: impl Into<i64>) -> String {
+        self.i18n
+            .t_args(self.lang, key.as_ref(), &[(name, Arg::Num(value.into()))])
+    }
+
+    /// This page in another language: same path and query, `lang` replaced.
+    pub fn lang_href(&self, lang: &str) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in url::form_urlencoded::parse(self.query.as_bytes()) {
+            if k != "lang" {
+                query.append_pair(&k, &v);
+            }
+        }
+        query.append_pair("lang", lang);
+        format!("{}?{}", self.path, query.finish())
+    }
+
+    pub fn t_args(&self, key: &str, args: &[(&str, Arg<'_>)]) -> String {
+        self.i18n.t_args(self.lang, key, args)
+    }
+
+    pub fn translator(&self) -> &Translator {
+        &self.i18n
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.as_str()
+    }
+
+    pub fn langs(&self) -> &'static [Lang] {
+        Lang::ALL
+    }
+
+    /// dd.mm.yyyy
+    pub fn date(&self, date: &NaiveDate) -> String {
+        date.format("%d.%m.%Y").to_string()
+    }
+
+    /// dd.mm.yyyy HH:MM in Asia/Bishkek.
+    pub fn datetime(&self, at: &DateTime<Utc>) -> String {
+        at.with_timezone(&TIME_ZONE)
+            .format("%d.%m.%Y %H:%M")
+            .to_string()
+    }
+
+    pub fn opt_datetime(&self, at: &Option<DateTime<Utc>>) -> String {
+        at.as_ref().map(|a| self.datetime(a)).unwrap_or_default()
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.actor.is_some()
+    }
+
+    /// Whether the navigation shows the administration area.
+    pub fn shows_admin(&self) -> bool {
+        self.actor.as_ref().is_some_and(|a| {
+            policy::allows(a, Permission::ManageUsers)
+                || policy::allows(a, Permission::ManageAgencies)
+                || policy::allows(a, Permission::ReadAuditLog)
+        })
+    }
+
+    pub fn flash_text(&self) -> Option<String> {
+        self.flash.as_ref().map(|f| match &f.arg {
+            Some(arg) => self.t1(&f.key, "name", arg),
+            None => self.t(&f.key),
+        })
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = AppError;
+    type Future = Ready<Result<Ctx, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ctx::from_request(req))
+    }
+}
+
+/// A request from a signed-in user who may use the application now (their
+/// password is not one an admin set). Handlers that need sign-in take this.
+pub struct Signed {
+    pub ctx: Ctx,
+    pub actor: Actor,
+}
+
+/// Paths a user whose password must change can still reach.
+const PASSWORD_CHANGE_PATHS: &[&str] = &["/account/password", "/logout"];
+
+impl FromRequest for Signed {
+    type Error = AppError;
+    type Future = Ready<Result<Signed, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ctx::from_request(req).and_then(|ctx| {
+            let actor = ctx.actor.clone().ok_or(AppError::SignInRequired)?;
+            if actor.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.path()) {
+                return Err(AppError::PasswordChangeRequired);
+            }
+            Ok(Signed { ctx, actor })
+        }))
+    }
+}
+
+/// Render a page with 200 OK.
+pub fn render<T: askama::Template>(page: &T) -> Result<actix_web::HttpResponse, AppError> {
+    render_with(actix_web::http::StatusCode::OK, page)
+}
+
+/// Render a page with another status (e.g. 422 for a form with errors).
+pub fn render_with<T: askama::Template>(
+    status: actix_web::http::StatusCode,
+    page: &T,
+) -> Result<actix_web::HttpResponse, AppError> {
+    let html = page.render().map_err(AppError::internal)?;
+    Ok(actix_web::HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+/// 303 See Other: after a successful POST, and for plain redirects.
+pub fn see_other(location: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}

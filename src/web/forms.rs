@@ -1,0 +1,185 @@
+//! Field-level errors and the small parsers every form shares. A form is
+//! parsed into domain values or a list of (field, message key) pairs; the
+//! page then shows each message next to its field, with the input kept.
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(Vec<(&'static str, &'static str)>);
+
+impl FieldErrors {
+    pub fn new() -> FieldErrors {
+        FieldErrors(Vec::new())
+    }
+
+    /// Record `key` for `field` (the first error of a field wins).
+    pub fn add(&mut self, field: &'static str, key: &'static str) {
+        if self.get(field).is_none() {
+            self.0.push((field, key));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, k)| *k)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().map(|(f, _)| *f)
+    }
+
+    /// `Ok(value)` when no field failed.
+    pub fn or_value<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+}
+
+/// Text a person typed: trimmed; refused when it holds control characters
+/// (other than line breaks and tabs where `multiline`), or is longer than `max` characters.
+pub fn text(value: &str, max: usize, multiline: bool) -> Result<String, &'static str> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err("error-too-long");
+    }
+    let bad = value
+        .chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')));
+    if bad {
+        return Err("error-control-characters");
+    }
+    Ok(value.to_owned())
+}
+
+/// Required text.
+pub fn required_text(value: &str, max: usize) -> Result<String, &'static str> {
+    let value = text(value, max, false)?;
+    if value.is_empty() {
+        Err("error-required")
+    } else {
+        Ok(value)
+    }
+}
+
+/// An optional whole number in `range`.
+pub fn optional_number(value: &str, min: i64, max: i64) -> Result<Option<i64>, &'static str> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match value.parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+        Ok(_) => Err("error-number-out-of-range"),
+        Err(_) => Err("error-not-a-number"),
+    }
+}
+
+/// An optional id chosen from a list.
+pub fn optional_id(value: &str) -> Result<Option<i64>, &'static str> {
+    optional_number(value, 1, i64::MAX).map_err(|_| "error-invalid-choice")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(text("  Айгүл  ", 10, false), Ok("Айгүл".into()));
+        assert_eq!(text("ңөү", 3, false), Ok("ңөү".into()));
+        assert_eq!(text("ңөүң", 3, false), Err("error-too-long"));
+        assert_eq!(text("a\u{0}b", 10, false), Err("error-control-characters"));
+        assert_eq!(text("a\nb", 10, false), Err("error-control-characters"));
+        assert_eq!(text("a\nb", 10, true), Ok("a\nb".into()));
+        assert_eq!(required_text("   ", 10), Err("error-required"));
+    }
+
+    #[test]
+    fn numbers_are_checked() {
+        assert_eq!(optional_number("", 0, 10), Ok(None));
+        assert_eq!(optional_number(" 7 ", 0, 10), Ok(Some(7)));
+        assert_eq!(
+            optional_number("11", 0, 10),
+            Err("error-number-out-of-range")
+        );
+        assert_eq!(
+            optional_number("-1", 0, 10),
+            Err("error-number-out-of-range")
+        );
+        assert_eq!(optional_number("1e3", 0, 10), Err("error-not-a-number"));
+    }
+}
+
+/// A submitted `application/x-www-form-urlencoded` form as name/value pairs.
+/// Deserialization cannot fail on missing, repeated or oddly encoded fields;
+/// each form's parser decides what they mean.
+#[derive(Debug, Clone, Default)]
+pub struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> FormData {
+        FormData(
+            url::form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The first value of `name`, or "" when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name` (checkbox groups, multi-selects).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+}
+
+impl actix_web::FromRequest for FormData {
+    type Error = crate::web::error::AppError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<FormData, Self::Error>>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        use crate::web::error::AppError;
+        let is_form = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+        let body = actix_web::web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let body = body.await.map_err(|e| {
+                if e.as_response_error().status_code()
+                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+                {
+                    AppError::PayloadTooLarge
+                } else {
+                    AppError::BadRequest
+                }
+            })?;
+            if !is_form && !body.is_empty() {
+                return Err(AppError::BadRequest);
+            }
+            Ok(FormData::parse(&body))
+        })
+    }
+}

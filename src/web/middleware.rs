@@ -1,0 +1,404 @@
+//! The request-context middleware, in front of every route:
+//! 1. loads the server-side session named by the cookie;
+//! 2. picks the language (`?lang=`, then the user's choice, the `lang` cookie,
+//!    the browser's Accept-Language, then Kyrgyz) and remembers a `?lang=` choice;
+//! 3. refuses any state-changing request whose CSRF token (form field
+//!    `csrf_token` or header `X-CSRF-Token`) does not match the session's, or
+//!    which a browser marks as cross-site — so no route can forget the check;
+//! 4. renders error responses as localized pages;
+//! 5. consumes a flash message once a page has shown it.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::web::{self, BytesMut};
+use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse};
+use askama::Template;
+use diesel::prelude::*;
+use futures_util::StreamExt;
+
+use crate::db;
+use crate::db::schema::users;
+use crate::web::AppState;
+use crate::web::context::{Ctx, RequestInfo};
+use crate::web::error::{AppError, ErrorPage};
+use crate::web::i18n::{self, Lang};
+use crate::web::session::{self, Session};
+
+/// Largest form body accepted (forms are small; uploads will have their own route).
+pub const FORM_LIMIT: usize = 64 * 1024;
+const LANG_COOKIE: &str = "korgoo_lang";
+const CSRF_FIELD: &str = "csrf_token";
+const CSRF_HEADER: &str = "x-csrf-token";
+
+pub async fn request_context(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    // Static files and the health check need neither session nor language.
+    if req.path().starts_with("/static/") || req.path() == "/healthz" {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let client_addr = client_address(req.request(), state.config.trust_proxy);
+    let secure = state.config.secure_cookies;
+
+    // 1. The session.
+    let token = req
+        .cookie(session::COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    let lifetimes = state.session_lifetimes();
+    let loaded = match token {
+        None => Ok(None),
+        Some(token) => {
+            db::run(&state.pool, move |conn| {
+                Ok(session::load(conn, &token, lifetimes)?)
+            })
+            .await
+        }
+    };
+    let (session, session_failed) = match loaded {
+        Ok(session) => (session, None),
+        Err(e) => (None, Some(e)),
+    };
+
+    // 2. The language.
+    let chosen = query_lang(req.query_string());
+    let remembered = session
+        .as_ref()
+        .and_then(|s| s.actor.as_ref())
+        .map(|a| a.locale)
+        .or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(i18n::negotiate)
+        });
+    let lang = chosen.or(remembered).unwrap_or(Lang::DEFAULT);
+    let info = RequestInfo {
+        lang,
+        session: session.clone(),
+        client_addr,
+        rejected: false,
+    };
+
+    if let Some(e) = session_failed {
+        req.extensions_mut().insert(info);
+        let page = e.page().unwrap_or(ErrorPage::Internal);
+        // Logs the cause once, as every AppError does.
+        drop(actix_web::ResponseError::error_response(&e));
+        return Ok(error_response(req, &state, page));
+    }
+
+    if let (Some(new_lang), true) = (chosen, req.method() == Method::GET) {
+        if let Some(actor) = session.as_ref().and_then(|s| s.actor.as_ref()) {
+            if actor.locale != new_lang {
+                let id = actor.id;
+                let saved = db::run(&state.pool, move |conn| {
+                    diesel::update(users::table.find(id))
+                        .set(users::locale.eq(new_lang))
+                        .execute(conn)?;
+                    Ok(())
+                })
+                .await;
+                if let Err(e) = saved {
+                    req.extensions_mut().insert(info);
+                    drop(actix_web::ResponseError::error_response(&e));
+                    return Ok(error_response(
+                        req,
+                        &state,
+                        e.page().unwrap_or(ErrorPage::Internal),
+                    ));
+                }
+            }
+        }
+        let location = without_lang(req.path(), req.query_string());
+        let cookie = Cookie::build(LANG_COOKIE, new_lang.as_str())
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::days(365))
+            .finish();
+        let response = HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, location))
+            .cookie(cookie)
+            .finish();
+        return Ok(req.into_response(response).map_into_boxed_body());
+    }
+
+    // 3. Forgery protection for everything that changes state.
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        if let Err(page) = verify_csrf(&mut req, session.as_ref()).await {
+            if page == ErrorPage::Csrf {
+                tracing::warn!(path = req.path(), "request refused: CSRF check failed");
+            }
+            req.extensions_mut().insert(RequestInfo {
+                rejected: true,
+                ..info
+            });
+            return Ok(error_response(req, &state, page));
+        }
+    }
+
+    let had_flash = session.as_ref().is_some_and(|s| s.flash.is_some());
+    let session_hash = session.map(|s| s.id_hash);
+    let is_get = req.method() == Method::GET;
+    req.extensions_mut().insert(info);
+    let res = next.call(req).await?;
+
+    // 4. Error pages in the user's language.
+    if let Some(page) = error_page_for(&res) {
+        let (request, _) = res.into_parts();
+        let response = render_error(&request, &state, page);
+        return Ok(ServiceResponse::new(request, response));
+    }
+
+    // 5. A flash message is shown once.
+    if had_flash && is_get && res.status() == StatusCode::OK {
+        if let Some(hash) = session_hash {
+            let cleared = db::run(&state.pool, move |conn| {
+                Ok(session::clear_flash(conn, &hash)?)
+            })
+            .await;
+            if let Err(e) = cleared {
+                tracing::warn!(error = %e, "clearing a flash message failed");
+            }
+        }
+    }
+    Ok(res.map_into_boxed_body())
+}
+
+/// Which error page, if any, replaces a response: one our handlers marked, an
+/// error actix raised (a bad path, a malformed form), or an empty error status.
+fn error_page_for<B>(res: &ServiceResponse<B>) -> Option<ErrorPage> {
+    if let Some(page) = res.response().extensions().get::<ErrorPage>() {
+        return Some(*page);
+    }
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    let bare =
+        res.response().error().is_some() || !res.headers().contains_key(header::CONTENT_TYPE);
+    if bare {
+        ErrorPage::from_status(status)
+    } else {
+        None
+    }
+}
+
+fn error_response(
+    req: ServiceRequest,
+    state: &web::Data<AppState>,
+    page: ErrorPage,
+) -> ServiceResponse<BoxBody> {
+    let (request, _) = req.into_parts();
+    let response = render_error(&request, state, page);
+    ServiceResponse::new(request, response)
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    ctx: Ctx,
+    title_key: &'static str,
+    body_key: &'static str,
+    status: u16,
+}
+
+fn render_error(req: &HttpRequest, state: &web::Data<AppState>, page: ErrorPage) -> HttpResponse {
+    let info = req
+        .extensions()
+        .get::<RequestInfo>()
+        .cloned()
+        .unwrap_or(RequestInfo {
+            lang: Lang::DEFAULT,
+            session: None,
+            client_addr: String::new(),
+            rejected: true,
+        });
+    let (title_key, body_key) = page.message_keys();
+    let template = ErrorTemplate {
+        ctx: Ctx::new(info, state.i18n.clone(), req.path().to_owned()),
+        title_key,
+        body_key,
+        status: page.status().as_u16(),
+    };
+    let mut builder = HttpResponse::build(page.status());
+    builder.content_type("text/html; charset=utf-8");
+    if page == ErrorPage::TooManyRequests {
+        builder.insert_header((header::RETRY_AFTER, "60"));
+    }
+    match template.render() {
+        Ok(html) => builder.body(html),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering the error page failed");
+            builder
+                .content_type("text/plain; charset=utf-8")
+                .body(page.status().to_string())
+        }
+    }
+}
+
+async fn verify_csrf(req: &mut ServiceRequest, session: Option<&Session>) -> Result<(), ErrorPage> {
+    // Browsers say where a request comes from; a cross-site one is refused
+    // before anything else is looked at.
+    if let Some(site) = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+    {
+        if site != "same-origin" && site != "none" {
+            return Err(ErrorPage::Csrf);
+        }
+    }
+    if let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    {
+        let host = req.connection_info().host().to_owned();
+        let same = origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(&host));
+        if !same {
+            return Err(ErrorPage::Csrf);
+        }
+    }
+    let expected = session.map(|s| s.csrf_token.clone()).unwrap_or_default();
+    if let Some(given) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if !expected.is_empty() && constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+            Ok(())
+        } else {
+            Err(ErrorPage::Csrf)
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(if expected.is_empty() {
+            ErrorPage::Csrf
+        } else {
+            ErrorPage::BadRequest
+        });
+    }
+    let body = read_body(req).await?;
+    let given = url::form_urlencoded::parse(&body)
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v.into_owned());
+    // Put the body back for the handler's form extractor.
+    let (_, mut payload) = actix_http::h1::Payload::create(true);
+    payload.unread_data(body);
+    req.set_payload(payload.into());
+    match given {
+        Some(given)
+            if !expected.is_empty() && constant_time_eq(given.as_bytes(), expected.as_bytes()) =>
+        {
+            Ok(())
+        }
+        _ => Err(ErrorPage::Csrf),
+    }
+}
+
+async fn read_body(req: &mut ServiceRequest) -> Result<web::Bytes, ErrorPage> {
+    if let Some(length) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        if length > FORM_LIMIT {
+            return Err(ErrorPage::PayloadTooLarge);
+        }
+    }
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ErrorPage::BadRequest)?;
+        if body.len() + chunk.len() > FORM_LIMIT {
+            return Err(ErrorPage::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn query_lang(query: &str) -> Option<Lang> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::parse(&v))
+}
+
+/// The same address without its `lang` parameter.
+fn without_lang(path: &str, query: &str) -> String {
+    let rest: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k != "lang")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if rest.is_empty() {
+        path.to_owned()
+    } else {
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(rest)
+            .finish();
+        format!("{path}?{encoded}")
+    }
+}
+
+/// The client's address: the peer, or what our own reverse proxy reports.
+pub fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
+    let raw = if trust_proxy {
+        req.connection_info()
+            .realip_remote_addr()
+            .map(str::to_owned)
+    } else {
+        req.peer_addr().map(|a| a.ip().to_string())
+    };
+    let raw = raw.unwrap_or_default();
+    // Strip a port if the proxy's value carried one.
+    raw.parse::<std::net::SocketAddr>()
+        .map(|a| a.ip().to_string())
+        .unwrap_or(raw)
+}
+
+/// `AppError` for handlers that need the address as an IP (rate limiting).
+pub fn client_ip(addr: &str) -> Result<std::net::IpAddr, AppError> {
+    addr.parse().map_err(|_| AppError::BadRequest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_is_removed_from_the_query_and_the_rest_kept() {
+        assert_eq!(without_lang("/admin/users", "lang=ru"), "/admin/users");
+        assert_eq!(
+            without_lang("/admin/users", "role=admin&lang=en&q=a+b"),
+            "/admin/users?role=admin&q=a+b"
+        );
+        assert_eq!(query_lang("lang=ru"), Some(Lang::Ru));
+        assert_eq!(query_lang("lang=de"), None);
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,49 @@
+//! What every page needs: state, errors, sessions, CSRF, languages, security
+//! headers, and the page context the base template reads.
+
+pub mod context;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod middleware;
+pub mod session;
+pub mod static_files;
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::config::Config;
+use crate::db::Pool;
+use i18n::Translator;
+
+/// Shared by every request.
+pub struct AppState {
+    pub config: Config,
+    pub pool: Pool,
+    pub i18n: Arc<Translator>,
+    /// Sign-in attempts per client address.
+    pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl AppState {
+    pub fn new(config: Config, pool: Pool, i18n: Arc<Translator>) -> AppState {
+        let per_minute =
+            NonZeroU32::new(config.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        AppState {
+            login_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            config,
+            pool,
+            i18n,
+        }
+    }
+
+    pub fn session_lifetimes(&self) -> session::Lifetimes {
+        session::Lifetimes {
+            idle: self.config.session_idle(),
+            absolute: self.config.session_absolute(),
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Server-side sessions in PostgreSQL. The cookie carries a random 256-bit
+//! token; the table keeps only its SHA-256, with the CSRF token, the signed-in
+//! user (if any) and a one-shot flash message.
+
+use std::time::Duration;
+
+use actix_web::cookie::{Cookie, SameSite};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::{locations, sessions, users};
+use crate::policy::{Actor, Role};
+use crate::web::i18n::Lang;
+
+pub const COOKIE: &str = "korgoo_session";
+
+/// How long sessions live (DESIGN/issue: 30 min idle, 12 h absolute by default).
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    pub idle: Duration,
+    pub absolute: Duration,
+}
+
+/// A message shown once, on the next page (e.g. "User saved").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Flash {
+    pub key: String,
+    #[serde(default)]
+    pub arg: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id_hash: Vec<u8>,
+    pub csrf_token: String,
+    pub actor: Option<Actor>,
+    pub flash: Option<Flash>,
+}
+
+/// Refresh `last_seen_at` at most this often: idle timeouts need minute
+/// precision, not a write on every request.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+pub fn hash_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+pub fn removal_cookie(secure: bool) -> Cookie<'static> {
+    let mut cookie = session_cookie(String::new(), secure);
+    cookie.make_removal();
+    cookie
+}
+
+/// Create a session (anonymous when `user_id` is None); returns the cookie token.
+pub fn create(conn: &mut PgConnection, user_id: Option<i64>) -> QueryResult<(String, Session)> {
+    let token = random_hex(32);
+    let id_hash = hash_token(&token);
+    let csrf_token = random_hex(32);
+    let now = Utc::now();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id_hash.eq(&id_hash),
+            sessions::user_id.eq(user_id),
+            sessions::csrf_token.eq(&csrf_token),
+            sessions::authenticated_at.eq(user_id.map(|_| now)),
+        ))
+        .execute(conn)?;
+    let actor = match user_id {
+        Some(id) => load_actor(conn, id)?,
+        None => None,
+    };
+    Ok((
+        token,
+        Session {
+            id_hash,
+            csrf_token,
+            actor,
+            flash: None,
+        },
+    ))
+}
+
+/// The live session for a cookie token, or None when unknown or expired (an
+/// expired one is deleted on the way).
+pub fn load(
+    conn: &mut PgConnection,
+    token: &str,
+    lifetimes: Lifetimes,
+) -> QueryResult<Option<Session>> {
+    let id_hash = hash_token(token);
+    let row: Option<(
+        Option<i64>,
+        String,
+        DateTime<Utc>,
+        DateTime<Utc>,
+        Option<serde_json::Value>,
+    )> = sessions::table
+        .filter(sessions::id_hash.eq(&id_hash))
+        .select((
+            sessions::user_id,
+            sessions::csrf_token,
+            sessions::created_at,
+            sessions::last_seen_at,
+            sessions::flash,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((user_id, csrf_token, created_at, last_seen_at, flash)) = row else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let idle = chrono::Duration::from_std(lifetimes.idle).unwrap_or(chrono::Duration::MAX);
+    let absolute = chrono::Duration::from_std(lifetimes.absolute).unwrap_or(chrono::Duration::MAX);
+    if now - last_seen_at > idle || now - created_at > absolute {
+        delete(conn, &id_hash)?;
+        return Ok(None);
+    }
+    let actor = match user_id {
+        Some(id) => match load_actor(conn, id)? {
+            Some(actor) => Some(actor),
+            // Deactivated since sign-in: the session ends now.
+            None => {
+                delete(conn, &id_hash)?;
+                return Ok(None);
+            }
+        },
+        None => None,
+    };
+    if (now - last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
+        diesel::update(sessions::table.filter(sessions::id_hash.eq(&id_hash)))
+            .set(sessions::last_seen_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(Some(Session {
+        id_hash,
+        csrf_token,
+        actor,
+        flash: flash.and_then(|v| serde_json::from_value(v).ok()),
+    }))
+}
+
+/// The active user `id` as an actor, with the path of their territory.
+pub fn load_actor(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Actor>> {
+    let row: Option<(
+        i64,
+        String,
+        String,
+        Role,
+        Option<i64>,
+        Option<i32>,
+        Option<String>,
+        Lang,
+        bool,
+    )> = users::table
+        .left_join(locations::table)
+        .filter(users::id.eq(id))
+        .filter(users::active.eq(true))
+        .select((
+            users::id,
+            users::login,
+            users::display_name,
+            users::role,
+            users::agency_id,
+            users::location_id,
+            locations::path.nullable(),
+            users::locale,
+            users::must_change_password,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(
+        |(id, login, display_name, role, agency_id, location_id, path, locale, must_change)| {
+            Actor {
+                id,
+                login,
+                display_name,
+                role,
+                agency_id,
+                location_id,
+                // A territory of the whole country is no limit at all.
+                territory_path: path.filter(|p| p != "KG"),
+                locale,
+                must_change_password: must_change,
+            }
+        },
+    ))
+}
+
+pub fn delete(conn: &mut PgConnection, id_hash: &[u8]) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::id_hash.eq(id_hash))).execute(conn)
+}
+
+/// End every session of a user, except (optionally) the one in use.
+pub fn delete_for_user(
+    conn: &mut PgConnection,
+    user_id: i64,
+    except: Option<&[u8]>,
+) -> QueryResult<usize> {
+    let mine = sessions::table.filter(sessions::user_id.eq(user_id));
+    match except {
+        Some(keep) => diesel::delete(mine.filter(sessions::id_hash.ne(keep))).execute(conn),
+        None => diesel::delete(mine).execute(conn),
+    }
+}
+
+pub fn set_flash(conn: &mut PgConnection, id_hash: &[u8], flash: &Flash) -> QueryResult<usize> {
+    let value = serde_json::to_value(flash).unwrap_or(serde_json::Value::Null);
+    diesel::update(sessions::table.filter(sessions::id_hash.eq(id_hash)))
+        .set(sessions::flash.eq(Some(value)))
+        .execute(conn)
+}
+
+pub fn clear_flash(conn: &mut PgConnection, id_hash: &[u8]) -> QueryResult<usize> {
+    diesel::update(sessions::table.filter(sessions::id_hash.eq(id_hash)))
+        .set(sessions::flash.eq(None::<serde_json::Value>))
+        .execute(conn)
+}
+
+/// Remove sessions that can no longer be used (run periodically).
+pub fn purge_expired(conn: &mut PgConnection, lifetimes: Lifetimes) -> QueryResult<usize> {
+    let now = Utc::now();
+    let idle = chrono::Duration::from_std(lifetimes.idle).unwrap_or(chrono::Duration::MAX);
+    let absolute = chrono::Duration::from_std(lifetimes.absolute).unwrap_or(chrono::Duration::MAX);
+    diesel::delete(
+        sessions::table.filter(
+            sessions::last_seen_at
+                .lt(now - idle)
+                .or(sessions::created_at.lt(now - absolute)),
+        ),
+    )
+    .execute(conn)
+}
