@@ -95,8 +95,8 @@ pub fn run(
 
 /// Delete expired sessions every ten minutes.
 fn spawn_session_sweeper(state: web::Data<AppState>) {
-    actix_web::rt::spawn(async move {
-        let mut tick = actix_web::rt::time::interval(Duration::from_secs(600));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
             let lifetimes = state.session_lifetimes();

@@ -1,1 +1,14 @@
+//! Black-box tests of Korgoo through HTTP against the real app on a real
+//! PostgreSQL. One binary, so a run provisions one database server.
 
+mod common;
+
+mod admin;
+mod audit;
+mod auth;
+mod browser;
+mod cli;
+mod csrf;
+mod health;
+mod i18n;
+mod schema;

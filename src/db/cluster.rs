@@ -12,6 +12,7 @@ use std::ffi::CString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The database role the cluster is initialised with; the application connects as it.
 pub const SUPERUSER: &str = "korgoo";
@@ -77,7 +78,7 @@ pub struct PrivateCluster {
     data_dir: PathBuf,
     bin_dir: PathBuf,
     run_as: Option<(u32, u32)>,
-    stopped: bool,
+    stopped: AtomicBool,
 }
 
 impl PrivateCluster {
@@ -102,11 +103,11 @@ impl PrivateCluster {
         } else {
             None
         };
-        let mut cluster = PrivateCluster {
+        let cluster = PrivateCluster {
             data_dir,
             bin_dir,
             run_as,
-            stopped: true,
+            stopped: AtomicBool::new(true),
         };
         if !cluster.data_dir.join("PG_VERSION").exists() {
             cluster.initdb()?;
@@ -115,7 +116,7 @@ impl PrivateCluster {
             return Err(ClusterError::InUse(cluster.data_dir.clone()));
         }
         cluster.pg_ctl_start(durability)?;
-        cluster.stopped = false;
+        cluster.stopped.store(false, Ordering::SeqCst);
         Ok(cluster)
     }
 
@@ -134,11 +135,10 @@ impl PrivateCluster {
     }
 
     /// Stop the server (fast shutdown: open transactions are rolled back).
-    pub fn stop(&mut self) -> Result<(), ClusterError> {
-        if self.stopped {
+    pub fn stop(&self) -> Result<(), ClusterError> {
+        if self.stopped.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
-        self.stopped = true;
         let data = self.data_dir.to_string_lossy().into_owned();
         self.run(
             "pg_ctl",

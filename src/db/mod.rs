@@ -1,6 +1,10 @@
 //! The database: the pool, migrations, transactions, the private cluster, and
-//! the generated schema. Blocking diesel calls run on the pool's blocking
-//! threads (`interact`), never on an actix worker.
+//! the generated schema. Diesel is synchronous: every query runs on actix's
+//! blocking threads (`run`, `transaction`), never on a worker thread.
+//!
+//! The pool is diesel's r2d2 pool. (deadpool-diesel was tried first: its
+//! connection wrapper spawns a tokio task in `Drop`, so dropping the pool
+//! outside a runtime — at server shutdown — panics in a destructor and aborts.)
 
 pub mod cluster;
 pub mod schema;
@@ -10,16 +14,15 @@ pub mod text_enum;
 use std::path::Path;
 use std::time::Duration;
 
-use deadpool_diesel::postgres::{Manager, Pool as DeadPool};
-use deadpool_diesel::{ManagerConfig, RecyclingMethod, Runtime};
 use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, Pool as R2d2Pool};
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::web::error::AppError;
 use cluster::{ClusterError, Durability, PrivateCluster};
 
-pub type Pool = DeadPool;
+pub type Pool = R2d2Pool<ConnectionManager<PgConnection>>;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -57,7 +60,7 @@ impl Database {
     pub fn shutdown(self) -> Result<(), ClusterError> {
         match self {
             Database::External(_) => Ok(()),
-            Database::Private(mut cluster) => cluster.stop(),
+            Database::Private(cluster) => cluster.stop(),
         }
     }
 }
@@ -108,35 +111,32 @@ pub fn with_session_settings(url: &str, statement_timeout_ms: u64) -> String {
 }
 
 pub fn build_pool(url: &str, size: usize, statement_timeout_ms: u64) -> anyhow::Result<Pool> {
-    let manager = Manager::from_config(
-        with_session_settings(url, statement_timeout_ms),
-        Runtime::Tokio1,
-        // A pooled connection is checked before reuse, so that the app heals
-        // by itself after PostgreSQL restarts.
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Verified,
-        },
-    );
-    let pool = DeadPool::builder(manager)
-        .max_size(size)
-        .runtime(Runtime::Tokio1)
-        .wait_timeout(Some(Duration::from_secs(5)))
-        .create_timeout(Some(Duration::from_secs(3)))
-        .recycle_timeout(Some(Duration::from_secs(3)))
-        .build()?;
+    let manager =
+        ConnectionManager::<PgConnection>::new(with_session_settings(url, statement_timeout_ms));
+    // Built unchecked: the app starts (and answers 503) while the database is
+    // down, and heals by itself when it returns, since every checkout is tested.
+    let pool = R2d2Pool::builder()
+        .max_size(u32::try_from(size.max(1)).unwrap_or(10))
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(5))
+        .test_on_check_out(true)
+        .build_unchecked(manager);
     Ok(pool)
 }
 
-/// Run `f` on a pooled connection, on the pool's blocking thread.
+/// Run `f` with a pooled connection on a blocking thread.
 pub async fn run<F, R>(pool: &Pool, f: F) -> Result<R, AppError>
 where
     F: FnOnce(&mut PgConnection) -> Result<R, AppError> + Send + 'static,
     R: Send + 'static,
 {
-    let conn = pool.get().await.map_err(AppError::unavailable)?;
-    conn.interact(f)
-        .await
-        .map_err(|e| AppError::internal(anyhow::anyhow!("database task failed: {e}")))?
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(AppError::unavailable)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::internal(anyhow::anyhow!("database task failed: {e}")))?
 }
 
 /// Run `f` inside one transaction: it commits when `f` returns Ok, and rolls

@@ -1,0 +1,516 @@
+//! The test harness. Every test gets its own database, cloned from a template
+//! migrated once per run, and the real application on a random port.
+//!
+//! With `DATABASE_URL` set, its server is used (databases are created beside
+//! the named one and dropped afterwards); otherwise a private, throw-away
+//! PostgreSQL cluster is started once per run in a temporary directory and
+//! stopped and removed when the test binary exits.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use diesel::prelude::*;
+use korgoo::config::Config;
+use korgoo::db::cluster::{Durability, PrivateCluster};
+use korgoo::db::{self, quote_ident};
+use korgoo::policy::Role;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+pub const PASSWORD: &str = "a long test phrase 2026";
+
+struct Server {
+    /// URL of a maintenance database on the server (to create/drop others).
+    admin_url: String,
+    template: String,
+    cluster: Option<PrivateCluster>,
+    dir: Option<PathBuf>,
+}
+
+impl Server {
+    fn url_for(&self, database: &str) -> String {
+        match &self.cluster {
+            Some(cluster) => cluster.url(database),
+            None => replace_database(&self.admin_url, database),
+        }
+    }
+}
+
+/// The same libpq URL with another database name.
+fn replace_database(url: &str, database: &str) -> String {
+    let mut parsed = url::Url::parse(url).expect("DATABASE_URL is a URL");
+    parsed.set_path(&format!("/{database}"));
+    parsed.to_string()
+}
+
+static SERVER: OnceLock<Server> = OnceLock::new();
+static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn stop_server_at_exit() {
+    if let Some(server) = SERVER.get() {
+        if let Ok(mut conn) = PgConnection::establish(&server.admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                quote_ident(&server.template)
+            ))
+            .execute(&mut conn);
+        }
+        if let Some(cluster) = &server.cluster {
+            let _ = cluster.stop();
+        }
+        if let Some(dir) = &server.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn server() -> &'static Server {
+    SERVER.get_or_init(|| {
+        let (admin_url, cluster, dir) = match std::env::var("DATABASE_URL") {
+            Ok(url) if !url.is_empty() => (url, None, None),
+            _ => {
+                let dir = tempfile::Builder::new()
+                    .prefix("korgoo-test-pg-")
+                    .tempdir()
+                    .expect("a temporary directory")
+                    .keep();
+                let cluster = PrivateCluster::start(&dir, Durability::Ephemeral)
+                    .unwrap_or_else(|e| panic!("starting the test PostgreSQL failed: {e}"));
+                (cluster.url("postgres"), Some(cluster), Some(dir))
+            }
+        };
+        let template = format!("korgoo_template_{}", std::process::id());
+        let server = Server {
+            admin_url,
+            template,
+            cluster,
+            dir,
+        };
+        // SAFETY: registering a plain extern "C" function with no captured state.
+        unsafe {
+            libc::atexit(stop_server_at_exit);
+        }
+        let mut conn =
+            PgConnection::establish(&server.admin_url).expect("connecting to the test server");
+        diesel::sql_query(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            quote_ident(&server.template)
+        ))
+        .execute(&mut conn)
+        .expect("dropping an old template");
+        diesel::sql_query(format!("CREATE DATABASE {}", quote_ident(&server.template)))
+            .execute(&mut conn)
+            .expect("creating the template database");
+        db::migrate(&server.url_for(&server.template)).expect("migrating the template");
+        server
+    })
+}
+
+/// A database of its own for one test, dropped when the value is dropped.
+pub struct TestDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub fn create() -> TestDatabase {
+        let server = server();
+        let name = format!(
+            "korgoo_test_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut conn =
+            PgConnection::establish(&server.admin_url).expect("connecting to the test server");
+        diesel::sql_query(format!(
+            "CREATE DATABASE {} TEMPLATE {}",
+            quote_ident(&name),
+            quote_ident(&server.template)
+        ))
+        .execute(&mut conn)
+        .expect("cloning the template database");
+        TestDatabase {
+            url: server.url_for(&name),
+            name,
+        }
+    }
+
+    pub fn connect(&self) -> PgConnection {
+        PgConnection::establish(&self.url).expect("connecting to the test database")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if self.name.is_empty() {
+            return;
+        }
+        if let Ok(mut conn) = PgConnection::establish(&server().admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                quote_ident(&self.name)
+            ))
+            .execute(&mut conn);
+        }
+    }
+}
+
+/// The application under test, with its own database and an HTTP client that
+/// keeps cookies and does not follow redirects (tests look at them).
+pub struct TestApp {
+    pub address: String,
+    pub db: TestDatabase,
+    pub client: reqwest::Client,
+    csrf: Mutex<Option<String>>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+
+    pub fn assert_contains(&self, needle: &str) -> &Page {
+        assert!(
+            self.body.contains(needle),
+            "expected {needle:?} in the page:\n{}",
+            self.body
+        );
+        self
+    }
+
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+
+    /// The text of the first element matching a CSS selector.
+    pub fn text_of(&self, selector: &str) -> Option<String> {
+        let sel = scraper::Selector::parse(selector).expect("a valid selector");
+        self.html()
+            .select(&sel)
+            .next()
+            .map(|e| e.text().collect::<String>().trim().to_owned())
+    }
+
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let sel =
+            scraper::Selector::parse(&format!("[name=\"{name}\"]")).expect("a valid selector");
+        self.html()
+            .select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value").map(str::to_owned))
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let db = actix_web::rt::task::spawn_blocking(TestDatabase::create)
+            .await
+            .expect("creating the test database");
+        let mut config = Config::defaults();
+        adjust(&mut config);
+        let pool = db::build_pool(&db.url, 4, config.statement_timeout_ms).expect("a pool");
+        TestApp::start(db, config, pool)
+    }
+
+    /// Start the app on `pool` (which may point somewhere broken on purpose).
+    pub fn start(db: TestDatabase, config: Config, pool: db::Pool) -> TestApp {
+        let state = korgoo::startup::build_state(config, pool).expect("application state");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("an address").port();
+        let server = korgoo::startup::run(listener, state, Some(1)).expect("the server starts");
+        actix_web::rt::spawn(server);
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            db,
+            client: TestApp::new_client(),
+            csrf: Mutex::new(None),
+        }
+    }
+
+    pub fn new_client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client")
+    }
+
+    /// A second, independent browser (own cookies, own session).
+    pub fn other_browser(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            db: TestDatabase {
+                // Shares the database; the clone never drops it.
+                name: String::new(),
+                url: self.db.url.clone(),
+            },
+            client: TestApp::new_client(),
+            csrf: Mutex::new(None),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    async fn page(&self, response: reqwest::Response) -> Page {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.expect("a body");
+        if let Some(token) = scrape_csrf(&body) {
+            *self.csrf.lock().expect("csrf lock") = Some(token);
+        }
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self.client.get(self.url(path)).send().await.expect("GET");
+        self.page(response).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.client.get(self.url(path));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let response = request.send().await.expect("GET");
+        self.page(response).await
+    }
+
+    /// The CSRF token of this browser's session (fetching a page if none is known yet).
+    pub async fn csrf_token(&self) -> String {
+        if let Some(token) = self.csrf.lock().expect("csrf lock").clone() {
+            return token;
+        }
+        let page = self.get("/login").await;
+        if let Some(token) = scrape_csrf(&page.body) {
+            return token;
+        }
+        let page = self.get("/account/password").await;
+        scrape_csrf(&page.body).expect("a page with a CSRF token")
+    }
+
+    /// POST a form with this session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// POST exactly these fields (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        self.page(response).await
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Page {
+        *self.csrf.lock().expect("csrf lock") = None;
+        let _ = self.get("/login").await;
+        let page = self
+            .post_form("/login", &[("login", login), ("password", password)])
+            .await;
+        // The session (and so the token) changed at sign-in.
+        *self.csrf.lock().expect("csrf lock") = None;
+        page
+    }
+
+    /// Create a user of `role` (with a fitting agency and territory) and sign in as them.
+    pub async fn login_as(&self, role: Role) -> String {
+        let login = self.create_user(role, false).await;
+        let page = self.login(&login, PASSWORD).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "signing in as {login}: {}",
+            page.body
+        );
+        login
+    }
+
+    /// Create a user through the model layer; `temporary` marks the password as one to change.
+    pub async fn create_user(&self, role: Role, temporary: bool) -> String {
+        let url = self.db.url.clone();
+        actix_web::rt::task::spawn_blocking(move || fixtures::user(&url, role, temporary))
+            .await
+            .expect("creating a user")
+    }
+
+    pub fn conn(&self) -> PgConnection {
+        self.db.connect()
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.conn();
+        diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut conn)
+            .expect("a count")
+            .n
+    }
+
+    /// How many audit entries have this action.
+    pub fn audit_count(&self, action: &str) -> i64 {
+        use korgoo::db::schema::audit_log;
+        let mut conn = self.conn();
+        audit_log::table
+            .filter(audit_log::action.eq(action))
+            .count()
+            .get_result(&mut conn)
+            .expect("an audit count")
+    }
+}
+
+fn scrape_csrf(body: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_owned())
+}
+
+pub mod fixtures {
+    use super::*;
+    use korgoo::admin::model::{self, AgencyInput, AgencyKind, Names, ServiceKind, UserInput};
+    use korgoo::db::schema::agencies;
+    use korgoo::web::i18n::Lang;
+
+    static NEXT_USER: AtomicUsize = AtomicUsize::new(0);
+
+    pub fn agency_by_code(conn: &mut PgConnection, code: &str) -> i64 {
+        agencies::table
+            .filter(agencies::code.eq(code))
+            .select(agencies::id)
+            .first(conn)
+            .expect("a seeded agency")
+    }
+
+    pub fn location(conn: &mut PgConnection, code: &str) -> i32 {
+        model::location_id_by_code(conn, code)
+            .expect("a query")
+            .expect("a seeded location")
+    }
+
+    pub fn agency(conn: &mut PgConnection, kind: AgencyKind, territory: &str, name: &str) -> i64 {
+        let location_id = location(conn, territory);
+        model::create_agency(
+            conn,
+            &AgencyInput {
+                kind,
+                location_id,
+                names: Names {
+                    ky: format!("{name} (ky)"),
+                    ru: format!("{name} (ru)"),
+                    en: name.to_owned(),
+                },
+                contact: String::new(),
+                services: vec![ServiceKind::Rehabilitation],
+                capacity: None,
+                active: true,
+            },
+        )
+        .expect("an agency")
+    }
+
+    /// The agency and territory a user of `role` typically has in tests (Kara-Suu, Osh Region).
+    pub fn placement(conn: &mut PgConnection, role: Role) -> (Option<i64>, Option<i32>) {
+        match role {
+            Role::Admin | Role::Official => (Some(agency_by_code(conn, "MLSSM")), None),
+            Role::Inspector => (
+                Some(agency_by_code(conn, "LABOR-INSPECTION")),
+                Some(location(conn, "KG-O")),
+            ),
+            Role::CaseWorker | Role::Supervisor => {
+                (Some(agency_by_code(conn, "CSU-KG-O-KARASUU")), None)
+            }
+            Role::ServiceProvider => (
+                Some(agency(
+                    conn,
+                    AgencyKind::RehabilitationCenter,
+                    "KG-GO",
+                    "Test Centre",
+                )),
+                None,
+            ),
+            Role::Prosecutor => (
+                Some(agency_by_code(conn, "GPO")),
+                Some(location(conn, "KG-O")),
+            ),
+            Role::Police => (
+                Some(agency_by_code(conn, "MIA")),
+                Some(location(conn, "KG-O")),
+            ),
+        }
+    }
+
+    pub fn user(url: &str, role: Role, temporary: bool) -> String {
+        let mut conn = PgConnection::establish(url).expect("connecting");
+        let login = format!(
+            "{}.{}",
+            role.as_str().replace('_', "-"),
+            NEXT_USER.fetch_add(1, Ordering::SeqCst)
+        );
+        let (agency_id, location_id) = placement(&mut conn, role);
+        let mut input = UserInput {
+            display_name: format!("Тест Колдонуучу {login}"),
+            role,
+            agency_id,
+            location_id,
+            locale: Lang::Ky,
+        };
+        let errors = model::check_assignment(&mut conn, &mut input).expect("checking");
+        assert!(
+            errors.is_empty(),
+            "fixture assignment for {role}: {errors:?}"
+        );
+        let hash = hashed_password();
+        model::create_user(&mut conn, &login, &input, &hash, temporary).expect("a user");
+        login
+    }
+
+    /// Hashing is slow on purpose; tests share one hash of PASSWORD.
+    pub fn hashed_password() -> String {
+        static HASH: OnceLock<String> = OnceLock::new();
+        HASH.get_or_init(|| korgoo::auth::model::hash_password(PASSWORD).expect("a hash"))
+            .clone()
+    }
+
+    pub fn user_id(conn: &mut PgConnection, login: &str) -> i64 {
+        use korgoo::db::schema::users;
+        users::table
+            .filter(users::login.eq(login))
+            .select(users::id)
+            .first(conn)
+            .expect("the user exists")
+    }
+}
