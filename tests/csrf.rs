@@ -1,1 +1,183 @@
-//! (filled below)
+//! Forgery protection: every state-changing route refuses a request without
+//! this session's token, or one a browser marks as cross-site.
+
+use korgoo::policy::Role;
+use reqwest::StatusCode;
+
+use crate::common::{PASSWORD, TestApp, fixtures};
+
+/// Every POST route of the application ({id} is replaced by a real user/agency).
+const POST_ROUTES: &[&str] = &[
+    "/login",
+    "/logout",
+    "/account/password",
+    "/admin/users",
+    "/admin/users/{user}",
+    "/admin/users/{user}/password",
+    "/admin/users/{user}/deactivate",
+    "/admin/users/{user}/activate",
+    "/admin/users/{user}/unlock",
+    "/admin/agencies",
+    "/admin/agencies/{agency}",
+];
+
+#[test]
+fn the_list_above_covers_every_post_route_of_the_app() {
+    // A new state-changing route must be added to POST_ROUTES, so it is tested.
+    let mut count = 0;
+    for entry in walk("src") {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        count += text.matches("web::post()").count();
+    }
+    assert_eq!(
+        count,
+        POST_ROUTES.len(),
+        "POST routes in src/ vs. tested here"
+    );
+}
+
+fn walk(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(path.to_str().unwrap()));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Row counts that any of the routes could change.
+fn snapshot(app: &TestApp) -> Vec<i64> {
+    ["users", "agencies", "audit_log"]
+        .iter()
+        .map(|t| app.count(t))
+        .collect()
+}
+
+#[actix_web::test]
+async fn every_post_route_refuses_a_missing_or_wrong_token_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.login_as(Role::Admin).await;
+    let target = app.create_user(Role::CaseWorker, false).await;
+    let mut conn = app.conn();
+    let user_id = fixtures::user_id(&mut conn, &target).to_string();
+    let agency_id = fixtures::agency_by_code(&mut conn, "MIA").to_string();
+    let fields: &[(&str, &str)] = &[
+        ("login", "forged.user"),
+        ("display_name", "Forged"),
+        ("role", "admin"),
+        ("locale", "en"),
+        ("password", "a forged long password"),
+        ("current", PASSWORD),
+        ("new_password", "a forged long password"),
+        ("confirm", "a forged long password"),
+        ("kind", "ngo"),
+        ("name_ky", "x"),
+        ("name_ru", "x"),
+        ("name_en", "x"),
+        ("location_id", "1"),
+        ("version", "1"),
+    ];
+    let valid = app.csrf_token().await;
+    let other = app.other_browser();
+    other.login_as(Role::Admin).await;
+    let others_token = other.csrf_token().await;
+    assert_ne!(valid, others_token);
+    let before = snapshot(&app);
+    for route in POST_ROUTES {
+        let path = route
+            .replace("{user}", &user_id)
+            .replace("{agency}", &agency_id);
+        for token in [None, Some("0".repeat(64)), Some(others_token.clone())] {
+            let mut all = fields.to_vec();
+            if let Some(t) = &token {
+                all.push(("csrf_token", t));
+            }
+            let page = app.post_raw(&path, &all).await;
+            assert_eq!(
+                page.status,
+                StatusCode::FORBIDDEN,
+                "{path} with token {token:?}"
+            );
+            // The localized explanation, not an empty answer.
+            page.assert_contains("Форманын мөөнөтү бүттү");
+        }
+    }
+    assert_eq!(snapshot(&app), before, "nothing was written");
+    // Still signed in: the forged logout did nothing.
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    home.assert_contains(&admin);
+}
+
+#[actix_web::test]
+async fn cross_site_requests_are_refused_even_with_a_valid_token() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::Admin).await;
+    let token = app.csrf_token().await;
+    let body = format!("csrf_token={token}");
+    for (header, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+        ("origin", "http://evil.example"),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/logout"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(header, value)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{header}: {value}"
+        );
+    }
+    assert_eq!(app.get("/").await.status, StatusCode::OK, "still signed in");
+    // The same request from the page itself goes through.
+    let response = app
+        .client
+        .post(app.url("/logout"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header("origin", &app.address)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn the_sign_in_form_itself_needs_the_token() {
+    let app = TestApp::spawn().await;
+    let login = app.create_user(Role::CaseWorker, false).await;
+    let _ = app.get("/login").await;
+    let page = app
+        .post_raw("/login", &[("login", &login), ("password", PASSWORD)])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.audit_count("login_ok"), 0);
+}
+
+#[actix_web::test]
+async fn a_token_in_a_header_is_accepted_for_non_form_requests() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::Admin).await;
+    let token = app.csrf_token().await;
+    let response = app
+        .client
+        .post(app.url("/logout"))
+        .header("x-csrf-token", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("sessions"), 0);
+}
