@@ -286,7 +286,7 @@ pub fn load(url: &str) -> anyhow::Result<Vec<DemoLogin>> {
                 None => agency_by_english_name(conn, agency)?,
             };
             let location_id = model::location_id_by_code(conn, territory)?;
-            let place = format!("{territory}");
+            let place = territory.to_string();
             logins.push(DemoLogin { login, role, place });
             if model::login_taken(conn, login)? {
                 continue;

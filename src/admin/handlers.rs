@@ -791,10 +791,10 @@ pub async fn audit_list(
     let mut errors = FieldErrors::new();
     let from = parse_day(query.get("from"), "from", &mut errors);
     let to = parse_day(query.get("to"), "to", &mut errors);
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            errors.add("to", "error-range-reversed");
-        }
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        errors.add("to", "error-range-reversed");
     }
     let target_id = match query.get("target_id").trim() {
         "" => None,

@@ -37,8 +37,8 @@ impl fmt::Display for ClusterError {
         match self {
             ClusterError::NoServerBinaries => write!(
                 f,
-                "no PostgreSQL server programs (initdb, pg_ctl) were found on PATH or under \
-                 /usr/lib/postgresql/*/bin.\nEither install them (Debian/Ubuntu: \
+                "no PostgreSQL server programs (initdb, pg_ctl) were found in KORGOO_POSTGRES_BIN, \
+                 on PATH or under /usr/lib/postgresql/*/bin.\nEither install them (Debian/Ubuntu: \
                  `apt-get install postgresql`) and Korgoo will run its own private cluster, \
                  or set DATABASE_URL to an existing PostgreSQL database \
                  (e.g. postgresql://korgoo:secret@localhost/korgoo)."
@@ -254,9 +254,14 @@ impl Drop for PrivateCluster {
     }
 }
 
-/// The directory holding `initdb` and `pg_ctl`: PATH first, then the newest
-/// /usr/lib/postgresql/<version>/bin (Debian keeps the server programs there).
+/// The directory holding `initdb` and `pg_ctl`: `KORGOO_POSTGRES_BIN` when set
+/// (to pick a version), else PATH, then the newest /usr/lib/postgresql/<version>/bin
+/// (Debian keeps the server programs there).
 pub fn find_server_binaries() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("KORGOO_POSTGRES_BIN") {
+        let dir = PathBuf::from(dir);
+        return (dir.join("initdb").is_file() && dir.join("pg_ctl").is_file()).then_some(dir);
+    }
     let on_path = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())

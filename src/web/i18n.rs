@@ -136,7 +136,7 @@ pub fn negotiate(accept_language: &str) -> Option<Lang> {
         let Some(lang) = Lang::parse(primary) else {
             continue;
         };
-        if !(quality > 0.0) {
+        if quality.is_nan() || quality <= 0.0 {
             continue;
         }
         // Higher quality wins; among equals, the one the browser listed first.

@@ -97,25 +97,25 @@ pub async fn request_context(
     }
 
     if let (Some(new_lang), true) = (chosen, req.method() == Method::GET) {
-        if let Some(actor) = session.as_ref().and_then(|s| s.actor.as_ref()) {
-            if actor.locale != new_lang {
-                let id = actor.id;
-                let saved = db::run(&state.pool, move |conn| {
-                    diesel::update(users::table.find(id))
-                        .set(users::locale.eq(new_lang))
-                        .execute(conn)?;
-                    Ok(())
-                })
-                .await;
-                if let Err(e) = saved {
-                    req.extensions_mut().insert(info);
-                    drop(actix_web::ResponseError::error_response(&e));
-                    return Ok(error_response(
-                        req,
-                        &state,
-                        e.page().unwrap_or(ErrorPage::Internal),
-                    ));
-                }
+        if let Some(actor) = session.as_ref().and_then(|s| s.actor.as_ref())
+            && actor.locale != new_lang
+        {
+            let id = actor.id;
+            let saved = db::run(&state.pool, move |conn| {
+                diesel::update(users::table.find(id))
+                    .set(users::locale.eq(new_lang))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .await;
+            if let Err(e) = saved {
+                req.extensions_mut().insert(info);
+                drop(actix_web::ResponseError::error_response(&e));
+                return Ok(error_response(
+                    req,
+                    &state,
+                    e.page().unwrap_or(ErrorPage::Internal),
+                ));
             }
         }
         let location = without_lang(req.path(), req.query_string());
@@ -134,17 +134,17 @@ pub async fn request_context(
     }
 
     // 3. Forgery protection for everything that changes state.
-    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        if let Err(page) = verify_csrf(&mut req, session.as_ref()).await {
-            if page == ErrorPage::Csrf {
-                tracing::warn!(path = req.path(), "request refused: CSRF check failed");
-            }
-            req.extensions_mut().insert(RequestInfo {
-                rejected: true,
-                ..info
-            });
-            return Ok(error_response(req, &state, page));
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && let Err(page) = verify_csrf(&mut req, session.as_ref()).await
+    {
+        if page == ErrorPage::Csrf {
+            tracing::warn!(path = req.path(), "request refused: CSRF check failed");
         }
+        req.extensions_mut().insert(RequestInfo {
+            rejected: true,
+            ..info
+        });
+        return Ok(error_response(req, &state, page));
     }
 
     let had_flash = session.as_ref().is_some_and(|s| s.flash.is_some());
@@ -161,15 +161,17 @@ pub async fn request_context(
     }
 
     // 5. A flash message is shown once.
-    if had_flash && is_get && res.status() == StatusCode::OK {
-        if let Some(hash) = session_hash {
-            let cleared = db::run(&state.pool, move |conn| {
-                Ok(session::clear_flash(conn, &hash)?)
-            })
-            .await;
-            if let Err(e) = cleared {
-                tracing::warn!(error = %e, "clearing a flash message failed");
-            }
+    if had_flash
+        && is_get
+        && res.status() == StatusCode::OK
+        && let Some(hash) = session_hash
+    {
+        let cleared = db::run(&state.pool, move |conn| {
+            Ok(session::clear_flash(conn, &hash)?)
+        })
+        .await;
+        if let Err(e) = cleared {
+            tracing::warn!(error = %e, "clearing a flash message failed");
         }
     }
     Ok(res.map_into_boxed_body())
@@ -254,10 +256,10 @@ async fn verify_csrf(req: &mut ServiceRequest, session: Option<&Session>) -> Res
         .headers()
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
     {
-        if site != "same-origin" && site != "none" {
-            return Err(ErrorPage::Csrf);
-        }
+        return Err(ErrorPage::Csrf);
     }
     if let Some(origin) = req
         .headers()
@@ -316,10 +318,9 @@ async fn read_body(req: &mut ServiceRequest) -> Result<web::Bytes, ErrorPage> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
+        && length > FORM_LIMIT
     {
-        if length > FORM_LIMIT {
-            return Err(ErrorPage::PayloadTooLarge);
-        }
+        return Err(ErrorPage::PayloadTooLarge);
     }
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();

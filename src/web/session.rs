@@ -43,6 +43,28 @@ pub struct Session {
 /// precision, not a write on every request.
 const TOUCH_EVERY_SECS: i64 = 60;
 
+#[derive(Queryable)]
+struct SessionRow {
+    user_id: Option<i64>,
+    csrf_token: String,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    flash: Option<serde_json::Value>,
+}
+
+#[derive(Queryable)]
+struct ActorRow {
+    id: i64,
+    login: String,
+    display_name: String,
+    role: Role,
+    agency_id: Option<i64>,
+    location_id: Option<i32>,
+    path: Option<String>,
+    locale: Lang,
+    must_change_password: bool,
+}
+
 pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
@@ -105,13 +127,7 @@ pub fn load(
     lifetimes: Lifetimes,
 ) -> QueryResult<Option<Session>> {
     let id_hash = hash_token(token);
-    let row: Option<(
-        Option<i64>,
-        String,
-        DateTime<Utc>,
-        DateTime<Utc>,
-        Option<serde_json::Value>,
-    )> = sessions::table
+    let row: Option<SessionRow> = sessions::table
         .filter(sessions::id_hash.eq(&id_hash))
         .select((
             sessions::user_id,
@@ -122,7 +138,14 @@ pub fn load(
         ))
         .first(conn)
         .optional()?;
-    let Some((user_id, csrf_token, created_at, last_seen_at, flash)) = row else {
+    let Some(SessionRow {
+        user_id,
+        csrf_token,
+        created_at,
+        last_seen_at,
+        flash,
+    }) = row
+    else {
         return Ok(None);
     };
     let now = Utc::now();
@@ -158,17 +181,7 @@ pub fn load(
 
 /// The active user `id` as an actor, with the path of their territory.
 pub fn load_actor(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Actor>> {
-    let row: Option<(
-        i64,
-        String,
-        String,
-        Role,
-        Option<i64>,
-        Option<i32>,
-        Option<String>,
-        Lang,
-        bool,
-    )> = users::table
+    let row: Option<ActorRow> = users::table
         .left_join(locations::table)
         .filter(users::id.eq(id))
         .filter(users::active.eq(true))
@@ -185,22 +198,18 @@ pub fn load_actor(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Actor>
         ))
         .first(conn)
         .optional()?;
-    Ok(row.map(
-        |(id, login, display_name, role, agency_id, location_id, path, locale, must_change)| {
-            Actor {
-                id,
-                login,
-                display_name,
-                role,
-                agency_id,
-                location_id,
-                // A territory of the whole country is no limit at all.
-                territory_path: path.filter(|p| p != "KG"),
-                locale,
-                must_change_password: must_change,
-            }
-        },
-    ))
+    Ok(row.map(|r| Actor {
+        id: r.id,
+        login: r.login,
+        display_name: r.display_name,
+        role: r.role,
+        agency_id: r.agency_id,
+        location_id: r.location_id,
+        // A territory of the whole country is no limit at all.
+        territory_path: r.path.filter(|p| p != "KG"),
+        locale: r.locale,
+        must_change_password: r.must_change_password,
+    }))
 }
 
 pub fn delete(conn: &mut PgConnection, id_hash: &[u8]) -> QueryResult<usize> {
