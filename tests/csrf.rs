@@ -140,6 +140,19 @@ async fn cross_site_requests_are_refused_even_with_a_valid_token() {
         );
     }
     assert_eq!(app.get("/").await.status, StatusCode::OK, "still signed in");
+    // A browser under `Referrer-Policy: no-referrer` sends `Origin: null` for
+    // its own forms: with the token, that is not a forgery.
+    let response = app
+        .client
+        .post(app.url("/admin/users"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header("origin", "null")
+        .body(format!("csrf_token={token}&login=null.origin&display_name=N&role=official&locale=ky&password=a+long+enough+phrase"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
     // The same request from the page itself goes through.
     let response = app
         .client

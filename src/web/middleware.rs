@@ -265,6 +265,10 @@ async fn verify_csrf(req: &mut ServiceRequest, session: Option<&Session>) -> Res
         .headers()
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
+        // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` even
+        // for same-origin forms; it tells nothing, so Sec-Fetch-Site and the
+        // token decide.
+        .filter(|o| *o != "null")
     {
         let host = req.connection_info().host().to_owned();
         let same = origin
