@@ -176,14 +176,6 @@ impl UserFormPage {
     fn is_new(&self) -> bool {
         self.user.is_none()
     }
-
-    fn location_label(&self, option: &LocationOption) -> String {
-        format!(
-            "{}{}",
-            "\u{a0}\u{a0}".repeat(option.depth),
-            option.names.get(&self.ctx.lang)
-        )
-    }
 }
 
 pub async fn user_new(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpResponse> {
@@ -495,16 +487,6 @@ struct AgenciesPage {
     next_after: Option<i64>,
 }
 
-impl AgenciesPage {
-    fn location_label(&self, option: &LocationOption) -> String {
-        format!(
-            "{}{}",
-            "\u{a0}\u{a0}".repeat(option.depth),
-            option.names.get(&self.ctx.lang)
-        )
-    }
-}
-
 pub async fn agencies_list(
     signed: Signed,
     state: web::Data<AppState>,
@@ -575,14 +557,6 @@ impl AgencyFormPage {
 
     fn is_new(&self) -> bool {
         self.agency.is_none()
-    }
-
-    fn location_label(&self, option: &LocationOption) -> String {
-        format!(
-            "{}{}",
-            "\u{a0}\u{a0}".repeat(option.depth),
-            option.names.get(&self.ctx.lang)
-        )
     }
 }
 

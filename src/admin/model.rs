@@ -72,6 +72,17 @@ pub struct LocationOption {
     pub names: Names,
 }
 
+impl LocationOption {
+    /// The name indented by its depth, for a select list of the tree.
+    pub fn label(&self, lang: &Lang) -> String {
+        format!(
+            "{}{}",
+            "\u{a0}\u{a0}".repeat(self.depth),
+            self.names.get(lang)
+        )
+    }
+}
+
 /// The whole location tree in tree order (a few hundred rows; cached by callers
 /// if it ever matters).
 pub fn location_options(conn: &mut PgConnection) -> QueryResult<Vec<LocationOption>> {
