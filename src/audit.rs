@@ -23,6 +23,12 @@ crate::text_enum! {
         UserActivated = "user_activated",
         AgencyCreated = "agency_created",
         AgencyUpdated = "agency_updated",
+        ChildCreated = "child_created",
+        ChildUpdated = "child_updated",
+        /// Someone opened a child's record (DESIGN §5: every view is audited).
+        ChildViewed = "child_viewed",
+        /// Someone searched the children (the words searched are not kept).
+        ChildSearch = "child_search",
     }
 }
 
@@ -31,6 +37,7 @@ crate::text_enum! {
     pub enum TargetKind ("audit-target") {
         User = "user",
         Agency = "agency",
+        Child = "child",
     }
 }
 

@@ -6,6 +6,7 @@ pub mod db;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod children;
 pub mod cli;
 pub mod config;
 pub mod demo;

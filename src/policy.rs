@@ -47,6 +47,10 @@ pub enum Permission {
     ManageAgencies,
     /// Read the audit log.
     ReadAuditLog,
+    /// List and search the children of one's territory.
+    ViewChildren,
+    /// Register children and correct their records.
+    RegisterChildren,
 }
 
 pub fn allows(actor: &Actor, permission: Permission) -> bool {
@@ -54,7 +58,25 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         Permission::ManageUsers | Permission::ManageAgencies | Permission::ReadAuditLog => {
             actor.role == Role::Admin
         }
+        // Inspectors, providers and law enforcement reach a child through the
+        // cases, inspections and referrals that concern them (later modules),
+        // officials never.
+        Permission::ViewChildren => matches!(
+            actor.role,
+            Role::Admin | Role::CaseWorker | Role::Supervisor
+        ),
+        Permission::RegisterChildren => matches!(actor.role, Role::CaseWorker | Role::Supervisor),
     }
+}
+
+/// May the actor open the record of a child living at `home_path`?
+pub fn can_view_child(actor: &Actor, home_path: &str) -> bool {
+    allows(actor, Permission::ViewChildren) && scope(actor).covers_path(home_path)
+}
+
+/// May the actor register a child living at `home_path`, or correct one's record?
+pub fn can_edit_child(actor: &Actor, home_path: &str) -> bool {
+    allows(actor, Permission::RegisterChildren) && scope(actor).covers_path(home_path)
 }
 
 /// `Ok` when allowed, else the 403 the handler returns.
@@ -176,6 +198,27 @@ mod tests {
         assert!(!s.covers_path("KG/KG-O/KG-O-KARASUU2"));
         assert!(!s.covers_path("KG/KG-O"));
         assert!(scope(&actor(Role::Official, Some("KG/KG-O"))).covers_path("KG/KG-C"));
+    }
+
+    #[test]
+    fn children_are_seen_only_inside_ones_territory() {
+        let karasuu = "KG/KG-O/KG-O-KARASUU";
+        let worker = actor(Role::CaseWorker, Some(karasuu));
+        assert!(can_view_child(&worker, "KG/KG-O/KG-O-KARASUU"));
+        assert!(can_edit_child(&worker, "KG/KG-O/KG-O-KARASUU"));
+        assert!(!can_view_child(&worker, "KG/KG-C/KG-C-SOKULUK"));
+        for role in [
+            Role::Official,
+            Role::Inspector,
+            Role::ServiceProvider,
+            Role::Prosecutor,
+            Role::Police,
+        ] {
+            assert!(!can_view_child(&actor(role, None), karasuu), "{role}");
+        }
+        let admin = actor(Role::Admin, None);
+        assert!(can_view_child(&admin, karasuu));
+        assert!(!can_edit_child(&admin, karasuu));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::home::routes(cfg);
     crate::auth::routes(cfg);
     crate::admin::routes(cfg);
+    crate::children::routes(cfg);
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

@@ -5,7 +5,7 @@ use korgoo::db::schema::{agencies, users};
 use korgoo::policy::Role;
 use reqwest::StatusCode;
 
-use crate::common::{PASSWORD, TestApp, fixtures};
+use crate::common::{BadInput, PASSWORD, TestApp, fixtures};
 
 const ADMIN_PAGES: &[&str] = &[
     "/admin",
@@ -175,9 +175,7 @@ async fn bad_user_input_is_explained_per_field_with_the_input_kept_and_nothing_w
     let sokuluk = fixtures::location(&mut conn, "KG-C-SOKULUK").to_string();
     let existing = app.create_user(Role::Official, false).await;
     let users_before = app.count("users");
-    // (form, field that must show an error, words of the Kyrgyz message)
-    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
-    let cases: Vec<Case> = vec![
+    let cases: Vec<BadInput> = vec![
         (
             new_user("a b", "case_worker", &unit, "", "apricots ripen in Batken"),
             "login",

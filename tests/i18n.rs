@@ -88,6 +88,13 @@ fn every_key_the_code_uses_is_a_message() {
     used.extend(AuditAction::ALL.iter().map(|k| k.message_key()));
     used.extend(TargetKind::ALL.iter().map(|k| k.message_key()));
     used.extend(Lang::ALL.iter().map(|k| k.message_key()));
+    {
+        use korgoo::children::model::{ChildLanguage, Disability, SchoolStatus, Sex};
+        used.extend(Sex::ALL.iter().map(|k| k.message_key()));
+        used.extend(ChildLanguage::ALL.iter().map(|k| k.message_key()));
+        used.extend(SchoolStatus::ALL.iter().map(|k| k.message_key()));
+        used.extend(Disability::ALL.iter().map(|k| k.message_key()));
+    }
     assert!(used.len() > 150, "the scan found the keys ({})", used.len());
     for &lang in Lang::ALL {
         let missing: Vec<_> = used.iter().filter(|k| !translator.has(lang, k)).collect();

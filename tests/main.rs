@@ -7,6 +7,7 @@ mod admin;
 mod audit;
 mod auth;
 mod browser;
+mod children;
 mod cli;
 mod csrf;
 mod health;

@@ -16,7 +16,7 @@ use crate::policy::{self, Permission, Role};
 use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{FieldErrors, FormData};
+use crate::web::forms::{FieldErrors, FormData, SaveOutcome};
 use crate::web::i18n::Lang;
 use crate::web::session::{self, Flash};
 
@@ -338,12 +338,6 @@ pub async fn user_update(
             render_with(StatusCode::CONFLICT, &page)
         }
     }
-}
-
-enum SaveOutcome<T> {
-    Saved,
-    Invalid(FieldErrors),
-    Conflict(Box<T>),
 }
 
 pub async fn user_reset_password(

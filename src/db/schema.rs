@@ -35,6 +35,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    children (id) {
+        id -> Int8,
+        family_name -> Text,
+        given_name -> Text,
+        patronymic -> Text,
+        search_name -> Text,
+        sex -> Text,
+        birth_date -> Date,
+        birth_date_estimated -> Bool,
+        personal_number -> Nullable<Text>,
+        guardian_name -> Text,
+        guardian_contact -> Text,
+        home_location_id -> Int4,
+        language -> Text,
+        school_status -> Text,
+        disability -> Text,
+        created_by -> Int8,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     locations (id) {
         id -> Int4,
         code -> Text,
@@ -87,8 +111,12 @@ diesel::table! {
 
 diesel::joinable!(agencies -> locations (location_id));
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(children -> locations (home_location_id));
+diesel::joinable!(children -> users (created_by));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(users -> locations (location_id));
 
-diesel::allow_tables_to_appear_in_same_query!(agencies, audit_log, locations, sessions, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies, audit_log, children, locations, sessions, users,
+);

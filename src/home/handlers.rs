@@ -18,6 +18,7 @@ struct HomePage {
     me: UserRecord,
     /// What this role does in Korgoo, in a sentence.
     role_about: String,
+    sees_children: bool,
     manages_users: bool,
     manages_agencies: bool,
     reads_audit: bool,
@@ -27,6 +28,7 @@ pub async fn home(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpR
     let id = signed.actor.id;
     let me = db::run(&state.pool, move |conn| Ok(model::get_user(conn, id)?)).await?;
     render(&HomePage {
+        sees_children: policy::allows(&signed.actor, Permission::ViewChildren),
         manages_users: policy::allows(&signed.actor, Permission::ManageUsers),
         manages_agencies: policy::allows(&signed.actor, Permission::ManageAgencies),
         reads_audit: policy::allows(&signed.actor, Permission::ReadAuditLog),

@@ -149,6 +149,13 @@ impl Ctx {
         })
     }
 
+    /// Whether the navigation shows the children's register.
+    pub fn shows_children(&self) -> bool {
+        self.actor
+            .as_ref()
+            .is_some_and(|a| policy::allows(a, Permission::ViewChildren))
+    }
+
     pub fn flash_text(&self) -> Option<String> {
         self.flash.as_ref().map(|f| match &f.arg {
             Some(arg) => self.t1(&f.key, "name", arg),

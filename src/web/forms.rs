@@ -39,6 +39,16 @@ impl FieldErrors {
     }
 }
 
+/// What saving an edited record came to: optimistic locking means a save can
+/// find that someone else saved a newer version first.
+pub enum SaveOutcome<T> {
+    Saved,
+    /// Checks that needed the database failed; the form shows these.
+    Invalid(FieldErrors),
+    /// Someone saved first: their version, to show beside the form.
+    Conflict(Box<T>),
+}
+
 /// Text a person typed: trimmed; refused when it holds control characters
 /// (other than line breaks and tabs where `multiline`), or is longer than `max` characters.
 pub fn text(value: &str, max: usize, multiline: bool) -> Result<String, &'static str> {

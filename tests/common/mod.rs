@@ -22,6 +22,10 @@ use reqwest::header::HeaderMap;
 
 pub const PASSWORD: &str = "a long test phrase 2026";
 
+/// A form with bad input: its fields, the field that must show an error, and
+/// words of the (Kyrgyz) message expected there.
+pub type BadInput<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+
 struct Server {
     /// URL of a maintenance database on the server (to create/drop others).
     admin_url: String,

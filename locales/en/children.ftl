@@ -1,0 +1,77 @@
+nav-children = Children
+children-title = Children
+children-all = ← All children
+children-search = Search
+children-search-name = Name (any spelling)
+children-search-hint = Search by family or given name in Cyrillic or Latin letters, and/or the date of birth. Only children of your territory are shown.
+child-years = { $count ->
+    [one] { $count } year
+   *[other] { $count } years
+}
+child-register = Register a child
+child-record = Child's record
+child-edit = Correct the child's record
+child-name = Name
+child-family-name = Family name
+child-given-name = Given name
+child-patronymic = Patronymic (father's name)
+child-sex = Sex
+child-birth-date = Date of birth
+child-age = Age
+child-age-estimated = Or: approximate age in years
+child-age-hint = Only when the date of birth is not known; the record will say the date is estimated.
+child-estimated = estimated
+child-personal-number = Personal number (ПИН)
+child-personal-number-hint = 14 digits, if the child has one; it must match the sex and the date of birth.
+child-home = Home territory
+child-guardian = Parent or guardian
+child-guardian-contact = Guardian's phone or address
+child-language = Language
+child-school-status = School
+child-disability = Disability
+child-registered = Registered
+child-view-logged = Your viewing of this record has been recorded in the audit log.
+child-duplicates-title = This child may already be registered
+child-duplicates-body = These children of your territory have a similar name and the same date of birth, home or personal number. Open one of them if it is the same child; register a new record only if none is.
+child-same-number = same personal number
+child-open-this = This is the child
+child-register-anyway = None of them: register a new child
+flash-child-registered = The child was registered.
+flash-child-saved = The child's record was corrected.
+
+sex-female = Girl
+sex-male = Boy
+child-language-ky = Kyrgyz
+child-language-ru = Russian
+child-language-uz = Uzbek
+child-language-tg = Tajik
+child-language-other = Other
+school-status-enrolled = Attends school
+school-status-irregular = Attends irregularly
+school-status-out-of-school = Dropped out
+school-status-never-enrolled = Never enrolled
+disability-none = None known
+disability-physical = Physical
+disability-sensory = Sensory (sight, hearing)
+disability-intellectual = Intellectual
+disability-psychosocial = Psychosocial
+disability-multiple = Multiple
+
+error-pin-format = A personal number is 14 digits and starts with 1 or 2.
+error-pin-date = The date of birth inside this personal number is not a real past date.
+error-pin-sex-mismatch = This personal number belongs to a person of the other sex.
+error-pin-birth-mismatch = This personal number has another date of birth.
+error-pin-taken = A child with this personal number is already registered. Search for the child, or ask your supervisor.
+error-birth-or-age = Give the date of birth or, if it is not known, an approximate age.
+error-age-format = Give the age as a whole number of years.
+error-child-adult = The person is 18 or older: Korgoo registers children only.
+error-date-in-future = This date is in the future.
+error-territory-outside-scope = You can register children of your own territory only.
+error-search-empty = Type a name or a date of birth to search.
+
+audit-action-child-created = Child registered
+audit-action-child-updated = Child's record corrected
+audit-action-child-viewed = Child's record viewed
+audit-action-child-search = Children searched
+audit-target-child = Child
+home-card-children = Register children, find them across spellings, keep their records.

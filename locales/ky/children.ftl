@@ -1,0 +1,77 @@
+nav-children = Балдар
+children-title = Балдар
+children-all = ← Бардык балдар
+children-search = Издөө
+children-search-name = Аты-жөнү (каалаган жазылышта)
+children-search-hint = Фамилиясы же аты боюнча кирилл же латын тамгалары менен жана/же туулган күнү боюнча издеңиз. Сиздин аймактагы балдар гана көрсөтүлөт.
+child-years = { $count ->
+    [one] { $count } жаш
+   *[other] { $count } жаш
+}
+child-register = Баланы каттоо
+child-record = Баланын карточкасы
+child-edit = Баланын карточкасын оңдоо
+child-name = Аты-жөнү
+child-family-name = Фамилиясы
+child-given-name = Аты
+child-patronymic = Атасынын аты
+child-sex = Жынысы
+child-birth-date = Туулган күнү
+child-age = Жашы
+child-age-estimated = Же: болжолдуу жашы
+child-age-hint = Туулган күнү белгисиз болсо гана; карточкада күн болжолдуу экени белгиленет.
+child-estimated = болжолдуу
+child-personal-number = Жеке номери (ПИН)
+child-personal-number-hint = Баланын ПИНи болсо, 14 сан; жынысына жана туулган күнүнө дал келиши керек.
+child-home = Жашаган аймагы
+child-guardian = Ата-энеси же камкорчусу
+child-guardian-contact = Камкорчунун телефону же дареги
+child-language = Тили
+child-school-status = Мектеп
+child-disability = Ден соолугунун мүмкүнчүлүгү чектелгендиги
+child-registered = Катталган
+child-view-logged = Бул карточканы көргөнүңүз аудит журналына жазылды.
+child-duplicates-title = Бул бала мурун катталган болушу мүмкүн
+child-duplicates-body = Сиздин аймактагы бул балдардын аты окшош жана туулган күнү, жашаган жери же жеке номери бирдей. Эгер ошол эле бала болсо, анын карточкасын ачыңыз; жаңы карточканы алардын бири да эмес болсо гана түзүңүз.
+child-same-number = ПИНи бирдей
+child-open-this = Ушул бала
+child-register-anyway = Алардын бири да эмес: жаңы баланы каттоо
+flash-child-registered = Бала катталды.
+flash-child-saved = Баланын карточкасы оңдолду.
+
+sex-female = Кыз
+sex-male = Эркек бала
+child-language-ky = Кыргыз тили
+child-language-ru = Орус тили
+child-language-uz = Өзбек тили
+child-language-tg = Тажик тили
+child-language-other = Башка тил
+school-status-enrolled = Мектепке барат
+school-status-irregular = Мектепке үзгүлтүк менен барат
+school-status-out-of-school = Мектептен чыгып кеткен
+school-status-never-enrolled = Эч качан окуган эмес
+disability-none = Белгисиз
+disability-physical = Физикалык
+disability-sensory = Сенсордук (көрүү, угуу)
+disability-intellectual = Интеллектуалдык
+disability-psychosocial = Психосоциалдык
+disability-multiple = Бир нечеси
+
+error-pin-format = Жеке номер 14 сандан турат жана 1 же 2 менен башталат.
+error-pin-date = Бул жеке номердеги туулган күн чыныгы өткөн күн эмес.
+error-pin-sex-mismatch = Бул жеке номер башка жыныстагы адамга таандык.
+error-pin-birth-mismatch = Бул жеке номерде башка туулган күн бар.
+error-pin-taken = Бул жеке номер менен бала мурун катталган. Баланы издөө аркылуу табыңыз же жетекчиңизге кайрылыңыз.
+error-birth-or-age = Туулган күнүн же, ал белгисиз болсо, болжолдуу жашын көрсөтүңүз.
+error-age-format = Жашын бүтүн сан менен көрсөтүңүз.
+error-child-adult = Адам 18 жашта же андан улуу: Коргоодо балдар гана катталат.
+error-date-in-future = Бул күн али келе элек.
+error-territory-outside-scope = Өз аймагыңыздагы балдарды гана каттай аласыз.
+error-search-empty = Издөө үчүн аты-жөнүн же туулган күнүн жазыңыз.
+
+audit-action-child-created = Бала катталды
+audit-action-child-updated = Баланын карточкасы оңдолду
+audit-action-child-viewed = Баланын карточкасы көрүлдү
+audit-action-child-search = Балдар изделди
+audit-target-child = Бала
+home-card-children = Балдарды каттоо, каалаган жазылышта издөө, балдардын карточкалары.

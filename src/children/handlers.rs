@@ -1,0 +1,479 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::forms::{ChildValues, parse_date};
+use super::model::{
+    self, Child, ChildInput, ChildLanguage, ChildMatch, Disability, SchoolStatus, Sex,
+};
+use crate::admin::model::{LocationOption, location_options};
+use crate::audit::{self, AuditAction, TargetKind, Who};
+use crate::db;
+use crate::policy::{self, Actor, Permission, Scope};
+use crate::web::AppState;
+use crate::web::context::{Ctx, Signed, TIME_ZONE, render, render_with, see_other};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData, SaveOutcome};
+use crate::web::session::{self, Flash};
+
+const PAGE_SIZE: i64 = 50;
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().with_timezone(&TIME_ZONE).date_naive()
+}
+
+/// The locations a user may place a child in: their territory's subtree.
+fn locations_in(
+    all: Vec<LocationOption>,
+    scope: &Scope,
+    paths: &[(i32, String)],
+) -> Vec<LocationOption> {
+    all.into_iter()
+        .filter(|l| {
+            paths
+                .iter()
+                .find(|(id, _)| *id == l.id)
+                .is_some_and(|(_, path)| scope.covers_path(path))
+        })
+        .collect()
+}
+
+fn location_paths(conn: &mut diesel::PgConnection) -> AppResult<Vec<(i32, String)>> {
+    use crate::db::schema::locations;
+    use diesel::prelude::*;
+    Ok(locations::table
+        .select((locations::id, locations::path))
+        .load(conn)?)
+}
+
+async fn places_for(state: &AppState, actor: &Actor) -> AppResult<Vec<LocationOption>> {
+    let scope = policy::scope(actor);
+    db::run(&state.pool, move |conn| {
+        let all = location_options(conn)?;
+        let paths = location_paths(conn)?;
+        Ok(locations_in(all, &scope, &paths))
+    })
+    .await
+}
+
+// ------------------------------------------------------------ list & search
+
+#[derive(Template)]
+#[template(path = "children/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    children: Vec<Child>,
+    matches: Vec<ChildMatch>,
+    searched: bool,
+    query: String,
+    birth_date: String,
+    errors: FieldErrors,
+    can_register: bool,
+    next_before: Option<i64>,
+    today: NaiveDate,
+}
+
+pub async fn list(
+    signed: Signed,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewChildren)?;
+    let before = FormData::parse(req.query_string().as_bytes())
+        .get("before")
+        .parse::<i64>()
+        .ok();
+    let scope = policy::scope(&signed.actor);
+    let mut children = db::run(&state.pool, move |conn| {
+        Ok(model::list_children(conn, &scope, before, PAGE_SIZE + 1)?)
+    })
+    .await?;
+    let next_before = if children.len() as i64 > PAGE_SIZE {
+        children.truncate(PAGE_SIZE as usize);
+        children.last().map(|c| c.id)
+    } else {
+        None
+    };
+    render(&ListPage {
+        can_register: policy::allows(&signed.actor, Permission::RegisterChildren),
+        ctx: signed.ctx,
+        children,
+        matches: Vec::new(),
+        searched: false,
+        query: String::new(),
+        birth_date: String::new(),
+        errors: FieldErrors::new(),
+        next_before,
+        today: today(),
+    })
+}
+
+/// Search by name and birth date. A POST, so that no child's name ever
+/// appears in an address, a browser history or a server log.
+pub async fn search(
+    signed: Signed,
+    state: web::Data<AppState>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewChildren)?;
+    let Signed { ctx, actor } = signed;
+    let query = form.get("q").trim().to_owned();
+    let mut errors = FieldErrors::new();
+    if query.chars().count() > 200 {
+        errors.add("q", "error-too-long");
+    }
+    let birth_date = match form.get("birth_date").trim() {
+        "" => None,
+        value => match parse_date(value) {
+            Some(d) => Some(d),
+            None => {
+                errors.add("birth_date", "error-date-format");
+                None
+            }
+        },
+    };
+    if query.is_empty() && birth_date.is_none() && errors.is_empty() {
+        errors.add("q", "error-search-empty");
+    }
+    let mut matches = Vec::new();
+    if errors.is_empty() {
+        let scope = policy::scope(&actor);
+        let who = Who::actor(&actor, &ctx.client_addr);
+        let words = query.clone();
+        matches = db::transaction(&state.pool, move |conn| {
+            let found = model::search(conn, &scope, &words, birth_date, PAGE_SIZE)?;
+            audit::record(
+                conn,
+                &who,
+                AuditAction::ChildSearch,
+                None,
+                json!({ "results": found.len(), "by_birth_date": birth_date.is_some() }),
+            )?;
+            Ok(found)
+        })
+        .await?;
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with(
+        status,
+        &ListPage {
+            can_register: policy::allows(&actor, Permission::RegisterChildren),
+            ctx,
+            children: Vec::new(),
+            matches,
+            searched: true,
+            query,
+            birth_date: form.get("birth_date").to_owned(),
+            errors,
+            next_before: None,
+            today: today(),
+        },
+    )
+}
+
+// ------------------------------------------------------------------ record
+
+#[derive(Template)]
+#[template(path = "children/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    child: Child,
+    can_edit: bool,
+    today: NaiveDate,
+}
+
+/// Load a child the actor may see, recording the view in the audit log in the
+/// same transaction. A child outside the actor's scope is "not found": its
+/// existence is not revealed.
+async fn open_child(state: &AppState, ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Child> {
+    let viewer = actor.clone();
+    let who = Who::actor(actor, &ctx.client_addr);
+    db::transaction(&state.pool, move |conn| {
+        let child = model::get_child(conn, id)?;
+        if !policy::can_view_child(&viewer, &child.home_path) {
+            return Err(AppError::NotFound);
+        }
+        audit::record(
+            conn,
+            &who,
+            AuditAction::ChildViewed,
+            Some((TargetKind::Child, id)),
+            json!({}),
+        )?;
+        Ok(child)
+    })
+    .await
+}
+
+pub async fn show(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewChildren)?;
+    let child = open_child(&state, &signed.ctx, &signed.actor, path.into_inner()).await?;
+    render(&ShowPage {
+        can_edit: policy::can_edit_child(&signed.actor, &child.home_path),
+        ctx: signed.ctx,
+        child,
+        today: today(),
+    })
+}
+
+// -------------------------------------------------------- register & edit
+
+#[derive(Template)]
+#[template(path = "children/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    values: ChildValues,
+    errors: FieldErrors,
+    child: Option<Child>,
+    conflict: Option<Child>,
+    duplicates: Vec<ChildMatch>,
+    places: Vec<LocationOption>,
+    sexes: &'static [Sex],
+    languages: &'static [ChildLanguage],
+    statuses: &'static [SchoolStatus],
+    disabilities: &'static [Disability],
+}
+
+impl FormPage {
+    fn new(
+        ctx: Ctx,
+        values: ChildValues,
+        child: Option<Child>,
+        places: Vec<LocationOption>,
+    ) -> FormPage {
+        FormPage {
+            ctx,
+            values,
+            errors: FieldErrors::new(),
+            child,
+            conflict: None,
+            duplicates: Vec::new(),
+            places,
+            sexes: Sex::ALL,
+            languages: ChildLanguage::ALL,
+            statuses: SchoolStatus::ALL,
+            disabilities: Disability::ALL,
+        }
+    }
+
+    fn is_new(&self) -> bool {
+        self.child.is_none()
+    }
+}
+
+pub async fn new(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RegisterChildren)?;
+    let places = places_for(&state, &signed.actor).await?;
+    let home = signed.actor.location_id;
+    render(&FormPage::new(
+        signed.ctx,
+        ChildValues::blank(home),
+        None,
+        places,
+    ))
+}
+
+/// Checks that need the database: the home territory is one the actor may
+/// place a child in, and the personal number is nobody else's.
+fn check_with_database(
+    conn: &mut diesel::PgConnection,
+    actor: &Actor,
+    input: &ChildInput,
+    except: Option<i64>,
+) -> AppResult<FieldErrors> {
+    let mut errors = FieldErrors::new();
+    match model::location_path(conn, input.home_location_id)? {
+        None => errors.add("home_location_id", "error-invalid-choice"),
+        Some(path) if !policy::can_edit_child(actor, &path) => {
+            errors.add("home_location_id", "error-territory-outside-scope")
+        }
+        Some(_) => {}
+    }
+    if let Some(number) = &input.personal_number
+        && model::personal_number_taken(conn, number, except)?
+    {
+        errors.add("personal_number", "error-pin-taken");
+    }
+    Ok(errors)
+}
+
+enum Registered {
+    Created(i64),
+    Invalid(FieldErrors),
+    LikelyDuplicates(Vec<ChildMatch>),
+}
+
+pub async fn create(
+    signed: Signed,
+    state: web::Data<AppState>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RegisterChildren)?;
+    let Signed { ctx, actor } = signed;
+    let values = ChildValues::from_form(&form);
+    let places = places_for(&state, &actor).await?;
+    let input = match values.parse(today()) {
+        Ok(input) => input,
+        Err(errors) => {
+            let mut page = FormPage::new(ctx, values, None, places);
+            page.errors = errors;
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let confirmed = values.confirmed_new;
+    let registrar = actor.clone();
+    let outcome = db::transaction(&state.pool, move |conn| {
+        let errors = check_with_database(conn, &registrar, &input, None)?;
+        if !errors.is_empty() {
+            return Ok(Registered::Invalid(errors));
+        }
+        if !confirmed {
+            let scope = policy::scope(&registrar);
+            let duplicates = model::likely_duplicates(conn, &scope, &input, None)?;
+            if !duplicates.is_empty() {
+                return Ok(Registered::LikelyDuplicates(duplicates));
+            }
+        }
+        let id = model::create_child(conn, &input, registrar.id)?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::ChildCreated,
+            Some((TargetKind::Child, id)),
+            json!({ "home_location_id": input.home_location_id }),
+        )?;
+        if let Some(hash) = &session_hash {
+            session::set_flash(
+                conn,
+                hash,
+                &Flash {
+                    key: "flash-child-registered".into(),
+                    arg: None,
+                },
+            )?;
+        }
+        Ok(Registered::Created(id))
+    })
+    .await?;
+    match outcome {
+        Registered::Created(id) => Ok(see_other(&format!("/children/{id}"))),
+        Registered::Invalid(errors) => {
+            let mut page = FormPage::new(ctx, values, None, places);
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Registered::LikelyDuplicates(duplicates) => {
+            let mut page = FormPage::new(ctx, values, None, places);
+            page.duplicates = duplicates;
+            render(&page)
+        }
+    }
+}
+
+pub async fn edit(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RegisterChildren)?;
+    let child = open_child(&state, &signed.ctx, &signed.actor, path.into_inner()).await?;
+    if !policy::can_edit_child(&signed.actor, &child.home_path) {
+        return Err(AppError::Forbidden);
+    }
+    let places = places_for(&state, &signed.actor).await?;
+    let values = ChildValues::from_record(&child);
+    render(&FormPage::new(signed.ctx, values, Some(child), places))
+}
+
+pub async fn update(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RegisterChildren)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let child = open_child(&state, &ctx, &actor, id).await?;
+    if !policy::can_edit_child(&actor, &child.home_path) {
+        return Err(AppError::Forbidden);
+    }
+    let places = places_for(&state, &actor).await?;
+    let mut values = ChildValues::from_form(&form);
+    let parsed =
+        values
+            .parse(today())
+            .and_then(|input| match values.version.trim().parse::<i32>() {
+                Ok(v) => Ok((input, v)),
+                Err(_) => {
+                    let mut errors = FieldErrors::new();
+                    errors.add("version", "error-invalid-choice");
+                    Err(errors)
+                }
+            });
+    let (input, version) = match parsed {
+        Ok(p) => p,
+        Err(errors) => {
+            let mut page = FormPage::new(ctx, values, Some(child), places);
+            page.errors = errors;
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let editor = actor.clone();
+    let outcome = db::transaction(&state.pool, move |conn| {
+        let errors = check_with_database(conn, &editor, &input, Some(id))?;
+        if !errors.is_empty() {
+            return Ok(SaveOutcome::Invalid(errors));
+        }
+        if !model::update_child(conn, id, version, &input)? {
+            return Ok(SaveOutcome::Conflict(Box::new(model::get_child(conn, id)?)));
+        }
+        audit::record(
+            conn,
+            &who,
+            AuditAction::ChildUpdated,
+            Some((TargetKind::Child, id)),
+            json!({}),
+        )?;
+        if let Some(hash) = &session_hash {
+            session::set_flash(
+                conn,
+                hash,
+                &Flash {
+                    key: "flash-child-saved".into(),
+                    arg: None,
+                },
+            )?;
+        }
+        Ok(SaveOutcome::Saved)
+    })
+    .await?;
+    match outcome {
+        SaveOutcome::Saved => Ok(see_other(&format!("/children/{id}"))),
+        SaveOutcome::Invalid(errors) => {
+            let mut page = FormPage::new(ctx, values, Some(child), places);
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        SaveOutcome::Conflict(current) => {
+            values.version = current.version.to_string();
+            let mut page = FormPage::new(ctx, values, Some(*current.clone()), places);
+            page.conflict = Some(*current);
+            render_with(StatusCode::CONFLICT, &page)
+        }
+    }
+}
