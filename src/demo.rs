@@ -1,6 +1,7 @@
-//! A small, realistic demo dataset: local agencies in Osh and Chüy regions and
-//! one user for every role. Loading is idempotent: what exists is kept.
-//! Later features extend it (cases, inspections, investigations).
+//! A small, realistic demo dataset: local agencies in Osh and Chüy regions, one
+//! user for every role, and a few (fictional) children in two districts.
+//! Loading is idempotent: what exists is kept. Later features extend it
+//! (cases, inspections, investigations).
 
 use diesel::prelude::*;
 use serde_json::json;
@@ -8,6 +9,7 @@ use serde_json::json;
 use crate::admin::model::{self, AgencyInput, AgencyKind, Names, ServiceKind, UserInput};
 use crate::audit::{self, AuditAction, TargetKind, Who};
 use crate::auth;
+use crate::children::model::{SchoolStatus, Sex};
 use crate::db::schema::agencies;
 use crate::policy::Role;
 use crate::web::i18n::Lang;
@@ -307,6 +309,125 @@ pub fn load(url: &str) -> anyhow::Result<Vec<DemoLogin>> {
                 json!({ "login": login, "demo": true }),
             )?;
         }
+        load_children(conn, &who)?;
         Ok(logins)
     })
+}
+
+/// One fictional child of the demo: any likeness to a real child is chance.
+struct DemoChild {
+    /// Family, given and patronymic name.
+    names: [&'static str; 3],
+    sex: Sex,
+    birth_date: &'static str,
+    personal_number: Option<&'static str>,
+    guardian: &'static str,
+    territory: &'static str,
+    school: SchoolStatus,
+    registered_by: &'static str,
+}
+
+const CHILDREN: &[DemoChild] = &[
+    DemoChild {
+        names: ["Токтогулова", "Айгүл", "Бакытовна"],
+        sex: Sex::Female,
+        birth_date: "2012-03-05",
+        personal_number: Some("10503201200123"),
+        guardian: "Гүлмира Токтогулова",
+        territory: "KG-O-KARASUU",
+        school: SchoolStatus::Irregular,
+        registered_by: "worker.karasuu",
+    },
+    DemoChild {
+        names: ["Осмонов", "Нурбек", "Эрланович"],
+        sex: Sex::Male,
+        birth_date: "2011-07-19",
+        personal_number: None,
+        guardian: "Эрлан Осмонов",
+        territory: "KG-O-KARASUU",
+        school: SchoolStatus::OutOfSchool,
+        registered_by: "worker.karasuu",
+    },
+    DemoChild {
+        names: ["Мамытова", "Жылдыз", ""],
+        sex: Sex::Female,
+        birth_date: "2013-11-02",
+        personal_number: None,
+        guardian: "Айнура Мамытова",
+        territory: "KG-O-KARASUU",
+        school: SchoolStatus::Enrolled,
+        registered_by: "supervisor.karasuu",
+    },
+    DemoChild {
+        names: ["Абдыкеримов", "Чыңгыз", "Азаматович"],
+        sex: Sex::Male,
+        birth_date: "2010-01-28",
+        personal_number: Some("22801201000451"),
+        guardian: "Азамат Абдыкеримов",
+        territory: "KG-O-KARASUU",
+        school: SchoolStatus::NeverEnrolled,
+        registered_by: "worker.karasuu",
+    },
+    DemoChild {
+        names: ["Исакова", "Бегимай", ""],
+        sex: Sex::Female,
+        birth_date: "2012-09-14",
+        personal_number: None,
+        guardian: "Марат Исаков",
+        territory: "KG-C-SOKULUK",
+        school: SchoolStatus::Irregular,
+        registered_by: "worker.sokuluk",
+    },
+    DemoChild {
+        names: ["Сыдыков", "Өмүрбек", ""],
+        sex: Sex::Male,
+        birth_date: "2014-05-30",
+        personal_number: None,
+        guardian: "Гүлзат Сыдыкова",
+        territory: "KG-C-SOKULUK",
+        school: SchoolStatus::Enrolled,
+        registered_by: "worker.sokuluk",
+    },
+];
+
+fn load_children(conn: &mut PgConnection, who: &Who) -> anyhow::Result<()> {
+    use crate::children::model::{self as children, ChildInput, ChildLanguage, Disability};
+    use crate::db::schema::{children as children_table, users};
+    let any: i64 = children_table::table.count().get_result(conn)?;
+    if any > 0 {
+        return Ok(());
+    }
+    for child in CHILDREN {
+        let territory = child.territory;
+        let home_location_id = model::location_id_by_code(conn, territory)?
+            .ok_or_else(|| anyhow::anyhow!("demo territory {territory} missing"))?;
+        let registrar: i64 = users::table
+            .filter(users::login.eq(child.registered_by))
+            .select(users::id)
+            .first(conn)?;
+        let input = ChildInput {
+            family_name: child.names[0].into(),
+            given_name: child.names[1].into(),
+            patronymic: child.names[2].into(),
+            sex: child.sex,
+            birth_date: chrono::NaiveDate::parse_from_str(child.birth_date, "%Y-%m-%d")?,
+            birth_date_estimated: false,
+            personal_number: child.personal_number.map(str::to_owned),
+            guardian_name: child.guardian.into(),
+            guardian_contact: String::new(),
+            home_location_id,
+            language: ChildLanguage::Ky,
+            school_status: child.school,
+            disability: Disability::None,
+        };
+        let id = children::create_child(conn, &input, registrar)?;
+        audit::record(
+            conn,
+            who,
+            AuditAction::ChildCreated,
+            Some((TargetKind::Child, id)),
+            json!({ "demo": true }),
+        )?;
+    }
+    Ok(())
 }

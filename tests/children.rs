@@ -470,3 +470,23 @@ async fn correcting_a_record_over_a_newer_version_conflicts() {
         .unwrap();
     assert_eq!(stored, "Айгерим");
 }
+
+/// The demo dataset gives each district's workers their own children, and
+/// loading it twice adds nobody.
+#[actix_web::test]
+async fn demo_children_belong_to_their_districts() {
+    let app = TestApp::spawn().await;
+    korgoo::demo::load(&app.db.url).unwrap();
+    korgoo::demo::load(&app.db.url).unwrap();
+    assert_eq!(app.count("children"), 6);
+    app.login("worker.karasuu", korgoo::demo::DEMO_PASSWORD)
+        .await;
+    let list = app.get("/children").await;
+    assert_eq!(list.status, StatusCode::OK);
+    list.assert_contains("Токтогулова Айгүл");
+    list.assert_contains("Абдыкеримов Чыңгыз");
+    assert!(
+        !list.body.contains("Исакова"),
+        "Sokuluk's child is not listed in Kara-Suu"
+    );
+}
