@@ -29,6 +29,18 @@ crate::text_enum! {
         ChildViewed = "child_viewed",
         /// Someone searched the children (the words searched are not kept).
         ChildSearch = "child_search",
+        CaseOpened = "case_opened",
+        CaseUpdated = "case_updated",
+        /// Someone opened a case page (which shows the child).
+        CaseViewed = "case_viewed",
+        /// A workflow step, assignment, follow-up or transfer on a case.
+        CaseStep = "case_step",
+        ReferralSent = "referral_sent",
+        /// A service provider opened a referral (which shows shared child data).
+        ReferralViewed = "referral_viewed",
+        ReferralStep = "referral_step",
+        /// A supervisor sent a referral without recorded consent.
+        ConsentOverridden = "consent_overridden",
     }
 }
 
@@ -38,6 +50,8 @@ crate::text_enum! {
         User = "user",
         Agency = "agency",
         Child = "child",
+        Case = "case",
+        Referral = "referral",
     }
 }
 

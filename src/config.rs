@@ -98,6 +98,39 @@ pub struct Config {
     )]
     pub statement_timeout_ms: u64,
 
+    /// Follow-up visits in a row that must find the child out of child labor
+    /// before a case closes as "withdrawn" (the monitoring rule).
+    #[arg(
+        long,
+        env = "KORGOO_MONITORING_VISITS",
+        default_value_t = 2,
+        global = true
+    )]
+    pub monitoring_visits: u32,
+
+    /// Least days between those follow-up visits; also how often a case in
+    /// services or monitoring is due a visit.
+    #[arg(
+        long,
+        env = "KORGOO_MONITORING_MIN_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub monitoring_min_days: u32,
+
+    /// Days a new case has until its assessment is recorded.
+    #[arg(
+        long,
+        env = "KORGOO_ASSESSMENT_DAYS",
+        default_value_t = 7,
+        global = true
+    )]
+    pub assessment_days: u32,
+
+    /// Days an assessed case has until its case plan is approved.
+    #[arg(long, env = "KORGOO_PLAN_DAYS", default_value_t = 14, global = true)]
+    pub plan_days: u32,
+
     /// Log format: `text` for people, `json` for a log collector.
     #[arg(long, env = "KORGOO_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,

@@ -6,6 +6,7 @@
 //! materialised path (`KG/KG-O/KG-O-KARASUU`).
 
 use crate::admin::model::AgencyKind;
+use crate::cases::model::CaseScope;
 use crate::web::error::AppError;
 use crate::web::i18n::Lang;
 
@@ -51,6 +52,12 @@ pub enum Permission {
     ViewChildren,
     /// Register children and correct their records.
     RegisterChildren,
+    /// Open cases and work on them (in one's own unit).
+    WorkOnCases,
+    /// See case lists (one's unit's, or all for national read-only roles).
+    ViewCases,
+    /// See the referrals addressed to one's agency.
+    AnswerReferrals,
 }
 
 pub fn allows(actor: &Actor, permission: Permission) -> bool {
@@ -65,8 +72,60 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
             actor.role,
             Role::Admin | Role::CaseWorker | Role::Supervisor
         ),
-        Permission::RegisterChildren => matches!(actor.role, Role::CaseWorker | Role::Supervisor),
+        Permission::RegisterChildren | Permission::WorkOnCases => {
+            matches!(actor.role, Role::CaseWorker | Role::Supervisor)
+        }
+        Permission::ViewCases => matches!(
+            actor.role,
+            Role::Admin | Role::CaseWorker | Role::Supervisor
+        ),
+        Permission::AnswerReferrals => actor.role == Role::ServiceProvider,
     }
+}
+
+/// The cases an actor's lists reach: a Child Support Unit's staff see their
+/// unit's queue; the admin sees all, read-only; nobody else lists cases.
+pub fn case_scope(actor: &Actor) -> Option<CaseScope> {
+    match actor.role {
+        Role::Admin => Some(CaseScope::All),
+        Role::CaseWorker | Role::Supervisor => actor.agency_id.map(CaseScope::Unit),
+        _ => None,
+    }
+}
+
+/// May the actor open a case held by `unit`? The supervisor of a unit a case
+/// is being transferred to may read it, to decide.
+pub fn can_view_case(actor: &Actor, unit: i64, transfer_to: Option<i64>) -> bool {
+    match actor.role {
+        Role::Admin => true,
+        Role::CaseWorker => actor.agency_id == Some(unit),
+        Role::Supervisor => {
+            actor.agency_id == Some(unit)
+                || (transfer_to.is_some() && actor.agency_id == transfer_to)
+        }
+        _ => false,
+    }
+}
+
+/// May the actor work on (record steps, referrals, follow-ups in) a case of `unit`?
+pub fn can_work_on_case(actor: &Actor, unit: i64) -> bool {
+    allows(actor, Permission::WorkOnCases) && actor.agency_id == Some(unit)
+}
+
+/// May the actor take the supervisor's decisions on a case of `unit`
+/// (assign, approve plans and closures, transfer, override consent)?
+pub fn can_decide_case(actor: &Actor, unit: i64) -> bool {
+    actor.role == Role::Supervisor && actor.agency_id == Some(unit)
+}
+
+/// May the actor accept or decline a case being transferred to `to`?
+pub fn can_answer_transfer(actor: &Actor, to: Option<i64>) -> bool {
+    actor.role == Role::Supervisor && to.is_some() && actor.agency_id == to
+}
+
+/// May the actor answer and follow a referral addressed to `agency`?
+pub fn can_answer_referral(actor: &Actor, agency: i64) -> bool {
+    allows(actor, Permission::AnswerReferrals) && actor.agency_id == Some(agency)
 }
 
 /// May the actor open the record of a child living at `home_path`?

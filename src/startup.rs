@@ -25,6 +25,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::auth::routes(cfg);
     crate::admin::routes(cfg);
     crate::children::routes(cfg);
+    crate::cases::routes(cfg);
+    crate::referrals::routes(cfg);
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

@@ -22,6 +22,15 @@ const POST_ROUTES: &[&str] = &[
     "/children",
     "/children/search",
     "/children/{child}",
+    "/cases",
+    "/cases/{case}",
+    "/cases/{case}/step",
+    "/cases/{case}/assign",
+    "/cases/{case}/follow-ups",
+    "/cases/{case}/referrals",
+    "/cases/{case}/transfer",
+    "/cases/{case}/transfer/answer",
+    "/referrals/{referral}/step",
 ];
 
 #[test]
@@ -54,10 +63,19 @@ fn walk(dir: &str) -> Vec<std::path::PathBuf> {
 
 /// Row counts that any of the routes could change.
 fn snapshot(app: &TestApp) -> Vec<i64> {
-    ["users", "agencies", "audit_log", "children"]
-        .iter()
-        .map(|t| app.count(t))
-        .collect()
+    [
+        "users",
+        "agencies",
+        "audit_log",
+        "children",
+        "cases",
+        "case_events",
+        "follow_ups",
+        "referrals",
+    ]
+    .iter()
+    .map(|t| app.count(t))
+    .collect()
 }
 
 #[actix_web::test]

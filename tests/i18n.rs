@@ -95,6 +95,25 @@ fn every_key_the_code_uses_is_a_message() {
         used.extend(SchoolStatus::ALL.iter().map(|k| k.message_key()));
         used.extend(Disability::ALL.iter().map(|k| k.message_key()));
     }
+    {
+        use korgoo::cases::model::{
+            CaseSource, CaseStatus, ClosureReason, EventKind, ExploitationForm, Risk, Sector,
+        };
+        use korgoo::cases::workflow::Step;
+        use korgoo::referrals::model::{ReferralStatus, ReferralStep, Shared, Urgency};
+        used.extend(CaseSource::ALL.iter().map(|k| k.message_key()));
+        used.extend(CaseStatus::ALL.iter().map(|k| k.message_key()));
+        used.extend(ClosureReason::ALL.iter().map(|k| k.message_key()));
+        used.extend(EventKind::ALL.iter().map(|k| k.message_key()));
+        used.extend(ExploitationForm::ALL.iter().map(|k| k.message_key()));
+        used.extend(Risk::ALL.iter().map(|k| k.message_key()));
+        used.extend(Sector::ALL.iter().map(|k| k.message_key()));
+        used.extend(Step::ALL.iter().map(|k| k.message_key()));
+        used.extend(ReferralStatus::ALL.iter().map(|k| k.message_key()));
+        used.extend(ReferralStep::ALL.iter().map(|k| k.message_key()));
+        used.extend(Shared::ALL.iter().map(|k| k.message_key()));
+        used.extend(Urgency::ALL.iter().map(|k| k.message_key()));
+    }
     assert!(used.len() > 150, "the scan found the keys ({})", used.len());
     for &lang in Lang::ALL {
         let missing: Vec<_> = used.iter().filter(|k| !translator.has(lang, k)).collect();

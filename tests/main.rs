@@ -7,6 +7,7 @@ mod admin;
 mod audit;
 mod auth;
 mod browser;
+mod cases;
 mod children;
 mod cli;
 mod csrf;

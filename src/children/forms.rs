@@ -272,12 +272,7 @@ fn choice<T>(
     parsed
 }
 
-/// yyyy-mm-dd (what a date input sends) or dd.mm.yyyy (what people type).
-pub fn parse_date(value: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(value, "%d.%m.%Y"))
-        .ok()
-}
+pub use crate::web::forms::parse_date;
 
 #[cfg(test)]
 mod tests {

@@ -185,6 +185,8 @@ struct ShowPage {
     ctx: Ctx,
     child: Child,
     can_edit: bool,
+    cases: Vec<crate::cases::model::ChildCase>,
+    can_open_case: bool,
     today: NaiveDate,
 }
 
@@ -218,7 +220,15 @@ pub async fn show(
 ) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::ViewChildren)?;
     let child = open_child(&state, &signed.ctx, &signed.actor, path.into_inner()).await?;
+    let (viewer, child_id) = (signed.actor.clone(), child.id);
+    let cases = db::run(&state.pool, move |conn| {
+        crate::cases::handlers::visible_cases_of_child(conn, &viewer, child_id)
+    })
+    .await?;
     render(&ShowPage {
+        can_open_case: policy::can_edit_child(&signed.actor, &child.home_path)
+            && policy::allows(&signed.actor, Permission::WorkOnCases),
+        cases,
         can_edit: policy::can_edit_child(&signed.actor, &child.home_path),
         ctx: signed.ctx,
         child,

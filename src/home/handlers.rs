@@ -3,6 +3,7 @@ use askama::Template;
 use diesel::RunQueryDsl;
 
 use crate::admin::model::{self, UserRecord};
+use crate::cases::handlers::{Queue, queue};
 use crate::db;
 use crate::policy::{self, Permission};
 use crate::web::AppState;
@@ -19,6 +20,10 @@ struct HomePage {
     /// What this role does in Korgoo, in a sentence.
     role_about: String,
     sees_children: bool,
+    sees_cases: bool,
+    answers_referrals: bool,
+    /// The work queue, for Child Support Unit staff.
+    queue: Option<Queue>,
     manages_users: bool,
     manages_agencies: bool,
     reads_audit: bool,
@@ -26,8 +31,15 @@ struct HomePage {
 
 pub async fn home(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let id = signed.actor.id;
-    let me = db::run(&state.pool, move |conn| Ok(model::get_user(conn, id)?)).await?;
+    let actor = signed.actor.clone();
+    let (me, queue) = db::run(&state.pool, move |conn| {
+        Ok((model::get_user(conn, id)?, queue(conn, &actor)?))
+    })
+    .await?;
     render(&HomePage {
+        sees_cases: policy::allows(&signed.actor, Permission::ViewCases),
+        answers_referrals: policy::allows(&signed.actor, Permission::AnswerReferrals),
+        queue,
         sees_children: policy::allows(&signed.actor, Permission::ViewChildren),
         manages_users: policy::allows(&signed.actor, Permission::ManageUsers),
         manages_agencies: policy::allows(&signed.actor, Permission::ManageAgencies),

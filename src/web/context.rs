@@ -156,6 +156,20 @@ impl Ctx {
             .is_some_and(|a| policy::allows(a, Permission::ViewChildren))
     }
 
+    /// Whether the navigation shows the case queue.
+    pub fn shows_cases(&self) -> bool {
+        self.actor
+            .as_ref()
+            .is_some_and(|a| policy::allows(a, Permission::ViewCases))
+    }
+
+    /// Whether the navigation shows the referrals addressed to one's agency.
+    pub fn shows_referrals(&self) -> bool {
+        self.actor
+            .as_ref()
+            .is_some_and(|a| policy::allows(a, Permission::AnswerReferrals))
+    }
+
     pub fn flash_text(&self) -> Option<String> {
         self.flash.as_ref().map(|f| match &f.arg {
             Some(arg) => self.t1(&f.key, "name", arg),

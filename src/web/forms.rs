@@ -25,6 +25,16 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// The attributes that tie a field to its message when it has one, for a
+    /// template to write (`|safe`: field names are our own identifiers).
+    pub fn aria(&self, field: &str) -> String {
+        if self.get(field).is_some() {
+            format!(" aria-invalid=\"true\" aria-describedby=\"{field}-error\"")
+        } else {
+            String::new()
+        }
+    }
+
     pub fn fields(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.0.iter().map(|(f, _)| *f)
     }
@@ -91,6 +101,47 @@ pub fn optional_number(value: &str, min: i64, max: i64) -> Result<Option<i64>, &
 /// An optional id chosen from a list.
 pub fn optional_id(value: &str) -> Result<Option<i64>, &'static str> {
     optional_number(value, 1, i64::MAX).map_err(|_| "error-invalid-choice")
+}
+
+/// yyyy-mm-dd (what a date input sends) or dd.mm.yyyy (what people type).
+pub fn parse_date(value: &str) -> Option<chrono::NaiveDate> {
+    let value = value.trim();
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(value, "%d.%m.%Y"))
+        .ok()
+}
+
+/// A required date, not after `latest`.
+pub fn required_date(
+    value: &str,
+    latest: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, &'static str> {
+    if value.trim().is_empty() {
+        return Err("error-required");
+    }
+    match parse_date(value) {
+        None => Err("error-date-format"),
+        Some(d) if d > latest => Err("error-date-in-future"),
+        Some(d) => Ok(d),
+    }
+}
+
+/// One of an enum's values, by its form spelling.
+pub fn choice<T>(value: &str, parse: fn(&str) -> Option<T>) -> Result<T, &'static str> {
+    if value.trim().is_empty() {
+        return Err("error-required");
+    }
+    parse(value.trim()).ok_or("error-invalid-choice")
+}
+
+/// A yes/no radio pair.
+pub fn yes_no(value: &str) -> Result<bool, &'static str> {
+    match value {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        "" => Err("error-required"),
+        _ => Err("error-invalid-choice"),
+    }
 }
 
 #[cfg(test)]

@@ -236,6 +236,21 @@ pub fn set_flash(conn: &mut PgConnection, id_hash: &[u8], flash: &Flash) -> Quer
         .execute(conn)
 }
 
+/// Leave a message (a message key) for the next page of this session, if any.
+pub fn flash(conn: &mut PgConnection, id_hash: Option<&[u8]>, key: &str) -> QueryResult<()> {
+    if let Some(hash) = id_hash {
+        set_flash(
+            conn,
+            hash,
+            &Flash {
+                key: key.to_owned(),
+                arg: None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
 pub fn clear_flash(conn: &mut PgConnection, id_hash: &[u8]) -> QueryResult<usize> {
     diesel::update(sessions::table.filter(sessions::id_hash.eq(id_hash)))
         .set(sessions::flash.eq(None::<serde_json::Value>))

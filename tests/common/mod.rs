@@ -502,6 +502,39 @@ pub mod fixtures {
         login
     }
 
+    /// A user of `role` working for the agency `agency_id` (its territory is
+    /// the agency's); the password is PASSWORD.
+    pub fn user_in(url: &str, role: Role, agency_id: i64) -> String {
+        let mut conn = PgConnection::establish(url).expect("connecting");
+        let login = format!(
+            "{}.{}",
+            role.as_str().replace('_', "-"),
+            NEXT_USER.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut input = UserInput {
+            display_name: format!("Тест Колдонуучу {login}"),
+            role,
+            agency_id: Some(agency_id),
+            location_id: None,
+            locale: Lang::Ky,
+        };
+        let errors = model::check_assignment(&mut conn, &mut input).expect("checking");
+        assert!(errors.is_empty(), "assignment for {role}: {errors:?}");
+        model::create_user(&mut conn, &login, &input, &hashed_password(), false).expect("a user");
+        login
+    }
+
+    /// The agency a user works for.
+    pub fn agency_of(conn: &mut PgConnection, login: &str) -> i64 {
+        use korgoo::db::schema::users;
+        users::table
+            .filter(users::login.eq(login))
+            .select(users::agency_id)
+            .first::<Option<i64>>(conn)
+            .expect("a user")
+            .expect("an agency")
+    }
+
     /// Hashing is slow on purpose; tests share one hash of PASSWORD.
     pub fn hashed_password() -> String {
         static HASH: OnceLock<String> = OnceLock::new();

@@ -1,0 +1,231 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::model::{self, ProviderView, ReferralLine, ReferralStatus, ReferralStep};
+use crate::audit::{self, AuditAction, TargetKind, Who};
+use crate::cases::forms::{NOTE_TEXT, step_text};
+use crate::cases::handlers::today;
+use crate::cases::model::{self as cases, EventKind};
+use crate::db;
+use crate::policy::{self, Actor, Permission};
+use crate::web::AppState;
+use crate::web::context::{Ctx, Signed, render, render_with, see_other};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData};
+use crate::web::session;
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "referrals/queue.html")]
+struct QueuePage {
+    ctx: Ctx,
+    lines: Vec<ReferralLine>,
+    open_only: bool,
+    next_before: Option<i64>,
+    today: NaiveDate,
+}
+
+/// The referrals addressed to the provider's agency, open ones by default.
+pub async fn queue(
+    signed: Signed,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::AnswerReferrals)?;
+    let agency = signed.actor.agency_id.ok_or(AppError::Forbidden)?;
+    let query = FormData::parse(req.query_string().as_bytes());
+    let open_only = query.get("all") != "1";
+    let before = query.get("before").parse::<i64>().ok();
+    let mut lines = db::run(&state.pool, move |conn| {
+        Ok(model::for_agency(
+            conn,
+            agency,
+            today(),
+            open_only,
+            before,
+            PAGE_SIZE + 1,
+        )?)
+    })
+    .await?;
+    let next_before = if lines.len() as i64 > PAGE_SIZE {
+        lines.truncate(PAGE_SIZE as usize);
+        lines.last().map(|l| l.id)
+    } else {
+        None
+    };
+    render(&QueuePage {
+        ctx: signed.ctx,
+        lines,
+        open_only,
+        next_before,
+        today: today(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "referrals/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    referral: ProviderView,
+    steps: Vec<ReferralStep>,
+    note: String,
+    errors: FieldErrors,
+    stale: bool,
+    today: NaiveDate,
+}
+
+impl ShowPage {
+    fn offers(&self, step: ReferralStep) -> bool {
+        self.steps.contains(&step)
+    }
+}
+
+/// A referral the actor's agency received, with the view audited.
+async fn open(state: &AppState, ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<ProviderView> {
+    let viewer = actor.clone();
+    let who = Who::actor(actor, &ctx.client_addr);
+    db::transaction(&state.pool, move |conn| {
+        let referral = model::provider_view(conn, id)?;
+        if !policy::can_answer_referral(&viewer, referral.agency_id) {
+            return Err(AppError::NotFound);
+        }
+        audit::record(
+            conn,
+            &who,
+            AuditAction::ReferralViewed,
+            Some((TargetKind::Referral, id)),
+            json!({}),
+        )?;
+        Ok(referral)
+    })
+    .await
+}
+
+fn page(ctx: Ctx, referral: ProviderView, note: String) -> ShowPage {
+    let steps = ReferralStep::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.next(referral.status).is_ok())
+        .collect();
+    ShowPage {
+        ctx,
+        referral,
+        steps,
+        note,
+        errors: FieldErrors::new(),
+        stale: false,
+        today: today(),
+    }
+}
+
+pub async fn show(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::AnswerReferrals)?;
+    let referral = open(&state, &signed.ctx, &signed.actor, path.into_inner()).await?;
+    render(&page(signed.ctx, referral, String::new()))
+}
+
+enum Answered {
+    Saved,
+    Invalid(FieldErrors),
+    Stale,
+}
+
+/// Accept, decline, start, complete or fail a referral; each step lands on
+/// the case's timeline.
+pub async fn step(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::AnswerReferrals)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let referral = open(&state, &ctx, &actor, id).await?;
+    let typed_note = form.get("note").to_owned();
+    let step = ReferralStep::parse(form.get("step"));
+    let version = form.get("version").trim().parse::<i32>().ok();
+    let mut errors = FieldErrors::new();
+    let next = match step.map(|s| (s, s.next(referral.status))) {
+        None => {
+            errors.add("step", "error-invalid-choice");
+            None
+        }
+        Some((_, Err(key))) => {
+            errors.add("step", key);
+            None
+        }
+        Some((s, Ok(next))) => Some((s, next)),
+    };
+    let note = step_text(
+        &mut errors,
+        "note",
+        &typed_note,
+        NOTE_TEXT,
+        step.is_some_and(ReferralStep::needs_note),
+    );
+    if version.is_none() {
+        errors.add("step", "error-invalid-choice");
+    }
+    let outcome = match (next, version) {
+        (Some((step, to)), Some(version)) if errors.is_empty() => {
+            let who = Who::actor(&actor, &ctx.client_addr);
+            let session_hash = ctx.session_hash.clone();
+            let by = actor.id;
+            db::transaction(&state.pool, move |conn| {
+                if !model::take_step(conn, id, version, step, to, &note)? {
+                    return Ok(Answered::Stale);
+                }
+                let case_id = model::case_of(conn, id)?;
+                let kind = match to {
+                    ReferralStatus::Accepted => EventKind::ReferralAccepted,
+                    ReferralStatus::Declined => EventKind::ReferralDeclined,
+                    ReferralStatus::InService => EventKind::ReferralStarted,
+                    ReferralStatus::Completed => EventKind::ReferralCompleted,
+                    _ => EventKind::ReferralFailed,
+                };
+                cases::add_event(
+                    conn,
+                    case_id,
+                    Some(by),
+                    kind,
+                    &note,
+                    json!({ "referral_id": id }),
+                )?;
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::ReferralStep,
+                    Some((TargetKind::Referral, id)),
+                    json!({ "step": step.as_str(), "to": to.as_str() }),
+                )?;
+                session::flash(conn, session_hash.as_deref(), "flash-referral-saved")?;
+                Ok(Answered::Saved)
+            })
+            .await?
+        }
+        _ => Answered::Invalid(errors),
+    };
+    match outcome {
+        Answered::Saved => Ok(see_other(&format!("/referrals/{id}"))),
+        Answered::Invalid(errors) => {
+            let mut page = page(ctx, referral, typed_note);
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Answered::Stale => {
+            let fresh = open(&state, &ctx, &actor, id).await?;
+            let mut page = page(ctx, fresh, typed_note);
+            page.stale = true;
+            render_with(StatusCode::CONFLICT, &page)
+        }
+    }
+}
