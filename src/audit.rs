@@ -29,6 +29,8 @@ crate::text_enum! {
         ChildViewed = "child_viewed",
         /// Someone searched the children (the words searched are not kept).
         ChildSearch = "child_search",
+        /// A supervisor merged two records of the same child.
+        ChildMerged = "child_merged",
         CaseOpened = "case_opened",
         CaseUpdated = "case_updated",
         /// Someone opened a case page (which shows the child).

@@ -138,6 +138,14 @@ pub fn can_edit_child(actor: &Actor, home_path: &str) -> bool {
     allows(actor, Permission::RegisterChildren) && scope(actor).covers_path(home_path)
 }
 
+/// May the actor merge two records of the same child, living at these paths?
+/// The unit head decides, for children of their territory.
+pub fn can_merge_children(actor: &Actor, kept_path: &str, merged_path: &str) -> bool {
+    actor.role == Role::Supervisor
+        && scope(actor).covers_path(kept_path)
+        && scope(actor).covers_path(merged_path)
+}
+
 /// `Ok` when allowed, else the 403 the handler returns.
 pub fn require(actor: &Actor, permission: Permission) -> Result<(), AppError> {
     if allows(actor, permission) {

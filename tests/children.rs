@@ -490,3 +490,173 @@ async fn demo_children_belong_to_their_districts() {
         "Sokuluk's child is not listed in Kara-Suu"
     );
 }
+
+/// The unit head merges two records of one child: the cases move to the
+/// record kept, the other drops out of lists and leads to the kept one.
+#[actix_web::test]
+async fn a_supervisor_merges_two_records_of_one_child() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    let karasuu = location(&app, "KG-O-KARASUU");
+    let kept = created_id(
+        &app.post_form(
+            "/children",
+            &child_form("Жумабаева", "Чолпон", "2013-04-10", &karasuu, ""),
+        )
+        .await,
+    );
+    let mut second = child_form("Джумабаева", "Чолпон", "2013-04-10", &karasuu, "");
+    second.push(("confirmed_new", "yes"));
+    let merged = created_id(&app.post_form("/children", &second).await);
+    // A case on the record that will be merged.
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    let merged_text = merged.to_string();
+    let case = app
+        .post_form(
+            "/cases",
+            &[
+                ("child", merged_text.as_str()),
+                ("source", "school"),
+                ("forms", "hazardous_work"),
+                ("sector", "markets_trade"),
+                ("risk", "medium"),
+                ("narrative", ""),
+                ("consent_given_by", "mother"),
+                ("consent_given_on", &today),
+            ],
+        )
+        .await;
+    assert_eq!(case.status, StatusCode::SEE_OTHER, "{}", case.body);
+
+    // A case worker is not offered the merge and cannot force it.
+    let page = app.get(&format!("/children/{merged}")).await;
+    assert!(page.text_of("#merge").is_none());
+    let keep_text = kept.to_string();
+    let forced = app
+        .post_form(
+            &format!("/children/{merged}/merge"),
+            &[
+                ("keep", keep_text.as_str()),
+                ("version", "1"),
+                ("keep_version", "1"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(forced.status, StatusCode::FORBIDDEN);
+
+    let boss = app.other_browser();
+    boss.login_as(Role::Supervisor).await;
+    let page = boss.get(&format!("/children/{merged}")).await;
+    assert!(
+        page.text_of("#merge").unwrap().contains("Жумабаева"),
+        "the likely duplicate is offered"
+    );
+    let unconfirmed = boss
+        .post_form(
+            &format!("/children/{merged}/merge"),
+            &[
+                ("keep", keep_text.as_str()),
+                ("version", "1"),
+                ("keep_version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.text_of("#merge-error").is_some());
+    let done = boss
+        .post_form(
+            &format!("/children/{merged}/merge"),
+            &[
+                ("keep", keep_text.as_str()),
+                ("version", "1"),
+                ("keep_version", "1"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), Some(format!("/children/{kept}").as_str()));
+
+    let owner: i64 = korgoo::db::schema::cases::table
+        .select(korgoo::db::schema::cases::child_id)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(owner, kept, "the case moved to the record kept");
+    let list = app.get("/children").await;
+    assert!(
+        !list.body.contains("Джумабаева"),
+        "the merged record is not listed"
+    );
+    let old = app.get(&format!("/children/{merged}")).await;
+    assert_eq!(old.location(), Some(format!("/children/{kept}").as_str()));
+    let kept_page = app.get(&format!("/children/{kept}")).await;
+    assert!(kept_page.text_of("#child-cases").unwrap().contains("№"));
+    assert_eq!(app.audit_count("child_merged"), 1);
+    // Merging again is refused.
+    let again = boss
+        .post_form(
+            &format!("/children/{merged}/merge"),
+            &[
+                ("keep", keep_text.as_str()),
+                ("version", "2"),
+                ("keep_version", "2"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_ne!(again.status, StatusCode::SEE_OTHER);
+}
+
+/// Two records with different personal numbers are two children.
+#[actix_web::test]
+async fn records_with_different_personal_numbers_are_not_merged() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::Supervisor).await;
+    let karasuu = location(&app, "KG-O-KARASUU");
+    let a = created_id(
+        &app.post_form(
+            "/children",
+            &child_form(
+                "Жумабаева",
+                "Чолпон",
+                "2013-04-10",
+                &karasuu,
+                "11004201300123",
+            ),
+        )
+        .await,
+    );
+    let mut other = child_form(
+        "Жумабаева",
+        "Чолпон",
+        "2013-04-10",
+        &karasuu,
+        "11004201300456",
+    );
+    other.push(("confirmed_new", "yes"));
+    let b = created_id(&app.post_form("/children", &other).await);
+    let a_text = a.to_string();
+    let refused = app
+        .post_form(
+            &format!("/children/{b}/merge"),
+            &[
+                ("keep", a_text.as_str()),
+                ("version", "1"),
+                ("keep_version", "1"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text_of("#merge-error").is_some());
+    let merged: Option<i64> = children::table
+        .find(b)
+        .select(children::merged_into)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(merged, None);
+}

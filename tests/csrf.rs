@@ -22,6 +22,7 @@ const POST_ROUTES: &[&str] = &[
     "/children",
     "/children/search",
     "/children/{child}",
+    "/children/{child}/merge",
     "/cases",
     "/cases/{case}",
     "/cases/{case}/step",

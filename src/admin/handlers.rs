@@ -18,7 +18,7 @@ use crate::web::context::{Ctx, Signed, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, SaveOutcome};
 use crate::web::i18n::Lang;
-use crate::web::session::{self, Flash};
+use crate::web::session;
 
 const PAGE_SIZE: i64 = 50;
 
@@ -29,17 +29,7 @@ fn flash(
     key: &str,
     arg: Option<String>,
 ) -> AppResult<()> {
-    if let Some(hash) = ctx_hash {
-        session::set_flash(
-            conn,
-            hash,
-            &Flash {
-                key: key.to_owned(),
-                arg,
-            },
-        )?;
-    }
-    Ok(())
+    Ok(session::flash_with(conn, ctx_hash.as_deref(), key, arg)?)
 }
 
 fn query_of(req: &HttpRequest) -> FormData {

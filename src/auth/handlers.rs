@@ -13,7 +13,7 @@ use crate::web::context::{Ctx, Signed, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
 use crate::web::middleware::client_ip;
-use crate::web::session::{self, Flash};
+use crate::web::session;
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -280,16 +280,7 @@ pub async fn change_password(
             Some((TargetKind::User, id)),
             json!({}),
         )?;
-        if let Some(hash) = keep {
-            session::set_flash(
-                conn,
-                &hash,
-                &Flash {
-                    key: "flash-password-changed".into(),
-                    arg: None,
-                },
-            )?;
-        }
+        session::flash(conn, keep.as_deref(), "flash-password-changed")?;
         Ok(())
     })
     .await?;

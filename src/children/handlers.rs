@@ -16,7 +16,7 @@ use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, TIME_ZONE, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData, SaveOutcome};
-use crate::web::session::{self, Flash};
+use crate::web::session;
 
 const PAGE_SIZE: i64 = 50;
 
@@ -187,6 +187,9 @@ struct ShowPage {
     can_edit: bool,
     cases: Vec<crate::cases::model::ChildCase>,
     can_open_case: bool,
+    /// For the unit head: records that may be the same child, to merge.
+    duplicates: Vec<ChildMatch>,
+    errors: FieldErrors,
     today: NaiveDate,
 }
 
@@ -220,20 +223,112 @@ pub async fn show(
 ) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::ViewChildren)?;
     let child = open_child(&state, &signed.ctx, &signed.actor, path.into_inner()).await?;
-    let (viewer, child_id) = (signed.actor.clone(), child.id);
-    let cases = db::run(&state.pool, move |conn| {
-        crate::cases::handlers::visible_cases_of_child(conn, &viewer, child_id)
+    if let Some(kept) = child.merged_into {
+        return Ok(see_other(&format!("/children/{kept}")));
+    }
+    render(&show_page(&state, signed, child, FieldErrors::new()).await?)
+}
+
+async fn show_page(
+    state: &AppState,
+    signed: Signed,
+    child: Child,
+    errors: FieldErrors,
+) -> AppResult<ShowPage> {
+    let (viewer, record) = (signed.actor.clone(), child.clone());
+    let merges = signed.actor.role == crate::policy::Role::Supervisor;
+    let (cases, duplicates) = db::run(&state.pool, move |conn| {
+        let cases = crate::cases::handlers::visible_cases_of_child(conn, &viewer, record.id)?;
+        let duplicates = if merges {
+            let scope = policy::scope(&viewer);
+            model::likely_duplicates(conn, &scope, &record.as_input(), Some(record.id))?
+        } else {
+            Vec::new()
+        };
+        Ok((cases, duplicates))
     })
     .await?;
-    render(&ShowPage {
+    Ok(ShowPage {
         can_open_case: policy::can_edit_child(&signed.actor, &child.home_path)
             && policy::allows(&signed.actor, Permission::WorkOnCases),
         cases,
+        duplicates,
+        errors,
         can_edit: policy::can_edit_child(&signed.actor, &child.home_path),
         ctx: signed.ctx,
         child,
         today: today(),
     })
+}
+
+/// The unit head merges this record into another record of the same child
+/// (the one kept). Both must be in their territory; personal numbers must
+/// not disagree; the person confirms they checked.
+pub async fn merge(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RegisterChildren)?;
+    let id = path.into_inner();
+    let child = open_child(&state, &signed.ctx, &signed.actor, id).await?;
+    let kept_id = form.get("keep").trim().parse::<i64>().ok();
+    let versions = (
+        form.get("version").trim().parse::<i32>().ok(),
+        form.get("keep_version").trim().parse::<i32>().ok(),
+    );
+    let confirmed = form.get("confirm") == "yes";
+    let actor = signed.actor.clone();
+    let who = Who::actor(&actor, &signed.ctx.client_addr);
+    let session_hash = signed.ctx.session_hash.clone();
+    let from = child.clone();
+    let outcome = db::transaction(&state.pool, move |conn| {
+        let Some(kept) = kept_id
+            .map(|k| model::get_child(conn, k))
+            .transpose()
+            .or_else(|e| match e {
+                diesel::result::Error::NotFound => Ok(None),
+                other => Err(other),
+            })?
+        else {
+            return Ok(Err("error-invalid-choice"));
+        };
+        if !policy::can_merge_children(&actor, &kept.home_path, &from.home_path) {
+            return Err(AppError::Forbidden);
+        }
+        if !confirmed {
+            return Ok(Err("error-merge-confirm"));
+        }
+        if versions != (Some(from.version), Some(kept.version)) {
+            return Ok(Err("error-merge-changed"));
+        }
+        let moved = match model::merge(conn, &from, &kept, actor.id)? {
+            Ok(moved) => moved,
+            Err(model::MergeRefusal::DifferentNumbers) => return Ok(Err("error-merge-numbers")),
+            Err(model::MergeRefusal::NotMergeable) => return Ok(Err("error-invalid-choice")),
+            Err(model::MergeRefusal::Changed) => return Ok(Err("error-merge-changed")),
+        };
+        audit::record(
+            conn,
+            &who,
+            AuditAction::ChildMerged,
+            Some((TargetKind::Child, kept.id)),
+            json!({ "merged": from.id, "kept": kept.id, "cases_moved": moved }),
+        )?;
+        session::flash(conn, session_hash.as_deref(), "flash-child-merged")?;
+        Ok(Ok(kept.id))
+    })
+    .await?;
+    match outcome {
+        Ok(kept) => Ok(see_other(&format!("/children/{kept}"))),
+        Err(key) => {
+            let mut errors = FieldErrors::new();
+            errors.add("merge", key);
+            let page = show_page(&state, signed, child, errors).await?;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
 }
 
 // -------------------------------------------------------- register & edit
@@ -364,16 +459,7 @@ pub async fn create(
             Some((TargetKind::Child, id)),
             json!({ "home_location_id": input.home_location_id }),
         )?;
-        if let Some(hash) = &session_hash {
-            session::set_flash(
-                conn,
-                hash,
-                &Flash {
-                    key: "flash-child-registered".into(),
-                    arg: None,
-                },
-            )?;
-        }
+        session::flash(conn, session_hash.as_deref(), "flash-child-registered")?;
         Ok(Registered::Created(id))
     })
     .await?;
@@ -399,6 +485,9 @@ pub async fn edit(
 ) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::RegisterChildren)?;
     let child = open_child(&state, &signed.ctx, &signed.actor, path.into_inner()).await?;
+    if let Some(kept) = child.merged_into {
+        return Ok(see_other(&format!("/children/{kept}")));
+    }
     if !policy::can_edit_child(&signed.actor, &child.home_path) {
         return Err(AppError::Forbidden);
     }
@@ -417,6 +506,9 @@ pub async fn update(
     let Signed { ctx, actor } = signed;
     let id = path.into_inner();
     let child = open_child(&state, &ctx, &actor, id).await?;
+    if let Some(kept) = child.merged_into {
+        return Ok(see_other(&format!("/children/{kept}")));
+    }
     if !policy::can_edit_child(&actor, &child.home_path) {
         return Err(AppError::Forbidden);
     }
@@ -459,16 +551,7 @@ pub async fn update(
             Some((TargetKind::Child, id)),
             json!({}),
         )?;
-        if let Some(hash) = &session_hash {
-            session::set_flash(
-                conn,
-                hash,
-                &Flash {
-                    key: "flash-child-saved".into(),
-                    arg: None,
-                },
-            )?;
-        }
+        session::flash(conn, session_hash.as_deref(), "flash-child-saved")?;
         Ok(SaveOutcome::Saved)
     })
     .await?;

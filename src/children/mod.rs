@@ -25,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(show))
                     .route(web::post().to(update)),
             )
-            .route("/{id}/edit", web::get().to(edit)),
+            .route("/{id}/edit", web::get().to(edit))
+            .route("/{id}/merge", web::post().to(merge)),
     );
 }

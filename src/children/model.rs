@@ -95,6 +95,8 @@ pub struct Child {
     pub disability: Disability,
     pub version: i32,
     pub created_at: DateTime<Utc>,
+    /// Set when a supervisor merged this record into another one.
+    pub merged_into: Option<i64>,
 }
 
 impl Child {
@@ -138,7 +140,14 @@ type ChildRow = (
         Option<String>,
     ),
     (String, String, i32, (String, String, String), String),
-    (ChildLanguage, SchoolStatus, Disability, i32, DateTime<Utc>),
+    (
+        ChildLanguage,
+        SchoolStatus,
+        Disability,
+        i32,
+        DateTime<Utc>,
+        Option<i64>,
+    ),
 );
 
 fn child_from_row(row: ChildRow) -> Child {
@@ -154,7 +163,7 @@ fn child_from_row(row: ChildRow) -> Child {
             personal_number,
         ),
         (guardian_name, guardian_contact, home_location_id, (ky, ru, en), home_path),
-        (language, school_status, disability, version, created_at),
+        (language, school_status, disability, version, created_at, merged_into),
     ) = row;
     Child {
         id,
@@ -175,6 +184,7 @@ fn child_from_row(row: ChildRow) -> Child {
         disability,
         version,
         created_at,
+        merged_into,
     }
 }
 
@@ -204,6 +214,7 @@ macro_rules! child_columns {
                 children::disability,
                 children::version,
                 children::created_at,
+                children::merged_into,
             ),
         )
     };
@@ -228,6 +239,7 @@ pub fn list_children(
 ) -> QueryResult<Vec<Child>> {
     let mut query = children::table
         .inner_join(locations::table)
+        .filter(children::merged_into.is_null())
         .select(child_columns!())
         .order(children::id.desc())
         .limit(limit)
@@ -278,6 +290,9 @@ pub struct ChildMatch {
     pub same_number: bool,
     #[diesel(sql_type = Double)]
     pub score: f64,
+    /// For a merge decided on this record.
+    #[diesel(sql_type = Int4)]
+    pub version: i32,
 }
 
 impl ChildMatch {
@@ -295,7 +310,7 @@ impl ChildMatch {
 }
 
 const MATCH_COLUMNS: &str = "c.id, c.family_name, c.given_name, c.patronymic, c.sex, c.birth_date, \
-     l.name_ky, l.name_ru, l.name_en";
+     l.name_ky, l.name_ru, l.name_en, c.version";
 
 /// The scope filter in SQL form: `$n` is the territory path or NULL.
 fn scope_sql(n: u8) -> String {
@@ -317,7 +332,7 @@ pub fn search(
     let sql = format!(
         "SELECT {MATCH_COLUMNS}, false AS same_number, word_similarity($1, c.search_name)::float8 AS score
          FROM children c JOIN locations l ON l.id = c.home_location_id
-         WHERE ($1 = '' OR $1 <% c.search_name)
+         WHERE c.merged_into IS NULL AND ($1 = '' OR $1 <% c.search_name)
            AND ($2::date IS NULL OR c.birth_date = $2)
            AND {}
          ORDER BY score DESC, c.id DESC
@@ -346,7 +361,7 @@ pub fn likely_duplicates(
                 ($3::text IS NOT NULL AND c.personal_number = $3) AS same_number,
                 similarity(c.search_name, $1)::float8 AS score
          FROM children c JOIN locations l ON l.id = c.home_location_id
-         WHERE c.id <> coalesce($6, 0)
+         WHERE c.id <> coalesce($6, 0) AND c.merged_into IS NULL
            AND {}
            AND (($3::text IS NOT NULL AND c.personal_number = $3)
                 OR (c.search_name % $1
@@ -450,4 +465,110 @@ pub fn update_child(
     ))
     .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// Why two records cannot be merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeRefusal {
+    /// Both records carry a personal number, and they differ: two children.
+    DifferentNumbers,
+    /// One of them was merged already, or it is the same record.
+    NotMergeable,
+    /// One of the records changed since the page was loaded.
+    Changed,
+}
+
+/// Merge the record `from` into `into` (the record kept): the cases move,
+/// empty details of `into` are filled from `from`, and `from` points to
+/// `into` from now on. Returns how many cases moved.
+pub fn merge(
+    conn: &mut PgConnection,
+    from: &Child,
+    into: &Child,
+    by: i64,
+) -> QueryResult<Result<usize, MergeRefusal>> {
+    use crate::db::schema::cases;
+    if from.id == into.id || from.merged_into.is_some() || into.merged_into.is_some() {
+        return Ok(Err(MergeRefusal::NotMergeable));
+    }
+    let number = match (&from.personal_number, &into.personal_number) {
+        (Some(a), Some(b)) if a != b => return Ok(Err(MergeRefusal::DifferentNumbers)),
+        (Some(a), None) => Some(a.clone()),
+        (_, kept) => kept.clone(),
+    };
+    let now = Utc::now();
+    // The merged record gives up its number first: numbers are unique.
+    let closed = diesel::update(
+        children::table
+            .filter(children::id.eq(from.id))
+            .filter(children::version.eq(from.version))
+            .filter(children::merged_into.is_null()),
+    )
+    .set((
+        children::personal_number.eq(None::<String>),
+        children::merged_into.eq(Some(into.id)),
+        children::merged_at.eq(Some(now)),
+        children::merged_by.eq(Some(by)),
+        children::version.eq(from.version + 1),
+        children::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if closed != 1 {
+        return Ok(Err(MergeRefusal::Changed));
+    }
+    let fill = |kept: &str, other: &str| {
+        if kept.is_empty() {
+            other.to_owned()
+        } else {
+            kept.to_owned()
+        }
+    };
+    let kept = diesel::update(
+        children::table
+            .filter(children::id.eq(into.id))
+            .filter(children::version.eq(into.version))
+            .filter(children::merged_into.is_null()),
+    )
+    .set((
+        children::personal_number.eq(number),
+        children::patronymic.eq(fill(&into.patronymic, &from.patronymic)),
+        children::guardian_name.eq(fill(&into.guardian_name, &from.guardian_name)),
+        children::guardian_contact.eq(fill(&into.guardian_contact, &from.guardian_contact)),
+        children::search_name.eq(search_name(
+            &into.family_name,
+            &into.given_name,
+            &fill(&into.patronymic, &from.patronymic),
+        )),
+        children::version.eq(into.version + 1),
+        children::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if kept != 1 {
+        return Ok(Err(MergeRefusal::Changed));
+    }
+    let moved = diesel::update(cases::table.filter(cases::child_id.eq(from.id)))
+        .set(cases::child_id.eq(into.id))
+        .execute(conn)?;
+    Ok(Ok(moved))
+}
+
+impl Child {
+    /// The record as the duplicate check reads a new registration.
+    pub fn as_input(&self) -> ChildInput {
+        ChildInput {
+            family_name: self.family_name.clone(),
+            given_name: self.given_name.clone(),
+            patronymic: self.patronymic.clone(),
+            sex: self.sex,
+            birth_date: self.birth_date,
+            birth_date_estimated: self.birth_date_estimated,
+            personal_number: self.personal_number.clone(),
+            guardian_name: self.guardian_name.clone(),
+            guardian_contact: self.guardian_contact.clone(),
+            home_location_id: self.home_location_id,
+            language: self.language,
+            school_status: self.school_status,
+            disability: self.disability,
+        }
+    }
 }

@@ -101,6 +101,9 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        merged_into -> Nullable<Int8>,
+        merged_at -> Nullable<Timestamptz>,
+        merged_by -> Nullable<Int8>,
     }
 }
 
@@ -199,7 +202,6 @@ diesel::joinable!(case_events -> users (actor_id));
 diesel::joinable!(cases -> children (child_id));
 diesel::joinable!(cases -> locations (location_id));
 diesel::joinable!(children -> locations (home_location_id));
-diesel::joinable!(children -> users (created_by));
 diesel::joinable!(follow_ups -> cases (case_id));
 diesel::joinable!(follow_ups -> users (visited_by));
 diesel::joinable!(referrals -> agencies (agency_id));

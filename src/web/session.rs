@@ -238,13 +238,23 @@ pub fn set_flash(conn: &mut PgConnection, id_hash: &[u8], flash: &Flash) -> Quer
 
 /// Leave a message (a message key) for the next page of this session, if any.
 pub fn flash(conn: &mut PgConnection, id_hash: Option<&[u8]>, key: &str) -> QueryResult<()> {
+    flash_with(conn, id_hash, key, None)
+}
+
+/// The same, with a `$name` argument for the message.
+pub fn flash_with(
+    conn: &mut PgConnection,
+    id_hash: Option<&[u8]>,
+    key: &str,
+    arg: Option<String>,
+) -> QueryResult<()> {
     if let Some(hash) = id_hash {
         set_flash(
             conn,
             hash,
             &Flash {
                 key: key.to_owned(),
-                arg: None,
+                arg,
             },
         )?;
     }
