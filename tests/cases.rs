@@ -1099,3 +1099,74 @@ async fn the_home_page_shows_the_workers_queue_and_what_is_overdue() {
             .contains("Токтогулова Айгүл")
     );
 }
+
+/// The demo has cases in every status and referrals in every state, over
+/// three years and two districts, and its closed cases keep the rules.
+#[actix_web::test]
+async fn the_demo_has_every_status_and_keeps_the_rules() {
+    let app = TestApp::spawn().await;
+    korgoo::demo::load(&app.db.url).unwrap();
+    let mut conn = app.conn();
+    let statuses: Vec<String> = cases::table
+        .select(cases::status)
+        .distinct()
+        .load(&mut conn)
+        .unwrap();
+    for s in [
+        "new",
+        "assessment",
+        "case_plan",
+        "in_services",
+        "monitoring",
+        "closed",
+    ] {
+        assert!(statuses.contains(&s.to_owned()), "no demo case is {s}");
+    }
+    let states: Vec<String> = referrals::table
+        .select(referrals::status)
+        .distinct()
+        .load(&mut conn)
+        .unwrap();
+    for s in [
+        "sent",
+        "accepted",
+        "declined",
+        "in_service",
+        "completed",
+        "failed",
+    ] {
+        assert!(states.contains(&s.to_owned()), "no demo referral is {s}");
+    }
+    let mut units: Vec<i64> = cases::table.select(cases::unit_id).load(&mut conn).unwrap();
+    units.sort();
+    units.dedup();
+    assert_eq!(units.len(), 2);
+    let span: i32 = diesel::dsl::sql::<diesel::sql_types::Integer>(
+        "SELECT (max(opened_at)::date - min(opened_at)::date) FROM cases",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    assert!(span > 2 * 365, "{span} days");
+    // Every case closed as withdrawn had two clean visits at least 30 days apart.
+    let broken: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "SELECT count(*) FROM cases c WHERE c.closure_reason = 'withdrawn' AND NOT EXISTS (
+           SELECT 1 FROM follow_ups a JOIN follow_ups b ON b.case_id = a.case_id
+           WHERE a.case_id = c.id AND NOT a.still_working AND NOT b.still_working
+             AND b.visited_on - a.visited_on >= 30)",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    assert_eq!(broken, 0);
+    let withdrawn: i64 = cases::table
+        .filter(cases::closure_reason.eq("withdrawn"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert!(withdrawn >= 3);
+    // The demo supervisor's home page works on it.
+    app.login("supervisor.karasuu", korgoo::demo::DEMO_PASSWORD)
+        .await;
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.text_of("#queue").is_some());
+}

@@ -478,7 +478,11 @@ async fn demo_children_belong_to_their_districts() {
     let app = TestApp::spawn().await;
     korgoo::demo::load(&app.db.url).unwrap();
     korgoo::demo::load(&app.db.url).unwrap();
-    assert_eq!(app.count("children"), 6);
+    assert_eq!(
+        app.count("children"),
+        52,
+        "6 named demo children and 46 more with cases"
+    );
     app.login("worker.karasuu", korgoo::demo::DEMO_PASSWORD)
         .await;
     let list = app.get("/children").await;

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use fantoccini::{Client, ClientBuilder, Locator};
-use korgoo::db::schema::{children, sessions, users};
+use korgoo::admin::model::AgencyKind;
+use korgoo::db::schema::{case_events, cases, children, follow_ups, referrals, sessions, users};
 use korgoo::policy::Role;
 
 use crate::common::{PASSWORD, TestApp, fixtures};
@@ -184,6 +185,44 @@ impl Browser {
         self.click("#sign-in").await;
     }
 
+    async fn sign_out(&self) {
+        self.click("#logout").await;
+        assert_eq!(self.path().await, "/login", "signing out");
+    }
+
+    /// Open the `<details>` holding `css` by clicking its summary, so the
+    /// form inside can be filled as a user would.
+    async fn open_details_of(&self, css: &str) {
+        self.click_in_page(&format!("details:has({css}) > summary"))
+            .await;
+        let shown = self
+            .client()
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .is_displayed()
+            .await
+            .expect("visibility");
+        assert!(shown, "{css} is shown once its <details> is open");
+    }
+
+    /// Set an `<input type=date>` (ISO date): typing into one depends on the
+    /// browser's locale, so the value is set as the date picker would.
+    async fn set_date(&self, id: &str, iso: &str) {
+        self.client()
+            .execute(
+                "const field = document.getElementById(arguments[0]);
+                 field.value = arguments[1];
+                 field.dispatchEvent(new Event('input', { bubbles: true }));
+                 field.dispatchEvent(new Event('change', { bubbles: true }));
+                 return field.value;",
+                vec![serde_json::json!(id), serde_json::json!(iso)],
+            )
+            .await
+            .map(|value| assert_eq!(value.as_str(), Some(iso), "#{id} took the date"))
+            .unwrap_or_else(|e| panic!("setting #{id}: {e}"));
+    }
+
     async fn close(mut self) {
         if let Some(client) = self.client.take() {
             let _ = client.close().await;
@@ -307,5 +346,390 @@ async fn a_case_worker_registers_a_child_in_chromium() {
     assert!(browser.text("h1").await.contains("Сатыбалдиева Нуриза"));
     let saved: i64 = children::table.count().get_result(&mut app.conn()).unwrap();
     assert_eq!(saved, 1);
+    browser.close().await;
+}
+
+/// A date in Bishkek, `days` from today (negative: in the past), as ISO.
+fn bishkek_date(days: i64) -> String {
+    (chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Bishkek)
+        .date_naive()
+        + chrono::Duration::days(days))
+    .format("%Y-%m-%d")
+    .to_string()
+}
+
+fn case_status(app: &TestApp, id: i64) -> String {
+    cases::table
+        .find(id)
+        .select(cases::status)
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+/// One child, one case, every step through the real pages: a case worker
+/// registers and opens, a supervisor assigns, approves the plan and the
+/// closure, a rehabilitation centre answers the referral, and the worker
+/// monitors with two visits before asking to close.
+#[actix_web::test]
+async fn a_child_goes_from_registration_to_an_approved_closure_in_chromium() {
+    let app = TestApp::spawn().await;
+    let worker = app.create_user(Role::CaseWorker, false).await;
+    let supervisor = app.create_user(Role::Supervisor, false).await;
+    let worker_id = fixtures::user_id(&mut app.conn(), &worker);
+    let karasuu = fixtures::location(&mut app.conn(), "KG-O-KARASUU").to_string();
+    let centre = fixtures::agency(
+        &mut app.conn(),
+        AgencyKind::RehabilitationCenter,
+        "KG-GO",
+        "Umut Centre",
+    );
+    let staff = fixtures::user_in(&app.db.url, Role::ServiceProvider, centre);
+    let browser = Browser::start().await;
+
+    // 1. The worker registers the child and opens a case from the record.
+    browser.sign_in(&app, &worker).await;
+    assert_eq!(browser.path().await, "/");
+    browser.click("nav.main-nav a[href='/children']").await;
+    browser.click("a[href='/children/new']").await;
+    browser.fill("#family_name", "Токтогулова").await;
+    browser.fill("#given_name", "Айгүл").await;
+    browser.click_in_page("input[name=sex][value=female]").await;
+    browser.fill("#age", "12").await;
+    browser.fill("#guardian_name", "Гүлмира Токтогулова").await;
+    browser.select("#home_location_id", &karasuu).await;
+    browser.select("#school_status", "irregular").await;
+    browser.click("#save").await;
+    let child_path = browser.path().await;
+    assert!(child_path.starts_with("/children/"), "{child_path}");
+    assert!(browser.text("h1").await.contains("Токтогулова Айгүл"));
+
+    browser.click("#open-case").await;
+    assert_eq!(browser.path().await, "/cases/new");
+    browser.select("#source", "inspection").await;
+    browser
+        .click_in_page("input[name=forms][value=hazardous_work]")
+        .await;
+    browser.select("#sector", "agriculture").await;
+    browser.select("#risk", "high").await;
+    browser
+        .fill("#narrative", "Found picking cotton during school hours.")
+        .await;
+    browser
+        .fill("#consent_given_by", "Гүлмира Токтогулова, апасы")
+        .await;
+    browser.set_date("consent_given_on", &bishkek_date(0)).await;
+    browser.click("#save").await;
+    let case_path = browser.path().await;
+    let id: i64 = case_path
+        .strip_prefix("/cases/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("landed on {case_path}, not a case"));
+    assert_eq!(browser.text("#case-status").await, "Жаңы");
+    assert_eq!(case_status(&app, id), "new");
+    let (forms, consent_on): (Vec<Option<String>>, Option<chrono::NaiveDate>) = cases::table
+        .find(id)
+        .select((cases::forms, cases::consent_given_on))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(forms, [Some("hazardous_work".to_owned())]);
+    assert_eq!(
+        consent_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        Some(bishkek_date(0))
+    );
+    assert!(
+        browser
+            .text("#consent")
+            .await
+            .contains("Гүлмира Токтогулова")
+    );
+    browser.sign_out().await;
+
+    // 2. The supervisor assigns the case to the worker.
+    browser.sign_in(&app, &supervisor).await;
+    browser.client().goto(&app.url(&case_path)).await.unwrap();
+    browser.select("#assignee", &worker_id.to_string()).await;
+    browser.click("#assign").await;
+    assert_eq!(browser.path().await, case_path);
+    assert_eq!(
+        browser.text("#assigned").await,
+        format!("Тест Колдонуучу {worker}")
+    );
+    let assigned: Option<i64> = cases::table
+        .find(id)
+        .select(cases::assigned_to)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(assigned, Some(worker_id));
+    browser.sign_out().await;
+
+    // 3. The worker assesses and submits a plan.
+    browser.sign_in(&app, &worker).await;
+    browser.client().goto(&app.url(&case_path)).await.unwrap();
+    browser.click("#start-assessment").await;
+    assert_eq!(browser.path().await, case_path);
+    assert_eq!(browser.text("#case-status").await, "Баалоо");
+    assert_eq!(case_status(&app, id), "assessment");
+    browser
+        .fill("#assessment", "Works 6 hours a day; misses school.")
+        .await;
+    browser.select("#assessment-risk", "high").await;
+    browser.click("#record-assessment").await;
+    assert_eq!(browser.path().await, case_path);
+    assert_eq!(browser.text("#case-status").await, "Иш планы");
+    assert_eq!(
+        browser.text("#assessment-text").await,
+        "Works 6 hours a day; misses school."
+    );
+    assert_eq!(case_status(&app, id), "case_plan");
+    browser
+        .fill("#plan", "Rehabilitation centre, then catch-up classes.")
+        .await;
+    browser.click("#submit-plan").await;
+    assert_eq!(browser.path().await, case_path);
+    assert_eq!(
+        browser.text("#plan-text").await,
+        "Rehabilitation centre, then catch-up classes."
+    );
+    let submitted: Option<chrono::DateTime<chrono::Utc>> = cases::table
+        .find(id)
+        .select(cases::plan_submitted_at)
+        .first(&mut app.conn())
+        .unwrap();
+    assert!(submitted.is_some(), "the plan waits for approval");
+    browser.sign_out().await;
+
+    // 4. The supervisor approves the plan.
+    browser.sign_in(&app, &supervisor).await;
+    browser.client().goto(&app.url(&case_path)).await.unwrap();
+    browser.fill("#comment", "Agreed.").await;
+    browser.click("#approve-plan").await;
+    assert_eq!(browser.path().await, case_path);
+    assert_eq!(browser.text("#case-status").await, "Кызмат көрсөтүлүүдө");
+    assert_eq!(case_status(&app, id), "in_services");
+    browser.sign_out().await;
+
+    // 5. The worker refers the child to the rehabilitation centre.
+    browser.sign_in(&app, &worker).await;
+    browser.client().goto(&app.url(&case_path)).await.unwrap();
+    browser.open_details_of("#agency_id").await;
+    browser.select("#agency_id", &centre.to_string()).await;
+    browser.select("#service", "rehabilitation").await;
+    browser
+        .click_in_page("input[name=shared][value=birth_date]")
+        .await;
+    browser.set_date("answer_by", &bishkek_date(7)).await;
+    browser
+        .fill("#referral_note", "Needs a safe place and counselling.")
+        .await;
+    browser.click("#send-referral").await;
+    assert_eq!(browser.path().await, case_path);
+    assert_eq!(
+        browser
+            .attr("#referrals tr.referral", "data-status")
+            .await
+            .as_deref(),
+        Some("sent")
+    );
+    let (referral, referral_status, answer_by): (i64, String, chrono::NaiveDate) = referrals::table
+        .filter(referrals::case_id.eq(id))
+        .select((referrals::id, referrals::status, referrals::answer_by))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(referral_status, "sent");
+    assert_eq!(answer_by.format("%Y-%m-%d").to_string(), bishkek_date(7));
+    browser.sign_out().await;
+
+    // 6. The centre's staff find it in their queue and answer it to the end.
+    browser.sign_in(&app, &staff).await;
+    browser.click("nav.main-nav a[href='/referrals']").await;
+    assert!(
+        browser
+            .text("#referral-queue")
+            .await
+            .contains("Токтогулова Айгүл")
+    );
+    browser
+        .click(&format!("#referral-queue a[href='/referrals/{referral}']"))
+        .await;
+    let referral_path = format!("/referrals/{referral}");
+    assert_eq!(browser.path().await, referral_path);
+    assert_eq!(browser.text("#referral-status").await, "Жөнөтүлдү");
+    for (button, note, shown, stored) in [
+        ("#accept", "", "Кабыл алынды", "accepted"),
+        ("#start", "", "Кызмат көрсөтүлүүдө", "in_service"),
+        (
+            "#complete",
+            "Completed 3 months of counselling.",
+            "Аяктады",
+            "completed",
+        ),
+    ] {
+        if !note.is_empty() {
+            browser.fill("#note", note).await;
+        }
+        browser.click(button).await;
+        assert_eq!(browser.path().await, referral_path, "{button}");
+        assert_eq!(browser.text("#referral-status").await, shown, "{button}");
+        let now: String = referrals::table
+            .find(referral)
+            .select(referrals::status)
+            .first(&mut app.conn())
+            .unwrap();
+        assert_eq!(now, stored, "{button}");
+    }
+    let outcome: String = referrals::table
+        .find(referral)
+        .select(referrals::outcome_note)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(outcome, "Completed 3 months of counselling.");
+    browser.sign_out().await;
+
+    // 7. The worker monitors: two visits a month and more apart, then asks
+    // to close. Visits lie in the past, so the case is made older first.
+    browser.sign_in(&app, &worker).await;
+    browser.client().goto(&app.url(&case_path)).await.unwrap();
+    assert_eq!(
+        browser
+            .attr("#referrals tr.referral", "data-status")
+            .await
+            .as_deref(),
+        Some("completed")
+    );
+    browser.click("#start-monitoring").await;
+    assert_eq!(browser.path().await, case_path);
+    assert_eq!(browser.text("#case-status").await, "Мониторинг");
+    assert_eq!(case_status(&app, id), "monitoring");
+    diesel::sql_query(format!(
+        "UPDATE cases SET opened_at = now() - interval '90 days' WHERE id = {id}"
+    ))
+    .execute(&mut app.conn())
+    .unwrap();
+    for days_ago in [60, 10] {
+        browser.client().goto(&app.url(&case_path)).await.unwrap();
+        browser.open_details_of("#visited_on").await;
+        browser
+            .set_date("visited_on", &bishkek_date(-days_ago))
+            .await;
+        browser
+            .click_in_page("input[name=still_working][value=no]")
+            .await;
+        browser
+            .click_in_page("input[name=attending_school][value=yes]")
+            .await;
+        browser
+            .fill("#notes", "At home, helping with homework.")
+            .await;
+        browser.click("#save-follow-up").await;
+        assert_eq!(
+            browser.path().await,
+            case_path,
+            "the visit {days_ago} days ago"
+        );
+    }
+    let visits: Vec<(chrono::NaiveDate, bool, bool)> = follow_ups::table
+        .filter(follow_ups::case_id.eq(id))
+        .order(follow_ups::visited_on)
+        .select((
+            follow_ups::visited_on,
+            follow_ups::still_working,
+            follow_ups::attending_school,
+        ))
+        .load(&mut app.conn())
+        .unwrap();
+    let visits: Vec<(String, bool, bool)> = visits
+        .into_iter()
+        .map(|(on, working, school)| (on.format("%Y-%m-%d").to_string(), working, school))
+        .collect();
+    assert_eq!(
+        visits,
+        [
+            (bishkek_date(-60), false, true),
+            (bishkek_date(-10), false, true)
+        ]
+    );
+    assert_eq!(
+        browser
+            .client()
+            .find_all(Locator::Css("#follow-ups tbody tr"))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    browser.open_details_of("#closure_reason").await;
+    browser.select("#closure_reason", "withdrawn").await;
+    browser.click("#request-closure").await;
+    assert_eq!(browser.path().await, case_path);
+    assert!(
+        browser
+            .client()
+            .find(Locator::Css("#step-error"))
+            .await
+            .is_err(),
+        "{}",
+        browser.text("#step-error").await
+    );
+    assert!(!browser.text("#closure-request").await.is_empty());
+    let (status, requested): (String, Option<String>) = cases::table
+        .find(id)
+        .select((cases::status, cases::closure_requested_reason))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "monitoring", "closing waits for the supervisor");
+    assert_eq!(requested.as_deref(), Some("withdrawn"));
+    browser.sign_out().await;
+
+    // 8. The supervisor approves the closure.
+    browser.sign_in(&app, &supervisor).await;
+    browser.client().goto(&app.url(&case_path)).await.unwrap();
+    browser.fill("#comment", "Well done.").await;
+    browser.click("#approve-closure").await;
+    assert_eq!(browser.path().await, case_path);
+    assert_eq!(browser.text("#case-status").await, "Жабылган");
+    let (status, reason): (String, Option<String>) = cases::table
+        .find(id)
+        .select((cases::status, cases::closure_reason))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "closed");
+    assert_eq!(reason.as_deref(), Some("withdrawn"));
+    let kinds: Vec<String> = case_events::table
+        .filter(case_events::case_id.eq(id))
+        .order(case_events::id)
+        .select(case_events::kind)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        kinds,
+        [
+            "opened",
+            "assigned",
+            "assessment_started",
+            "assessment_recorded",
+            "plan_submitted",
+            "plan_approved",
+            "referral_sent",
+            "referral_accepted",
+            "referral_started",
+            "referral_completed",
+            "monitoring_started",
+            "follow_up",
+            "follow_up",
+            "closure_requested",
+            "closure_approved",
+        ]
+    );
+    let timeline = browser.text("#timeline").await;
+    assert!(timeline.contains("Иш жабылды"), "{timeline}");
+    assert!(timeline.contains("Well done."), "{timeline}");
+    let shown_kinds = browser
+        .client()
+        .find_all(Locator::Css("#timeline li"))
+        .await
+        .unwrap();
+    assert_eq!(shown_kinds.len(), kinds.len(), "{timeline}");
+    browser.sign_out().await;
     browser.close().await;
 }

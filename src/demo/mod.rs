@@ -1,7 +1,11 @@
 //! A small, realistic demo dataset: local agencies in Osh and Chüy regions, one
 //! user for every role, and a few (fictional) children in two districts.
-//! Loading is idempotent: what exists is kept. Later features extend it
-//! (cases, inspections, investigations).
+//! Loading is idempotent: what exists is kept. The cases (see `cases`) add
+//! more children, with cases in every status, referrals in every state and
+//! follow-up visits, over three years. Later features extend it
+//! (inspections, investigations).
+
+mod cases;
 
 use diesel::prelude::*;
 use serde_json::json;
@@ -188,6 +192,14 @@ const USERS: &[(&str, &str, Role, &str, &str, Lang)] = &[
         Lang::Ru,
     ),
     (
+        "supervisor.sokuluk",
+        "Чолпон Бейшеева",
+        Role::Supervisor,
+        "code:CSU-KG-C-SOKULUK",
+        "KG-C-SOKULUK",
+        Lang::Ky,
+    ),
+    (
         "provider.osh",
         "Зарина Мамытова",
         Role::ServiceProvider,
@@ -310,6 +322,7 @@ pub fn load(url: &str) -> anyhow::Result<Vec<DemoLogin>> {
             )?;
         }
         load_children(conn, &who)?;
+        cases::load(conn, &who)?;
         Ok(logins)
     })
 }
