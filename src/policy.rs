@@ -289,6 +289,74 @@ mod tests {
     }
 
     #[test]
+    fn cases_belong_to_a_unit_and_decisions_to_its_head() {
+        // actor() works for agency 7.
+        let worker = actor(Role::CaseWorker, Some("KG/KG-O/KG-O-KARASUU"));
+        let head = actor(Role::Supervisor, Some("KG/KG-O/KG-O-KARASUU"));
+        assert!(can_view_case(&worker, 7, None));
+        assert!(!can_view_case(&worker, 8, None));
+        assert!(
+            !can_view_case(&worker, 8, Some(7)),
+            "a worker does not see incoming transfers"
+        );
+        assert!(
+            can_view_case(&head, 8, Some(7)),
+            "the head decides on incoming transfers"
+        );
+        assert!(can_work_on_case(&worker, 7) && can_work_on_case(&head, 7));
+        assert!(!can_work_on_case(&head, 8));
+        assert!(can_decide_case(&head, 7));
+        assert!(!can_decide_case(&worker, 7));
+        assert!(!can_decide_case(&head, 8));
+        assert!(can_answer_transfer(&head, Some(7)));
+        assert!(!can_answer_transfer(&head, None));
+        assert!(!can_answer_transfer(&worker, Some(7)));
+        assert_eq!(case_scope(&worker), Some(CaseScope::Unit(7)));
+        assert_eq!(case_scope(&actor(Role::Admin, None)), Some(CaseScope::All));
+        for role in [
+            Role::Official,
+            Role::Inspector,
+            Role::ServiceProvider,
+            Role::Prosecutor,
+            Role::Police,
+        ] {
+            let other = actor(role, None);
+            assert_eq!(case_scope(&other), None, "{role}");
+            assert!(!can_view_case(&other, 7, None), "{role}");
+            assert!(!can_work_on_case(&other, 7), "{role}");
+        }
+        let admin = actor(Role::Admin, None);
+        assert!(can_view_case(&admin, 7, None) && !can_work_on_case(&admin, 7));
+    }
+
+    #[test]
+    fn referrals_are_answered_by_their_agency_only() {
+        let provider = actor(Role::ServiceProvider, None);
+        assert!(can_answer_referral(&provider, 7));
+        assert!(!can_answer_referral(&provider, 8));
+        assert!(!can_answer_referral(&actor(Role::Supervisor, None), 7));
+    }
+
+    #[test]
+    fn only_the_head_merges_children_of_their_territory() {
+        let karasuu = "KG/KG-O/KG-O-KARASUU";
+        let sokuluk = "KG/KG-C/KG-C-SOKULUK";
+        let head = actor(Role::Supervisor, Some(karasuu));
+        assert!(can_merge_children(&head, karasuu, karasuu));
+        assert!(!can_merge_children(&head, karasuu, sokuluk));
+        assert!(!can_merge_children(
+            &actor(Role::CaseWorker, Some(karasuu)),
+            karasuu,
+            karasuu
+        ));
+        assert!(!can_merge_children(
+            &actor(Role::Admin, None),
+            karasuu,
+            karasuu
+        ));
+    }
+
+    #[test]
     fn service_providers_are_scoped_to_their_agency() {
         let s = scope(&actor(Role::ServiceProvider, Some("KG/KG-O")));
         assert_eq!(s.agency_id, Some(7));

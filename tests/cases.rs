@@ -191,7 +191,9 @@ async fn refer(
 }
 
 async fn follow_up(app: &TestApp, id: i64, date: &str, working: &str) -> Page {
-    app.post_form(
+    with_version(
+        app,
+        id,
         &format!("/cases/{id}/follow-ups"),
         &[
             ("visited_on", date),
@@ -201,6 +203,44 @@ async fn follow_up(app: &TestApp, id: i64, date: &str, working: &str) -> Page {
         ],
     )
     .await
+}
+
+/// Take a case from new to monitoring: the worker does the work, the
+/// supervisor assigns and approves.
+async fn to_monitoring(app: &TestApp, boss: &TestApp, worker: &str, id: i64) {
+    let worker_id = user_id(app, worker);
+    if status(app, id) == "new" {
+        saved(
+            &with_version(
+                boss,
+                id,
+                &format!("/cases/{id}/assign"),
+                &[("assignee", &worker_id)],
+            )
+            .await,
+            id,
+        );
+        saved(&step(app, id, "start_assessment", &[]).await, id);
+    }
+    saved(
+        &step(
+            app,
+            id,
+            "record_assessment",
+            &[("assessment", "Works in the fields."), ("risk", "medium")],
+        )
+        .await,
+        id,
+    );
+    saved(
+        &step(app, id, "submit_plan", &[("plan", "Catch-up classes.")]).await,
+        id,
+    );
+    saved(
+        &step(boss, id, "approve_plan", &[("comment", "")]).await,
+        id,
+    );
+    saved(&step(app, id, "start_monitoring", &[]).await, id);
 }
 
 #[actix_web::test]
@@ -1169,4 +1209,412 @@ async fn the_demo_has_every_status_and_keeps_the_rules() {
     let home = app.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.text_of("#queue").is_some());
+}
+
+#[actix_web::test]
+async fn the_monitoring_rule_counts_clean_visits_far_enough_apart_since_the_last_reopening() {
+    let app = TestApp::spawn().await;
+    let worker = app.login_as(Role::CaseWorker).await;
+    let boss = app.other_browser();
+    boss.login_as(Role::Supervisor).await;
+    let id = new_case(&app, true).await;
+    backdate(&app, id, 400);
+    to_monitoring(&app, &boss, &worker, id).await;
+    let withdrawn = [("closure_reason", "withdrawn"), ("closure_note", "")];
+
+    // Two clean visits 29 days apart are not enough; found working is not clean.
+    saved(&follow_up(&app, id, &days_ago(300), "no").await, id);
+    saved(&follow_up(&app, id, &days_ago(271), "no").await, id);
+    assert_eq!(
+        step(&app, id, "request_closure", &withdrawn).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    saved(&follow_up(&app, id, &days_ago(200), "yes").await, id);
+    assert_eq!(
+        step(&app, id, "request_closure", &withdrawn).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    saved(&follow_up(&app, id, &days_ago(150), "no").await, id);
+    saved(&follow_up(&app, id, &days_ago(120), "no").await, id);
+    saved(&step(&app, id, "request_closure", &withdrawn).await, id);
+
+    // The visit recorded meanwhile found the child working: the approval
+    // checks the rule again and refuses.
+    saved(&follow_up(&app, id, &days_ago(110), "yes").await, id);
+    let refused = step(&boss, id, "approve_closure", &[("comment", "")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text_of("#step-error").is_some());
+    saved(
+        &step(
+            &boss,
+            id,
+            "reject_closure",
+            &[("comment", "Working again.")],
+        )
+        .await,
+        id,
+    );
+    saved(&follow_up(&app, id, &days_ago(60), "no").await, id);
+    saved(&follow_up(&app, id, &days_ago(30), "no").await, id);
+    saved(&step(&app, id, "request_closure", &withdrawn).await, id);
+    saved(
+        &step(&boss, id, "approve_closure", &[("comment", "")]).await,
+        id,
+    );
+
+    // Reopened: the old visits no longer count.
+    saved(
+        &step(&boss, id, "reopen", &[("comment", "Seen at the bazaar.")]).await,
+        id,
+    );
+    let early = step(&app, id, "request_closure", &withdrawn).await;
+    assert_eq!(
+        early.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not in monitoring"
+    );
+    to_monitoring(&app, &boss, &worker, id).await;
+    let no_new_visits = step(&app, id, "request_closure", &withdrawn).await;
+    assert_eq!(no_new_visits.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_new_visits.text_of("#closure_reason-error").is_some());
+}
+
+#[actix_web::test]
+async fn nobody_approves_their_own_plan_or_closure_and_only_the_head_reopens() {
+    let app = TestApp::spawn().await;
+    let head = app.login_as(Role::Supervisor).await;
+    let other_head = app.other_browser();
+    other_head.login_as(Role::Supervisor).await;
+    let id = new_case(&app, true).await;
+    let me = user_id(&app, &head);
+    saved(
+        &with_version(
+            &app,
+            id,
+            &format!("/cases/{id}/assign"),
+            &[("assignee", &me)],
+        )
+        .await,
+        id,
+    );
+    saved(&step(&app, id, "start_assessment", &[]).await, id);
+    saved(
+        &step(
+            &app,
+            id,
+            "record_assessment",
+            &[("assessment", "x"), ("risk", "low")],
+        )
+        .await,
+        id,
+    );
+    saved(
+        &step(&app, id, "submit_plan", &[("plan", "My own plan.")]).await,
+        id,
+    );
+    let own = step(&app, id, "approve_plan", &[("comment", "")]).await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(own.text_of("#step-error").is_some());
+    saved(
+        &step(&other_head, id, "approve_plan", &[("comment", "")]).await,
+        id,
+    );
+    saved(
+        &step(
+            &app,
+            id,
+            "request_closure",
+            &[
+                ("closure_reason", "moved_away"),
+                ("closure_note", "Moved to Osh city."),
+            ],
+        )
+        .await,
+        id,
+    );
+    assert_eq!(
+        step(&app, id, "approve_closure", &[]).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    saved(
+        &step(&other_head, id, "approve_closure", &[("comment", "")]).await,
+        id,
+    );
+    let worker = app.other_browser();
+    worker.login_as(Role::CaseWorker).await;
+    assert_eq!(
+        step(&worker, id, "reopen", &[("comment", "x")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(status(&app, id), "closed");
+}
+
+#[actix_web::test]
+async fn a_visit_saved_twice_is_recorded_once() {
+    let app = TestApp::spawn().await;
+    let worker = app.login_as(Role::CaseWorker).await;
+    let boss = app.other_browser();
+    boss.login_as(Role::Supervisor).await;
+    let id = new_case(&app, true).await;
+    to_monitoring(&app, &boss, &worker, id).await;
+    let v = version(&app, id);
+    let today = days_ago(0);
+    let fields = [
+        ("version", v.as_str()),
+        ("visited_on", today.as_str()),
+        ("still_working", "no"),
+        ("attending_school", "yes"),
+        ("notes", ""),
+    ];
+    saved(
+        &app.post_form(&format!("/cases/{id}/follow-ups"), &fields)
+            .await,
+        id,
+    );
+    let again = app
+        .post_form(&format!("/cases/{id}/follow-ups"), &fields)
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(app.count("follow_ups"), 1);
+}
+
+#[actix_web::test]
+async fn transfers_are_the_heads_decision_one_at_a_time_and_can_be_declined() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    let boss = app.other_browser();
+    boss.login_as(Role::Supervisor).await;
+    let id = new_case(&app, true).await;
+    let sokuluk = fixtures::agency_by_code(&mut app.conn(), "CSU-KG-C-SOKULUK");
+    let unit = sokuluk.to_string();
+    let ask = [("unit", unit.as_str()), ("notes", "The family moved.")];
+    assert_eq!(
+        with_version(&app, id, &format!("/cases/{id}/transfer"), &ask)
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "a case worker does not transfer"
+    );
+    saved(
+        &with_version(&boss, id, &format!("/cases/{id}/transfer"), &ask).await,
+        id,
+    );
+    let twice = with_version(&boss, id, &format!("/cases/{id}/transfer"), &ask).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A case worker of the receiving unit does not see or decide it.
+    let their_worker = app.other_browser();
+    their_worker
+        .login(
+            &fixtures::user_in(&app.db.url, Role::CaseWorker, sokuluk),
+            crate::common::PASSWORD,
+        )
+        .await;
+    assert_eq!(
+        their_worker.get(&format!("/cases/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let their_head = app.other_browser();
+    their_head
+        .login(
+            &fixtures::user_in(&app.db.url, Role::Supervisor, sokuluk),
+            crate::common::PASSWORD,
+        )
+        .await;
+    let bare = with_version(
+        &their_head,
+        id,
+        &format!("/cases/{id}/transfer/answer"),
+        &[("answer", "decline"), ("comment", "")],
+    )
+    .await;
+    assert_eq!(
+        bare.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "declining needs a reason"
+    );
+    let declined = with_version(
+        &their_head,
+        id,
+        &format!("/cases/{id}/transfer/answer"),
+        &[
+            ("answer", "decline"),
+            ("comment", "The family is not registered here."),
+        ],
+    )
+    .await;
+    assert_eq!(declined.status, StatusCode::SEE_OTHER);
+    let (unit_now, pending): (i64, Option<i64>) = cases::table
+        .find(id)
+        .select((cases::unit_id, cases::transfer_to_unit_id))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        unit_now,
+        fixtures::agency_by_code(&mut app.conn(), "CSU-KG-O-KARASUU")
+    );
+    assert_eq!(pending, None);
+    assert!(event_kinds(&app, id).contains(&"transfer_declined".to_owned()));
+    assert_eq!(
+        their_head.get(&format!("/cases/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[actix_web::test]
+async fn a_provider_answers_each_step_once_and_sees_what_is_overdue() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    let id = new_case(&app, true).await;
+    let (centre, staff) = provider(&app, "Umut Centre");
+    saved(&refer(&app, id, centre, &[], &[]).await, id);
+    let referral: i64 = referrals::table
+        .select(referrals::id)
+        .first(&mut app.conn())
+        .unwrap();
+    diesel::update(referrals::table)
+        .set(referrals::answer_by.eq(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()))
+        .execute(&mut app.conn())
+        .unwrap();
+    let ours = app.other_browser();
+    ours.login(&staff, crate::common::PASSWORD).await;
+    let queue = ours.get("/referrals").await;
+    assert!(
+        queue.text_of("#referral-queue .badge").is_some(),
+        "overdue on the provider's side"
+    );
+    let answer = |step: &'static str, note: &'static str, v: String| {
+        let ours = &ours;
+        async move {
+            ours.post_form(
+                &format!("/referrals/{referral}/step"),
+                &[("step", step), ("version", &v), ("note", note)],
+            )
+            .await
+        }
+    };
+    let v1 = ours
+        .get(&format!("/referrals/{referral}"))
+        .await
+        .input_value("version")
+        .unwrap();
+    assert_eq!(
+        answer("accept", "", v1.clone()).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The same click again, on the old page: stale, nothing changes.
+    assert_eq!(
+        answer("accept", "", v1.clone()).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        answer("decline", "full", v1).await.status,
+        StatusCode::CONFLICT
+    );
+    let v2 = ours
+        .get(&format!("/referrals/{referral}"))
+        .await
+        .input_value("version")
+        .unwrap();
+    assert_eq!(
+        answer("complete", "", v2.clone()).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not started yet"
+    );
+    assert_eq!(answer("start", "", v2).await.status, StatusCode::SEE_OTHER);
+    let v3 = ours
+        .get(&format!("/referrals/{referral}"))
+        .await
+        .input_value("version")
+        .unwrap();
+    let bare = answer("fail", "", v3.clone()).await;
+    assert_eq!(
+        bare.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a failure says why"
+    );
+    assert!(bare.text_of("#note-error").is_some());
+    assert_eq!(
+        answer("fail", "The family stopped coming.", v3)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let (status, outcome): (String, String) = referrals::table
+        .find(referral)
+        .select((referrals::status, referrals::outcome_note))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        (status.as_str(), outcome.as_str()),
+        ("failed", "The family stopped coming.")
+    );
+    // Other roles never reach a referral.
+    for role in [
+        Role::Official,
+        Role::Police,
+        Role::Prosecutor,
+        Role::Inspector,
+        Role::Admin,
+    ] {
+        let other = app.other_browser();
+        other.login_as(role).await;
+        assert_ne!(
+            other.get(&format!("/referrals/{referral}")).await.status,
+            StatusCode::OK,
+            "{role}"
+        );
+        assert_ne!(
+            other.get("/referrals").await.status,
+            StatusCode::OK,
+            "{role}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn impossible_dates_and_cursors_are_refused_not_crashed_on() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    for query in ["from=-5000-01-01", "to=31.12.-5000", "from=0001-01-01"] {
+        let page = app.get(&format!("/cases?{query}")).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+    }
+    assert_eq!(
+        app.get("/cases?after=-8000000000000000000.1").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let child = register_child(&app, "Токтогулова", "Айгүл", "05.03.2012").await;
+    let child = child.to_string();
+    let page = app
+        .post_form(
+            "/cases",
+            &[
+                ("child", child.as_str()),
+                ("source", "school"),
+                ("forms", "hazardous_work"),
+                ("sector", "agriculture"),
+                ("risk", "low"),
+                ("narrative", ""),
+                ("consent_given_by", "mother"),
+                ("consent_given_on", "-5000-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text_of("#consent_given_on-error").is_some());
+    assert_eq!(
+        page.input_value("consent_given_by").as_deref(),
+        Some("mother")
+    );
+    assert_eq!(app.count("cases"), 0);
+    let id = new_case(&app, true).await;
+    let huge = app
+        .post_form(
+            &format!("/cases/{id}/step"),
+            &[("step", "start_assessment"), ("version", "2147483647")],
+        )
+        .await;
+    assert_eq!(huge.status, StatusCode::CONFLICT);
 }

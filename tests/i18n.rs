@@ -299,3 +299,69 @@ async fn every_page_renders_completely_in_every_language() {
         }
     }
 }
+
+/// The case side in every language, on the demo data (cases in every status,
+/// referrals in every state): nothing is missing anywhere.
+#[actix_web::test]
+async fn every_case_page_renders_completely_in_every_language() {
+    use korgoo::db::schema::{cases, referrals};
+    let app = TestApp::spawn().await;
+    korgoo::demo::load(&app.db.url).unwrap();
+    let mut conn = app.conn();
+    let mut case_ids: Vec<i64> = cases::table
+        .order(cases::id)
+        .select(cases::id)
+        .load(&mut conn)
+        .unwrap();
+    case_ids.truncate(34);
+    let child: i64 = cases::table
+        .select(cases::child_id)
+        .first(&mut conn)
+        .unwrap();
+    let referral_ids: Vec<i64> = referrals::table
+        .select(referrals::id)
+        .load(&mut conn)
+        .unwrap();
+    let mut pages = vec![
+        "/".to_owned(),
+        "/cases".to_owned(),
+        "/cases?overdue=1&order=oldest".to_owned(),
+        "/children".to_owned(),
+        format!("/children/{child}"),
+        format!("/cases/new?child={child}"),
+    ];
+    for id in &case_ids {
+        pages.push(format!("/cases/{id}"));
+    }
+    pages.push(format!("/cases/{}/edit", case_ids[0]));
+    app.login("supervisor.karasuu", korgoo::demo::DEMO_PASSWORD)
+        .await;
+    let provider = app.other_browser();
+    provider
+        .login("provider.osh", korgoo::demo::DEMO_PASSWORD)
+        .await;
+    let mut provider_pages = vec!["/referrals".to_owned(), "/referrals?all=1".to_owned()];
+    for id in &referral_ids {
+        provider_pages.push(format!("/referrals/{id}"));
+    }
+    for lang in ["ky", "ru", "en"] {
+        for (who, pages) in [(&app, &pages), (&provider, &provider_pages)] {
+            who.get(&format!("/?lang={lang}")).await;
+            for path in pages {
+                let page = who.get(path).await;
+                if page.status == reqwest::StatusCode::NOT_FOUND {
+                    continue; // a referral of a Sokuluk case, say
+                }
+                assert_eq!(page.status, reqwest::StatusCode::OK, "{lang} {path}");
+                assert!(
+                    page.body.contains(&format!("<html lang=\"{lang}\">")),
+                    "{lang} {path}"
+                );
+                assert!(
+                    !page.body.contains(MISSING_MARK),
+                    "{lang} {path} has a missing message"
+                );
+            }
+        }
+    }
+}

@@ -174,3 +174,7 @@ audit-action-case-updated = Case corrected
 audit-action-case-viewed = Case viewed
 audit-action-case-step = Case step
 audit-target-case = Case
+error-closure-not-monitoring = A case closes as withdrawn from monitoring: finish the services and start monitoring first.
+error-own-plan = You wrote this plan: another unit head approves it.
+error-own-closure = You asked for this closure: another unit head approves it.
+error-transfer-pending = A transfer is already waiting for an answer.

@@ -174,3 +174,7 @@ audit-action-case-updated = Иштин маалыматтары оңдолду
 audit-action-case-viewed = Иш көрүлдү
 audit-action-case-step = Иш боюнча кадам
 audit-target-case = Иш
+error-closure-not-monitoring = Иш «балдар эмгегинен чыгарылды» деп мониторингден кийин жабылат: адегенде кызматтарды аяктап, мониторингди баштаңыз.
+error-own-plan = Бул планды сиз түзгөнсүз: аны башка бөлүм башчысы бекитет.
+error-own-closure = Жабууну сиз сурагансыз: аны башка бөлүм башчысы бекитет.
+error-transfer-pending = Өткөрүп берүү жообун күтүп турат.

@@ -180,3 +180,7 @@ audit-action-case-updated = Сведения по делу исправлены
 audit-action-case-viewed = Просмотр дела
 audit-action-case-step = Шаг по делу
 audit-target-case = Дело
+error-closure-not-monitoring = Дело закрывается как «выведен(а) из детского труда» после мониторинга: сначала завершите услуги и начните мониторинг.
+error-own-plan = Этот план составили вы: его утверждает другой руководитель отдела.
+error-own-closure = Закрытие запросили вы: его утверждает другой руководитель отдела.
+error-transfer-pending = Передача уже ожидает ответа.

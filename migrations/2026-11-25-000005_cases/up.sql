@@ -35,6 +35,7 @@ CREATE TABLE cases (
     plan                 text NOT NULL DEFAULT '' CHECK (length(plan) <= 5000),
     -- Set while a submitted plan waits for the supervisor.
     plan_submitted_at    timestamptz,
+    plan_submitted_by    bigint REFERENCES users (id),
     -- A closure request waiting for the supervisor.
     closure_requested_reason text CHECK (closure_requested_reason IN ('withdrawn', 'turned_18',
                              'moved_away', 'transferred', 'reunified', 'died', 'other')),
@@ -54,10 +55,13 @@ CREATE TABLE cases (
     updated_at           timestamptz NOT NULL DEFAULT now(),
     CHECK ((consent_given_by IS NULL) = (consent_given_on IS NULL)),
     CHECK ((status = 'closed') = (closure_reason IS NOT NULL AND closed_at IS NOT NULL)),
-    CHECK ((closure_requested_reason IS NULL) = (closure_requested_by IS NULL))
+    CHECK ((closure_requested_reason IS NULL) = (closure_requested_by IS NULL)),
+    CHECK ((plan_submitted_at IS NULL) = (plan_submitted_by IS NULL))
 );
 -- The unit's queue, newest first (keyset on opened_at, id).
 CREATE INDEX cases_unit_opened ON cases (unit_id, opened_at DESC, id DESC);
+-- The national (read-only) list.
+CREATE INDEX cases_opened ON cases (opened_at DESC, id DESC);
 CREATE INDEX cases_unit_status ON cases (unit_id, status, opened_at DESC, id DESC);
 CREATE INDEX cases_assigned ON cases (assigned_to, status) WHERE assigned_to IS NOT NULL;
 CREATE INDEX cases_due ON cases (unit_id, due_on) WHERE due_on IS NOT NULL;
@@ -132,7 +136,10 @@ CREATE TABLE referrals (
     CHECK (status <> 'declined' OR decline_reason <> '')
 );
 CREATE INDEX referrals_case ON referrals (case_id, id);
-CREATE INDEX referrals_agency ON referrals (agency_id, status, sent_at DESC, id DESC);
+-- The provider's queue (keyset on id) and the overdue checks of both sides.
+CREATE INDEX referrals_agency ON referrals (agency_id, id DESC);
+CREATE INDEX referrals_unanswered ON referrals (answer_by) WHERE status = 'sent';
+CREATE INDEX referrals_running ON referrals (planned_end) WHERE status IN ('accepted', 'in_service');
 
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN (

@@ -198,7 +198,7 @@ impl StepValues {
             risk: case.risk.as_str().to_owned(),
             plan: case.plan.clone(),
             urgency: "routine".to_owned(),
-            shared: vec!["birth_date".to_owned(), "sex".to_owned()],
+            // Nothing beyond the name is shared unless the worker ticks it.
             ..StepValues::default()
         }
     }

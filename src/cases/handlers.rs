@@ -232,7 +232,8 @@ async fn child_for_case(
     let who = Who::actor(actor, &ctx.client_addr);
     db::transaction(&state.pool, move |conn| {
         let child = children::get_child(conn, child_id).map_err(AppError::from)?;
-        if !policy::can_edit_child(&viewer, &child.home_path) {
+        // A merged record is retired: cases go on the record kept.
+        if !policy::can_edit_child(&viewer, &child.home_path) || child.merged_into.is_some() {
             return Err(AppError::NotFound);
         }
         audit::record(
@@ -576,6 +577,10 @@ pub async fn step(
             Ok(v) => v,
             Err(errors) => return Ok(Done::Invalid(errors)),
         };
+        // Judged on the case as the user saw it, or not at all.
+        if version != case.version {
+            return Ok(Done::Stale);
+        }
         let next = match step.next(case.state()) {
             Ok(next) => next,
             Err(key) => return Ok(invalid("step", key)),
@@ -605,10 +610,12 @@ pub async fn step(
                     return Ok(Done::Stale);
                 }
                 model::record_assessment(conn, id, &text, risk)?;
+                // The text is kept with the event: a later assessment (after
+                // a reopening) does not erase this one.
                 (
                     EventKind::AssessmentRecorded,
                     String::new(),
-                    json!({ "risk": risk.as_str() }),
+                    json!({ "risk": risk.as_str(), "text": text }),
                 )
             }
             Step::SubmitPlan => {
@@ -619,10 +626,20 @@ pub async fn step(
                 if !model::claim_version(conn, id, version)? {
                     return Ok(Done::Stale);
                 }
-                model::submit_plan(conn, id, &text)?;
-                (EventKind::PlanSubmitted, String::new(), json!({}))
+                model::submit_plan(conn, id, &text, worker.id)?;
+                // Each submitted plan is kept with its event: a plan sent back
+                // and rewritten stays readable on the timeline.
+                (
+                    EventKind::PlanSubmitted,
+                    String::new(),
+                    json!({ "text": text }),
+                )
             }
             Step::ApprovePlan | Step::RejectPlan => {
+                // Four eyes: whoever wrote the plan does not approve it.
+                if case.plan_submitted_by == Some(worker.id) {
+                    return Ok(invalid("step", "error-own-plan"));
+                }
                 let required = step == Step::RejectPlan;
                 let comment =
                     step_text(&mut errors, "comment", &typed.comment, NOTE_TEXT, required);
@@ -653,9 +670,10 @@ pub async fn step(
                 let Some(reason) = reason.filter(|_| errors.is_empty()) else {
                     return Ok(Done::Invalid(errors));
                 };
-                let visits = model::visits(&model::follow_ups(conn, id)?);
+                let visits = model::visits_since_reopening(conn, id)?;
                 if let Err((field, key)) = workflow::closure_allowed(
                     rules,
+                    case.status,
                     reason,
                     &note,
                     case.child_birth_date,
@@ -682,10 +700,15 @@ pub async fn step(
                 let Some(reason) = case.closure_requested else {
                     return Ok(invalid("step", "error-step-no-closure"));
                 };
+                // Four eyes: whoever asked to close does not approve it.
+                if case.closure_requested_by_id == Some(worker.id) {
+                    return Ok(invalid("step", "error-own-closure"));
+                }
                 // The rule is checked again: a visit may have been recorded since.
-                let visits = model::visits(&model::follow_ups(conn, id)?);
+                let visits = model::visits_since_reopening(conn, id)?;
                 if let Err((_, key)) = workflow::closure_allowed(
                     rules,
+                    case.status,
                     reason,
                     &case.closure_requested_note,
                     case.child_birth_date,
@@ -826,6 +849,7 @@ pub async fn follow_up(
     let id = path.into_inner();
     let values = StepValues::from_form(&form);
     let parsed = parse_follow_up(&values, today());
+    let version = version_of(&form);
     let who = Who::actor(&actor, &ctx.client_addr);
     let session_hash = ctx.session_hash.clone();
     let deadlines = Deadlines::from_config(&state.config);
@@ -849,8 +873,18 @@ pub async fn follow_up(
         if input.visited_on < opened {
             return Ok(invalid("visited_on", "error-visit-before-case"));
         }
+        // A visit takes the case's version like any step: a double click or
+        // a closure decided meanwhile makes it stale, not a second visit.
+        let version = match version {
+            Ok(v) => v,
+            Err(errors) => return Ok(Done::Invalid(errors)),
+        };
+        if version != case.version || !model::claim_version(conn, id, version)? {
+            return Ok(Done::Stale);
+        }
         model::add_follow_up(conn, id, worker.id, &input)?;
-        model::set_due(conn, id, deadlines.due(case.status, input.visited_on))?;
+        let latest = model::latest_visit(conn, id)?.unwrap_or(input.visited_on);
+        model::set_due(conn, id, deadlines.due(case.status, latest))?;
         model::add_event(
             conn,
             id,
@@ -993,6 +1027,9 @@ pub async fn transfer(
         if case.status == CaseStatus::Closed {
             return Ok(invalid("step", "error-step-case-closed"));
         }
+        if case.transfer_to_unit_id.is_some() {
+            return Ok(invalid("step", "error-transfer-pending"));
+        }
         let units = model::other_units(conn, case.unit_id)?;
         let Some(target) = unit.and_then(|u| units.into_iter().find(|o| o.id == u)) else {
             return Ok(invalid("unit", "error-invalid-choice"));
@@ -1057,6 +1094,9 @@ pub async fn answer_transfer(
         if !policy::can_answer_transfer(&supervisor, case.transfer_to_unit_id) {
             return Err(AppError::Forbidden);
         }
+        if case.status == CaseStatus::Closed {
+            return Ok(invalid("step", "error-step-case-closed"));
+        }
         let Some(accept) = accept else {
             return Ok(invalid("answer", "error-invalid-choice"));
         };
@@ -1110,17 +1150,60 @@ pub async fn answer_transfer(
 
 // ------------------------------------------------------------- details
 
+/// A case the actor may correct, with the view (it shows the child)
+/// recorded in the audit log.
+async fn open_for_edit(state: &AppState, ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Case> {
+    let editor = actor.clone();
+    let who = Who::actor(actor, &ctx.client_addr);
+    db::transaction(&state.pool, move |conn| {
+        let case = load_visible(conn, &editor, id)?;
+        if !policy::can_work_on_case(&editor, case.unit_id) {
+            return Err(AppError::Forbidden);
+        }
+        audit::record(
+            conn,
+            &who,
+            AuditAction::CaseViewed,
+            Some((TargetKind::Case, id)),
+            json!({ "child_id": case.child_id, "for": "edit" }),
+        )?;
+        Ok(case)
+    })
+    .await
+}
+
+/// Which details a correction changes (names only: the audit log and the
+/// timeline say what changed, not the child's data).
+fn changed_fields(case: &Case, input: &model::CaseInput) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    if case.source != input.source {
+        changed.push("source");
+    }
+    if case.forms != input.forms {
+        changed.push("forms");
+    }
+    if case.sector != input.sector {
+        changed.push("sector");
+    }
+    if case.risk != input.risk {
+        changed.push("risk");
+    }
+    if case.narrative != input.narrative {
+        changed.push("narrative");
+    }
+    if case.consent != input.consent {
+        changed.push("consent");
+    }
+    changed
+}
+
 pub async fn edit(
     signed: Signed,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let viewer = signed.actor.clone();
-    let case = db::run(&state.pool, move |conn| load_visible(conn, &viewer, id)).await?;
-    if !policy::can_work_on_case(&signed.actor, case.unit_id) {
-        return Err(AppError::Forbidden);
-    }
+    let case = open_for_edit(&state, &signed.ctx, &signed.actor, id).await?;
     let values = CaseValues::from_record(&case);
     let (child_id, child_name) = (case.child_id, case.child_name.clone());
     render(&FormPage::new(
@@ -1140,11 +1223,7 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     let Signed { ctx, actor } = signed;
     let id = path.into_inner();
-    let viewer = actor.clone();
-    let case = db::run(&state.pool, move |conn| load_visible(conn, &viewer, id)).await?;
-    if !policy::can_work_on_case(&actor, case.unit_id) {
-        return Err(AppError::Forbidden);
-    }
+    let case = open_for_edit(&state, &ctx, &actor, id).await?;
     let mut values = CaseValues::from_form(&form);
     let (child_id, child_name) = (case.child_id, case.child_name.clone());
     let parsed = values.parse(today()).and_then(|input| {
@@ -1175,17 +1254,25 @@ pub async fn update(
     let who = Who::actor(&actor, &ctx.client_addr);
     let session_hash = ctx.session_hash.clone();
     let editor = actor.id;
+    let changed = changed_fields(&case, &input);
     let outcome = db::transaction(&state.pool, move |conn| {
         if !model::update_case(conn, id, version, &input)? {
             return Ok(SaveOutcome::Conflict(Box::new(model::get_case(conn, id)?)));
         }
-        model::add_event(conn, id, Some(editor), EventKind::Updated, "", json!({}))?;
+        model::add_event(
+            conn,
+            id,
+            Some(editor),
+            EventKind::Updated,
+            "",
+            json!({ "changed": changed }),
+        )?;
         audit::record(
             conn,
             &who,
             AuditAction::CaseUpdated,
             Some((TargetKind::Case, id)),
-            json!({}),
+            json!({ "changed": changed }),
         )?;
         session::flash(conn, session_hash.as_deref(), "flash-case-saved")?;
         Ok(SaveOutcome::<Case>::Saved)

@@ -191,7 +191,9 @@ pub struct Case {
     pub assessment: String,
     pub plan: String,
     pub plan_submitted_at: Option<DateTime<Utc>>,
+    pub plan_submitted_by: Option<i64>,
     pub closure_requested: Option<ClosureReason>,
+    pub closure_requested_by_id: Option<i64>,
     pub closure_requested_note: String,
     pub closure_requested_by: Option<String>,
     pub closure_reason: Option<ClosureReason>,
@@ -220,7 +222,7 @@ impl Case {
     }
 
     pub fn is_overdue(&self, today: &NaiveDate) -> bool {
-        self.due_on.is_some_and(|d| d < *today)
+        self.status != CaseStatus::Closed && self.due_on.is_some_and(|d| d < *today)
     }
 }
 
@@ -295,8 +297,12 @@ struct CaseRow {
     plan: String,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     plan_submitted_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    plan_submitted_by: Option<i64>,
     #[diesel(sql_type = Nullable<Text>)]
     closure_requested_reason: Option<ClosureReason>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    closure_requested_by: Option<i64>,
     #[diesel(sql_type = Text)]
     closure_requested_note: String,
     #[diesel(sql_type = Nullable<Text>)]
@@ -358,7 +364,9 @@ impl From<CaseRow> for Case {
             assessment: r.assessment,
             plan: r.plan,
             plan_submitted_at: r.plan_submitted_at,
+            plan_submitted_by: r.plan_submitted_by,
             closure_requested: r.closure_requested_reason,
+            closure_requested_by_id: r.closure_requested_by,
             closure_requested_note: r.closure_requested_note,
             closure_requested_by: r.closure_requested_name,
             closure_reason: r.closure_reason,
@@ -381,7 +389,8 @@ const CASE_SELECT: &str =
         l.name_ky AS loc_ky, l.name_ru AS loc_ru, l.name_en AS loc_en,
         c.assigned_to, wa.display_name AS assigned_name, c.source, c.forms, c.child_is_victim,
         c.sector, c.risk, c.status, c.narrative, c.consent_given_by, c.consent_given_on,
-        c.assessment, c.plan, c.plan_submitted_at, c.closure_requested_reason,
+        c.assessment, c.plan, c.plan_submitted_at, c.plan_submitted_by,
+        c.closure_requested_reason, c.closure_requested_by,
         c.closure_requested_note, wr.display_name AS closure_requested_name, c.closure_reason,
         c.closed_at, c.transfer_to_unit_id, t.name_ky AS transfer_ky, t.name_ru AS transfer_ru,
         t.name_en AS transfer_en, c.due_on, c.status_since, wo.display_name AS opened_by_name,
@@ -417,7 +426,7 @@ pub fn unit_for_location(conn: &mut PgConnection, location_id: i32) -> QueryResu
          JOIN locations la ON la.id = a.location_id
          JOIN locations lc ON lc.id = $1
          WHERE a.kind = 'child_support_unit' AND a.active
-           AND (lc.path = la.path OR lc.path LIKE la.path || '/%')
+           AND (lc.path = la.path OR left(lc.path, length(la.path) + 1) = la.path || '/')
          ORDER BY length(la.path) DESC, a.id
          LIMIT 1",
     )
@@ -482,7 +491,7 @@ pub fn update_case(
         cases::narrative.eq(&input.narrative),
         cases::consent_given_by.eq(input.consent.as_ref().map(|c| c.given_by.clone())),
         cases::consent_given_on.eq(input.consent.as_ref().map(|c| c.given_on)),
-        cases::version.eq(version + 1),
+        cases::version.eq(cases::version + 1),
         cases::updated_at.eq(Utc::now()),
     ))
     .execute(conn)?;
@@ -498,7 +507,7 @@ pub fn claim_version(conn: &mut PgConnection, id: i64, version: i32) -> QueryRes
             .filter(cases::version.eq(version)),
     )
     .set((
-        cases::version.eq(version + 1),
+        cases::version.eq(cases::version + 1),
         cases::updated_at.eq(Utc::now()),
     ))
     .execute(conn)?;
@@ -547,11 +556,12 @@ pub fn record_assessment(
         .map(|_| ())
 }
 
-pub fn submit_plan(conn: &mut PgConnection, id: i64, plan: &str) -> QueryResult<()> {
+pub fn submit_plan(conn: &mut PgConnection, id: i64, plan: &str, by: i64) -> QueryResult<()> {
     diesel::update(cases::table.find(id))
         .set((
             cases::plan.eq(plan),
             cases::plan_submitted_at.eq(Some(Utc::now())),
+            cases::plan_submitted_by.eq(Some(by)),
         ))
         .execute(conn)
         .map(|_| ())
@@ -559,7 +569,10 @@ pub fn submit_plan(conn: &mut PgConnection, id: i64, plan: &str) -> QueryResult<
 
 pub fn clear_plan_submission(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
     diesel::update(cases::table.find(id))
-        .set(cases::plan_submitted_at.eq(None::<DateTime<Utc>>))
+        .set((
+            cases::plan_submitted_at.eq(None::<DateTime<Utc>>),
+            cases::plan_submitted_by.eq(None::<i64>),
+        ))
         .execute(conn)
         .map(|_| ())
 }
@@ -603,6 +616,7 @@ pub fn close(conn: &mut PgConnection, id: i64, reason: ClosureReason) -> QueryRe
             cases::closure_requested_reason.eq(None::<ClosureReason>),
             cases::closure_requested_note.eq(""),
             cases::closure_requested_by.eq(None::<i64>),
+            cases::transfer_to_unit_id.eq(None::<i64>),
         ))
         .execute(conn)
         .map(|_| ())
@@ -616,6 +630,7 @@ pub fn reopen(conn: &mut PgConnection, id: i64, due_on: NaiveDate) -> QueryResul
             cases::closure_reason.eq(None::<ClosureReason>),
             cases::closed_at.eq(None::<DateTime<Utc>>),
             cases::plan_submitted_at.eq(None::<DateTime<Utc>>),
+            cases::plan_submitted_by.eq(None::<i64>),
             cases::due_on.eq(Some(due_on)),
         ))
         .execute(conn)
@@ -629,13 +644,19 @@ pub fn request_transfer(conn: &mut PgConnection, id: i64, to: Option<i64>) -> Qu
         .map(|_| ())
 }
 
-/// The receiving unit took the case: it moves to their queue, unassigned.
+/// The receiving unit took the case: it moves to their queue, unassigned;
+/// what waited for the old unit's head (a plan, a closure) waits no more.
 pub fn accept_transfer(conn: &mut PgConnection, id: i64, unit: i64) -> QueryResult<()> {
     diesel::update(cases::table.find(id))
         .set((
             cases::unit_id.eq(unit),
             cases::transfer_to_unit_id.eq(None::<i64>),
             cases::assigned_to.eq(None::<i64>),
+            cases::plan_submitted_at.eq(None::<DateTime<Utc>>),
+            cases::plan_submitted_by.eq(None::<i64>),
+            cases::closure_requested_reason.eq(None::<ClosureReason>),
+            cases::closure_requested_note.eq(""),
+            cases::closure_requested_by.eq(None::<i64>),
         ))
         .execute(conn)
         .map(|_| ())
@@ -741,13 +762,40 @@ pub fn follow_ups(conn: &mut PgConnection, case_id: i64) -> QueryResult<Vec<Foll
     .load(conn)
 }
 
-pub fn visits(list: &[FollowUp]) -> Vec<Visit> {
-    list.iter()
-        .map(|f| Visit {
-            on: f.visited_on,
-            still_working: f.still_working,
+/// The visits the monitoring rule reads, newest first: those since the case
+/// was last reopened (a reopened case starts monitoring afresh).
+pub fn visits_since_reopening(conn: &mut PgConnection, case_id: i64) -> QueryResult<Vec<Visit>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Date)]
+        visited_on: NaiveDate,
+        #[diesel(sql_type = Bool)]
+        still_working: bool,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT f.visited_on, f.still_working FROM follow_ups f
+         WHERE f.case_id = $1
+           AND f.created_at > coalesce((SELECT max(e.at) FROM case_events e
+                                        WHERE e.case_id = $1 AND e.kind = 'reopened'), '-infinity')
+         ORDER BY f.visited_on DESC, f.id DESC",
+    )
+    .bind::<BigInt, _>(case_id)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Visit {
+            on: r.visited_on,
+            still_working: r.still_working,
         })
-        .collect()
+        .collect())
+}
+
+/// The date of the case's latest follow-up visit, if any.
+pub fn latest_visit(conn: &mut PgConnection, case_id: i64) -> QueryResult<Option<NaiveDate>> {
+    follow_ups::table
+        .filter(follow_ups::case_id.eq(case_id))
+        .select(diesel::dsl::max(follow_ups::visited_on))
+        .first(conn)
 }
 
 // ---------------------------------------------------------------- lists
@@ -839,10 +887,17 @@ impl Cursor {
         format!("{}.{}", self.opened_at.timestamp_micros(), self.id)
     }
 
+    /// `None` for anything we did not write (including instants PostgreSQL
+    /// could not store).
     pub fn decode(text: &str) -> Option<Cursor> {
+        use chrono::Datelike;
         let (micros, id) = text.split_once('.')?;
+        let opened_at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+        if !(1900..=2200).contains(&opened_at.year()) {
+            return None;
+        }
         Some(Cursor {
-            opened_at: DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+            opened_at,
             id: id.parse().ok()?,
         })
     }
@@ -1019,6 +1074,7 @@ mod tests {
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         assert_eq!(Cursor::decode("x.1"), None);
         assert_eq!(Cursor::decode("12"), None);
+        assert_eq!(Cursor::decode("-8000000000000000000.1"), None);
     }
 
     #[test]

@@ -38,11 +38,15 @@ pub struct CaseState {
 }
 
 impl Step {
-    /// Steps only the unit's supervisor takes.
+    /// Steps only the unit's supervisor takes: the decisions, and undoing one.
     pub fn needs_supervisor(self) -> bool {
         matches!(
             self,
-            Step::ApprovePlan | Step::RejectPlan | Step::ApproveClosure | Step::RejectClosure
+            Step::ApprovePlan
+                | Step::RejectPlan
+                | Step::ApproveClosure
+                | Step::RejectClosure
+                | Step::Reopen
         )
     }
 
@@ -146,6 +150,7 @@ pub struct ClosureRules {
 /// reason field (or the note field, for the reasons that need one).
 pub fn closure_allowed(
     rules: ClosureRules,
+    status: CaseStatus,
     reason: ClosureReason,
     note: &str,
     birth_date: NaiveDate,
@@ -153,6 +158,11 @@ pub fn closure_allowed(
     visits_newest_first: &[Visit],
 ) -> Result<(), (&'static str, &'static str)> {
     match reason {
+        // Withdrawn is the outcome of monitoring: after the services, the
+        // visits show the child stayed out of work.
+        ClosureReason::Withdrawn if status != CaseStatus::Monitoring => {
+            Err(("closure_reason", "error-closure-not-monitoring"))
+        }
         ClosureReason::Withdrawn => {
             if monitoring_rule_holds(visits_newest_first, rules.visits, rules.min_days) {
                 Ok(())
@@ -275,7 +285,8 @@ mod tests {
     #[test]
     fn only_decisions_need_the_supervisor() {
         let decisions: Vec<_> = Step::ALL.iter().filter(|s| s.needs_supervisor()).collect();
-        assert_eq!(decisions.len(), 4);
+        assert_eq!(decisions.len(), 5);
+        assert!(Step::Reopen.needs_supervisor());
         assert!(!Step::RequestClosure.needs_supervisor());
     }
 
@@ -346,6 +357,7 @@ mod tests {
         assert_eq!(
             closure_allowed(
                 rules,
+                Monitoring,
                 ClosureReason::Turned18,
                 "",
                 day("2010-01-01"),
@@ -357,6 +369,7 @@ mod tests {
         assert_eq!(
             closure_allowed(
                 rules,
+                Monitoring,
                 ClosureReason::Turned18,
                 "",
                 day("2008-11-25"),
@@ -368,6 +381,7 @@ mod tests {
         assert_eq!(
             closure_allowed(
                 rules,
+                Monitoring,
                 ClosureReason::MovedAway,
                 " ",
                 day("2012-01-01"),
@@ -379,6 +393,7 @@ mod tests {
         assert_eq!(
             closure_allowed(
                 rules,
+                Monitoring,
                 ClosureReason::Reunified,
                 "with the mother in Osh",
                 day("2012-01-01"),
@@ -390,6 +405,7 @@ mod tests {
         assert_eq!(
             closure_allowed(
                 rules,
+                Monitoring,
                 ClosureReason::Withdrawn,
                 "",
                 day("2012-01-01"),
@@ -397,6 +413,40 @@ mod tests {
                 &[]
             ),
             Err(("closure_reason", "error-closure-monitoring"))
+        );
+        let visits = [
+            Visit {
+                on: day("2026-11-01"),
+                still_working: false,
+            },
+            Visit {
+                on: day("2026-09-01"),
+                still_working: false,
+            },
+        ];
+        assert_eq!(
+            closure_allowed(
+                rules,
+                Monitoring,
+                ClosureReason::Withdrawn,
+                "",
+                day("2012-01-01"),
+                today,
+                &visits
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            closure_allowed(
+                rules,
+                InServices,
+                ClosureReason::Withdrawn,
+                "",
+                day("2012-01-01"),
+                today,
+                &visits
+            ),
+            Err(("closure_reason", "error-closure-not-monitoring"))
         );
     }
 }

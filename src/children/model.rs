@@ -460,7 +460,7 @@ pub fn update_child(
         children::language.eq(input.language),
         children::school_status.eq(input.school_status),
         children::disability.eq(input.disability),
-        children::version.eq(version + 1),
+        children::version.eq(children::version + 1),
         children::updated_at.eq(Utc::now()),
     ))
     .execute(conn)?;
@@ -509,7 +509,7 @@ pub fn merge(
         children::merged_into.eq(Some(into.id)),
         children::merged_at.eq(Some(now)),
         children::merged_by.eq(Some(by)),
-        children::version.eq(from.version + 1),
+        children::version.eq(children::version + 1),
         children::updated_at.eq(now),
     ))
     .execute(conn)?;
@@ -539,17 +539,31 @@ pub fn merge(
             &into.given_name,
             &fill(&into.patronymic, &from.patronymic),
         )),
-        children::version.eq(into.version + 1),
+        children::version.eq(children::version + 1),
         children::updated_at.eq(now),
     ))
     .execute(conn)?;
     if kept != 1 {
         return Ok(Err(MergeRefusal::Changed));
     }
-    let moved = diesel::update(cases::table.filter(cases::child_id.eq(from.id)))
-        .set(cases::child_id.eq(into.id))
-        .execute(conn)?;
-    Ok(Ok(moved))
+    let moved: Vec<i64> = diesel::update(cases::table.filter(cases::child_id.eq(from.id)))
+        .set((
+            cases::child_id.eq(into.id),
+            cases::version.eq(cases::version + 1),
+        ))
+        .returning(cases::id)
+        .get_results(conn)?;
+    for case in &moved {
+        crate::cases::model::add_event(
+            conn,
+            *case,
+            Some(by),
+            crate::cases::model::EventKind::Updated,
+            "",
+            serde_json::json!({ "child_merged_from": from.id, "into": into.id }),
+        )?;
+    }
+    Ok(Ok(moved.len()))
 }
 
 impl Child {

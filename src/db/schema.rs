@@ -65,6 +65,7 @@ diesel::table! {
         assessment -> Text,
         plan -> Text,
         plan_submitted_at -> Nullable<Timestamptz>,
+        plan_submitted_by -> Nullable<Int8>,
         closure_requested_reason -> Nullable<Text>,
         closure_requested_note -> Text,
         closure_requested_by -> Nullable<Int8>,

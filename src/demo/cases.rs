@@ -679,6 +679,7 @@ fn open_case(
             cases_table::assessment.eq(assessment),
             cases_table::plan.eq(plan),
             cases_table::plan_submitted_at.eq(plan_pending),
+            cases_table::plan_submitted_by.eq(plan_pending.map(|_| people.worker)),
             cases_table::due_on.eq(due),
             cases_table::closure_requested_reason.eq(closure_requested),
             cases_table::closure_requested_by.eq(closure_requested.map(|_| people.worker)),

@@ -153,6 +153,12 @@ pub async fn step(
     let typed_note = form.get("note").to_owned();
     let step = ReferralStep::parse(form.get("step"));
     let version = form.get("version").trim().parse::<i32>().ok();
+    // A page older than the referral: say so, whatever the step was.
+    if version.is_some_and(|v| v != referral.version) {
+        let mut page = page(ctx, referral, typed_note);
+        page.stale = true;
+        return render_with(StatusCode::CONFLICT, &page);
+    }
     let mut errors = FieldErrors::new();
     let next = match step.map(|s| (s, s.next(referral.status))) {
         None => {
@@ -175,13 +181,14 @@ pub async fn step(
     if version.is_none() {
         errors.add("step", "error-invalid-choice");
     }
+    let from = referral.status;
     let outcome = match (next, version) {
         (Some((step, to)), Some(version)) if errors.is_empty() => {
             let who = Who::actor(&actor, &ctx.client_addr);
             let session_hash = ctx.session_hash.clone();
             let by = actor.id;
             db::transaction(&state.pool, move |conn| {
-                if !model::take_step(conn, id, version, step, to, &note)? {
+                if !model::take_step(conn, id, version, step, from, to, &note)? {
                     return Ok(Answered::Stale);
                 }
                 let case_id = model::case_of(conn, id)?;

@@ -146,14 +146,21 @@ pub fn take_step(
     id: i64,
     version: i32,
     step: ReferralStep,
+    from: ReferralStatus,
     to: ReferralStatus,
     note: &str,
 ) -> QueryResult<bool> {
     let now = Utc::now();
+    // The status the step was judged on is part of the condition, so a step
+    // can never land on a referral that moved on meanwhile.
     let target = referrals::table
         .filter(referrals::id.eq(id))
-        .filter(referrals::version.eq(version));
-    let base = (referrals::status.eq(to), referrals::version.eq(version + 1));
+        .filter(referrals::version.eq(version))
+        .filter(referrals::status.eq(from));
+    let base = (
+        referrals::status.eq(to),
+        referrals::version.eq(referrals::version + 1),
+    );
     let updated = match step {
         ReferralStep::Accept => diesel::update(target)
             .set((base, referrals::answered_at.eq(now)))
@@ -268,8 +275,8 @@ pub fn overdue_for_unit(
 const OVERDUE: &str = "((r.status = 'sent' AND r.answer_by < $2)
       OR (r.status IN ('accepted', 'in_service') AND r.planned_end < $2))";
 
-/// The provider's queue: referrals addressed to `agency`, open ones first,
-/// newest first within each, keyset on id below `before`.
+/// The provider's queue: referrals addressed to `agency` (only the open ones
+/// when `open_only`), newest first, keyset on id below `before`.
 pub fn for_agency(
     conn: &mut PgConnection,
     agency: i64,
@@ -456,7 +463,9 @@ pub fn case_of(conn: &mut PgConnection, id: i64) -> QueryResult<i64> {
         .first(conn)
 }
 
-/// Agencies a case can be referred to: active agencies offering services.
+/// Agencies a case can be referred to: active service providers offering
+/// services. (Law enforcement is reached through the investigations module,
+/// where police and prosecutors answer; not through this queue.)
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ProviderOption {
     #[diesel(sql_type = BigInt)]
@@ -497,6 +506,8 @@ pub fn providers(conn: &mut PgConnection) -> QueryResult<Vec<ProviderOption>> {
         "SELECT a.id, a.name_ky, a.name_ru, a.name_en, a.services FROM agencies a
          JOIN locations l ON l.id = a.location_id
          WHERE a.active AND cardinality(a.services) > 0
+           AND a.kind IN ('rehabilitation_center', 'school', 'catch_up_program', 'clinic',
+                          'shelter', 'ngo')
          ORDER BY l.path, a.name_ky, a.id",
     )
     .load(conn)

@@ -103,12 +103,16 @@ pub fn optional_id(value: &str) -> Result<Option<i64>, &'static str> {
     optional_number(value, 1, i64::MAX).map_err(|_| "error-invalid-choice")
 }
 
-/// yyyy-mm-dd (what a date input sends) or dd.mm.yyyy (what people type).
+/// yyyy-mm-dd (what a date input sends) or dd.mm.yyyy (what people type),
+/// in the years a record of Korgoo can concern (1900–2100): anything else is
+/// a typing slip, and some of it PostgreSQL could not even store.
 pub fn parse_date(value: &str) -> Option<chrono::NaiveDate> {
+    use chrono::Datelike;
     let value = value.trim();
     chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .or_else(|_| chrono::NaiveDate::parse_from_str(value, "%d.%m.%Y"))
         .ok()
+        .filter(|d| (1900..=2100).contains(&d.year()))
 }
 
 /// A required date, not after `latest`.
@@ -157,6 +161,17 @@ mod tests {
         assert_eq!(text("a\nb", 10, false), Err("error-control-characters"));
         assert_eq!(text("a\nb", 10, true), Ok("a\nb".into()));
         assert_eq!(required_text("   ", 10), Err("error-required"));
+    }
+
+    #[test]
+    fn dates_are_read_both_ways_within_sane_years() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 25);
+        assert_eq!(parse_date("2026-11-25"), d);
+        assert_eq!(parse_date(" 25.11.2026 "), d);
+        assert_eq!(parse_date("-5000-01-01"), None);
+        assert_eq!(parse_date("31.12.-5000"), None);
+        assert_eq!(parse_date("0001-01-01"), None);
+        assert_eq!(parse_date("31.02.2026"), None);
     }
 
     #[test]
