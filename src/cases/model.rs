@@ -694,12 +694,15 @@ pub struct Event {
     pub kind: EventKind,
     #[diesel(sql_type = Text)]
     pub note: String,
+    /// The text of a submitted plan or a recorded assessment, as it was.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub text: Option<String>,
 }
 
 /// The case's history, oldest first.
 pub fn events(conn: &mut PgConnection, case_id: i64) -> QueryResult<Vec<Event>> {
     diesel::sql_query(
-        "SELECT e.at, u.display_name AS actor, e.kind, e.note
+        "SELECT e.at, u.display_name AS actor, e.kind, e.note, e.details->>'text' AS text
          FROM case_events e LEFT JOIN users u ON u.id = e.actor_id
          WHERE e.case_id = $1 ORDER BY e.at, e.id",
     )

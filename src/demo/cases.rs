@@ -406,17 +406,15 @@ fn open_case(
         ),
     };
     let narrative = match sector {
-        Sector::Agriculture => {
-            "Found during the cotton harvest, working in the field through school hours."
-        }
+        Sector::Agriculture => "Пахта териминде табылды: сабак убагында талаада иштеп жүргөн.",
         Sector::Livestock => {
-            "Herding sheep in the summer pastures for a neighbour; not in school since spring."
+            "Жайлоодо кошунасынын койлорун кайтарат; жазтан бери мектепке барбайт."
         }
-        Sector::MarketsTrade => "Carrying goods in the bazaar from early morning.",
-        Sector::StreetWork => "Met by outreach workers near the bus station in the evening.",
-        Sector::DomesticWork => "Working as a domestic helper in another family's house.",
-        Sector::Construction => "Carrying bricks on a house construction site.",
-        _ => "Referred by the police after a check of a sauna.",
+        Sector::MarketsTrade => "Эртең мененден базарда жүк ташыйт.",
+        Sector::StreetWork => "Кечинде автобекеттин жанында көчө кызматкерлери жолуктурган.",
+        Sector::DomesticWork => "Башка үй-бүлөнүн үйүндө үй жумушун аткарат.",
+        Sector::Construction => "Үй курулушунда кирпич ташыйт.",
+        _ => "Милиция текшерүүдөн кийин жиберген.",
     };
     let consent = (n % 9 != 4).then(|| Consent {
         given_by: "Мать / энеси".to_owned(),
@@ -509,8 +507,8 @@ fn open_case(
         (status, since) = (CaseStatus::Assessment, day(ASSESSING));
     }
     if reached(Stage::PlanPending) {
-        assessment = "Works up to 6 hours a day; misses school two or three days a week. Family depends on the seasonal income.";
-        plan = "1. Rehabilitation centre: psychosocial support. 2. Catch-up classes. 3. Family support: social benefit application.";
+        assessment = "Күнүнө 6 саатка чейин иштейт; жумасына эки-үч күн мектепке барбайт. Үй-бүлө мезгилдүү кирешеге көз каранды.";
+        plan = "1. Реабилитация борбору: психологиялык колдоо. 2. Окуудан артта калгандар үчүн сабактар. 3. Үй-бүлөгө колдоо: социалдык жөлөкпулга арыз.";
         event(
             conn,
             id,
@@ -584,9 +582,9 @@ fn open_case(
                     follow_ups::still_working.eq(working),
                     follow_ups::attending_school.eq(!working),
                     follow_ups::notes.eq(if working {
-                        "Back at the bazaar on market days."
+                        "Базар күндөрү кайра базарда иштейт."
                     } else {
-                        "At school; the mother confirms the child no longer works."
+                        "Мектепте; энеси бала мындан ары иштебей турганын тастыктады."
                     }),
                 ))
                 .execute(conn)?;
@@ -623,7 +621,9 @@ fn open_case(
                 _ => ClosureReason::Withdrawn,
             };
             let note = match reason {
-                ClosureReason::MovedAway => "The family moved to Bishkek; the unit there was told.",
+                ClosureReason::MovedAway => {
+                    "Үй-бүлө Бишкекке көчүп кетти; ал жактагы бөлүмгө кабарланды."
+                }
                 _ => "",
             };
             event(
@@ -654,7 +654,7 @@ fn open_case(
                     back,
                     people.supervisor,
                     EventKind::Reopened,
-                    "Found working at the bazaar again.",
+                    "Кайра базарда иштеп жүргөнү аныкталды.",
                     json!({}),
                 )?;
                 (status, since) = (CaseStatus::Assessment, back);
@@ -741,8 +741,8 @@ fn refer(
             answer_by,
             planned_end: Some(sent + Days::new(60)),
         };
-        let override_reason =
-            (!consent).then_some("The mother could not be reached; the child needed a safe place.");
+        let override_reason = (!consent)
+            .then_some("Энеси менен байланышуу мүмкүн болгон жок; балага коопсуз жай керек болчу.");
         let id = crate::referrals::model::create_referral(
             conn,
             case,
@@ -754,11 +754,9 @@ fn refer(
         let started = (sent + Days::new(5)).min(today);
         let ended = (sent + Days::new(55)).min(today);
         let (decline, outcome) = match status {
-            ReferralStatus::Declined => ("No free places this month.", ""),
-            ReferralStatus::Completed => ("", "Attended all sessions; back at school."),
-            ReferralStatus::Failed => {
-                ("", "The family stopped bringing the child after two weeks.")
-            }
+            ReferralStatus::Declined => ("Бул айда бош орун жок.", ""),
+            ReferralStatus::Completed => ("", "Бардык сабактарга катышты; мектепке кайтты."),
+            ReferralStatus::Failed => ("", "Эки жумадан кийин үй-бүлө баланы алып келбей калды."),
             _ => ("", ""),
         };
         diesel::update(referrals::table.find(id))
