@@ -128,14 +128,24 @@ pub fn can_answer_referral(actor: &Actor, agency: i64) -> bool {
     allows(actor, Permission::AnswerReferrals) && actor.agency_id == Some(agency)
 }
 
-/// May the actor open the record of a child living at `home_path`?
-pub fn can_view_child(actor: &Actor, home_path: &str) -> bool {
-    allows(actor, Permission::ViewChildren) && scope(actor).covers_path(home_path)
+/// May the actor open the record of a child living at `home_path`, whose
+/// cases are held by `units`? Their territory's children, and the children
+/// whose case their unit holds (a case transferred from another district).
+pub fn can_view_child(actor: &Actor, home_path: &str, units: &[i64]) -> bool {
+    allows(actor, Permission::ViewChildren)
+        && (scope(actor).covers_path(home_path) || holds_a_case(actor, units))
 }
 
-/// May the actor register a child living at `home_path`, or correct one's record?
-pub fn can_edit_child(actor: &Actor, home_path: &str) -> bool {
-    allows(actor, Permission::RegisterChildren) && scope(actor).covers_path(home_path)
+/// May the actor register a child living at `home_path`, or correct the
+/// record of one whose cases are held by `units`?
+pub fn can_edit_child(actor: &Actor, home_path: &str, units: &[i64]) -> bool {
+    allows(actor, Permission::RegisterChildren)
+        && (scope(actor).covers_path(home_path) || holds_a_case(actor, units))
+}
+
+fn holds_a_case(actor: &Actor, units: &[i64]) -> bool {
+    matches!(actor.role, Role::CaseWorker | Role::Supervisor)
+        && actor.agency_id.is_some_and(|a| units.contains(&a))
 }
 
 /// May the actor merge two records of the same child, living at these paths?
@@ -271,9 +281,13 @@ mod tests {
     fn children_are_seen_only_inside_ones_territory() {
         let karasuu = "KG/KG-O/KG-O-KARASUU";
         let worker = actor(Role::CaseWorker, Some(karasuu));
-        assert!(can_view_child(&worker, "KG/KG-O/KG-O-KARASUU"));
-        assert!(can_edit_child(&worker, "KG/KG-O/KG-O-KARASUU"));
-        assert!(!can_view_child(&worker, "KG/KG-C/KG-C-SOKULUK"));
+        assert!(can_view_child(&worker, "KG/KG-O/KG-O-KARASUU", &[]));
+        assert!(can_edit_child(&worker, "KG/KG-O/KG-O-KARASUU", &[]));
+        assert!(!can_view_child(&worker, "KG/KG-C/KG-C-SOKULUK", &[]));
+        assert!(!can_view_child(&worker, "KG/KG-C/KG-C-SOKULUK", &[8]));
+        // A case transferred to the worker's unit (agency 7) opens the child.
+        assert!(can_view_child(&worker, "KG/KG-C/KG-C-SOKULUK", &[8, 7]));
+        assert!(can_edit_child(&worker, "KG/KG-C/KG-C-SOKULUK", &[7]));
         for role in [
             Role::Official,
             Role::Inspector,
@@ -281,11 +295,11 @@ mod tests {
             Role::Prosecutor,
             Role::Police,
         ] {
-            assert!(!can_view_child(&actor(role, None), karasuu), "{role}");
+            assert!(!can_view_child(&actor(role, None), karasuu, &[7]), "{role}");
         }
         let admin = actor(Role::Admin, None);
-        assert!(can_view_child(&admin, karasuu));
-        assert!(!can_edit_child(&admin, karasuu));
+        assert!(can_view_child(&admin, karasuu, &[]));
+        assert!(!can_edit_child(&admin, karasuu, &[]));
     }
 
     #[test]

@@ -960,6 +960,33 @@ async fn a_transfer_moves_the_case_when_the_other_unit_accepts() {
         theirs.get(&format!("/cases/{id}")).await.status,
         StatusCode::OK
     );
+    // The receiving unit reaches the child's record through the case; a third
+    // district's worker does not.
+    let child: i64 = cases::table
+        .find(id)
+        .select(cases::child_id)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        theirs.get(&format!("/children/{child}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        theirs.get(&format!("/children/{child}/edit")).await.status,
+        StatusCode::OK
+    );
+    let naryn = fixtures::agency_by_code(&mut app.conn(), "CSU-KG-N-ATBASHY");
+    let stranger = app.other_browser();
+    stranger
+        .login(
+            &fixtures::user_in(&app.db.url, Role::CaseWorker, naryn),
+            crate::common::PASSWORD,
+        )
+        .await;
+    assert_eq!(
+        stranger.get(&format!("/children/{child}")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[actix_web::test]

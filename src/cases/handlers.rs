@@ -233,7 +233,9 @@ async fn child_for_case(
     db::transaction(&state.pool, move |conn| {
         let child = children::get_child(conn, child_id).map_err(AppError::from)?;
         // A merged record is retired: cases go on the record kept.
-        if !policy::can_edit_child(&viewer, &child.home_path) || child.merged_into.is_some() {
+        if !policy::can_edit_child(&viewer, &child.home_path, &child.units)
+            || child.merged_into.is_some()
+        {
             return Err(AppError::NotFound);
         }
         audit::record(

@@ -201,7 +201,7 @@ async fn open_child(state: &AppState, ctx: &Ctx, actor: &Actor, id: i64) -> AppR
     let who = Who::actor(actor, &ctx.client_addr);
     db::transaction(&state.pool, move |conn| {
         let child = model::get_child(conn, id)?;
-        if !policy::can_view_child(&viewer, &child.home_path) {
+        if !policy::can_view_child(&viewer, &child.home_path, &child.units) {
             return Err(AppError::NotFound);
         }
         audit::record(
@@ -249,12 +249,12 @@ async fn show_page(
     })
     .await?;
     Ok(ShowPage {
-        can_open_case: policy::can_edit_child(&signed.actor, &child.home_path)
+        can_open_case: policy::can_edit_child(&signed.actor, &child.home_path, &child.units)
             && policy::allows(&signed.actor, Permission::WorkOnCases),
         cases,
         duplicates,
         errors,
-        can_edit: policy::can_edit_child(&signed.actor, &child.home_path),
+        can_edit: policy::can_edit_child(&signed.actor, &child.home_path, &child.units),
         ctx: signed.ctx,
         child,
         today: today(),
@@ -399,7 +399,7 @@ fn check_with_database(
     let mut errors = FieldErrors::new();
     match model::location_path(conn, input.home_location_id)? {
         None => errors.add("home_location_id", "error-invalid-choice"),
-        Some(path) if !policy::can_edit_child(actor, &path) => {
+        Some(path) if !policy::can_edit_child(actor, &path, &[]) => {
             errors.add("home_location_id", "error-territory-outside-scope")
         }
         Some(_) => {}
@@ -488,7 +488,7 @@ pub async fn edit(
     if let Some(kept) = child.merged_into {
         return Ok(see_other(&format!("/children/{kept}")));
     }
-    if !policy::can_edit_child(&signed.actor, &child.home_path) {
+    if !policy::can_edit_child(&signed.actor, &child.home_path, &child.units) {
         return Err(AppError::Forbidden);
     }
     let places = places_for(&state, &signed.actor).await?;
@@ -509,7 +509,7 @@ pub async fn update(
     if let Some(kept) = child.merged_into {
         return Ok(see_other(&format!("/children/{kept}")));
     }
-    if !policy::can_edit_child(&actor, &child.home_path) {
+    if !policy::can_edit_child(&actor, &child.home_path, &child.units) {
         return Err(AppError::Forbidden);
     }
     let places = places_for(&state, &actor).await?;

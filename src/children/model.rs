@@ -97,6 +97,8 @@ pub struct Child {
     pub created_at: DateTime<Utc>,
     /// Set when a supervisor merged this record into another one.
     pub merged_into: Option<i64>,
+    /// The units holding a case of this child (filled by `get_child`).
+    pub units: Vec<i64>,
 }
 
 impl Child {
@@ -185,6 +187,7 @@ fn child_from_row(row: ChildRow) -> Child {
         version,
         created_at,
         merged_into,
+        units: Vec::new(),
     }
 }
 
@@ -222,12 +225,19 @@ macro_rules! child_columns {
 
 /// A child, whatever the scope: callers ask `policy` before showing it.
 pub fn get_child(conn: &mut PgConnection, id: i64) -> QueryResult<Child> {
-    children::table
+    use crate::db::schema::cases;
+    let mut child = children::table
         .inner_join(locations::table)
         .filter(children::id.eq(id))
         .select(child_columns!())
         .first::<ChildRow>(conn)
-        .map(child_from_row)
+        .map(child_from_row)?;
+    child.units = cases::table
+        .filter(cases::child_id.eq(id))
+        .select(cases::unit_id)
+        .distinct()
+        .load(conn)?;
+    Ok(child)
 }
 
 /// Newest first, before `before` (keyset on id), inside the scope.
