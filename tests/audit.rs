@@ -148,3 +148,27 @@ async fn the_log_pages_by_keyset_without_gaps_or_repeats() {
     assert_eq!(second.body.matches("<tr>").count() - 1, 5);
     assert!(second.text_of(".pager a").is_none());
 }
+
+/// Every kind of entry the code can write is one the database accepts, and
+/// the database knows no kind the code does not.
+#[actix_web::test]
+async fn the_database_knows_exactly_the_kinds_of_entry_the_code_writes() {
+    use korgoo::audit::AuditAction;
+    use korgoo::db::schema::audit_actions;
+    let app = TestApp::spawn().await;
+    let mut known: Vec<String> = audit_actions::table
+        .select(audit_actions::name)
+        .load(&mut app.conn())
+        .unwrap();
+    known.sort();
+    let mut code: Vec<String> = AuditAction::ALL
+        .iter()
+        .map(|a| a.as_str().to_owned())
+        .collect();
+    code.sort();
+    assert_eq!(known, code);
+    let refused =
+        diesel::sql_query("INSERT INTO audit_log (action, details) VALUES ('made_up', '{}')")
+            .execute(&mut app.conn());
+    assert!(refused.is_err());
+}

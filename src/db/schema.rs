@@ -21,6 +21,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_actions (name) {
+        name -> Text,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         at -> Timestamptz,
@@ -197,6 +203,7 @@ diesel::table! {
 }
 
 diesel::joinable!(agencies -> locations (location_id));
+diesel::joinable!(audit_log -> audit_actions (action));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_events -> users (actor_id));
@@ -214,6 +221,7 @@ diesel::joinable!(users -> locations (location_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
+    audit_actions,
     audit_log,
     case_events,
     cases,

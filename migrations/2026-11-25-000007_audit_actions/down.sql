@@ -1,0 +1,10 @@
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_fkey;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN (
+    'login_ok', 'login_failed', 'login_locked', 'logout',
+    'password_changed', 'password_reset',
+    'user_created', 'user_updated', 'user_deactivated', 'user_activated',
+    'agency_created', 'agency_updated',
+    'child_created', 'child_updated', 'child_viewed', 'child_search', 'child_merged',
+    'case_opened', 'case_updated', 'case_viewed', 'case_step',
+    'referral_sent', 'referral_viewed', 'referral_step', 'consent_overridden'));
+DROP TABLE audit_actions;
