@@ -32,6 +32,9 @@ pub struct Actor {
     pub display_name: String,
     pub role: Role,
     pub agency_id: Option<i64>,
+    /// The kind of that agency: a unit head heads either a Child Support
+    /// Unit or a labour inspection office.
+    pub agency_kind: Option<AgencyKind>,
     pub location_id: Option<i32>,
     /// Materialised path of the user's territory; `None` means the whole country.
     pub territory_path: Option<String>,
@@ -68,19 +71,24 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         // Inspectors, providers and law enforcement reach a child through the
         // cases, inspections and referrals that concern them (later modules),
         // officials never.
-        Permission::ViewChildren => matches!(
-            actor.role,
-            Role::Admin | Role::CaseWorker | Role::Supervisor
-        ),
-        Permission::RegisterChildren | Permission::WorkOnCases => {
-            matches!(actor.role, Role::CaseWorker | Role::Supervisor)
+        Permission::ViewChildren | Permission::ViewCases => {
+            actor.role == Role::Admin || in_child_support(actor)
         }
-        Permission::ViewCases => matches!(
-            actor.role,
-            Role::Admin | Role::CaseWorker | Role::Supervisor
-        ),
+        Permission::RegisterChildren | Permission::WorkOnCases => in_child_support(actor),
         Permission::AnswerReferrals => actor.role == Role::ServiceProvider,
     }
+}
+
+/// Staff of a Child Support Unit (a unit head may head an inspection office
+/// instead: that one has no part in children's cases).
+pub fn in_child_support(actor: &Actor) -> bool {
+    matches!(actor.role, Role::CaseWorker | Role::Supervisor)
+        && actor.agency_kind == Some(AgencyKind::ChildSupportUnit)
+}
+
+/// The head of a labour inspection office.
+pub fn heads_inspection(actor: &Actor) -> bool {
+    actor.role == Role::Supervisor && actor.agency_kind == Some(AgencyKind::LaborInspectorate)
 }
 
 /// The cases an actor's lists reach: a Child Support Unit's staff see their
@@ -88,7 +96,9 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
 pub fn case_scope(actor: &Actor) -> Option<CaseScope> {
     match actor.role {
         Role::Admin => Some(CaseScope::All),
-        Role::CaseWorker | Role::Supervisor => actor.agency_id.map(CaseScope::Unit),
+        Role::CaseWorker | Role::Supervisor if in_child_support(actor) => {
+            actor.agency_id.map(CaseScope::Unit)
+        }
         _ => None,
     }
 }
@@ -98,6 +108,7 @@ pub fn case_scope(actor: &Actor) -> Option<CaseScope> {
 pub fn can_view_case(actor: &Actor, unit: i64, transfer_to: Option<i64>) -> bool {
     match actor.role {
         Role::Admin => true,
+        _ if !in_child_support(actor) => false,
         Role::CaseWorker => actor.agency_id == Some(unit),
         Role::Supervisor => {
             actor.agency_id == Some(unit)
@@ -115,12 +126,15 @@ pub fn can_work_on_case(actor: &Actor, unit: i64) -> bool {
 /// May the actor take the supervisor's decisions on a case of `unit`
 /// (assign, approve plans and closures, transfer, override consent)?
 pub fn can_decide_case(actor: &Actor, unit: i64) -> bool {
-    actor.role == Role::Supervisor && actor.agency_id == Some(unit)
+    actor.role == Role::Supervisor && in_child_support(actor) && actor.agency_id == Some(unit)
 }
 
 /// May the actor accept or decline a case being transferred to `to`?
 pub fn can_answer_transfer(actor: &Actor, to: Option<i64>) -> bool {
-    actor.role == Role::Supervisor && to.is_some() && actor.agency_id == to
+    actor.role == Role::Supervisor
+        && in_child_support(actor)
+        && to.is_some()
+        && actor.agency_id == to
 }
 
 /// May the actor answer and follow a referral addressed to `agency`?
@@ -144,14 +158,14 @@ pub fn can_edit_child(actor: &Actor, home_path: &str, units: &[i64]) -> bool {
 }
 
 fn holds_a_case(actor: &Actor, units: &[i64]) -> bool {
-    matches!(actor.role, Role::CaseWorker | Role::Supervisor)
-        && actor.agency_id.is_some_and(|a| units.contains(&a))
+    in_child_support(actor) && actor.agency_id.is_some_and(|a| units.contains(&a))
 }
 
 /// May the actor merge two records of the same child, living at these paths?
 /// The unit head decides, for children of their territory.
 pub fn can_merge_children(actor: &Actor, kept_path: &str, merged_path: &str) -> bool {
     actor.role == Role::Supervisor
+        && in_child_support(actor)
         && scope(actor).covers_path(kept_path)
         && scope(actor).covers_path(merged_path)
 }
@@ -216,7 +230,9 @@ pub fn agency_kinds_for(role: Role) -> &'static [AgencyKind] {
         Role::Admin => &[],
         Role::Official => &[Ministry],
         Role::Inspector => &[LaborInspectorate],
-        Role::CaseWorker | Role::Supervisor => &[ChildSupportUnit],
+        Role::CaseWorker => &[ChildSupportUnit],
+        // The head of a Child Support Unit or of a labour inspection office.
+        Role::Supervisor => &[ChildSupportUnit, LaborInspectorate],
         Role::ServiceProvider => &[
             RehabilitationCenter,
             School,
@@ -246,6 +262,14 @@ mod tests {
             display_name: "X".into(),
             role,
             agency_id: Some(7),
+            agency_kind: Some(match role {
+                Role::Inspector => AgencyKind::LaborInspectorate,
+                Role::ServiceProvider => AgencyKind::RehabilitationCenter,
+                Role::Prosecutor => AgencyKind::Prosecutor,
+                Role::Police => AgencyKind::Police,
+                Role::Admin | Role::Official => AgencyKind::Ministry,
+                Role::CaseWorker | Role::Supervisor => AgencyKind::ChildSupportUnit,
+            }),
             location_id: None,
             territory_path: path.map(str::to_owned),
             locale: Lang::Ky,
@@ -341,6 +365,26 @@ mod tests {
         }
         let admin = actor(Role::Admin, None);
         assert!(can_view_case(&admin, 7, None) && !can_work_on_case(&admin, 7));
+    }
+
+    #[test]
+    fn the_head_of_an_inspection_office_has_no_part_in_childrens_cases() {
+        let mut head = actor(Role::Supervisor, Some("KG/KG-O"));
+        head.agency_kind = Some(AgencyKind::LaborInspectorate);
+        assert!(heads_inspection(&head));
+        assert!(!in_child_support(&head));
+        for p in [
+            Permission::ViewChildren,
+            Permission::RegisterChildren,
+            Permission::WorkOnCases,
+            Permission::ViewCases,
+        ] {
+            assert!(!allows(&head, p), "{p:?}");
+        }
+        assert_eq!(case_scope(&head), None);
+        assert!(!can_view_case(&head, 7, None));
+        assert!(!can_decide_case(&head, 7));
+        assert!(!can_view_child(&head, "KG/KG-O/KG-O-KARASUU", &[7]));
     }
 
     #[test]

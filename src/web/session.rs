@@ -198,7 +198,23 @@ pub fn load_actor(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Actor>
         ))
         .first(conn)
         .optional()?;
-    Ok(row.map(|r| Actor {
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let agency_kind = match r.agency_id {
+        Some(agency) => {
+            use crate::db::schema::agencies;
+            agencies::table
+                .find(agency)
+                .select(agencies::kind)
+                .first::<String>(conn)
+                .optional()?
+                .and_then(|k| crate::admin::model::AgencyKind::parse(&k))
+        }
+        None => None,
+    };
+    Ok(Some(Actor {
+        agency_kind,
         id: r.id,
         login: r.login,
         display_name: r.display_name,
