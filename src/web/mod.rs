@@ -6,6 +6,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod middleware;
+pub mod money;
 pub mod session;
 pub mod static_files;
 
