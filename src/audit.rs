@@ -43,6 +43,21 @@ crate::text_enum! {
         ReferralStep = "referral_step",
         /// A supervisor sent a referral without recorded consent.
         ConsentOverridden = "consent_overridden",
+        EstablishmentCreated = "establishment_created",
+        EstablishmentUpdated = "establishment_updated",
+        InspectionCreated = "inspection_created",
+        InspectionUpdated = "inspection_updated",
+        InspectionClosed = "inspection_closed",
+        PenaltyImposed = "penalty_imposed",
+        /// What was collected of a penalty, and its status.
+        PenaltyCollected = "penalty_collected",
+        TrainingRecorded = "training_recorded",
+        TrainingUpdated = "training_updated",
+        /// Someone logged a school-fee complaint (the complainant is never in the details).
+        ComplaintLogged = "complaint_logged",
+        ComplaintUpdated = "complaint_updated",
+        /// A complaint's status or the action taken changed.
+        ComplaintProcessed = "complaint_processed",
     }
 }
 
@@ -54,6 +69,10 @@ crate::text_enum! {
         Child = "child",
         Case = "case",
         Referral = "referral",
+        Establishment = "establishment",
+        Inspection = "inspection",
+        TrainingRecord = "training_record",
+        SchoolFeeComplaint = "school_fee_complaint",
     }
 }
 

@@ -7,6 +7,8 @@
 
 use crate::admin::model::AgencyKind;
 use crate::cases::model::CaseScope;
+use crate::complaints::model::ComplaintScope;
+use crate::inspections::model::InspectionScope;
 use crate::web::error::AppError;
 use crate::web::i18n::Lang;
 
@@ -61,6 +63,20 @@ pub enum Permission {
     ViewCases,
     /// See the referrals addressed to one's agency.
     AnswerReferrals,
+    /// Enter and correct labour inspectors' training records (of one's territory).
+    RecordTraining,
+    /// Read training records: those who keep them, and inspectors their own.
+    ViewTraining,
+    /// Log a school-fee complaint (anyone signed in).
+    LogComplaints,
+    /// Verify and resolve school-fee complaints (of one's territory), and see
+    /// who complained.
+    ProcessComplaints,
+    /// Record inspections (an inspector, for their office).
+    RecordInspections,
+    /// See inspections: an inspector their office's, the head of an office
+    /// their territory's.
+    ViewInspections,
 }
 
 pub fn allows(actor: &Actor, permission: Permission) -> bool {
@@ -76,7 +92,56 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         }
         Permission::RegisterChildren | Permission::WorkOnCases => in_child_support(actor),
         Permission::AnswerReferrals => actor.role == Role::ServiceProvider,
+        // The head of a labour inspection office keeps the records of the
+        // inspectors of their territory, and takes the complaints there.
+        Permission::RecordTraining | Permission::ProcessComplaints => {
+            actor.role == Role::Admin || heads_inspection(actor)
+        }
+        Permission::ViewTraining => {
+            allows(actor, Permission::RecordTraining) || actor.role == Role::Inspector
+        }
+        Permission::LogComplaints => true,
+        Permission::RecordInspections => actor.role == Role::Inspector,
+        // Officials see the figures, never the individual records.
+        Permission::ViewInspections => actor.role == Role::Inspector || heads_inspection(actor),
     }
+}
+
+/// The inspections an actor's lists reach.
+pub fn inspection_scope(actor: &Actor) -> Option<InspectionScope> {
+    match actor.role {
+        Role::Inspector => actor.agency_id.map(InspectionScope::Office),
+        _ if heads_inspection(actor) => {
+            Some(InspectionScope::Territory(actor.territory_path.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// May the actor open an inspection held by `office`, of an establishment at
+/// `path`?
+pub fn can_view_inspection(actor: &Actor, office: i64, path: &str) -> bool {
+    match actor.role {
+        Role::Inspector => actor.agency_id == Some(office),
+        _ => heads_inspection(actor) && scope(actor).covers_path(path),
+    }
+}
+
+/// May the actor change an open inspection (and close it, and open cases for
+/// the children found)? Those who took part.
+pub fn can_edit_inspection(actor: &Actor, took_part: bool) -> bool {
+    actor.role == Role::Inspector && took_part
+}
+
+/// May the actor record what was collected of a penalty? The office's
+/// inspectors, and the head of the territory.
+pub fn can_record_collection(actor: &Actor, office: i64, path: &str) -> bool {
+    allows(actor, Permission::ViewInspections) && can_view_inspection(actor, office, path)
+}
+
+/// May the actor register or correct an establishment at `path`?
+pub fn can_edit_establishment(actor: &Actor, path: &str) -> bool {
+    allows(actor, Permission::ViewInspections) && scope(actor).covers_path(path)
 }
 
 /// Staff of a Child Support Unit (a unit head may head an inspection office
@@ -168,6 +233,40 @@ pub fn can_merge_children(actor: &Actor, kept_path: &str, merged_path: &str) -> 
         && in_child_support(actor)
         && scope(actor).covers_path(kept_path)
         && scope(actor).covers_path(merged_path)
+}
+
+/// May the actor enter or correct training records of an inspector whose
+/// territory is at `inspector_path`?
+pub fn can_record_training(actor: &Actor, inspector_path: &str) -> bool {
+    allows(actor, Permission::RecordTraining) && scope(actor).covers_path(inspector_path)
+}
+
+/// May the actor read the training records of the inspector `inspector_id`
+/// (territory at `inspector_path`)? Those who keep them, and the inspector.
+pub fn can_view_training(actor: &Actor, inspector_id: i64, inspector_path: &str) -> bool {
+    can_record_training(actor, inspector_path)
+        || (actor.role == Role::Inspector && actor.id == inspector_id)
+}
+
+/// The school-fee complaints an actor's lists reach: those of their
+/// territory for whoever processes them, and always the ones they logged.
+pub fn complaint_scope(actor: &Actor) -> ComplaintScope {
+    ComplaintScope {
+        territory: allows(actor, Permission::ProcessComplaints)
+            .then(|| scope(actor).territory_path),
+        logged_by: actor.id,
+    }
+}
+
+/// May the actor verify and resolve a complaint about a school at `path`, and
+/// see who complained?
+pub fn can_process_complaint(actor: &Actor, path: &str) -> bool {
+    allows(actor, Permission::ProcessComplaints) && scope(actor).covers_path(path)
+}
+
+/// May the actor open a complaint at `path`, logged by `logged_by`?
+pub fn can_view_complaint(actor: &Actor, logged_by: i64, path: &str) -> bool {
+    can_process_complaint(actor, path) || actor.id == logged_by
 }
 
 /// `Ok` when allowed, else the 403 the handler returns.
@@ -388,6 +487,42 @@ mod tests {
     }
 
     #[test]
+    fn inspections_belong_to_an_office_and_its_territorys_head() {
+        let osh = "KG/KG-O/KG-O-KARASUU";
+        let inspector = actor(Role::Inspector, Some("KG/KG-O"));
+        assert_eq!(
+            inspection_scope(&inspector),
+            Some(InspectionScope::Office(7))
+        );
+        assert!(can_view_inspection(&inspector, 7, "KG/KG-C/KG-C-SOKULUK"));
+        assert!(!can_view_inspection(&inspector, 8, osh));
+        assert!(can_edit_inspection(&inspector, true));
+        assert!(!can_edit_inspection(&inspector, false));
+        let mut head = actor(Role::Supervisor, Some("KG/KG-O"));
+        head.agency_kind = Some(AgencyKind::LaborInspectorate);
+        assert!(can_view_inspection(&head, 8, osh));
+        assert!(!can_view_inspection(&head, 7, "KG/KG-C/KG-C-SOKULUK"));
+        assert!(!can_edit_inspection(&head, true));
+        assert!(can_record_collection(&head, 8, osh));
+        assert!(can_edit_establishment(&inspector, osh));
+        for role in [
+            Role::Official,
+            Role::Admin,
+            Role::CaseWorker,
+            Role::Supervisor,
+            Role::ServiceProvider,
+            Role::Police,
+            Role::Prosecutor,
+        ] {
+            let other = actor(role, None);
+            assert_eq!(inspection_scope(&other), None, "{role}");
+            assert!(!can_view_inspection(&other, 7, osh), "{role}");
+            assert!(!can_record_collection(&other, 7, osh), "{role}");
+            assert!(!can_edit_establishment(&other, osh), "{role}");
+        }
+    }
+
+    #[test]
     fn referrals_are_answered_by_their_agency_only() {
         let provider = actor(Role::ServiceProvider, None);
         assert!(can_answer_referral(&provider, 7));
@@ -412,6 +547,68 @@ mod tests {
             karasuu,
             karasuu
         ));
+    }
+
+    fn inspection_head(path: &str) -> Actor {
+        let mut head = actor(Role::Supervisor, Some(path));
+        head.agency_kind = Some(AgencyKind::LaborInspectorate);
+        head
+    }
+
+    #[test]
+    fn training_is_kept_by_the_admin_and_the_territorys_inspection_head() {
+        let (osh, karasuu, sokuluk) = ("KG/KG-O", "KG/KG-O/KG-O-KARASUU", "KG/KG-C/KG-C-SOKULUK");
+        let head = inspection_head(osh);
+        assert!(can_record_training(&head, osh));
+        assert!(can_record_training(&head, karasuu));
+        assert!(!can_record_training(&head, sokuluk));
+        assert!(can_record_training(&actor(Role::Admin, None), sokuluk));
+        for role in Role::ALL.iter().copied().filter(|r| *r != Role::Admin) {
+            let other = actor(role, None);
+            assert!(!allows(&other, Permission::RecordTraining), "{role}");
+            assert!(!can_record_training(&other, osh), "{role}");
+        }
+        // An inspector reads their own record only, and keeps none.
+        let inspector = actor(Role::Inspector, Some(osh));
+        assert!(can_view_training(&inspector, inspector.id, osh));
+        assert!(!can_view_training(&inspector, inspector.id + 1, osh));
+        for role in [Role::CaseWorker, Role::Official, Role::ServiceProvider] {
+            let other = actor(role, None);
+            assert!(!allows(&other, Permission::ViewTraining), "{role}");
+            assert!(!can_view_training(&other, other.id, osh), "{role}");
+        }
+    }
+
+    #[test]
+    fn anyone_logs_a_complaint_and_the_territorys_inspection_head_processes_it() {
+        let (osh, karasuu, sokuluk) = ("KG/KG-O", "KG/KG-O/KG-O-KARASUU", "KG/KG-C/KG-C-SOKULUK");
+        for &role in Role::ALL {
+            assert!(
+                allows(&actor(role, None), Permission::LogComplaints),
+                "{role}"
+            );
+        }
+        let head = inspection_head(osh);
+        assert!(can_process_complaint(&head, karasuu));
+        assert!(!can_process_complaint(&head, sokuluk));
+        assert_eq!(
+            complaint_scope(&head),
+            ComplaintScope {
+                territory: Some(Some(osh.to_owned())),
+                logged_by: head.id
+            }
+        );
+        let admin = actor(Role::Admin, None);
+        assert!(can_process_complaint(&admin, sokuluk));
+        assert_eq!(complaint_scope(&admin).territory, Some(None));
+        // A Child Support Unit's head is no inspection head.
+        let unit_head = actor(Role::Supervisor, Some(osh));
+        assert!(!can_process_complaint(&unit_head, karasuu));
+        let worker = actor(Role::CaseWorker, Some(karasuu));
+        assert_eq!(complaint_scope(&worker).territory, None);
+        assert!(can_view_complaint(&worker, worker.id, sokuluk), "their own");
+        assert!(!can_view_complaint(&worker, worker.id + 1, karasuu));
+        assert!(!can_process_complaint(&worker, karasuu));
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::children::routes(cfg);
     crate::cases::routes(cfg);
     crate::referrals::routes(cfg);
+    crate::inspections::routes(cfg);
+    crate::training::routes(cfg);
+    crate::complaints::routes(cfg);
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

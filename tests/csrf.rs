@@ -32,6 +32,19 @@ const POST_ROUTES: &[&str] = &[
     "/cases/{case}/transfer",
     "/cases/{case}/transfer/answer",
     "/referrals/{referral}/step",
+    "/establishments",
+    "/establishments/{establishment}",
+    "/inspections",
+    "/inspections/{inspection}",
+    "/inspections/{inspection}/close",
+    "/inspections/{inspection}/penalties",
+    "/inspections/{inspection}/penalties/{penalty}",
+    "/inspections/{inspection}/children",
+    "/training/inspectors/{user}",
+    "/training/records/{record}",
+    "/complaints",
+    "/complaints/{complaint}",
+    "/complaints/{complaint}/process",
 ];
 
 #[test]
@@ -72,7 +85,12 @@ fn snapshot(app: &TestApp) -> Vec<i64> {
         "cases",
         "case_events",
         "follow_ups",
+        "training_records",
+        "school_fee_complaints",
         "referrals",
+        "establishments",
+        "inspections",
+        "penalties",
     ]
     .iter()
     .map(|t| app.count(t))

@@ -114,6 +114,28 @@ fn every_key_the_code_uses_is_a_message() {
         used.extend(Shared::ALL.iter().map(|k| k.message_key()));
         used.extend(Urgency::ALL.iter().map(|k| k.message_key()));
     }
+    {
+        use korgoo::inspections::model::{
+            EstablishmentKind, InspectionKind, InspectionMethod, InspectionStatus, PenaltyStatus,
+            ViolationKind,
+        };
+        used.extend(EstablishmentKind::ALL.iter().map(|k| k.message_key()));
+        used.extend(InspectionKind::ALL.iter().map(|k| k.message_key()));
+        used.extend(InspectionMethod::ALL.iter().map(|k| k.message_key()));
+        used.extend(InspectionStatus::ALL.iter().map(|k| k.message_key()));
+        used.extend(PenaltyStatus::ALL.iter().map(|k| k.message_key()));
+        used.extend(ViolationKind::ALL.iter().map(|k| k.message_key()));
+        for band in ["under-14", "14-15", "16-17"] {
+            used.insert(format!("band-girls-{band}"));
+            used.insert(format!("band-boys-{band}"));
+        }
+    }
+    {
+        use korgoo::complaints::model::ComplaintStatus;
+        use korgoo::training::model::Course;
+        used.extend(Course::ALL.iter().map(|k| k.message_key()));
+        used.extend(ComplaintStatus::ALL.iter().map(|k| k.message_key()));
+    }
     assert!(used.len() > 150, "the scan found the keys ({})", used.len());
     for &lang in Lang::ALL {
         let missing: Vec<_> = used.iter().filter(|k| !translator.has(lang, k)).collect();

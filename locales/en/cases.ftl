@@ -179,3 +179,4 @@ error-own-plan = You wrote this plan: another unit head approves it.
 error-own-closure = You asked for this closure: another unit head approves it.
 error-transfer-pending = A transfer is already waiting for an answer.
 case-event-text = The text as it was
+case-from-inspection = inspection

@@ -179,3 +179,4 @@ error-own-plan = Бул планды сиз түзгөнсүз: аны башк�
 error-own-closure = Жабууну сиз сурагансыз: аны башка бөлүм башчысы бекитет.
 error-transfer-pending = Өткөрүп берүү жообун күтүп турат.
 case-event-text = Жазылган учурдагы тексти
+case-from-inspection = текшерүү

@@ -185,3 +185,4 @@ error-own-plan = Этот план составили вы: его утверж�
 error-own-closure = Закрытие запросили вы: его утверждает другой руководитель отдела.
 error-transfer-pending = Передача уже ожидает ответа.
 case-event-text = Текст в том виде, как был записан
+case-from-inspection = проверка

@@ -312,6 +312,7 @@ pub async fn create(
             conn,
             &NewCase {
                 child_id,
+                inspection_id: None,
                 unit_id,
                 location_id: home,
                 input: &input,

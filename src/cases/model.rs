@@ -205,6 +205,8 @@ pub struct Case {
     pub opened_by: String,
     pub opened_at: DateTime<Utc>,
     pub version: i32,
+    /// The inspection at which the child was found: number and date.
+    pub inspection: Option<(i64, NaiveDate)>,
 }
 
 impl Case {
@@ -329,6 +331,10 @@ struct CaseRow {
     opened_at: DateTime<Utc>,
     #[diesel(sql_type = Int4)]
     version: i32,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    inspection_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Date>)]
+    inspection_visited_on: Option<NaiveDate>,
 }
 
 impl From<CaseRow> for Case {
@@ -378,6 +384,7 @@ impl From<CaseRow> for Case {
             opened_by: r.opened_by_name,
             opened_at: r.opened_at,
             version: r.version,
+            inspection: r.inspection_id.zip(r.inspection_visited_on),
         }
     }
 }
@@ -394,7 +401,7 @@ const CASE_SELECT: &str =
         c.closure_requested_note, wr.display_name AS closure_requested_name, c.closure_reason,
         c.closed_at, c.transfer_to_unit_id, t.name_ky AS transfer_ky, t.name_ru AS transfer_ru,
         t.name_en AS transfer_en, c.due_on, c.status_since, wo.display_name AS opened_by_name,
-        c.opened_at, c.version
+        c.opened_at, c.version, c.inspection_id, i.visited_on AS inspection_visited_on
      FROM cases c
      JOIN children ch ON ch.id = c.child_id
      JOIN locations hl ON hl.id = ch.home_location_id
@@ -403,7 +410,8 @@ const CASE_SELECT: &str =
      JOIN users wo ON wo.id = c.opened_by
      LEFT JOIN users wa ON wa.id = c.assigned_to
      LEFT JOIN users wr ON wr.id = c.closure_requested_by
-     LEFT JOIN agencies t ON t.id = c.transfer_to_unit_id";
+     LEFT JOIN agencies t ON t.id = c.transfer_to_unit_id
+     LEFT JOIN inspections i ON i.id = c.inspection_id";
 
 /// A case, whatever the scope: callers ask `policy` before showing it.
 pub fn get_case(conn: &mut PgConnection, id: i64) -> QueryResult<Case> {
@@ -442,6 +450,8 @@ fn forms_text(forms: &[ExploitationForm]) -> Vec<String> {
 
 pub struct NewCase<'a> {
     pub child_id: i64,
+    /// The inspection at which the child was found, if any.
+    pub inspection_id: Option<i64>,
     pub unit_id: i64,
     pub location_id: i32,
     pub input: &'a CaseInput,
@@ -454,6 +464,7 @@ pub fn create_case(conn: &mut PgConnection, new: &NewCase) -> QueryResult<i64> {
     diesel::insert_into(cases::table)
         .values((
             cases::child_id.eq(new.child_id),
+            cases::inspection_id.eq(new.inspection_id),
             cases::unit_id.eq(new.unit_id),
             cases::location_id.eq(new.location_id),
             cases::source.eq(input.source),

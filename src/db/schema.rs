@@ -84,6 +84,7 @@ diesel::table! {
         opened_at -> Timestamptz,
         version -> Int4,
         updated_at -> Timestamptz,
+        inspection_id -> Nullable<Int8>,
     }
 }
 
@@ -115,6 +116,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    establishments (id) {
+        id -> Int8,
+        kind -> Text,
+        sector -> Text,
+        name -> Text,
+        owner -> Text,
+        tax_number -> Nullable<Text>,
+        location_id -> Int4,
+        address -> Text,
+        search_name -> Text,
+        created_by -> Int8,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     follow_ups (id) {
         id -> Int8,
         case_id -> Int8,
@@ -124,6 +143,49 @@ diesel::table! {
         attending_school -> Bool,
         notes -> Text,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    inspection_inspectors (inspection_id, user_id) {
+        inspection_id -> Int8,
+        user_id -> Int8,
+    }
+}
+
+diesel::table! {
+    inspection_violations (inspection_id, kind) {
+        inspection_id -> Int8,
+        kind -> Text,
+        count -> Int4,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> Int8,
+        establishment_id -> Int8,
+        office_id -> Int8,
+        visited_on -> Date,
+        kind -> Text,
+        method -> Text,
+        girls_under_14 -> Int4,
+        girls_14_15 -> Int4,
+        girls_16_17 -> Int4,
+        boys_under_14 -> Int4,
+        boys_14_15 -> Int4,
+        boys_16_17 -> Int4,
+        children_found -> Int4,
+        law_enforcement_id -> Nullable<Int8>,
+        notes -> Text,
+        follow_up_on -> Nullable<Date>,
+        status -> Text,
+        closed_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Int8>,
+        created_by -> Int8,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -138,6 +200,20 @@ diesel::table! {
         name_ky -> Text,
         name_ru -> Text,
         name_en -> Text,
+    }
+}
+
+diesel::table! {
+    penalties (id) {
+        id -> Int8,
+        inspection_id -> Int8,
+        legal_basis -> Text,
+        imposed -> Numeric,
+        collected -> Numeric,
+        collected_on -> Nullable<Date>,
+        status -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
     }
 }
 
@@ -166,6 +242,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    school_fee_complaints (id) {
+        id -> Int8,
+        school_id -> Int8,
+        location_id -> Int4,
+        charged_on -> Date,
+        amount -> Numeric,
+        complainant_name -> Text,
+        complainant_contact -> Text,
+        description -> Text,
+        action_taken -> Text,
+        status -> Text,
+        status_since -> Timestamptz,
+        logged_by -> Int8,
+        logged_at -> Timestamptz,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sessions (id_hash) {
         id_hash -> Bytea,
         user_id -> Nullable<Int8>,
@@ -175,6 +271,22 @@ diesel::table! {
         authenticated_at -> Nullable<Timestamptz>,
         second_factor_at -> Nullable<Timestamptz>,
         flash -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    training_records (id) {
+        id -> Int8,
+        user_id -> Int8,
+        course -> Text,
+        completed_on -> Date,
+        provider -> Text,
+        certificate_number -> Nullable<Text>,
+        hours -> Nullable<Int4>,
+        recorded_by -> Int8,
+        recorded_at -> Timestamptz,
+        version -> Int4,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -208,13 +320,24 @@ diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_events -> users (actor_id));
 diesel::joinable!(cases -> children (child_id));
+diesel::joinable!(cases -> inspections (inspection_id));
 diesel::joinable!(cases -> locations (location_id));
 diesel::joinable!(children -> locations (home_location_id));
+diesel::joinable!(establishments -> locations (location_id));
+diesel::joinable!(establishments -> users (created_by));
 diesel::joinable!(follow_ups -> cases (case_id));
 diesel::joinable!(follow_ups -> users (visited_by));
+diesel::joinable!(inspection_inspectors -> inspections (inspection_id));
+diesel::joinable!(inspection_inspectors -> users (user_id));
+diesel::joinable!(inspection_violations -> inspections (inspection_id));
+diesel::joinable!(inspections -> establishments (establishment_id));
+diesel::joinable!(penalties -> inspections (inspection_id));
 diesel::joinable!(referrals -> agencies (agency_id));
 diesel::joinable!(referrals -> cases (case_id));
 diesel::joinable!(referrals -> users (sent_by));
+diesel::joinable!(school_fee_complaints -> agencies (school_id));
+diesel::joinable!(school_fee_complaints -> locations (location_id));
+diesel::joinable!(school_fee_complaints -> users (logged_by));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(users -> locations (location_id));
@@ -226,9 +349,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_events,
     cases,
     children,
+    establishments,
     follow_ups,
+    inspection_inspectors,
+    inspection_violations,
+    inspections,
     locations,
+    penalties,
     referrals,
+    school_fee_complaints,
     sessions,
+    training_records,
     users,
 );

@@ -33,21 +33,21 @@ const DEADLINES: Deadlines = Deadlines {
 
 /// A small deterministic generator (xorshift), so the demo is the same on
 /// every machine.
-struct Dice(u64);
+pub(super) struct Dice(pub(super) u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 }
@@ -165,7 +165,7 @@ fn agency(conn: &mut PgConnection, english: &str) -> anyhow::Result<i64> {
         .first(conn)?)
 }
 
-fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
+pub(super) fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
     let local = day.and_hms_opt(hour, 0, 0).unwrap_or_default();
     TIME_ZONE
         .from_local_datetime(&local)
@@ -440,6 +440,7 @@ fn open_case(
         conn,
         &NewCase {
             child_id: child,
+            inspection_id: None,
             unit_id,
             location_id: home,
             input: &input,

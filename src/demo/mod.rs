@@ -6,6 +6,8 @@
 //! (inspections, investigations).
 
 mod cases;
+mod inspections;
+mod training;
 
 use diesel::prelude::*;
 use serde_json::json;
@@ -100,6 +102,39 @@ const AGENCIES: &[DemoAgency] = &[
         contact: "",
     },
     DemoAgency {
+        kind: AgencyKind::School,
+        parent: None,
+        territory: "KG-GO",
+        ky: "Ош шаары, №5 мектеп-гимназия",
+        ru: "г. Ош, школа-гимназия №5",
+        en: "Osh City School-Gymnasium No. 5",
+        services: &[],
+        capacity: None,
+        contact: "",
+    },
+    DemoAgency {
+        kind: AgencyKind::School,
+        parent: None,
+        territory: "KG-O-NOOKAT",
+        ky: "Ноокат, №3 орто мектеп",
+        ru: "Ноокат, средняя школа №3",
+        en: "Nookat Secondary School No. 3",
+        services: &[],
+        capacity: None,
+        contact: "",
+    },
+    DemoAgency {
+        kind: AgencyKind::School,
+        parent: None,
+        territory: "KG-C-SOKULUK",
+        ky: "Сокулук, №2 орто мектеп",
+        ru: "Сокулук, средняя школа №2",
+        en: "Sokuluk Secondary School No. 2",
+        services: &[],
+        capacity: None,
+        contact: "",
+    },
+    DemoAgency {
         kind: AgencyKind::Clinic,
         parent: None,
         territory: "KG-O-KARASUU",
@@ -163,6 +198,46 @@ const USERS: &[(&str, &str, Role, &str, &str, Lang)] = &[
         "inspector.osh",
         "Бакыт Осмонов",
         Role::Inspector,
+        "Osh Regional Labour Inspection Office",
+        "KG-O",
+        Lang::Ky,
+    ),
+    (
+        "inspector.chuy",
+        "Жылдыз Кадырова",
+        Role::Inspector,
+        "Chüy Regional Labour Inspection Office",
+        "KG-C",
+        Lang::Ru,
+    ),
+    (
+        "inspector.bishkek",
+        "Нурбек Абдыкадыров",
+        Role::Inspector,
+        "code:LABOR-INSPECTION",
+        "KG",
+        Lang::Ru,
+    ),
+    (
+        "head.inspection.osh",
+        "Талант Жээнбеков",
+        Role::Supervisor,
+        "Osh Regional Labour Inspection Office",
+        "KG-O",
+        Lang::Ky,
+    ),
+    (
+        "inspector.chuy",
+        "Жылдыз Кадырова",
+        Role::Inspector,
+        "Chüy Regional Labour Inspection Office",
+        "KG-C",
+        Lang::Ru,
+    ),
+    (
+        "head.inspection.osh",
+        "Талант Жээнбеков",
+        Role::Supervisor,
         "Osh Regional Labour Inspection Office",
         "KG-O",
         Lang::Ky,
@@ -323,6 +398,8 @@ pub fn load(url: &str) -> anyhow::Result<Vec<DemoLogin>> {
         }
         load_children(conn, &who)?;
         cases::load(conn, &who)?;
+        training::load(conn, &who)?;
+        inspections::load(conn, &who)?;
         Ok(logins)
     })
 }

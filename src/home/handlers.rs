@@ -24,22 +24,35 @@ struct HomePage {
     answers_referrals: bool,
     /// The work queue, for Child Support Unit staff.
     queue: Option<Queue>,
+    /// The inspector's work: open inspections, follow-ups due, penalties.
+    inspector: Option<crate::inspections::handlers::Queue>,
     manages_users: bool,
     manages_agencies: bool,
     reads_audit: bool,
 }
 
+impl HomePage {
+    fn money_owed(&self, penalty: &crate::inspections::model::Outstanding) -> String {
+        crate::web::money::format(&penalty.owed(), self.ctx.lang)
+    }
+}
+
 pub async fn home(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let id = signed.actor.id;
     let actor = signed.actor.clone();
-    let (me, queue) = db::run(&state.pool, move |conn| {
-        Ok((model::get_user(conn, id)?, queue(conn, &actor)?))
+    let (me, queue, inspector) = db::run(&state.pool, move |conn| {
+        Ok((
+            model::get_user(conn, id)?,
+            queue(conn, &actor)?,
+            crate::inspections::handlers::queue(conn, &actor)?,
+        ))
     })
     .await?;
     render(&HomePage {
         sees_cases: policy::allows(&signed.actor, Permission::ViewCases),
         answers_referrals: policy::allows(&signed.actor, Permission::AnswerReferrals),
         queue,
+        inspector,
         sees_children: policy::allows(&signed.actor, Permission::ViewChildren),
         manages_users: policy::allows(&signed.actor, Permission::ManageUsers),
         manages_agencies: policy::allows(&signed.actor, Permission::ManageAgencies),

@@ -163,11 +163,33 @@ impl Ctx {
             .is_some_and(|a| policy::allows(a, Permission::ViewCases))
     }
 
+    /// Whether the navigation shows the inspections.
+    pub fn shows_inspections(&self) -> bool {
+        self.actor
+            .as_ref()
+            .is_some_and(|a| policy::allows(a, Permission::ViewInspections))
+    }
+
     /// Whether the navigation shows the referrals addressed to one's agency.
     pub fn shows_referrals(&self) -> bool {
         self.actor
             .as_ref()
             .is_some_and(|a| policy::allows(a, Permission::AnswerReferrals))
+    }
+
+    /// Whether the navigation shows inspector training (for an inspector,
+    /// their own record).
+    pub fn shows_training(&self) -> bool {
+        self.actor
+            .as_ref()
+            .is_some_and(|a| policy::allows(a, Permission::ViewTraining))
+    }
+
+    /// Whether the navigation shows the school-fee complaints.
+    pub fn shows_complaints(&self) -> bool {
+        self.actor
+            .as_ref()
+            .is_some_and(|a| policy::allows(a, Permission::LogComplaints))
     }
 
     pub fn flash_text(&self) -> Option<String> {

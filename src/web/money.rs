@@ -117,7 +117,10 @@ mod tests {
     fn each_language_writes_money_its_way() {
         assert_eq!(format(&d("1500"), Lang::En), "KGS 1,500.00");
         assert_eq!(format(&d("1500"), Lang::Ru), "1\u{a0}500,00\u{a0}сом");
-        assert_eq!(format(&d("8800000.5"), Lang::Ky), "8\u{a0}800\u{a0}000,50\u{a0}сом");
+        assert_eq!(
+            format(&d("8800000.5"), Lang::Ky),
+            "8\u{a0}800\u{a0}000,50\u{a0}сом"
+        );
         assert_eq!(format(&d("12.3"), Lang::En), "KGS 12.30");
         assert_eq!(format(&d("0"), Lang::En), "KGS 0.00");
         assert_eq!(input(&d("1500.5")), "1500.50");

@@ -733,3 +733,104 @@ async fn a_child_goes_from_registration_to_an_approved_closure_in_chromium() {
     browser.sign_out().await;
     browser.close().await;
 }
+
+/// An inspector records an inspection at a cotton farm with two children
+/// found, then opens their two cases; each lands in its unit's queue.
+#[actix_web::test]
+async fn an_inspector_records_a_cotton_farm_visit_and_opens_two_cases_in_chromium() {
+    let app = TestApp::spawn().await;
+    let office = fixtures::agency(
+        &mut app.conn(),
+        AgencyKind::LaborInspectorate,
+        "KG-O",
+        "Osh office",
+    );
+    let inspector = fixtures::user_in(&app.db.url, Role::Inspector, office);
+    let karasuu = fixtures::location(&mut app.conn(), "KG-O-KARASUU").to_string();
+    let browser = Browser::start().await;
+    browser.sign_in(&app, &inspector).await;
+
+    // The farm.
+    browser
+        .click("nav.main-nav a[href='/establishments']")
+        .await;
+    browser.click("#new-establishment").await;
+    browser.fill("#name", "Папан пахта талаасы").await;
+    browser.select("#kind", "farm_cotton").await;
+    browser.fill("#owner", "Асанов Бакыт").await;
+    browser.select("#location_id", &karasuu).await;
+    browser.click("#save").await;
+    assert!(browser.path().await.starts_with("/establishments/"));
+
+    // The visit: two children, a girl under 14 and a boy of 15.
+    browser.click("#record-inspection").await;
+    browser.set_date("visited_on", &bishkek_date(-1)).await;
+    browser.select("#kind", "unannounced").await;
+    browser.fill("#girls_under_14", "1").await;
+    browser.fill("#boys_14_15", "1").await;
+    browser.fill("#children_found", "3").await;
+    browser.fill("#violation_underage_work", "2").await;
+    browser.fill("#violation_hazardous_work", "2").await;
+    browser.click("#save").await;
+    // The total was wrong: the form says so and keeps the rest.
+    assert!(!browser.text("#children_found-error").await.is_empty());
+    assert_eq!(
+        browser.attr("#girls_under_14", "value").await.as_deref(),
+        Some("1")
+    );
+    browser.fill("#children_found", "2").await;
+    browser.click("#save").await;
+    let path = browser.path().await;
+    assert!(path.starts_with("/inspections/"), "{path}");
+    let id: i64 = path.trim_start_matches("/inspections/").parse().unwrap();
+    assert_eq!(browser.text("#children-total").await, "2");
+
+    // A fine, then the two children's cases.
+    browser.open_details_of("#legal_basis").await;
+    browser
+        .fill("#legal_basis", "Укук бузуулар жөнүндө кодекс, 117-берене")
+        .await;
+    browser.fill("#imposed", "15 000").await;
+    browser.click("#impose").await;
+    // WebDriver reports no-break spaces as plain ones.
+    assert!(browser.text("#penalties").await.contains("15 000,00"));
+    for (family, given, sex, age) in [
+        ("Токтогулова", "Айгүл", "female", "12"),
+        ("Осмонов", "Нурбек", "male", "15"),
+    ] {
+        browser.open_details_of("#family_name").await;
+        browser.fill("#family_name", family).await;
+        browser.fill("#given_name", given).await;
+        browser
+            .click_in_page(&format!("input[name=sex][value={sex}]"))
+            .await;
+        browser.fill("#age", age).await;
+        browser.select("#home_location_id", &karasuu).await;
+        browser.select("#school_status", "irregular").await;
+        browser.fill("#doing", "Picking cotton in the field.").await;
+        browser.click("#open-case").await;
+        assert_eq!(browser.path().await, format!("/inspections/{id}"));
+    }
+    let linked = browser.text("#linked-cases").await;
+    assert_eq!(linked.lines().count(), 2, "{linked}");
+    let opened: Vec<(i64, String, Option<i64>)> = cases::table
+        .select((cases::unit_id, cases::source, cases::inspection_id))
+        .load(&mut app.conn())
+        .unwrap();
+    let unit = fixtures::agency_by_code(&mut app.conn(), "CSU-KG-O-KARASUU");
+    assert_eq!(opened.len(), 2);
+    assert!(
+        opened
+            .iter()
+            .all(|(u, source, from)| *u == unit && source == "inspection" && *from == Some(id))
+    );
+    // All children found have their case: the form is no longer offered.
+    assert!(
+        browser
+            .client()
+            .find(Locator::Css("#open-case"))
+            .await
+            .is_err()
+    );
+    browser.close().await;
+}

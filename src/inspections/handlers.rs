@@ -1,0 +1,1326 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use diesel::PgConnection;
+use serde_json::json;
+
+use super::forms::{
+    BAND_FIELDS, EstablishmentValues, InspectionValues, parse_collection, parse_penalty,
+};
+use super::model::{
+    self, AgencyChoice, Choice, Cursor, Establishment, EstablishmentKind, FoundChild, Inspection,
+    InspectionFilter, InspectionKind, InspectionLine, InspectionMethod, Outstanding, Penalty,
+    PenaltyStatus, Totals, ViolationKind,
+};
+use crate::admin::model::{LocationOption, location_options};
+use crate::audit::{self, AuditAction, TargetKind, Who};
+use crate::cases::forms::optional_date;
+use crate::cases::model::{
+    self as cases, CaseInput, CaseSource, CaseStatus, EventKind, ExploitationForm, NewCase, Risk,
+    Sector,
+};
+use crate::cases::workflow::Deadlines;
+use crate::children::forms::ChildValues;
+use crate::children::model::{self as children, ChildMatch, SchoolStatus, Sex};
+use crate::db;
+use crate::policy::{self, Actor, Permission};
+use crate::web::AppState;
+use crate::web::context::{Ctx, Signed, TIME_ZONE, render, render_with, see_other};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{FieldErrors, FormData, text};
+use crate::web::session;
+
+const PAGE_SIZE: i64 = 50;
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().with_timezone(&TIME_ZONE).date_naive()
+}
+
+fn query_of(req: &HttpRequest) -> FormData {
+    FormData::parse(req.query_string().as_bytes())
+}
+
+/// The locations an actor may place an establishment in: their territory.
+fn places_in(conn: &mut PgConnection, actor: &Actor) -> AppResult<Vec<LocationOption>> {
+    let scope = policy::scope(actor);
+    let paths = location_paths(conn)?;
+    Ok(location_options(conn)?
+        .into_iter()
+        .filter(|l| {
+            paths
+                .iter()
+                .find(|(id, _)| *id == l.id)
+                .is_some_and(|(_, p)| scope.covers_path(p))
+        })
+        .collect())
+}
+
+fn location_paths(conn: &mut PgConnection) -> AppResult<Vec<(i32, String)>> {
+    use crate::db::schema::locations;
+    use diesel::prelude::*;
+    Ok(locations::table
+        .select((locations::id, locations::path))
+        .load(conn)?)
+}
+
+// ============================================================ establishments
+
+#[derive(Template)]
+#[template(path = "inspections/establishments.html")]
+struct EstablishmentsPage {
+    ctx: Ctx,
+    list: Vec<Establishment>,
+    query: String,
+    next_before: Option<i64>,
+}
+
+pub async fn establishments(
+    signed: Signed,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let query = query_of(&req);
+    let words = query.get("q").trim().chars().take(200).collect::<String>();
+    let before = query.get("before").parse::<i64>().ok();
+    let territory = policy::scope(&signed.actor).territory_path;
+    let typed = words.clone();
+    let mut list = db::run(&state.pool, move |conn| {
+        Ok(model::list_establishments(
+            conn,
+            territory.as_deref(),
+            &typed,
+            before,
+            PAGE_SIZE + 1,
+        )?)
+    })
+    .await?;
+    let next_before = if list.len() as i64 > PAGE_SIZE {
+        list.truncate(PAGE_SIZE as usize);
+        list.last().map(|e| e.id)
+    } else {
+        None
+    };
+    render(&EstablishmentsPage {
+        ctx: signed.ctx,
+        list,
+        query: words,
+        next_before,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "inspections/establishment_form.html")]
+struct EstablishmentForm {
+    ctx: Ctx,
+    values: EstablishmentValues,
+    errors: FieldErrors,
+    record: Option<Establishment>,
+    conflict: Option<Establishment>,
+    places: Vec<LocationOption>,
+    kinds: &'static [EstablishmentKind],
+    sectors: &'static [Sector],
+}
+
+impl EstablishmentForm {
+    fn is_new(&self) -> bool {
+        self.record.is_none()
+    }
+}
+
+async fn establishment_form(
+    state: &AppState,
+    ctx: Ctx,
+    actor: &Actor,
+    values: EstablishmentValues,
+    record: Option<Establishment>,
+) -> AppResult<EstablishmentForm> {
+    let who = actor.clone();
+    let places = db::run(&state.pool, move |conn| places_in(conn, &who)).await?;
+    Ok(EstablishmentForm {
+        ctx,
+        values,
+        errors: FieldErrors::new(),
+        record,
+        conflict: None,
+        places,
+        kinds: EstablishmentKind::ALL,
+        sectors: Sector::ALL,
+    })
+}
+
+pub async fn new_establishment(
+    signed: Signed,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let values = EstablishmentValues {
+        location_id: signed
+            .actor
+            .location_id
+            .map(|l| l.to_string())
+            .unwrap_or_default(),
+        ..EstablishmentValues::default()
+    };
+    let actor = signed.actor.clone();
+    render(&establishment_form(&state, signed.ctx, &actor, values, None).await?)
+}
+
+/// Checks that need the database: a place in the actor's territory, a tax
+/// number nobody else has.
+fn check_establishment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    input: &model::EstablishmentInput,
+    except: Option<i64>,
+) -> AppResult<FieldErrors> {
+    let mut errors = FieldErrors::new();
+    match children::location_path(conn, input.location_id)? {
+        Some(path) if policy::can_edit_establishment(actor, &path) => {}
+        Some(_) => errors.add("location_id", "error-territory-outside-scope"),
+        None => errors.add("location_id", "error-invalid-choice"),
+    }
+    if let Some(number) = &input.tax_number
+        && model::tax_number_taken(conn, number, except)?
+    {
+        errors.add("tax_number", "error-tax-number-taken");
+    }
+    Ok(errors)
+}
+
+pub async fn create_establishment(
+    signed: Signed,
+    state: web::Data<AppState>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let Signed { ctx, actor } = signed;
+    let values = EstablishmentValues::from_form(&form);
+    let parsed = values.parse();
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let maker = actor.clone();
+    let outcome = match parsed {
+        Err(errors) => Err(errors),
+        Ok(input) => {
+            db::transaction(&state.pool, move |conn| {
+                let errors = check_establishment(conn, &maker, &input, None)?;
+                if !errors.is_empty() {
+                    return Ok(Err(errors));
+                }
+                let id = model::create_establishment(conn, &input, maker.id)?;
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::EstablishmentCreated,
+                    Some((TargetKind::Establishment, id)),
+                    json!({}),
+                )?;
+                session::flash(conn, session_hash.as_deref(), "flash-establishment-saved")?;
+                Ok(Ok(id))
+            })
+            .await?
+        }
+    };
+    match outcome {
+        Ok(id) => Ok(see_other(&format!("/establishments/{id}"))),
+        Err(errors) => {
+            let mut page = establishment_form(&state, ctx, &actor, values, None).await?;
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+fn visible_establishment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<Establishment> {
+    let e = model::get_establishment(conn, id)?;
+    // Inspectors see establishments of their territory; so do heads.
+    if !policy::can_edit_establishment(actor, &e.path) {
+        return Err(AppError::NotFound);
+    }
+    Ok(e)
+}
+
+#[derive(Template)]
+#[template(path = "inspections/establishment.html")]
+struct EstablishmentPage {
+    ctx: Ctx,
+    establishment: Establishment,
+    totals: Totals,
+    history: Vec<InspectionLine>,
+    can_inspect: bool,
+}
+
+impl EstablishmentPage {
+    fn money(&self, amount: &rust_decimal::Decimal) -> String {
+        crate::web::money::format(amount, self.ctx.lang)
+    }
+}
+
+pub async fn show_establishment(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let id = path.into_inner();
+    let actor = signed.actor.clone();
+    let (establishment, totals, history) = db::run(&state.pool, move |conn| {
+        let e = visible_establishment(conn, &actor, id)?;
+        let totals = model::establishment_totals(conn, id)?;
+        // The history the actor may read: their office's visits, or their
+        // territory's for a head.
+        let scope = policy::inspection_scope(&actor).ok_or(AppError::Forbidden)?;
+        let filter = InspectionFilter {
+            establishment_id: Some(id),
+            ..InspectionFilter::default()
+        };
+        let history = model::list_inspections(conn, &scope, &filter, None, 200)?;
+        Ok((e, totals, history))
+    })
+    .await?;
+    render(&EstablishmentPage {
+        can_inspect: policy::allows(&signed.actor, Permission::RecordInspections),
+        ctx: signed.ctx,
+        establishment,
+        totals,
+        history,
+    })
+}
+
+pub async fn edit_establishment(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let id = path.into_inner();
+    let actor = signed.actor.clone();
+    let e = db::run(&state.pool, move |conn| {
+        visible_establishment(conn, &actor, id)
+    })
+    .await?;
+    let values = EstablishmentValues::from_record(&e);
+    let actor = signed.actor.clone();
+    render(&establishment_form(&state, signed.ctx, &actor, values, Some(e)).await?)
+}
+
+pub async fn update_establishment(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let viewer = actor.clone();
+    let current = db::run(&state.pool, move |conn| {
+        visible_establishment(conn, &viewer, id)
+    })
+    .await?;
+    let mut values = EstablishmentValues::from_form(&form);
+    let version = values.version.trim().parse::<i32>().ok();
+    let parsed = values.parse();
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let editor = actor.clone();
+    enum Saved {
+        Done,
+        Invalid(FieldErrors),
+        Conflict(Box<Establishment>),
+    }
+    let outcome = match (parsed, version) {
+        (Err(errors), _) => Saved::Invalid(errors),
+        (Ok(_), None) => {
+            let mut errors = FieldErrors::new();
+            errors.add("version", "error-invalid-choice");
+            Saved::Invalid(errors)
+        }
+        (Ok(input), Some(version)) => {
+            db::transaction(&state.pool, move |conn| {
+                let errors = check_establishment(conn, &editor, &input, Some(id))?;
+                if !errors.is_empty() {
+                    return Ok(Saved::Invalid(errors));
+                }
+                if !model::update_establishment(conn, id, version, &input)? {
+                    return Ok(Saved::Conflict(Box::new(model::get_establishment(
+                        conn, id,
+                    )?)));
+                }
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::EstablishmentUpdated,
+                    Some((TargetKind::Establishment, id)),
+                    json!({}),
+                )?;
+                session::flash(conn, session_hash.as_deref(), "flash-establishment-saved")?;
+                Ok(Saved::Done)
+            })
+            .await?
+        }
+    };
+    match outcome {
+        Saved::Done => Ok(see_other(&format!("/establishments/{id}"))),
+        Saved::Invalid(errors) => {
+            let mut page = establishment_form(&state, ctx, &actor, values, Some(current)).await?;
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Saved::Conflict(theirs) => {
+            values.version = theirs.version.to_string();
+            let mut page =
+                establishment_form(&state, ctx, &actor, values, Some(*theirs.clone())).await?;
+            page.conflict = Some(*theirs);
+            render_with(StatusCode::CONFLICT, &page)
+        }
+    }
+}
+
+// =============================================================== inspections
+
+#[derive(Template)]
+#[template(path = "inspections/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    lines: Vec<InspectionLine>,
+    filters: Filters,
+    errors: FieldErrors,
+    next: Option<String>,
+    places: Vec<LocationOption>,
+    kinds: &'static [InspectionKind],
+    methods: &'static [InspectionMethod],
+    sectors: &'static [Sector],
+    can_record: bool,
+}
+
+/// The list's `?` filters as typed.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub territory: String,
+    pub from: String,
+    pub to: String,
+    pub kind: String,
+    pub method: String,
+    pub sector: String,
+    pub violations: String,
+}
+
+impl Filters {
+    fn from_query(q: &FormData) -> Filters {
+        Filters {
+            territory: q.get("territory").to_owned(),
+            from: q.get("from").to_owned(),
+            to: q.get("to").to_owned(),
+            kind: q.get("kind").to_owned(),
+            method: q.get("method").to_owned(),
+            sector: q.get("sector").to_owned(),
+            violations: q.get("violations").to_owned(),
+        }
+    }
+
+    fn query(&self) -> String {
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("territory", &self.territory),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("kind", &self.kind),
+            ("method", &self.method),
+            ("sector", &self.sector),
+            ("violations", &self.violations),
+        ] {
+            if !v.is_empty() {
+                pairs.append_pair(k, v);
+            }
+        }
+        pairs.finish()
+    }
+}
+
+pub async fn list(
+    signed: Signed,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let scope = policy::inspection_scope(&signed.actor).ok_or(AppError::Forbidden)?;
+    let query = query_of(&req);
+    let filters = Filters::from_query(&query);
+    let mut errors = FieldErrors::new();
+    use crate::cases::forms::optional_choice;
+    let from = optional_date(&mut errors, "from", &filters.from);
+    let to = optional_date(&mut errors, "to", &filters.to);
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        errors.add("to", "error-date-range");
+    }
+    let territory = match filters.territory.trim() {
+        "" => None,
+        t => t.parse::<i32>().ok().or_else(|| {
+            errors.add("territory", "error-invalid-choice");
+            None
+        }),
+    };
+    let with_violations = match filters.violations.as_str() {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            errors.add("violations", "error-invalid-choice");
+            None
+        }
+    };
+    let mut filter = InspectionFilter {
+        from,
+        to,
+        kind: optional_choice(&mut errors, "kind", &filters.kind, InspectionKind::parse),
+        method: optional_choice(
+            &mut errors,
+            "method",
+            &filters.method,
+            InspectionMethod::parse,
+        ),
+        sector: optional_choice(&mut errors, "sector", &filters.sector, Sector::parse),
+        with_violations,
+        ..InspectionFilter::default()
+    };
+    let after = match query.get("after") {
+        "" => None,
+        a => Some(Cursor::decode(a).ok_or(AppError::BadRequest)?),
+    };
+    let valid = errors.is_empty();
+    let (mut lines, places) = db::run(&state.pool, move |conn| {
+        let places = location_options(conn)?;
+        if !valid {
+            return Ok((Vec::new(), places));
+        }
+        if let Some(id) = territory {
+            filter.territory_path = children::location_path(conn, id)?;
+            if filter.territory_path.is_none() {
+                return Ok((Vec::new(), places));
+            }
+        }
+        Ok((
+            model::list_inspections(conn, &scope, &filter, after, PAGE_SIZE + 1)?,
+            places,
+        ))
+    })
+    .await?;
+    let next = if lines.len() as i64 > PAGE_SIZE {
+        lines.truncate(PAGE_SIZE as usize);
+        lines.last().map(|l| {
+            let cursor = Cursor {
+                visited_on: l.visited_on,
+                id: l.id,
+            }
+            .encode();
+            match filters.query() {
+                q if q.is_empty() => format!("after={cursor}"),
+                q => format!("{q}&after={cursor}"),
+            }
+        })
+    } else {
+        None
+    };
+    render_with(
+        if valid {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        },
+        &ListPage {
+            can_record: policy::allows(&signed.actor, Permission::RecordInspections),
+            ctx: signed.ctx,
+            lines,
+            filters,
+            errors,
+            next,
+            places,
+            kinds: InspectionKind::ALL,
+            methods: InspectionMethod::ALL,
+            sectors: Sector::ALL,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "inspections/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    values: InspectionValues,
+    errors: FieldErrors,
+    record: Option<Inspection>,
+    conflict: bool,
+    establishment: Establishment,
+    colleagues: Vec<Choice>,
+    agencies: Vec<AgencyChoice>,
+    kinds: &'static [InspectionKind],
+    methods: &'static [InspectionMethod],
+    violations: &'static [ViolationKind],
+    bands: [(&'static str, &'static str); 6],
+}
+
+impl FormPage {
+    fn is_new(&self) -> bool {
+        self.record.is_none()
+    }
+}
+
+/// Message keys naming each band's field, in `BAND_FIELDS` order.
+const BAND_LABELS: [&str; 6] = [
+    "band-girls-under-14",
+    "band-girls-14-15",
+    "band-girls-16-17",
+    "band-boys-under-14",
+    "band-boys-14-15",
+    "band-boys-16-17",
+];
+
+fn bands() -> [(&'static str, &'static str); 6] {
+    std::array::from_fn(|i| (BAND_FIELDS[i], BAND_LABELS[i]))
+}
+
+async fn inspection_form(
+    state: &AppState,
+    ctx: Ctx,
+    actor: &Actor,
+    values: InspectionValues,
+    record: Option<Inspection>,
+) -> AppResult<FormPage> {
+    let establishment_id = values.establishment_id.trim().parse::<i64>().ok();
+    let office = actor.agency_id.ok_or(AppError::Forbidden)?;
+    let viewer = actor.clone();
+    let (establishment, colleagues, agencies) = db::run(&state.pool, move |conn| {
+        let id = establishment_id.ok_or(AppError::NotFound)?;
+        Ok((
+            visible_establishment(conn, &viewer, id)?,
+            model::inspectors_of(conn, office)?,
+            model::law_enforcement_agencies(conn)?,
+        ))
+    })
+    .await?;
+    Ok(FormPage {
+        ctx,
+        values,
+        errors: FieldErrors::new(),
+        record,
+        conflict: false,
+        establishment,
+        colleagues,
+        agencies,
+        kinds: InspectionKind::ALL,
+        methods: InspectionMethod::ALL,
+        violations: ViolationKind::ALL,
+        bands: bands(),
+    })
+}
+
+pub async fn new(
+    signed: Signed,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RecordInspections)?;
+    let establishment = query_of(&req).get("establishment").parse::<i64>().ok();
+    if establishment.is_none() {
+        return Ok(see_other("/establishments"));
+    }
+    let values = InspectionValues::blank(establishment, signed.actor.id, today());
+    let actor = signed.actor.clone();
+    render(&inspection_form(&state, signed.ctx, &actor, values, None).await?)
+}
+
+/// Checks that need the database: the colleagues are inspectors of the same
+/// office, the agency is police or a prosecutor's office.
+fn check_inspection(
+    conn: &mut PgConnection,
+    office: i64,
+    input: &model::InspectionInput,
+) -> AppResult<FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let colleagues = model::inspectors_of(conn, office)?;
+    if !input
+        .inspectors
+        .iter()
+        .all(|id| colleagues.iter().any(|c| c.id == *id))
+    {
+        errors.add("inspectors", "error-invalid-choice");
+    }
+    if let Some(agency) = input.law_enforcement_id
+        && !model::law_enforcement_agencies(conn)?
+            .iter()
+            .any(|a| a.id == agency)
+    {
+        errors.add("law_enforcement_id", "error-invalid-choice");
+    }
+    Ok(errors)
+}
+
+pub async fn create(
+    signed: Signed,
+    state: web::Data<AppState>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RecordInspections)?;
+    let Signed { ctx, actor } = signed;
+    let office = actor.agency_id.ok_or(AppError::Forbidden)?;
+    let values = InspectionValues::from_form(&form);
+    let parsed = values.parse(actor.id);
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let inspector = actor.clone();
+    let outcome = match parsed {
+        Err(errors) => Err(errors),
+        Ok(input) => {
+            db::transaction(&state.pool, move |conn| {
+                visible_establishment(conn, &inspector, input.establishment_id)?;
+                let errors = check_inspection(conn, office, &input)?;
+                if !errors.is_empty() {
+                    return Ok(Err(errors));
+                }
+                let id = model::create_inspection(conn, &input, office, inspector.id)?;
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::InspectionCreated,
+                    Some((TargetKind::Inspection, id)),
+                    json!({ "establishment_id": input.establishment_id }),
+                )?;
+                session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
+                Ok(Ok(id))
+            })
+            .await?
+        }
+    };
+    match outcome {
+        Ok(id) => Ok(see_other(&format!("/inspections/{id}"))),
+        Err(errors) => {
+            let mut page = inspection_form(&state, ctx, &actor, values, None).await?;
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+fn visible_inspection(conn: &mut PgConnection, actor: &Actor, id: i64) -> AppResult<Inspection> {
+    let inspection = model::get_inspection(conn, id)?;
+    if !policy::can_view_inspection(actor, inspection.office_id, &inspection.establishment.path) {
+        return Err(AppError::NotFound);
+    }
+    Ok(inspection)
+}
+
+#[derive(Template)]
+#[template(path = "inspections/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    inspection: Inspection,
+    penalties: Vec<Penalty>,
+    found: Vec<FoundChild>,
+    can_edit: bool,
+    can_collect: bool,
+    can_open_cases: bool,
+    errors: FieldErrors,
+    stale: bool,
+    /// The penalty a collection form with errors belongs to.
+    failed_penalty: Option<i64>,
+    form: FormData,
+    child: ChildValues,
+    doing: String,
+    duplicates: Vec<ChildMatch>,
+    places: Vec<LocationOption>,
+    statuses: &'static [PenaltyStatus],
+    sexes: &'static [Sex],
+    schooling: &'static [SchoolStatus],
+    case_forms: &'static [ExploitationForm],
+    chosen_forms: Vec<String>,
+    bands: [(&'static str, &'static str); 6],
+    today: NaiveDate,
+}
+
+impl ShowPage {
+    fn band(&self, i: &usize) -> i32 {
+        let b = &self.inspection.bands;
+        [
+            b.girls[0], b.girls[1], b.girls[2], b.boys[0], b.boys[1], b.boys[2],
+        ][*i]
+    }
+
+    fn money(&self, amount: &rust_decimal::Decimal) -> String {
+        crate::web::money::format(amount, self.ctx.lang)
+    }
+
+    fn money_input(&self, amount: &rust_decimal::Decimal) -> String {
+        if amount.is_zero() {
+            String::new()
+        } else {
+            crate::web::money::input(amount)
+        }
+    }
+
+    fn typed(&self, name: &str) -> String {
+        self.form.get(name).to_owned()
+    }
+
+    fn form_chosen(&self, form: &ExploitationForm) -> bool {
+        self.chosen_forms.iter().any(|f| f == form.as_str())
+    }
+
+    fn children_left(&self) -> i32 {
+        self.inspection.children_found - self.found.len() as i32
+    }
+
+    fn age(&self, birth: &NaiveDate) -> i32 {
+        children::age_on(*birth, self.today)
+    }
+}
+
+async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppResult<ShowPage> {
+    let viewer = actor.clone();
+    let (inspection, penalties, found, places) = db::run(&state.pool, move |conn| {
+        let inspection = visible_inspection(conn, &viewer, id)?;
+        Ok((
+            inspection,
+            model::penalties_of(conn, id)?,
+            model::cases_of_inspection(conn, id)?,
+            location_options(conn)?,
+        ))
+    })
+    .await?;
+    let took_part = inspection.took_part(actor.id);
+    Ok(ShowPage {
+        can_edit: inspection.is_open() && policy::can_edit_inspection(actor, took_part),
+        can_collect: policy::can_record_collection(
+            actor,
+            inspection.office_id,
+            &inspection.establishment.path,
+        ),
+        can_open_cases: policy::can_edit_inspection(actor, took_part),
+        ctx,
+        penalties,
+        found,
+        errors: FieldErrors::new(),
+        stale: false,
+        failed_penalty: None,
+        form: FormData::default(),
+        child: ChildValues {
+            home_location_id: inspection.establishment.location_id.to_string(),
+            ..ChildValues::blank(None)
+        },
+        doing: String::new(),
+        duplicates: Vec::new(),
+        places,
+        statuses: PenaltyStatus::ALL,
+        sexes: Sex::ALL,
+        schooling: SchoolStatus::ALL,
+        case_forms: ExploitationForm::ALL,
+        chosen_forms: vec![ExploitationForm::HazardousWork.as_str().to_owned()],
+        bands: bands(),
+        today: today(),
+        inspection,
+    })
+}
+
+pub async fn show(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let actor = signed.actor.clone();
+    render(&show_page(&state, signed.ctx, &actor, path.into_inner()).await?)
+}
+
+pub async fn edit(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RecordInspections)?;
+    let id = path.into_inner();
+    let viewer = signed.actor.clone();
+    let inspection = db::run(&state.pool, move |conn| {
+        visible_inspection(conn, &viewer, id)
+    })
+    .await?;
+    if !inspection.is_open()
+        || !policy::can_edit_inspection(&signed.actor, inspection.took_part(signed.actor.id))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let values = InspectionValues::from_record(&inspection);
+    let actor = signed.actor.clone();
+    render(&inspection_form(&state, signed.ctx, &actor, values, Some(inspection)).await?)
+}
+
+pub async fn update(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RecordInspections)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let viewer = actor.clone();
+    let current = db::run(&state.pool, move |conn| {
+        visible_inspection(conn, &viewer, id)
+    })
+    .await?;
+    if !current.is_open() || !policy::can_edit_inspection(&actor, current.took_part(actor.id)) {
+        return Err(AppError::Forbidden);
+    }
+    let office = current.office_id;
+    let mut values = InspectionValues::from_form(&form);
+    // The place of an inspection is not changed by editing it.
+    values.establishment_id = current.establishment.id.to_string();
+    let version = values.version.trim().parse::<i32>().unwrap_or(-1);
+    let parsed = values.parse(actor.id);
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    enum Saved {
+        Done,
+        Invalid(FieldErrors),
+        Stale,
+    }
+    let outcome = match parsed {
+        Err(errors) => Saved::Invalid(errors),
+        Ok(input) => {
+            db::transaction(&state.pool, move |conn| {
+                let errors = check_inspection(conn, office, &input)?;
+                if !errors.is_empty() {
+                    return Ok(Saved::Invalid(errors));
+                }
+                if !model::update_inspection(conn, id, version, &input)? {
+                    return Ok(Saved::Stale);
+                }
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::InspectionUpdated,
+                    Some((TargetKind::Inspection, id)),
+                    json!({}),
+                )?;
+                session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
+                Ok(Saved::Done)
+            })
+            .await?
+        }
+    };
+    match outcome {
+        Saved::Done => Ok(see_other(&format!("/inspections/{id}"))),
+        Saved::Invalid(errors) => {
+            let mut page = inspection_form(&state, ctx, &actor, values, Some(current)).await?;
+            page.errors = errors;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Saved::Stale => {
+            let viewer = actor.clone();
+            let fresh = db::run(&state.pool, move |conn| {
+                visible_inspection(conn, &viewer, id)
+            })
+            .await?;
+            values.version = fresh.version.to_string();
+            let mut page = inspection_form(&state, ctx, &actor, values, Some(fresh)).await?;
+            page.conflict = true;
+            render_with(StatusCode::CONFLICT, &page)
+        }
+    }
+}
+
+/// What a POST on the inspection page came to.
+enum Done {
+    Saved,
+    Invalid(FieldErrors),
+    Stale,
+}
+
+fn invalid(field: &'static str, key: &'static str) -> Done {
+    let mut errors = FieldErrors::new();
+    errors.add(field, key);
+    Done::Invalid(errors)
+}
+
+async fn after_post(
+    state: &AppState,
+    ctx: Ctx,
+    actor: &Actor,
+    id: i64,
+    done: Done,
+    adjust: impl FnOnce(&mut ShowPage),
+) -> AppResult<HttpResponse> {
+    let (errors, stale, status) = match done {
+        Done::Saved => return Ok(see_other(&format!("/inspections/{id}"))),
+        Done::Invalid(errors) => (errors, false, StatusCode::UNPROCESSABLE_ENTITY),
+        Done::Stale => (FieldErrors::new(), true, StatusCode::CONFLICT),
+    };
+    let mut page = show_page(state, ctx, actor, id).await?;
+    page.errors = errors;
+    page.stale = stale;
+    adjust(&mut page);
+    render_with(status, &page)
+}
+
+/// The inspector closes the inspection: from now on it is read-only except
+/// for what is collected of its penalties.
+pub async fn close(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RecordInspections)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let version = form.get("version").trim().parse::<i32>().unwrap_or(-1);
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let inspector = actor.clone();
+    let done = db::transaction(&state.pool, move |conn| {
+        let inspection = visible_inspection(conn, &inspector, id)?;
+        if !policy::can_edit_inspection(&inspector, inspection.took_part(inspector.id)) {
+            return Err(AppError::Forbidden);
+        }
+        if !inspection.is_open() {
+            return Ok(invalid("close", "error-inspection-closed"));
+        }
+        // A completed inspection happened: it cannot lie in the future.
+        if inspection.visited_on > today() {
+            return Ok(invalid("close", "error-close-future-visit"));
+        }
+        if version != inspection.version
+            || !model::close_inspection(conn, id, version, inspector.id)?
+        {
+            return Ok(Done::Stale);
+        }
+        audit::record(
+            conn,
+            &who,
+            AuditAction::InspectionClosed,
+            Some((TargetKind::Inspection, id)),
+            json!({}),
+        )?;
+        session::flash(conn, session_hash.as_deref(), "flash-inspection-closed")?;
+        Ok(Done::Saved)
+    })
+    .await?;
+    after_post(&state, ctx, &actor, id, done, |_| {}).await
+}
+
+/// Impose a penalty (while the inspection is open).
+pub async fn impose(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RecordInspections)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let parsed = parse_penalty(&form);
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let inspector = actor.clone();
+    let done = db::transaction(&state.pool, move |conn| {
+        let inspection = visible_inspection(conn, &inspector, id)?;
+        if !policy::can_edit_inspection(&inspector, inspection.took_part(inspector.id)) {
+            return Err(AppError::Forbidden);
+        }
+        if !inspection.is_open() {
+            return Ok(invalid("imposed", "error-inspection-closed"));
+        }
+        let (basis, amount) = match parsed {
+            Ok(p) => p,
+            Err(errors) => return Ok(Done::Invalid(errors)),
+        };
+        let penalty = model::impose(conn, id, &basis, amount)?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::PenaltyImposed,
+            Some((TargetKind::Inspection, id)),
+            json!({ "penalty_id": penalty, "imposed": amount.to_string() }),
+        )?;
+        session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
+        Ok(Done::Saved)
+    })
+    .await?;
+    after_post(&state, ctx, &actor, id, done, |page| page.form = form).await
+}
+
+/// Record what was collected of a penalty (also after closing).
+pub async fn collect(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let Signed { ctx, actor } = signed;
+    let (id, penalty_id) = path.into_inner();
+    let version = form.get("version").trim().parse::<i32>().unwrap_or(-1);
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let clerk = actor.clone();
+    let typed = form.clone();
+    let done = db::transaction(&state.pool, move |conn| {
+        let inspection = visible_inspection(conn, &clerk, id)?;
+        if !policy::can_record_collection(
+            &clerk,
+            inspection.office_id,
+            &inspection.establishment.path,
+        ) {
+            return Err(AppError::Forbidden);
+        }
+        let penalty = model::get_penalty(conn, penalty_id)?;
+        if penalty.inspection_id != id {
+            return Err(AppError::NotFound);
+        }
+        let collection =
+            match parse_collection(&typed, penalty.imposed, inspection.visited_on, today()) {
+                Ok(c) => c,
+                Err(errors) => return Ok(Done::Invalid(errors)),
+            };
+        if version != penalty.version
+            || !model::record_collection(conn, penalty_id, version, &collection)?
+        {
+            return Ok(Done::Stale);
+        }
+        audit::record(
+            conn,
+            &who,
+            AuditAction::PenaltyCollected,
+            Some((TargetKind::Inspection, id)),
+            json!({
+                "penalty_id": penalty_id,
+                "collected": collection.collected.to_string(),
+                "status": collection.status.as_str(),
+            }),
+        )?;
+        session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
+        Ok(Done::Saved)
+    })
+    .await?;
+    after_post(&state, ctx, &actor, id, done, |page| {
+        page.form = form;
+        page.failed_penalty = Some(penalty_id);
+    })
+    .await
+}
+
+enum Found {
+    Opened,
+    Invalid(FieldErrors),
+    Duplicates(Vec<ChildMatch>),
+}
+
+/// A child found at the inspection: register the child (or link the record
+/// the duplicate check found) and open a case, source = inspection, in the
+/// queue of the Child Support Unit of the child's territory.
+pub async fn child_found(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::RecordInspections)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let values = ChildValues {
+        family_name: form.get("family_name").to_owned(),
+        given_name: form.get("given_name").to_owned(),
+        sex: form.get("sex").to_owned(),
+        birth_date: form.get("birth_date").to_owned(),
+        age: form.get("age").to_owned(),
+        home_location_id: form.get("home_location_id").to_owned(),
+        school_status: form.get("school_status").to_owned(),
+        confirmed_new: form.get("confirmed_new") == "yes",
+        ..ChildValues::blank(None)
+    };
+    let existing = form.get("existing").trim().parse::<i64>().ok();
+    let chosen_forms: Vec<String> = form.all("forms").into_iter().map(str::to_owned).collect();
+    let doing = form.get("doing").to_owned();
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let deadlines = Deadlines::from_config(&state.config);
+    let inspector = actor.clone();
+    let (typed, typed_forms, typed_doing) = (values.clone(), chosen_forms.clone(), doing.clone());
+    let outcome = db::transaction(&state.pool, move |conn| {
+        let inspection = visible_inspection(conn, &inspector, id)?;
+        // Only those who took part open cases for the children they found,
+        // also after the inspection is closed.
+        if !policy::can_edit_inspection(&inspector, inspection.took_part(inspector.id)) {
+            return Err(AppError::Forbidden);
+        }
+        if model::cases_of_inspection(conn, id)?.len() as i32 >= inspection.children_found {
+            let mut errors = FieldErrors::new();
+            errors.add("family_name", "error-all-children-have-cases");
+            return Ok(Found::Invalid(errors));
+        }
+        let mut errors = FieldErrors::new();
+        let mut forms = Vec::new();
+        for f in &typed_forms {
+            match ExploitationForm::parse(f) {
+                Some(f) if !forms.contains(&f) => forms.push(f),
+                Some(_) => {}
+                None => errors.add("forms", "error-invalid-choice"),
+            }
+        }
+        if forms.is_empty() {
+            errors.add("forms", "error-forms-required");
+        }
+        forms.sort();
+        let narrative = text(&typed_doing, 2000, true)
+            .map_err(|e| errors.add("doing", e))
+            .unwrap_or_default();
+        let child = match typed.parse(today()) {
+            Ok(input) if errors.is_empty() => input,
+            Ok(_) => return Ok(Found::Invalid(errors)),
+            Err(mut child_errors) => {
+                for field in errors.fields() {
+                    if let Some(key) = errors.get(field) {
+                        child_errors.add(field, key);
+                    }
+                }
+                return Ok(Found::Invalid(child_errors));
+            }
+        };
+        let Some(unit_id) = cases::unit_for_location(conn, child.home_location_id)? else {
+            let mut errors = FieldErrors::new();
+            errors.add("home_location_id", "error-no-unit-for-territory");
+            return Ok(Found::Invalid(errors));
+        };
+        // The duplicate check runs across the country: a child found at work
+        // may be registered where the family lives.
+        let scope = policy::Scope::national();
+        let duplicates = children::likely_duplicates(conn, &scope, &child, None)?;
+        let child_id = match existing {
+            Some(chosen) if duplicates.iter().any(|d| d.id == chosen) => chosen,
+            Some(_) => {
+                let mut errors = FieldErrors::new();
+                errors.add("existing", "error-invalid-choice");
+                return Ok(Found::Invalid(errors));
+            }
+            None if !duplicates.is_empty() && !typed.confirmed_new => {
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::ChildSearch,
+                    None,
+                    json!({ "for": "inspection", "inspection_id": id, "results": duplicates.len() }),
+                )?;
+                return Ok(Found::Duplicates(duplicates));
+            }
+            None => {
+                let new_child = children::create_child(conn, &child, inspector.id)?;
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::ChildCreated,
+                    Some((TargetKind::Child, new_child)),
+                    json!({ "inspection_id": id }),
+                )?;
+                new_child
+            }
+        };
+        let input = CaseInput {
+            source: CaseSource::Inspection,
+            forms,
+            sector: inspection.establishment.sector,
+            risk: Risk::Medium,
+            narrative,
+            consent: None,
+        };
+        let case_id = cases::create_case(
+            conn,
+            &NewCase {
+                child_id,
+                inspection_id: Some(id),
+                unit_id,
+                location_id: child.home_location_id,
+                input: &input,
+                opened_by: inspector.id,
+                due_on: deadlines.due(CaseStatus::New, today()).unwrap_or_else(today),
+            },
+        )?;
+        cases::add_event(
+            conn,
+            case_id,
+            Some(inspector.id),
+            EventKind::Opened,
+            "",
+            json!({ "inspection_id": id }),
+        )?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::CaseOpened,
+            Some((TargetKind::Case, case_id)),
+            json!({ "child_id": child_id, "unit_id": unit_id, "inspection_id": id }),
+        )?;
+        session::flash(conn, session_hash.as_deref(), "flash-child-found-case")?;
+        Ok(Found::Opened)
+    })
+    .await?;
+    let (done, duplicates) = match outcome {
+        Found::Opened => (Done::Saved, Vec::new()),
+        Found::Invalid(errors) => (Done::Invalid(errors), Vec::new()),
+        Found::Duplicates(d) => (Done::Invalid(FieldErrors::new()), d),
+    };
+    if let (Done::Invalid(errors), false) = (&done, duplicates.is_empty()) {
+        debug_assert!(errors.is_empty());
+        let mut page = show_page(&state, ctx, &actor, id).await?;
+        page.child = values;
+        page.child.confirmed_new = false;
+        page.doing = doing;
+        page.chosen_forms = chosen_forms;
+        page.duplicates = duplicates;
+        return render(&page);
+    }
+    after_post(&state, ctx, &actor, id, done, |page| {
+        page.child = values;
+        page.doing = doing;
+        page.chosen_forms = chosen_forms;
+    })
+    .await
+}
+
+// ---------------------------------------------------------------- home queue
+
+/// An inspector's work on their home page.
+pub struct Queue {
+    pub open: Vec<InspectionLine>,
+    pub follow_ups: Vec<InspectionLine>,
+    pub outstanding: Vec<Outstanding>,
+}
+
+pub fn queue(conn: &mut PgConnection, actor: &Actor) -> AppResult<Option<Queue>> {
+    if !policy::allows(actor, Permission::RecordInspections) {
+        return Ok(None);
+    }
+    let Some(scope) = policy::inspection_scope(actor) else {
+        return Ok(None);
+    };
+    let Some(office) = actor.agency_id else {
+        return Ok(None);
+    };
+    let mine = InspectionFilter {
+        inspector: Some(actor.id),
+        open_only: true,
+        ..InspectionFilter::default()
+    };
+    let soon = today() + chrono::Days::new(14);
+    Ok(Some(Queue {
+        open: model::list_inspections(conn, &scope, &mine, None, 20)?,
+        follow_ups: model::follow_ups_due(conn, office, soon)?,
+        outstanding: model::outstanding_penalties(conn, office)?,
+    }))
+}

@@ -1,0 +1,1094 @@
+//! Establishments, inspections, violations, penalties. Every list takes the
+//! asking inspector's office or territory; money is `Decimal` from NUMERIC
+//! columns, never a float. No HTTP in here.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Date, Int4, Nullable, Numeric, Text, Timestamptz};
+use rust_decimal::Decimal;
+
+use crate::admin::model::Names;
+use crate::cases::model::Sector;
+use crate::db::schema::{
+    establishments, inspection_inspectors, inspection_violations, inspections, penalties,
+};
+
+crate::text_enum! {
+    /// Where children work (issue 4).
+    pub enum EstablishmentKind ("establishment-kind") {
+        FarmCotton = "farm_cotton",
+        FarmTobacco = "farm_tobacco",
+        FarmOtherCrops = "farm_other_crops",
+        FarmLivestock = "farm_livestock",
+        Market = "market",
+        Street = "street",
+        Construction = "construction",
+        FactoryWorkshop = "factory_workshop",
+        Mine = "mine",
+        Household = "household",
+        Transport = "transport",
+        ServiceBusiness = "service_business",
+    }
+}
+
+impl EstablishmentKind {
+    /// The sector a place of this kind usually belongs to (the form's default).
+    pub fn usual_sector(self) -> Sector {
+        use EstablishmentKind::*;
+        match self {
+            FarmCotton | FarmTobacco | FarmOtherCrops => Sector::Agriculture,
+            FarmLivestock => Sector::Livestock,
+            Market => Sector::MarketsTrade,
+            Street => Sector::StreetWork,
+            Construction => Sector::Construction,
+            FactoryWorkshop => Sector::Manufacturing,
+            Mine => Sector::Mining,
+            Household => Sector::DomesticWork,
+            Transport => Sector::Transport,
+            ServiceBusiness => Sector::Services,
+        }
+    }
+
+    /// Work on the government's list of hazardous work for children (cotton
+    /// and tobacco growing, mines, construction, heavy loads in transport).
+    pub fn is_hazardous(self) -> bool {
+        use EstablishmentKind::*;
+        matches!(
+            self,
+            FarmCotton | FarmTobacco | Mine | Construction | Transport
+        )
+    }
+}
+
+crate::text_enum! {
+    pub enum InspectionKind ("inspection-kind") {
+        Routine = "routine",
+        Unannounced = "unannounced",
+        Complaint = "complaint",
+        FollowUp = "follow_up",
+        JointPolice = "joint_police",
+    }
+}
+
+crate::text_enum! {
+    pub enum InspectionMethod ("inspection-method") {
+        Worksite = "worksite",
+        DeskReview = "desk_review",
+    }
+}
+
+crate::text_enum! {
+    pub enum ViolationKind ("violation") {
+        UnderageWork = "underage_work",
+        HazardousWork = "hazardous_work",
+        ExcessiveHours = "excessive_hours",
+        NightWork = "night_work",
+        NoContract = "no_contract",
+        ForcedLabor = "forced_labor",
+        Other = "other",
+    }
+}
+
+crate::text_enum! {
+    pub enum PenaltyStatus ("penalty-status") {
+        Imposed = "imposed",
+        Paid = "paid",
+        PartlyPaid = "partly_paid",
+        Appealed = "appealed",
+        Cancelled = "cancelled",
+    }
+}
+
+crate::text_enum! {
+    pub enum InspectionStatus ("inspection-status") {
+        Open = "open",
+        Closed = "closed",
+    }
+}
+
+/// Children found working, by sex and age band (under 14, 14–15, 16–17).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bands {
+    pub girls: [i32; 3],
+    pub boys: [i32; 3],
+}
+
+impl Bands {
+    pub fn total(&self) -> i32 {
+        self.girls.iter().chain(self.boys.iter()).sum()
+    }
+
+    /// Children below 16, the minimum age for work (Labour Code).
+    pub fn under_16(&self) -> i32 {
+        self.girls[0] + self.girls[1] + self.boys[0] + self.boys[1]
+    }
+}
+
+/// The violations the law suggests from who was found and where (DESIGN §2:
+/// no work below 16; no hazardous work below 18). The inspector confirms.
+pub fn suggested_violations(kind: EstablishmentKind, bands: &Bands) -> Vec<ViolationKind> {
+    let mut suggested = Vec::new();
+    if bands.under_16() > 0 {
+        suggested.push(ViolationKind::UnderageWork);
+    }
+    if kind.is_hazardous() && bands.total() > 0 {
+        suggested.push(ViolationKind::HazardousWork);
+    }
+    suggested
+}
+
+// ------------------------------------------------------------ establishments
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EstablishmentInput {
+    pub kind: EstablishmentKind,
+    pub sector: Sector,
+    pub name: String,
+    pub owner: String,
+    pub tax_number: Option<String>,
+    pub location_id: i32,
+    pub address: String,
+}
+
+impl EstablishmentInput {
+    fn search_name(&self) -> String {
+        crate::children::translit::search_key(&format!("{} {}", self.name, self.owner))
+    }
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Establishment {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub kind: EstablishmentKind,
+    #[diesel(sql_type = Text)]
+    pub sector: Sector,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Text)]
+    pub owner: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub tax_number: Option<String>,
+    #[diesel(sql_type = Int4)]
+    pub location_id: i32,
+    #[diesel(sql_type = Text)]
+    pub loc_ky: String,
+    #[diesel(sql_type = Text)]
+    pub loc_ru: String,
+    #[diesel(sql_type = Text)]
+    pub loc_en: String,
+    #[diesel(sql_type = Text)]
+    pub path: String,
+    #[diesel(sql_type = Text)]
+    pub address: String,
+    #[diesel(sql_type = Int4)]
+    pub version: i32,
+}
+
+impl Establishment {
+    pub fn location(&self) -> Names {
+        Names {
+            ky: self.loc_ky.clone(),
+            ru: self.loc_ru.clone(),
+            en: self.loc_en.clone(),
+        }
+    }
+}
+
+const ESTABLISHMENT_SELECT: &str = "SELECT e.id, e.kind, e.sector, e.name, e.owner, e.tax_number,
+        e.location_id, l.name_ky AS loc_ky, l.name_ru AS loc_ru, l.name_en AS loc_en, l.path,
+        e.address, e.version
+     FROM establishments e JOIN locations l ON l.id = e.location_id";
+
+/// The territory filter: `$n` is a path or NULL (the whole country).
+fn territory_sql(column: &str, n: u8) -> String {
+    format!(
+        "(${n}::text IS NULL OR {column} = ${n} OR left({column}, length(${n}) + 1) = ${n} || '/')"
+    )
+}
+
+pub fn get_establishment(conn: &mut PgConnection, id: i64) -> QueryResult<Establishment> {
+    diesel::sql_query(format!("{ESTABLISHMENT_SELECT} WHERE e.id = $1"))
+        .bind::<BigInt, _>(id)
+        .get_result(conn)
+}
+
+/// Establishments in the territory, matching `query` (name or owner, any
+/// spelling) when given, newest first before `before` (keyset on id).
+pub fn list_establishments(
+    conn: &mut PgConnection,
+    territory: Option<&str>,
+    query: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Establishment>> {
+    let key = crate::children::translit::search_key(query);
+    diesel::sql_query(format!(
+        "{ESTABLISHMENT_SELECT}
+         WHERE {}
+           AND ($2 = '' OR $2 <% e.search_name)
+           AND ($3::bigint IS NULL OR e.id < $3)
+         ORDER BY e.id DESC LIMIT $4",
+        territory_sql("l.path", 1)
+    ))
+    .bind::<Nullable<Text>, _>(territory)
+    .bind::<Text, _>(key)
+    .bind::<Nullable<BigInt>, _>(before)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+}
+
+pub fn create_establishment(
+    conn: &mut PgConnection,
+    input: &EstablishmentInput,
+    by: i64,
+) -> QueryResult<i64> {
+    diesel::insert_into(establishments::table)
+        .values((
+            establishments::kind.eq(input.kind),
+            establishments::sector.eq(input.sector),
+            establishments::name.eq(&input.name),
+            establishments::owner.eq(&input.owner),
+            establishments::tax_number.eq(&input.tax_number),
+            establishments::location_id.eq(input.location_id),
+            establishments::address.eq(&input.address),
+            establishments::search_name.eq(input.search_name()),
+            establishments::created_by.eq(by),
+        ))
+        .returning(establishments::id)
+        .get_result(conn)
+}
+
+pub fn update_establishment(
+    conn: &mut PgConnection,
+    id: i64,
+    version: i32,
+    input: &EstablishmentInput,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        establishments::table
+            .filter(establishments::id.eq(id))
+            .filter(establishments::version.eq(version)),
+    )
+    .set((
+        establishments::kind.eq(input.kind),
+        establishments::sector.eq(input.sector),
+        establishments::name.eq(&input.name),
+        establishments::owner.eq(&input.owner),
+        establishments::tax_number.eq(&input.tax_number),
+        establishments::location_id.eq(input.location_id),
+        establishments::address.eq(&input.address),
+        establishments::search_name.eq(input.search_name()),
+        establishments::version.eq(establishments::version + 1),
+        establishments::updated_at.eq(Utc::now()),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Is this tax number someone else's?
+pub fn tax_number_taken(
+    conn: &mut PgConnection,
+    number: &str,
+    except: Option<i64>,
+) -> QueryResult<bool> {
+    let mut query = establishments::table
+        .filter(establishments::tax_number.eq(number))
+        .into_boxed();
+    if let Some(id) = except {
+        query = query.filter(establishments::id.ne(id));
+    }
+    diesel::select(diesel::dsl::exists(query)).get_result(conn)
+}
+
+/// What an establishment's inspections add up to.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Totals {
+    #[diesel(sql_type = BigInt)]
+    pub inspections: i64,
+    #[diesel(sql_type = BigInt)]
+    pub children_found: i64,
+    #[diesel(sql_type = BigInt)]
+    pub violations: i64,
+    #[diesel(sql_type = Numeric)]
+    pub imposed: Decimal,
+    #[diesel(sql_type = Numeric)]
+    pub collected: Decimal,
+}
+
+pub fn establishment_totals(conn: &mut PgConnection, id: i64) -> QueryResult<Totals> {
+    diesel::sql_query(
+        "SELECT
+           (SELECT count(*) FROM inspections i WHERE i.establishment_id = $1) AS inspections,
+           (SELECT coalesce(sum(i.children_found), 0)::bigint FROM inspections i
+             WHERE i.establishment_id = $1) AS children_found,
+           (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
+             JOIN inspections i ON i.id = v.inspection_id WHERE i.establishment_id = $1) AS violations,
+           (SELECT coalesce(sum(p.imposed), 0) FROM penalties p
+             JOIN inspections i ON i.id = p.inspection_id
+             WHERE i.establishment_id = $1 AND p.status <> 'cancelled') AS imposed,
+           (SELECT coalesce(sum(p.collected), 0) FROM penalties p
+             JOIN inspections i ON i.id = p.inspection_id WHERE i.establishment_id = $1) AS collected",
+    )
+    .bind::<BigInt, _>(id)
+    .get_result(conn)
+}
+
+// --------------------------------------------------------------- inspections
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectionInput {
+    pub establishment_id: i64,
+    pub visited_on: NaiveDate,
+    pub kind: InspectionKind,
+    pub method: InspectionMethod,
+    pub bands: Bands,
+    pub violations: Vec<(ViolationKind, i32)>,
+    pub law_enforcement_id: Option<i64>,
+    pub notes: String,
+    pub follow_up_on: Option<NaiveDate>,
+    /// Everyone who took part, the recording inspector included.
+    pub inspectors: Vec<i64>,
+}
+
+pub fn create_inspection(
+    conn: &mut PgConnection,
+    input: &InspectionInput,
+    office_id: i64,
+    by: i64,
+) -> QueryResult<i64> {
+    let b = &input.bands;
+    let id = diesel::insert_into(inspections::table)
+        .values((
+            inspections::establishment_id.eq(input.establishment_id),
+            inspections::office_id.eq(office_id),
+            inspections::visited_on.eq(input.visited_on),
+            inspections::kind.eq(input.kind),
+            inspections::method.eq(input.method),
+            inspections::girls_under_14.eq(b.girls[0]),
+            inspections::girls_14_15.eq(b.girls[1]),
+            inspections::girls_16_17.eq(b.girls[2]),
+            inspections::boys_under_14.eq(b.boys[0]),
+            inspections::boys_14_15.eq(b.boys[1]),
+            inspections::boys_16_17.eq(b.boys[2]),
+            inspections::law_enforcement_id.eq(input.law_enforcement_id),
+            inspections::notes.eq(&input.notes),
+            inspections::follow_up_on.eq(input.follow_up_on),
+            inspections::created_by.eq(by),
+        ))
+        .returning(inspections::id)
+        .get_result(conn)?;
+    replace_parts(conn, id, input)?;
+    Ok(id)
+}
+
+/// The inspectors and violations of an inspection, as the form has them now.
+fn replace_parts(conn: &mut PgConnection, id: i64, input: &InspectionInput) -> QueryResult<()> {
+    diesel::delete(
+        inspection_inspectors::table.filter(inspection_inspectors::inspection_id.eq(id)),
+    )
+    .execute(conn)?;
+    let people: Vec<_> = input
+        .inspectors
+        .iter()
+        .map(|u| {
+            (
+                inspection_inspectors::inspection_id.eq(id),
+                inspection_inspectors::user_id.eq(*u),
+            )
+        })
+        .collect();
+    diesel::insert_into(inspection_inspectors::table)
+        .values(&people)
+        .execute(conn)?;
+    diesel::delete(
+        inspection_violations::table.filter(inspection_violations::inspection_id.eq(id)),
+    )
+    .execute(conn)?;
+    let found: Vec<_> = input
+        .violations
+        .iter()
+        .map(|(kind, count)| {
+            (
+                inspection_violations::inspection_id.eq(id),
+                inspection_violations::kind.eq(*kind),
+                inspection_violations::count.eq(*count),
+            )
+        })
+        .collect();
+    if !found.is_empty() {
+        diesel::insert_into(inspection_violations::table)
+            .values(&found)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Save an open inspection over `version`; `Ok(false)` when it changed or
+/// was closed meanwhile.
+pub fn update_inspection(
+    conn: &mut PgConnection,
+    id: i64,
+    version: i32,
+    input: &InspectionInput,
+) -> QueryResult<bool> {
+    let b = &input.bands;
+    let updated = diesel::update(
+        inspections::table
+            .filter(inspections::id.eq(id))
+            .filter(inspections::version.eq(version))
+            .filter(inspections::status.eq(InspectionStatus::Open)),
+    )
+    .set((
+        inspections::establishment_id.eq(input.establishment_id),
+        inspections::visited_on.eq(input.visited_on),
+        inspections::kind.eq(input.kind),
+        inspections::method.eq(input.method),
+        inspections::girls_under_14.eq(b.girls[0]),
+        inspections::girls_14_15.eq(b.girls[1]),
+        inspections::girls_16_17.eq(b.girls[2]),
+        inspections::boys_under_14.eq(b.boys[0]),
+        inspections::boys_14_15.eq(b.boys[1]),
+        inspections::boys_16_17.eq(b.boys[2]),
+        inspections::law_enforcement_id.eq(input.law_enforcement_id),
+        inspections::notes.eq(&input.notes),
+        inspections::follow_up_on.eq(input.follow_up_on),
+        inspections::version.eq(inspections::version + 1),
+        inspections::updated_at.eq(Utc::now()),
+    ))
+    .execute(conn)?;
+    if updated != 1 {
+        return Ok(false);
+    }
+    replace_parts(conn, id, input)?;
+    Ok(true)
+}
+
+/// Close an open inspection over `version`; `Ok(false)` when stale.
+pub fn close_inspection(
+    conn: &mut PgConnection,
+    id: i64,
+    version: i32,
+    by: i64,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        inspections::table
+            .filter(inspections::id.eq(id))
+            .filter(inspections::version.eq(version))
+            .filter(inspections::status.eq(InspectionStatus::Open)),
+    )
+    .set((
+        inspections::status.eq(InspectionStatus::Closed),
+        inspections::closed_at.eq(Some(Utc::now())),
+        inspections::closed_by.eq(Some(by)),
+        inspections::version.eq(inspections::version + 1),
+        inspections::updated_at.eq(Utc::now()),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// An inspection as its page shows it.
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    pub id: i64,
+    pub establishment: Establishment,
+    pub office_id: i64,
+    pub office: Names,
+    pub visited_on: NaiveDate,
+    pub kind: InspectionKind,
+    pub method: InspectionMethod,
+    pub bands: Bands,
+    pub children_found: i32,
+    pub violations: Vec<(ViolationKind, i32)>,
+    pub law_enforcement_id: Option<i64>,
+    pub law_enforcement: Option<Names>,
+    pub notes: String,
+    pub follow_up_on: Option<NaiveDate>,
+    pub status: InspectionStatus,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// (user id, display name) of everyone who took part.
+    pub inspectors: Vec<(i64, String)>,
+    pub version: i32,
+}
+
+impl Inspection {
+    pub fn is_open(&self) -> bool {
+        self.status == InspectionStatus::Open
+    }
+
+    pub fn took_part(&self, user: i64) -> bool {
+        self.inspectors.iter().any(|(id, _)| *id == user)
+    }
+
+    pub fn inspector_ids(&self) -> Vec<i64> {
+        self.inspectors.iter().map(|(id, _)| *id).collect()
+    }
+
+    pub fn violation_count(&self, kind: &ViolationKind) -> i32 {
+        self.violations
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    pub fn suggestions(&self) -> Vec<ViolationKind> {
+        suggested_violations(self.establishment.kind, &self.bands)
+            .into_iter()
+            .filter(|v| self.violation_count(v) == 0)
+            .collect()
+    }
+}
+
+#[derive(QueryableByName)]
+struct InspectionRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    establishment_id: i64,
+    #[diesel(sql_type = BigInt)]
+    office_id: i64,
+    #[diesel(sql_type = Text)]
+    office_ky: String,
+    #[diesel(sql_type = Text)]
+    office_ru: String,
+    #[diesel(sql_type = Text)]
+    office_en: String,
+    #[diesel(sql_type = Date)]
+    visited_on: NaiveDate,
+    #[diesel(sql_type = Text)]
+    kind: InspectionKind,
+    #[diesel(sql_type = Text)]
+    method: InspectionMethod,
+    #[diesel(sql_type = Int4)]
+    girls_under_14: i32,
+    #[diesel(sql_type = Int4)]
+    girls_14_15: i32,
+    #[diesel(sql_type = Int4)]
+    girls_16_17: i32,
+    #[diesel(sql_type = Int4)]
+    boys_under_14: i32,
+    #[diesel(sql_type = Int4)]
+    boys_14_15: i32,
+    #[diesel(sql_type = Int4)]
+    boys_16_17: i32,
+    #[diesel(sql_type = Int4)]
+    children_found: i32,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    law_enforcement_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    le_ky: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    le_ru: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    le_en: Option<String>,
+    #[diesel(sql_type = Text)]
+    notes: String,
+    #[diesel(sql_type = Nullable<Date>)]
+    follow_up_on: Option<NaiveDate>,
+    #[diesel(sql_type = Text)]
+    status: InspectionStatus,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    closed_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Int4)]
+    version: i32,
+}
+
+/// An inspection, whatever the office: callers ask `policy` before showing it.
+pub fn get_inspection(conn: &mut PgConnection, id: i64) -> QueryResult<Inspection> {
+    let r: InspectionRow = diesel::sql_query(
+        "SELECT i.id, i.establishment_id, i.office_id, o.name_ky AS office_ky,
+                o.name_ru AS office_ru, o.name_en AS office_en, i.visited_on, i.kind, i.method,
+                i.girls_under_14, i.girls_14_15, i.girls_16_17, i.boys_under_14, i.boys_14_15,
+                i.boys_16_17, i.children_found, i.law_enforcement_id, le.name_ky AS le_ky,
+                le.name_ru AS le_ru, le.name_en AS le_en, i.notes, i.follow_up_on, i.status,
+                i.closed_at, i.version
+         FROM inspections i
+         JOIN agencies o ON o.id = i.office_id
+         LEFT JOIN agencies le ON le.id = i.law_enforcement_id
+         WHERE i.id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .get_result(conn)?;
+    let inspectors = inspection_inspectors::table
+        .inner_join(crate::db::schema::users::table)
+        .filter(inspection_inspectors::inspection_id.eq(id))
+        .order(crate::db::schema::users::display_name)
+        .select((
+            crate::db::schema::users::id,
+            crate::db::schema::users::display_name,
+        ))
+        .load(conn)?;
+    let violations: Vec<(String, i32)> = inspection_violations::table
+        .filter(inspection_violations::inspection_id.eq(id))
+        .select((inspection_violations::kind, inspection_violations::count))
+        .load(conn)?;
+    let mut violations: Vec<(ViolationKind, i32)> = violations
+        .into_iter()
+        .filter_map(|(k, n)| ViolationKind::parse(&k).map(|k| (k, n)))
+        .collect();
+    violations.sort();
+    let law_enforcement = match (r.le_ky, r.le_ru, r.le_en) {
+        (Some(ky), Some(ru), Some(en)) => Some(Names { ky, ru, en }),
+        _ => None,
+    };
+    Ok(Inspection {
+        id: r.id,
+        establishment: get_establishment(conn, r.establishment_id)?,
+        office_id: r.office_id,
+        office: Names {
+            ky: r.office_ky,
+            ru: r.office_ru,
+            en: r.office_en,
+        },
+        visited_on: r.visited_on,
+        kind: r.kind,
+        method: r.method,
+        bands: Bands {
+            girls: [r.girls_under_14, r.girls_14_15, r.girls_16_17],
+            boys: [r.boys_under_14, r.boys_14_15, r.boys_16_17],
+        },
+        children_found: r.children_found,
+        violations,
+        law_enforcement_id: r.law_enforcement_id,
+        law_enforcement,
+        notes: r.notes,
+        follow_up_on: r.follow_up_on,
+        status: r.status,
+        closed_at: r.closed_at,
+        inspectors,
+        version: r.version,
+    })
+}
+
+/// A line of an inspection list.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct InspectionLine {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Date)]
+    pub visited_on: NaiveDate,
+    #[diesel(sql_type = Text)]
+    pub establishment: String,
+    #[diesel(sql_type = Text)]
+    pub establishment_kind: EstablishmentKind,
+    #[diesel(sql_type = Text)]
+    pub kind: InspectionKind,
+    #[diesel(sql_type = Text)]
+    pub method: InspectionMethod,
+    #[diesel(sql_type = Text)]
+    pub status: InspectionStatus,
+    #[diesel(sql_type = Int4)]
+    pub children_found: i32,
+    #[diesel(sql_type = BigInt)]
+    pub violations: i64,
+    #[diesel(sql_type = Text)]
+    pub loc_ky: String,
+    #[diesel(sql_type = Text)]
+    pub loc_ru: String,
+    #[diesel(sql_type = Text)]
+    pub loc_en: String,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub follow_up_on: Option<NaiveDate>,
+}
+
+impl InspectionLine {
+    pub fn location(&self) -> Names {
+        Names {
+            ky: self.loc_ky.clone(),
+            ru: self.loc_ru.clone(),
+            en: self.loc_en.clone(),
+        }
+    }
+}
+
+/// Which inspections a list may reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InspectionScope {
+    /// One inspection office's records.
+    Office(i64),
+    /// A territory's records (the head of an office), by establishment.
+    Territory(Option<String>),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InspectionFilter {
+    pub territory_path: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub kind: Option<InspectionKind>,
+    pub method: Option<InspectionMethod>,
+    pub sector: Option<Sector>,
+    pub with_violations: Option<bool>,
+    pub establishment_id: Option<i64>,
+    pub inspector: Option<i64>,
+    pub open_only: bool,
+}
+
+/// A place in the list: the last line shown (keyset on (visited_on, id)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub visited_on: NaiveDate,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.visited_on.format("%Y%m%d"), self.id)
+    }
+
+    pub fn decode(text: &str) -> Option<Cursor> {
+        let (day, id) = text.split_once('.')?;
+        Some(Cursor {
+            visited_on: NaiveDate::parse_from_str(day, "%Y%m%d").ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+/// Inspections in the scope matching the filter, newest visit first.
+pub fn list_inspections(
+    conn: &mut PgConnection,
+    scope: &InspectionScope,
+    filter: &InspectionFilter,
+    after: Option<Cursor>,
+    limit: i64,
+) -> QueryResult<Vec<InspectionLine>> {
+    let (office, scope_path) = match scope {
+        InspectionScope::Office(id) => (Some(*id), None),
+        InspectionScope::Territory(path) => (None, path.clone()),
+    };
+    diesel::sql_query(format!(
+        "SELECT i.id, i.visited_on, e.name AS establishment, e.kind AS establishment_kind,
+                i.kind, i.method, i.status, i.children_found,
+                (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
+                  WHERE v.inspection_id = i.id) AS violations,
+                l.name_ky AS loc_ky, l.name_ru AS loc_ru, l.name_en AS loc_en, i.follow_up_on
+         FROM inspections i
+         JOIN establishments e ON e.id = i.establishment_id
+         JOIN locations l ON l.id = e.location_id
+         WHERE ($1::bigint IS NULL OR i.office_id = $1)
+           AND {}
+           AND {}
+           AND ($4::date IS NULL OR i.visited_on >= $4)
+           AND ($5::date IS NULL OR i.visited_on <= $5)
+           AND ($6::text IS NULL OR i.kind = $6)
+           AND ($7::text IS NULL OR i.method = $7)
+           AND ($8::text IS NULL OR e.sector = $8)
+           AND ($9::bool IS NULL OR $9 = EXISTS (SELECT 1 FROM inspection_violations v
+                                                 WHERE v.inspection_id = i.id))
+           AND ($10::bigint IS NULL OR i.establishment_id = $10)
+           AND ($11::bigint IS NULL OR EXISTS (SELECT 1 FROM inspection_inspectors p
+                                               WHERE p.inspection_id = i.id AND p.user_id = $11))
+           AND (NOT $12 OR i.status = 'open')
+           AND ($13::date IS NULL OR (i.visited_on, i.id) < ($13, $14))
+         ORDER BY i.visited_on DESC, i.id DESC
+         LIMIT $15",
+        territory_sql("l.path", 2),
+        territory_sql("l.path", 3),
+    ))
+    .bind::<Nullable<BigInt>, _>(office)
+    .bind::<Nullable<Text>, _>(scope_path)
+    .bind::<Nullable<Text>, _>(filter.territory_path.clone())
+    .bind::<Nullable<Date>, _>(filter.from)
+    .bind::<Nullable<Date>, _>(filter.to)
+    .bind::<Nullable<Text>, _>(filter.kind.map(|k| k.as_str()))
+    .bind::<Nullable<Text>, _>(filter.method.map(|k| k.as_str()))
+    .bind::<Nullable<Text>, _>(filter.sector.map(|k| k.as_str()))
+    .bind::<Nullable<Bool>, _>(filter.with_violations)
+    .bind::<Nullable<BigInt>, _>(filter.establishment_id)
+    .bind::<Nullable<BigInt>, _>(filter.inspector)
+    .bind::<Bool, _>(filter.open_only)
+    .bind::<Nullable<Date>, _>(after.map(|c| c.visited_on))
+    .bind::<BigInt, _>(after.map_or(0, |c| c.id))
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+}
+
+/// Follow-up inspections of the office planned up to `until`, on inspections
+/// not yet followed up by a later visit to the same place.
+pub fn follow_ups_due(
+    conn: &mut PgConnection,
+    office: i64,
+    until: NaiveDate,
+) -> QueryResult<Vec<InspectionLine>> {
+    diesel::sql_query(
+        "SELECT i.id, i.visited_on, e.name AS establishment, e.kind AS establishment_kind,
+                i.kind, i.method, i.status, i.children_found,
+                (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
+                  WHERE v.inspection_id = i.id) AS violations,
+                l.name_ky AS loc_ky, l.name_ru AS loc_ru, l.name_en AS loc_en, i.follow_up_on
+         FROM inspections i
+         JOIN establishments e ON e.id = i.establishment_id
+         JOIN locations l ON l.id = e.location_id
+         WHERE i.office_id = $1 AND i.follow_up_on IS NOT NULL AND i.follow_up_on <= $2
+           AND NOT EXISTS (SELECT 1 FROM inspections later
+                           WHERE later.establishment_id = i.establishment_id
+                             AND later.visited_on > i.visited_on)
+         ORDER BY i.follow_up_on, i.id
+         LIMIT 50",
+    )
+    .bind::<BigInt, _>(office)
+    .bind::<Date, _>(until)
+    .load(conn)
+}
+
+// ----------------------------------------------------------------- penalties
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Penalty {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub inspection_id: i64,
+    #[diesel(sql_type = Text)]
+    pub legal_basis: String,
+    #[diesel(sql_type = Numeric)]
+    pub imposed: Decimal,
+    #[diesel(sql_type = Numeric)]
+    pub collected: Decimal,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub collected_on: Option<NaiveDate>,
+    #[diesel(sql_type = Text)]
+    pub status: PenaltyStatus,
+    #[diesel(sql_type = Int4)]
+    pub version: i32,
+}
+
+impl Penalty {
+    pub fn outstanding(&self) -> Decimal {
+        if self.status == PenaltyStatus::Cancelled {
+            Decimal::ZERO
+        } else {
+            self.imposed - self.collected
+        }
+    }
+}
+
+pub fn penalties_of(conn: &mut PgConnection, inspection: i64) -> QueryResult<Vec<Penalty>> {
+    diesel::sql_query(
+        "SELECT id, inspection_id, legal_basis, imposed, collected, collected_on, status, version
+         FROM penalties WHERE inspection_id = $1 ORDER BY id",
+    )
+    .bind::<BigInt, _>(inspection)
+    .load(conn)
+}
+
+pub fn get_penalty(conn: &mut PgConnection, id: i64) -> QueryResult<Penalty> {
+    diesel::sql_query(
+        "SELECT id, inspection_id, legal_basis, imposed, collected, collected_on, status, version
+         FROM penalties WHERE id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .get_result(conn)
+}
+
+pub fn impose(
+    conn: &mut PgConnection,
+    inspection: i64,
+    legal_basis: &str,
+    imposed: Decimal,
+) -> QueryResult<i64> {
+    diesel::insert_into(penalties::table)
+        .values((
+            penalties::inspection_id.eq(inspection),
+            penalties::legal_basis.eq(legal_basis),
+            penalties::imposed.eq(imposed),
+        ))
+        .returning(penalties::id)
+        .get_result(conn)
+}
+
+/// What a collection update records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collection {
+    pub collected: Decimal,
+    pub collected_on: Option<NaiveDate>,
+    pub status: PenaltyStatus,
+}
+
+pub fn record_collection(
+    conn: &mut PgConnection,
+    id: i64,
+    version: i32,
+    c: &Collection,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        penalties::table
+            .filter(penalties::id.eq(id))
+            .filter(penalties::version.eq(version)),
+    )
+    .set((
+        penalties::collected.eq(c.collected),
+        penalties::collected_on.eq(c.collected_on),
+        penalties::status.eq(c.status),
+        penalties::version.eq(penalties::version + 1),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Penalties of the office not (fully) collected, oldest visit first.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Outstanding {
+    #[diesel(sql_type = BigInt)]
+    pub inspection_id: i64,
+    #[diesel(sql_type = Text)]
+    pub establishment: String,
+    #[diesel(sql_type = Date)]
+    pub visited_on: NaiveDate,
+    #[diesel(sql_type = Numeric)]
+    pub imposed: Decimal,
+    #[diesel(sql_type = Numeric)]
+    pub collected: Decimal,
+    #[diesel(sql_type = Text)]
+    pub status: PenaltyStatus,
+}
+
+impl Outstanding {
+    pub fn owed(&self) -> Decimal {
+        self.imposed - self.collected
+    }
+}
+
+pub fn outstanding_penalties(
+    conn: &mut PgConnection,
+    office: i64,
+) -> QueryResult<Vec<Outstanding>> {
+    diesel::sql_query(
+        "SELECT p.inspection_id, e.name AS establishment, i.visited_on, p.imposed, p.collected,
+                p.status
+         FROM penalties p
+         JOIN inspections i ON i.id = p.inspection_id
+         JOIN establishments e ON e.id = i.establishment_id
+         WHERE i.office_id = $1 AND p.status IN ('imposed', 'partly_paid')
+         ORDER BY i.visited_on, p.id
+         LIMIT 50",
+    )
+    .bind::<BigInt, _>(office)
+    .load(conn)
+}
+
+// -------------------------------------------------------------------- people
+
+/// Someone to choose in a list (an inspector, a law-enforcement agency).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Choice {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+}
+
+/// The active inspectors of an office.
+pub fn inspectors_of(conn: &mut PgConnection, office: i64) -> QueryResult<Vec<Choice>> {
+    diesel::sql_query(
+        "SELECT id, display_name AS name FROM users
+         WHERE agency_id = $1 AND active AND role = 'inspector' ORDER BY display_name, id",
+    )
+    .bind::<BigInt, _>(office)
+    .load(conn)
+}
+
+/// Police and prosecutors' offices, to refer an inspection to.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AgencyChoice {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub name_ky: String,
+    #[diesel(sql_type = Text)]
+    pub name_ru: String,
+    #[diesel(sql_type = Text)]
+    pub name_en: String,
+}
+
+impl AgencyChoice {
+    pub fn names(&self) -> Names {
+        Names {
+            ky: self.name_ky.clone(),
+            ru: self.name_ru.clone(),
+            en: self.name_en.clone(),
+        }
+    }
+}
+
+pub fn law_enforcement_agencies(conn: &mut PgConnection) -> QueryResult<Vec<AgencyChoice>> {
+    diesel::sql_query(
+        "SELECT a.id, a.name_ky, a.name_ru, a.name_en FROM agencies a
+         JOIN locations l ON l.id = a.location_id
+         WHERE a.active AND a.kind IN ('police', 'prosecutor') ORDER BY l.path, a.id",
+    )
+    .load(conn)
+}
+
+/// The cases opened for children found at an inspection.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct FoundChild {
+    #[diesel(sql_type = BigInt)]
+    pub case_id: i64,
+    #[diesel(sql_type = Text)]
+    pub sex: crate::children::model::Sex,
+    #[diesel(sql_type = Date)]
+    pub birth_date: NaiveDate,
+    #[diesel(sql_type = Text)]
+    pub status: crate::cases::model::CaseStatus,
+}
+
+pub fn cases_of_inspection(
+    conn: &mut PgConnection,
+    inspection: i64,
+) -> QueryResult<Vec<FoundChild>> {
+    diesel::sql_query(
+        "SELECT c.id AS case_id, ch.sex, ch.birth_date, c.status
+         FROM cases c JOIN children ch ON ch.id = c.child_id
+         WHERE c.inspection_id = $1 ORDER BY c.id",
+    )
+    .bind::<BigInt, _>(inspection)
+    .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_law_suggests_the_violations() {
+        let none = Bands::default();
+        assert!(suggested_violations(EstablishmentKind::FarmCotton, &none).is_empty());
+        let young = Bands {
+            girls: [1, 0, 0],
+            boys: [0, 0, 0],
+        };
+        assert_eq!(
+            suggested_violations(EstablishmentKind::FarmCotton, &young),
+            vec![ViolationKind::UnderageWork, ViolationKind::HazardousWork]
+        );
+        assert_eq!(
+            suggested_violations(EstablishmentKind::Market, &young),
+            vec![ViolationKind::UnderageWork]
+        );
+        let older = Bands {
+            girls: [0, 0, 2],
+            boys: [0, 0, 1],
+        };
+        assert_eq!(
+            suggested_violations(EstablishmentKind::Mine, &older),
+            vec![ViolationKind::HazardousWork]
+        );
+        assert!(suggested_violations(EstablishmentKind::Household, &older).is_empty());
+        assert_eq!(older.total(), 3);
+        assert_eq!(young.under_16(), 1);
+    }
+
+    #[test]
+    fn a_cursor_round_trips() {
+        let c = Cursor {
+            visited_on: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            id: 17,
+        };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        assert_eq!(Cursor::decode("2026.1"), None);
+    }
+}

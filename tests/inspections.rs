@@ -1,0 +1,808 @@
+//! Labour inspections: establishments, the inspection's life (open → closed
+//! → penalties collected), exact money, the cases opened for the children
+//! found, who sees and changes what, and bad input.
+
+use diesel::prelude::*;
+use korgoo::admin::model::AgencyKind;
+use korgoo::db::schema::{cases, inspections, penalties};
+use korgoo::policy::Role;
+use reqwest::StatusCode;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+use crate::common::{PASSWORD, Page, TestApp, fixtures};
+
+fn days_ago(days: u64) -> String {
+    (chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Bishkek)
+        .date_naive()
+        - chrono::Days::new(days))
+    .format("%Y-%m-%d")
+    .to_string()
+}
+
+fn id_from(page: &Page, prefix: &str) -> i64 {
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    page.location()
+        .unwrap()
+        .trim_start_matches(prefix)
+        .parse()
+        .unwrap()
+}
+
+/// An inspection office in a region, and inspectors working there.
+struct Office {
+    id: i64,
+    inspectors: Vec<String>,
+}
+
+fn office(app: &TestApp, region: &str, name: &str, inspectors: usize) -> Office {
+    let id = fixtures::agency(&mut app.conn(), AgencyKind::LaborInspectorate, region, name);
+    Office {
+        id,
+        inspectors: (0..inspectors)
+            .map(|_| fixtures::user_in(&app.db.url, Role::Inspector, id))
+            .collect(),
+    }
+}
+
+async fn browser(app: &TestApp, login: &str) -> TestApp {
+    let b = app.other_browser();
+    let page = b.login(login, PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{login}: {}", page.body);
+    b
+}
+
+async fn cotton_farm(app: &TestApp, name: &str) -> i64 {
+    let karasuu = fixtures::location(&mut app.conn(), "KG-O-KARASUU").to_string();
+    id_from(
+        &app.post_form(
+            "/establishments",
+            &[
+                ("name", name),
+                ("kind", "farm_cotton"),
+                ("sector", ""),
+                ("owner", "Асанов Бакыт, дыйкан чарба"),
+                ("tax_number", ""),
+                ("location_id", &karasuu),
+                ("address", "Кара-Суу р-ну, Папан а/а"),
+            ],
+        )
+        .await,
+        "/establishments/",
+    )
+}
+
+fn inspection_form<'a>(
+    establishment: &'a str,
+    visited: &'a str,
+    colleagues: &[&'a str],
+    extra: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("establishment_id", establishment),
+        ("visited_on", visited),
+        ("kind", "unannounced"),
+        ("method", "worksite"),
+        ("girls_under_14", "1"),
+        ("girls_14_15", "0"),
+        ("girls_16_17", "0"),
+        ("boys_under_14", "0"),
+        ("boys_14_15", "1"),
+        ("boys_16_17", "0"),
+        ("children_found", "2"),
+        ("violation_underage_work", "2"),
+        ("violation_hazardous_work", "2"),
+        ("law_enforcement_id", ""),
+        ("notes", "Two children picking cotton during school hours."),
+        ("follow_up_on", ""),
+    ];
+    for c in colleagues {
+        fields.push(("inspectors", c));
+    }
+    for (k, v) in extra {
+        fields.retain(|(f, _)| f != k);
+        fields.push((k, v));
+    }
+    fields
+}
+
+async fn record_inspection(app: &TestApp, establishment: i64, colleagues: &[&str]) -> i64 {
+    let e = establishment.to_string();
+    let visited = days_ago(1);
+    id_from(
+        &app.post_form(
+            "/inspections",
+            &inspection_form(&e, &visited, colleagues, &[]),
+        )
+        .await,
+        "/inspections/",
+    )
+}
+
+fn version_of(app: &TestApp, id: i64) -> String {
+    inspections::table
+        .find(id)
+        .select(inspections::version)
+        .first::<i32>(&mut app.conn())
+        .unwrap()
+        .to_string()
+}
+
+fn penalty(app: &TestApp, inspection: i64) -> (i64, String) {
+    let (id, v): (i64, i32) = penalties::table
+        .filter(penalties::inspection_id.eq(inspection))
+        .select((penalties::id, penalties::version))
+        .first(&mut app.conn())
+        .unwrap();
+    (id, v.to_string())
+}
+
+#[actix_web::test]
+async fn an_inspection_goes_from_open_to_closed_to_penalties_collected() {
+    let app = TestApp::spawn().await;
+    let osh = office(&app, "KG-O", "Osh office", 2);
+    let me = browser(&app, &osh.inspectors[0]).await;
+    let farm = cotton_farm(&me, "Папан пахта талаасы").await;
+    let colleague = fixtures::user_id(&mut app.conn(), &osh.inspectors[1]).to_string();
+    let id = record_inspection(&me, farm, &[&colleague]).await;
+    let page = me.get(&format!("/inspections/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text_of("#children-total").as_deref(), Some("2"));
+    let inspectors: i64 = korgoo::db::schema::inspection_inspectors::table
+        .filter(korgoo::db::schema::inspection_inspectors::inspection_id.eq(id))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(inspectors, 2, "the recording inspector and the colleague");
+
+    // A penalty, exact to the tyiyn.
+    let imposed = me
+        .post_form(
+            &format!("/inspections/{id}/penalties"),
+            &[
+                ("legal_basis", "Кодекс о правонарушениях, ст. 117"),
+                ("imposed", "10 000,50"),
+            ],
+        )
+        .await;
+    assert_eq!(imposed.status, StatusCode::SEE_OTHER, "{}", imposed.body);
+    let stored: Decimal = penalties::table
+        .select(penalties::imposed)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(stored, Decimal::from_str("10000.50").unwrap());
+
+    // Corrected while open, then closed.
+    let e = farm.to_string();
+    let visited = days_ago(2);
+    let v = version_of(&app, id);
+    let mut fields = inspection_form(&e, &visited, &[&colleague], &[("notes", "Corrected.")]);
+    fields.push(("version", &v));
+    assert_eq!(
+        me.post_form(&format!("/inspections/{id}"), &fields)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let v = version_of(&app, id);
+    let closed = me
+        .post_form(&format!("/inspections/{id}/close"), &[("version", &v)])
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let page = me.get(&format!("/inspections/{id}")).await;
+    assert!(page.text_of("#edit-inspection").is_none());
+
+    // Closed: read-only, except for collection.
+    let v = version_of(&app, id);
+    let mut fields = inspection_form(&e, &visited, &[], &[("notes", "After closing.")]);
+    fields.push(("version", &v));
+    assert_eq!(
+        me.post_form(&format!("/inspections/{id}"), &fields)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let late = me
+        .post_form(
+            &format!("/inspections/{id}/penalties"),
+            &[("legal_basis", "x"), ("imposed", "100")],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("penalties"), 1);
+    let (p, pv) = penalty(&app, id);
+    let today = days_ago(0);
+    let too_much = me
+        .post_form(
+            &format!("/inspections/{id}/penalties/{p}"),
+            &[
+                ("version", &pv),
+                ("collected", "10000.51"),
+                ("collected_on", &today),
+                ("status", "paid"),
+            ],
+        )
+        .await;
+    assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_much.text_of("#collected-error").is_some());
+    assert_eq!(
+        too_much.input_value("collected").as_deref(),
+        Some("10000.51"),
+        "input kept"
+    );
+    let part = me
+        .post_form(
+            &format!("/inspections/{id}/penalties/{p}"),
+            &[
+                ("version", &pv),
+                ("collected", "2500,25"),
+                ("collected_on", &today),
+                ("status", "partly_paid"),
+            ],
+        )
+        .await;
+    assert_eq!(part.status, StatusCode::SEE_OTHER, "{}", part.body);
+    let home = me.get("/").await;
+    assert!(
+        home.text_of("#penalties-outstanding")
+            .unwrap()
+            .contains("7\u{a0}500,25")
+    );
+    let (_, pv) = penalty(&app, id);
+    let rest = me
+        .post_form(
+            &format!("/inspections/{id}/penalties/{p}"),
+            &[
+                ("version", &pv),
+                ("collected", "10000.50"),
+                ("collected_on", &today),
+                ("status", "paid"),
+            ],
+        )
+        .await;
+    assert_eq!(rest.status, StatusCode::SEE_OTHER, "{}", rest.body);
+    let (collected, status): (Decimal, String) = penalties::table
+        .select((penalties::collected, penalties::status))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        (collected, status.as_str()),
+        (Decimal::from_str("10000.50").unwrap(), "paid")
+    );
+
+    // The establishment's page adds it all up.
+    me.get(&format!("/establishments/{farm}?lang=en")).await;
+    let place = me.get(&format!("/establishments/{farm}")).await;
+    assert_eq!(place.text_of("#total-inspections").as_deref(), Some("1"));
+    assert_eq!(place.text_of("#total-violations").as_deref(), Some("4"));
+    assert_eq!(
+        place.text_of("#total-imposed").as_deref(),
+        Some("KGS 10,000.50")
+    );
+    assert_eq!(
+        place.text_of("#total-collected").as_deref(),
+        Some("KGS 10,000.50")
+    );
+    for action in [
+        "inspection_created",
+        "inspection_updated",
+        "inspection_closed",
+        "penalty_imposed",
+    ] {
+        assert_eq!(app.audit_count(action), 1, "{action}");
+    }
+    assert_eq!(app.audit_count("penalty_collected"), 2);
+}
+
+#[actix_web::test]
+async fn the_children_found_become_cases_in_their_units_queues() {
+    let app = TestApp::spawn().await;
+    let osh = office(&app, "KG-O", "Osh office", 2);
+    let me = browser(&app, &osh.inspectors[0]).await;
+    let farm = cotton_farm(&me, "Папан пахта талаасы").await;
+    let id = record_inspection(&me, farm, &[]).await;
+    let karasuu = fixtures::location(&mut app.conn(), "KG-O-KARASUU").to_string();
+    let sokuluk = fixtures::location(&mut app.conn(), "KG-C-SOKULUK").to_string();
+    // A child the Kara-Suu unit registered before.
+    let worker = app.other_browser();
+    worker.login_as(Role::CaseWorker).await;
+    let known = id_from(
+        &worker
+            .post_form(
+                "/children",
+                &[
+                    ("family_name", "Токтогулова"),
+                    ("given_name", "Айгүл"),
+                    ("patronymic", ""),
+                    ("sex", "female"),
+                    ("birth_date", "2013-05-05"),
+                    ("age", ""),
+                    ("personal_number", ""),
+                    ("guardian_name", "Гүлмира"),
+                    ("guardian_contact", ""),
+                    ("home_location_id", &karasuu),
+                    ("language", "ky"),
+                    ("school_status", "irregular"),
+                    ("disability", "none"),
+                ],
+            )
+            .await,
+        "/children/",
+    );
+    let child = |family: &'static str,
+                 given: &'static str,
+                 sex: &'static str,
+                 birth: &'static str,
+                 home: String| {
+        vec![
+            ("family_name", family.to_owned()),
+            ("given_name", given.to_owned()),
+            ("sex", sex.to_owned()),
+            ("birth_date", birth.to_owned()),
+            ("age", String::new()),
+            ("home_location_id", home),
+            ("school_status", "irregular".to_owned()),
+            ("forms", "hazardous_work".to_owned()),
+            ("doing", "Picking cotton.".to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let me = &me;
+        async move {
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            me.post_form(&format!("/inspections/{id}/children"), &refs)
+                .await
+        }
+    };
+    // The same child in another spelling: the duplicate is shown first.
+    let first = post(child(
+        "Токтогулова",
+        "Айгул",
+        "female",
+        "2013-05-05",
+        karasuu.clone(),
+    ))
+    .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.text_of("#duplicates").is_some());
+    assert_eq!(app.count("cases"), 0);
+    let mut same = child(
+        "Токтогулова",
+        "Айгул",
+        "female",
+        "2013-05-05",
+        karasuu.clone(),
+    );
+    same.push(("existing", known.to_string()));
+    let linked = post(same).await;
+    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
+    assert_eq!(app.count("children"), 1, "linked, not registered again");
+    // A new child living in Sokuluk: the Sokuluk unit gets that case.
+    let second = post(child("Осмонов", "Нурбек", "male", "2011-02-02", sokuluk)).await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    let opened: Vec<(i64, i64, String, Option<i64>)> = cases::table
+        .order(cases::id)
+        .select((
+            cases::child_id,
+            cases::unit_id,
+            cases::source,
+            cases::inspection_id,
+        ))
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(opened.len(), 2);
+    assert_eq!(opened[0].0, known);
+    assert_eq!(
+        opened[0].1,
+        fixtures::agency_by_code(&mut app.conn(), "CSU-KG-O-KARASUU")
+    );
+    assert_eq!(
+        opened[1].1,
+        fixtures::agency_by_code(&mut app.conn(), "CSU-KG-C-SOKULUK")
+    );
+    assert!(
+        opened
+            .iter()
+            .all(|c| c.2 == "inspection" && c.3 == Some(id))
+    );
+    // Two children were found: a third case is refused.
+    let third = post(child(
+        "Асанов",
+        "Улан",
+        "male",
+        "2012-02-02",
+        karasuu.clone(),
+    ))
+    .await;
+    assert_eq!(third.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("cases"), 2);
+    // Linked both ways: the inspection lists the cases, the case names the inspection.
+    let page = me.get(&format!("/inspections/{id}")).await;
+    assert_eq!(
+        page.html()
+            .select(&scraper::Selector::parse("#linked-cases li").unwrap())
+            .count(),
+        2
+    );
+    let case_page = worker
+        .get(&format!(
+            "/cases/{}",
+            cases::table
+                .select(cases::id)
+                .order(cases::id)
+                .first::<i64>(&mut app.conn())
+                .unwrap()
+        ))
+        .await;
+    assert!(
+        case_page
+            .text_of("#from-inspection")
+            .unwrap()
+            .contains(&id.to_string())
+    );
+    // The inspector reaches no case or child record.
+    assert_eq!(me.get("/cases").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        me.get(&format!("/children/{known}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[actix_web::test]
+async fn offices_see_their_own_and_only_those_who_took_part_change_them() {
+    let app = TestApp::spawn().await;
+    let osh = office(&app, "KG-O", "Osh office", 2);
+    let chuy = office(&app, "KG-C", "Chüy office", 1);
+    let me = browser(&app, &osh.inspectors[0]).await;
+    let farm = cotton_farm(&me, "Папан пахта талаасы").await;
+    let id = record_inspection(&me, farm, &[]).await;
+    let v = version_of(&app, id);
+
+    let colleague = browser(&app, &osh.inspectors[1]).await;
+    assert_eq!(
+        colleague.get(&format!("/inspections/{id}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        colleague
+            .get(&format!("/inspections/{id}/edit"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        colleague
+            .post_form(&format!("/inspections/{id}/close"), &[("version", &v)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        colleague
+            .post_form(
+                &format!("/inspections/{id}/children"),
+                &[("family_name", "X")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "only those who took part open cases for the children found"
+    );
+
+    let other = browser(&app, &chuy.inspectors[0]).await;
+    assert_eq!(
+        other.get(&format!("/inspections/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!other.get("/inspections").await.body.contains("Папан"));
+    assert_eq!(
+        other.get(&format!("/establishments/{farm}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Heads of offices see their territory's inspections.
+    let osh_head = browser(
+        &app,
+        &fixtures::user_in(&app.db.url, Role::Supervisor, osh.id),
+    )
+    .await;
+    assert_eq!(
+        osh_head.get(&format!("/inspections/{id}")).await.status,
+        StatusCode::OK
+    );
+    assert!(osh_head.get("/inspections").await.body.contains("Папан"));
+    let chuy_head = browser(
+        &app,
+        &fixtures::user_in(&app.db.url, Role::Supervisor, chuy.id),
+    )
+    .await;
+    assert_eq!(
+        chuy_head.get(&format!("/inspections/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Nobody else reaches the records: officials see figures, not records.
+    for role in [
+        Role::Official,
+        Role::Admin,
+        Role::CaseWorker,
+        Role::ServiceProvider,
+        Role::Police,
+    ] {
+        let b = app.other_browser();
+        b.login_as(role).await;
+        assert_eq!(
+            b.get("/inspections").await.status,
+            StatusCode::FORBIDDEN,
+            "{role}"
+        );
+        assert_ne!(
+            b.get(&format!("/inspections/{id}")).await.status,
+            StatusCode::OK,
+            "{role}"
+        );
+        assert_eq!(
+            b.get("/establishments").await.status,
+            StatusCode::FORBIDDEN,
+            "{role}"
+        );
+    }
+    assert_eq!(version_of(&app, id), v, "nothing changed");
+}
+
+#[actix_web::test]
+async fn bad_inspection_input_is_explained_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    let osh = office(&app, "KG-O", "Osh office", 1);
+    let me = browser(&app, &osh.inspectors[0]).await;
+    let karasuu = fixtures::location(&mut app.conn(), "KG-O-KARASUU").to_string();
+    let bad_tax = me
+        .post_form(
+            "/establishments",
+            &[
+                ("name", "Базар"),
+                ("kind", "market"),
+                ("owner", ""),
+                ("tax_number", "123"),
+                ("location_id", &karasuu),
+                ("address", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad_tax.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_tax.text_of("#tax_number-error").is_some());
+    assert_eq!(bad_tax.input_value("name").as_deref(), Some("Базар"));
+    let sokuluk = fixtures::location(&mut app.conn(), "KG-C-SOKULUK").to_string();
+    let elsewhere = me
+        .post_form(
+            "/establishments",
+            &[
+                ("name", "Базар"),
+                ("kind", "market"),
+                ("owner", ""),
+                ("tax_number", ""),
+                ("location_id", &sokuluk),
+                ("address", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "outside the inspector's territory"
+    );
+    assert_eq!(app.count("establishments"), 0);
+
+    let farm = cotton_farm(&me, "Папан пахта талаасы").await;
+    let e = farm.to_string();
+    let visited = days_ago(1);
+    for (extra, field) in [
+        (vec![("children_found", "3")], "children_found"),
+        (vec![("girls_under_14", "-1")], "girls_under_14"),
+        (vec![("boys_16_17", "many")], "boys_16_17"),
+        (vec![("visited_on", "31.02.2026")], "visited_on"),
+        (vec![("follow_up_on", "2000-01-01")], "follow_up_on"),
+        (vec![("violation_night_work", "-2")], "violations"),
+        (vec![("kind", "raid")], "kind"),
+    ] {
+        let page = me
+            .post_form("/inspections", &inspection_form(&e, &visited, &[], &extra))
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(
+            page.text_of(&format!("#{field}-error")).is_some(),
+            "{field}: {}",
+            page.body
+        );
+    }
+    assert_eq!(app.count("inspections"), 0);
+
+    // Planned for tomorrow: it can be recorded, not closed.
+    let tomorrow = (chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Bishkek)
+        .date_naive()
+        + chrono::Days::new(1))
+    .format("%Y-%m-%d")
+    .to_string();
+    let id = id_from(
+        &me.post_form("/inspections", &inspection_form(&e, &tomorrow, &[], &[]))
+            .await,
+        "/inspections/",
+    );
+    let v = version_of(&app, id);
+    let early = me
+        .post_form(&format!("/inspections/{id}/close"), &[("version", &v)])
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.text_of("#close-error").is_some());
+    for amount in ["-5", "abc", "1e3", "12.345", "0"] {
+        let page = me
+            .post_form(
+                &format!("/inspections/{id}/penalties"),
+                &[("legal_basis", "ст. 117"), ("imposed", amount)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{amount}");
+        assert!(page.text_of("#imposed-error").is_some(), "{amount}");
+    }
+    assert_eq!(app.count("penalties"), 0);
+    // A stale edit changes nothing.
+    let mut fields = inspection_form(&e, &tomorrow, &[], &[("notes", "stale")]);
+    fields.push(("version", "0"));
+    assert_eq!(
+        me.post_form(&format!("/inspections/{id}"), &fields)
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        me.get("/inspections/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[actix_web::test]
+async fn the_list_filters_and_pages_without_offset() {
+    let app = TestApp::spawn().await;
+    let osh = office(&app, "KG-O", "Osh office", 1);
+    let me = browser(&app, &osh.inspectors[0]).await;
+    let farm = cotton_farm(&me, "Папан пахта талаасы").await;
+    let e = farm.to_string();
+    for day in 0..55u64 {
+        let visited = days_ago(day + 1);
+        let extra: Vec<(&str, &str)> = if day % 5 == 0 {
+            vec![
+                ("violation_underage_work", ""),
+                ("violation_hazardous_work", ""),
+                ("girls_under_14", "0"),
+                ("boys_14_15", "0"),
+                ("children_found", "0"),
+            ]
+        } else {
+            vec![]
+        };
+        id_from(
+            &me.post_form("/inspections", &inspection_form(&e, &visited, &[], &extra))
+                .await,
+            "/inspections/",
+        );
+    }
+    let rows = |page: &Page| {
+        page.html()
+            .select(&scraper::Selector::parse("#inspections tbody tr td:first-child").unwrap())
+            .map(|td| td.text().collect::<String>().trim().parse::<i64>().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let first = me.get("/inspections").await;
+    let page_one = rows(&first);
+    assert_eq!(page_one.len(), 50);
+    let next = first
+        .html()
+        .select(&scraper::Selector::parse("#next-page").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let page_two = rows(&me.get(&next).await);
+    assert_eq!(page_two.len(), 5);
+    assert!(page_two.iter().all(|i| !page_one.contains(i)));
+    assert_eq!(rows(&me.get("/inspections?violations=no").await).len(), 11);
+    assert_eq!(
+        rows(&me.get("/inspections?violations=yes&kind=unannounced").await).len(),
+        44
+    );
+    assert_eq!(rows(&me.get("/inspections?kind=routine").await).len(), 0);
+    assert_eq!(
+        rows(&me.get("/inspections?sector=agriculture").await).len(),
+        50
+    );
+    let bad = me.get("/inspections?violations=maybe&from=xx").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text_of("#violations-error").is_some());
+    assert!(bad.text_of("#from-error").is_some());
+    let home = me.get("/").await;
+    assert!(home.text_of("#open-inspections").unwrap().contains("Папан"));
+}
+
+/// The demo: establishments in every region, three years of visits, fines in
+/// every status, the cases that came from an inspection linked to one, and
+/// every inspection page complete in all three languages.
+#[actix_web::test]
+async fn the_demo_has_inspections_everywhere_and_every_page_renders() {
+    let app = TestApp::spawn().await;
+    korgoo::demo::load(&app.db.url).unwrap();
+    let mut conn = app.conn();
+    let regions: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "SELECT count(DISTINCT split_part(l.path, '/', 2)) FROM establishments e
+         JOIN locations l ON l.id = e.location_id",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    assert_eq!(regions, 9, "every region and both cities");
+    let span: i32 = diesel::dsl::sql::<diesel::sql_types::Integer>(
+        "SELECT max(visited_on) - min(visited_on) FROM inspections",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    assert!(span > 2 * 365, "{span} days");
+    let statuses: Vec<String> = penalties::table
+        .select(penalties::status)
+        .distinct()
+        .load(&mut conn)
+        .unwrap();
+    for s in ["imposed", "paid", "partly_paid", "appealed", "cancelled"] {
+        assert!(statuses.contains(&s.to_owned()), "no demo penalty is {s}");
+    }
+    let unlinked: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "SELECT count(*) FROM cases c JOIN locations l ON l.id = c.location_id
+         WHERE c.source = 'inspection' AND c.inspection_id IS NULL AND l.path LIKE 'KG/KG-O/%'",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    assert_eq!(unlinked, 0);
+    let ids: Vec<i64> = inspections::table
+        .filter(
+            inspections::office_id.eq(korgoo::db::schema::agencies::table
+                .filter(
+                    korgoo::db::schema::agencies::name_en
+                        .eq("Osh Regional Labour Inspection Office"),
+                )
+                .select(korgoo::db::schema::agencies::id)
+                .single_value()
+                .assume_not_null()),
+        )
+        .order(inspections::id)
+        .select(inspections::id)
+        .limit(15)
+        .load(&mut conn)
+        .unwrap();
+    assert!(!ids.is_empty());
+    for login in ["inspector.osh", "head.inspection.osh"] {
+        let who = app.other_browser();
+        who.login(login, korgoo::demo::DEMO_PASSWORD).await;
+        let mut pages = vec![
+            "/".to_owned(),
+            "/inspections".to_owned(),
+            "/establishments".to_owned(),
+        ];
+        pages.extend(ids.iter().map(|id| format!("/inspections/{id}")));
+        for lang in ["ky", "ru", "en"] {
+            who.get(&format!("/?lang={lang}")).await;
+            for path in &pages {
+                let page = who.get(path).await;
+                assert_eq!(page.status, StatusCode::OK, "{login} {lang} {path}");
+                assert!(
+                    page.body.contains(&format!("<html lang=\"{lang}\">")),
+                    "{lang} {path}"
+                );
+                assert!(
+                    !page.body.contains(korgoo::web::i18n::MISSING_MARK),
+                    "{lang} {path} has a missing message"
+                );
+            }
+        }
+    }
+}
