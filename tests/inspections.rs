@@ -355,7 +355,9 @@ async fn the_children_found_become_cases_in_their_units_queues() {
                 .await
         }
     };
-    // The same child in another spelling: the duplicate is shown first.
+    // The same child in another spelling: registered, and the case opened;
+    // the inspector is told a similar child exists but sees no one else's
+    // record, and the unit head is offered the merge on the child's page.
     let first = post(child(
         "Токтогулова",
         "Айгул",
@@ -364,20 +366,22 @@ async fn the_children_found_become_cases_in_their_units_queues() {
         karasuu.clone(),
     ))
     .await;
-    assert_eq!(first.status, StatusCode::OK);
-    assert!(first.text_of("#duplicates").is_some());
-    assert_eq!(app.count("cases"), 0);
-    let mut same = child(
-        "Токтогулова",
-        "Айгул",
-        "female",
-        "2013-05-05",
-        karasuu.clone(),
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let after = me.get(&format!("/inspections/{id}")).await;
+    assert!(!after.body.contains("Гүлмира"), "no other child's data");
+    assert!(after.text_of(".flash").is_some());
+    assert_eq!(app.count("children"), 2);
+    let found_child: i64 = cases::table
+        .select(cases::child_id)
+        .first(&mut app.conn())
+        .unwrap();
+    let head = app.other_browser();
+    head.login_as(Role::Supervisor).await;
+    let offered = head.get(&format!("/children/{found_child}")).await;
+    assert!(
+        offered.text_of("#merge").unwrap().contains("Токтогулова"),
+        "the unit head sees the likely duplicate"
     );
-    same.push(("existing", known.to_string()));
-    let linked = post(same).await;
-    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
-    assert_eq!(app.count("children"), 1, "linked, not registered again");
     // A new child living in Sokuluk: the Sokuluk unit gets that case.
     let second = post(child("Осмонов", "Нурбек", "male", "2011-02-02", sokuluk)).await;
     assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
@@ -392,7 +396,8 @@ async fn the_children_found_become_cases_in_their_units_queues() {
         .load(&mut app.conn())
         .unwrap();
     assert_eq!(opened.len(), 2);
-    assert_eq!(opened[0].0, known);
+    assert_eq!(opened[0].0, found_child);
+    assert_ne!(found_child, known);
     assert_eq!(
         opened[0].1,
         fixtures::agency_by_code(&mut app.conn(), "CSU-KG-O-KARASUU")
@@ -805,4 +810,180 @@ async fn the_demo_has_inspections_everywhere_and_every_page_renders() {
             }
         }
     }
+}
+
+/// A fine's status says what happened to the money: a cancelled fine holds
+/// nothing, an appealed one not all of it; totals leave cancelled fines out.
+#[actix_web::test]
+async fn statuses_agree_with_the_money_and_totals_leave_cancelled_fines_out() {
+    let app = TestApp::spawn().await;
+    let osh = office(&app, "KG-O", "Osh office", 1);
+    let me = browser(&app, &osh.inspectors[0]).await;
+    let farm = cotton_farm(&me, "Папан пахта талаасы").await;
+    let id = record_inspection(&me, farm, &[]).await;
+    for amount in ["1000", "2500.50"] {
+        let page = me
+            .post_form(
+                &format!("/inspections/{id}/penalties"),
+                &[("legal_basis", "ст. 117"), ("imposed", amount)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+    }
+    let fines: Vec<(i64, i32)> = penalties::table
+        .order(penalties::id)
+        .select((penalties::id, penalties::version))
+        .load(&mut app.conn())
+        .unwrap();
+    let today = days_ago(0);
+    let (first, v1) = (fines[0].0, fines[0].1.to_string());
+    for (collected, status) in [("500", "cancelled"), ("1000", "appealed"), ("", "paid")] {
+        let date = if collected.is_empty() {
+            ""
+        } else {
+            today.as_str()
+        };
+        let page = me
+            .post_form(
+                &format!("/inspections/{id}/penalties/{first}"),
+                &[
+                    ("version", &v1),
+                    ("collected", collected),
+                    ("collected_on", date),
+                    ("status", status),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{status}");
+        assert!(page.text_of("#status-error").is_some(), "{status}");
+    }
+    let cancel = me
+        .post_form(
+            &format!("/inspections/{id}/penalties/{first}"),
+            &[
+                ("version", &v1),
+                ("collected", ""),
+                ("collected_on", ""),
+                ("status", "cancelled"),
+            ],
+        )
+        .await;
+    assert_eq!(cancel.status, StatusCode::SEE_OTHER, "{}", cancel.body);
+    // Stale: the same form again.
+    let stale = me
+        .post_form(
+            &format!("/inspections/{id}/penalties/{first}"),
+            &[
+                ("version", &v1),
+                ("collected", ""),
+                ("collected_on", ""),
+                ("status", "appealed"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let (second, v2) = (fines[1].0, fines[1].1.to_string());
+    // The head of the territory records the collection.
+    let head = browser(
+        &app,
+        &fixtures::user_in(&app.db.url, Role::Supervisor, osh.id),
+    )
+    .await;
+    let paid = head
+        .post_form(
+            &format!("/inspections/{id}/penalties/{second}"),
+            &[
+                ("version", &v2),
+                ("collected", "2500,50"),
+                ("collected_on", &today),
+                ("status", "paid"),
+            ],
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.body);
+    me.get(&format!("/establishments/{farm}?lang=en")).await;
+    let place = me.get(&format!("/establishments/{farm}")).await;
+    assert_eq!(
+        place.text_of("#total-imposed").as_deref(),
+        Some("KGS 2,500.50")
+    );
+    assert_eq!(
+        place.text_of("#total-collected").as_deref(),
+        Some("KGS 2,500.50")
+    );
+    // Another inspection's fine cannot be reached through this one.
+    let other = record_inspection(&me, farm, &[]).await;
+    let crossed = me
+        .post_form(
+            &format!("/inspections/{other}/penalties/{second}"),
+            &[
+                ("version", "2"),
+                ("collected", "1"),
+                ("collected_on", &today),
+                ("status", "partly_paid"),
+            ],
+        )
+        .await;
+    assert_eq!(crossed.status, StatusCode::NOT_FOUND);
+}
+
+/// Two inspectors saving at the same moment cannot open more cases than
+/// children were found.
+#[actix_web::test]
+async fn simultaneous_saves_open_no_more_cases_than_children_found() {
+    let app = TestApp::spawn().await;
+    let osh = office(&app, "KG-O", "Osh office", 2);
+    let me = browser(&app, &osh.inspectors[0]).await;
+    let farm = cotton_farm(&me, "Папан пахта талаасы").await;
+    let colleague = fixtures::user_id(&mut app.conn(), &osh.inspectors[1]).to_string();
+    let e = farm.to_string();
+    let visited = days_ago(1);
+    let one_child = inspection_form(
+        &e,
+        &visited,
+        &[&colleague],
+        &[
+            ("boys_14_15", "0"),
+            ("children_found", "1"),
+            ("violation_underage_work", "1"),
+            ("violation_hazardous_work", "1"),
+        ],
+    );
+    let id = id_from(
+        &me.post_form("/inspections", &one_child).await,
+        "/inspections/",
+    );
+    let other = browser(&app, &osh.inspectors[1]).await;
+    let karasuu = fixtures::location(&mut app.conn(), "KG-O-KARASUU").to_string();
+    let form = |given: &'static str| {
+        vec![
+            ("family_name", "Асанова".to_owned()),
+            ("given_name", given.to_owned()),
+            ("sex", "female".to_owned()),
+            ("age", "12".to_owned()),
+            ("birth_date", String::new()),
+            ("home_location_id", karasuu.clone()),
+            ("school_status", "irregular".to_owned()),
+            ("forms", "hazardous_work".to_owned()),
+            ("doing", String::new()),
+        ]
+    };
+    let (a, b) = (form("Бермет"), form("Айпери"));
+    let a: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let b: Vec<(&str, &str)> = b.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let path = format!("/inspections/{id}/children");
+    let (first, second) =
+        futures_util::future::join(me.post_form(&path, &a), other.post_form(&path, &b)).await;
+    let statuses = [first.status, second.status];
+    assert!(statuses.contains(&StatusCode::SEE_OTHER), "{statuses:?}");
+    assert!(
+        statuses.contains(&StatusCode::UNPROCESSABLE_ENTITY),
+        "{statuses:?}"
+    );
+    assert_eq!(app.count("cases"), 1);
+    assert_eq!(
+        app.count("children"),
+        1,
+        "the refused child was not registered either"
+    );
 }

@@ -31,6 +31,12 @@ CREATE TABLE inspections (
     establishment_id  bigint NOT NULL REFERENCES establishments (id),
     -- The inspection office that holds the record.
     office_id         bigint NOT NULL REFERENCES agencies (id),
+    -- Where and in which sector, as at the visit: correcting the
+    -- establishment later does not move past inspections.
+    location_id       integer NOT NULL REFERENCES locations (id),
+    sector            text NOT NULL CHECK (sector IN ('agriculture', 'livestock', 'markets_trade',
+                          'street_work', 'construction', 'manufacturing', 'mining', 'domestic_work',
+                          'transport', 'services', 'other')),
     visited_on        date NOT NULL,
     kind              text NOT NULL CHECK (kind IN ('routine', 'unannounced', 'complaint',
                           'follow_up', 'joint_police')),
@@ -59,6 +65,7 @@ CREATE TABLE inspections (
 );
 CREATE INDEX inspections_office ON inspections (office_id, visited_on DESC, id DESC);
 CREATE INDEX inspections_visited ON inspections (visited_on DESC, id DESC);
+CREATE INDEX inspections_location ON inspections (location_id, visited_on DESC, id DESC);
 CREATE INDEX inspections_establishment ON inspections (establishment_id, visited_on DESC);
 CREATE INDEX inspections_follow_up ON inspections (office_id, follow_up_on) WHERE follow_up_on IS NOT NULL;
 
@@ -91,8 +98,13 @@ CREATE TABLE penalties (
     version       integer NOT NULL DEFAULT 1,
     created_at    timestamptz NOT NULL DEFAULT now(),
     CHECK ((collected = 0) = (collected_on IS NULL)),
+    -- A status says what happened to the money: imposed and cancelled fines
+    -- hold nothing collected, paid ones all of it, partly paid some, and an
+    -- appealed fine less than all.
     CHECK (status <> 'paid' OR collected = imposed),
-    CHECK (status <> 'partly_paid' OR (collected > 0 AND collected < imposed))
+    CHECK (status <> 'partly_paid' OR (collected > 0 AND collected < imposed)),
+    CHECK (status NOT IN ('imposed', 'cancelled') OR collected = 0),
+    CHECK (status <> 'appealed' OR collected < imposed)
 );
 CREATE INDEX penalties_inspection ON penalties (inspection_id, id);
 CREATE INDEX penalties_outstanding ON penalties (inspection_id) WHERE status IN ('imposed', 'partly_paid');

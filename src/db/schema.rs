@@ -166,6 +166,8 @@ diesel::table! {
         id -> Int8,
         establishment_id -> Int8,
         office_id -> Int8,
+        location_id -> Int4,
+        sector -> Text,
         visited_on -> Date,
         kind -> Text,
         method -> Text,
@@ -331,6 +333,7 @@ diesel::joinable!(inspection_inspectors -> inspections (inspection_id));
 diesel::joinable!(inspection_inspectors -> users (user_id));
 diesel::joinable!(inspection_violations -> inspections (inspection_id));
 diesel::joinable!(inspections -> establishments (establishment_id));
+diesel::joinable!(inspections -> locations (location_id));
 diesel::joinable!(penalties -> inspections (inspection_id));
 diesel::joinable!(referrals -> agencies (agency_id));
 diesel::joinable!(referrals -> cases (case_id));

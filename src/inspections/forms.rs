@@ -410,6 +410,12 @@ pub fn parse_collection(
                 errors.add("status", "error-partly-paid-needs-part")
             }
             PenaltyStatus::Imposed if paid_some => errors.add("status", "error-imposed-but-paid"),
+            PenaltyStatus::Cancelled if paid_some => {
+                errors.add("status", "error-cancelled-but-paid")
+            }
+            PenaltyStatus::Appealed if c >= imposed => {
+                errors.add("status", "error-appealed-but-paid")
+            }
             _ => {}
         }
     }

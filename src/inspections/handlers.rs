@@ -22,7 +22,7 @@ use crate::cases::model::{
 };
 use crate::cases::workflow::Deadlines;
 use crate::children::forms::ChildValues;
-use crate::children::model::{self as children, ChildMatch, SchoolStatus, Sex};
+use crate::children::model::{self as children, SchoolStatus, Sex};
 use crate::db;
 use crate::policy::{self, Actor, Permission};
 use crate::web::AppState;
@@ -712,7 +712,7 @@ pub async fn create(
 
 fn visible_inspection(conn: &mut PgConnection, actor: &Actor, id: i64) -> AppResult<Inspection> {
     let inspection = model::get_inspection(conn, id)?;
-    if !policy::can_view_inspection(actor, inspection.office_id, &inspection.establishment.path) {
+    if !policy::can_view_inspection(actor, inspection.office_id, &inspection.path) {
         return Err(AppError::NotFound);
     }
     Ok(inspection)
@@ -735,7 +735,6 @@ struct ShowPage {
     form: FormData,
     child: ChildValues,
     doing: String,
-    duplicates: Vec<ChildMatch>,
     places: Vec<LocationOption>,
     statuses: &'static [PenaltyStatus],
     sexes: &'static [Sex],
@@ -798,11 +797,7 @@ async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppRes
     let took_part = inspection.took_part(actor.id);
     Ok(ShowPage {
         can_edit: inspection.is_open() && policy::can_edit_inspection(actor, took_part),
-        can_collect: policy::can_record_collection(
-            actor,
-            inspection.office_id,
-            &inspection.establishment.path,
-        ),
+        can_collect: policy::can_record_collection(actor, inspection.office_id, &inspection.path),
         can_open_cases: policy::can_edit_inspection(actor, took_part),
         ctx,
         penalties,
@@ -816,7 +811,6 @@ async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppRes
             ..ChildValues::blank(None)
         },
         doing: String::new(),
-        duplicates: Vec::new(),
         places,
         statuses: PenaltyStatus::ALL,
         sexes: Sex::ALL,
@@ -895,7 +889,12 @@ pub async fn update(
         Err(errors) => Saved::Invalid(errors),
         Ok(input) => {
             db::transaction(&state.pool, move |conn| {
-                let errors = check_inspection(conn, office, &input)?;
+                model::lock_inspection(conn, id)?;
+                let mut errors = check_inspection(conn, office, &input)?;
+                let opened = model::cases_of_inspection(conn, id)?.len() as i32;
+                if input.bands.total() < opened {
+                    errors.add("children_found", "error-fewer-than-cases");
+                }
                 if !errors.is_empty() {
                     return Ok(Saved::Invalid(errors));
                 }
@@ -1030,6 +1029,7 @@ pub async fn impose(
     let session_hash = ctx.session_hash.clone();
     let inspector = actor.clone();
     let done = db::transaction(&state.pool, move |conn| {
+        model::lock_inspection(conn, id)?;
         let inspection = visible_inspection(conn, &inspector, id)?;
         if !policy::can_edit_inspection(&inspector, inspection.took_part(inspector.id)) {
             return Err(AppError::Forbidden);
@@ -1073,11 +1073,7 @@ pub async fn collect(
     let typed = form.clone();
     let done = db::transaction(&state.pool, move |conn| {
         let inspection = visible_inspection(conn, &clerk, id)?;
-        if !policy::can_record_collection(
-            &clerk,
-            inspection.office_id,
-            &inspection.establishment.path,
-        ) {
+        if !policy::can_record_collection(&clerk, inspection.office_id, &inspection.path) {
             return Err(AppError::Forbidden);
         }
         let penalty = model::get_penalty(conn, penalty_id)?;
@@ -1101,8 +1097,8 @@ pub async fn collect(
             Some((TargetKind::Inspection, id)),
             json!({
                 "penalty_id": penalty_id,
-                "collected": collection.collected.to_string(),
-                "status": collection.status.as_str(),
+                "collected": [penalty.collected.to_string(), collection.collected.to_string()],
+                "status": [penalty.status.as_str(), collection.status.as_str()],
             }),
         )?;
         session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
@@ -1119,11 +1115,9 @@ pub async fn collect(
 enum Found {
     Opened,
     Invalid(FieldErrors),
-    Duplicates(Vec<ChildMatch>),
 }
 
-/// A child found at the inspection: register the child (or link the record
-/// the duplicate check found) and open a case, source = inspection, in the
+/// A child found at the inspection: register the child and open a case, source = inspection, in the
 /// queue of the Child Support Unit of the child's territory.
 pub async fn child_found(
     signed: Signed,
@@ -1142,10 +1136,8 @@ pub async fn child_found(
         age: form.get("age").to_owned(),
         home_location_id: form.get("home_location_id").to_owned(),
         school_status: form.get("school_status").to_owned(),
-        confirmed_new: form.get("confirmed_new") == "yes",
         ..ChildValues::blank(None)
     };
-    let existing = form.get("existing").trim().parse::<i64>().ok();
     let chosen_forms: Vec<String> = form.all("forms").into_iter().map(str::to_owned).collect();
     let doing = form.get("doing").to_owned();
     let who = Who::actor(&actor, &ctx.client_addr);
@@ -1154,6 +1146,9 @@ pub async fn child_found(
     let inspector = actor.clone();
     let (typed, typed_forms, typed_doing) = (values.clone(), chosen_forms.clone(), doing.clone());
     let outcome = db::transaction(&state.pool, move |conn| {
+        // Held until the case is written: two inspectors saving at once
+        // cannot open more cases than children were found.
+        model::lock_inspection(conn, id)?;
         let inspection = visible_inspection(conn, &inspector, id)?;
         // Only those who took part open cases for the children they found,
         // also after the inspection is closed.
@@ -1198,39 +1193,21 @@ pub async fn child_found(
             errors.add("home_location_id", "error-no-unit-for-territory");
             return Ok(Found::Invalid(errors));
         };
-        // The duplicate check runs across the country: a child found at work
-        // may be registered where the family lives.
-        let scope = policy::Scope::national();
-        let duplicates = children::likely_duplicates(conn, &scope, &child, None)?;
-        let child_id = match existing {
-            Some(chosen) if duplicates.iter().any(|d| d.id == chosen) => chosen,
-            Some(_) => {
-                let mut errors = FieldErrors::new();
-                errors.add("existing", "error-invalid-choice");
-                return Ok(Found::Invalid(errors));
-            }
-            None if !duplicates.is_empty() && !typed.confirmed_new => {
-                audit::record(
-                    conn,
-                    &who,
-                    AuditAction::ChildSearch,
-                    None,
-                    json!({ "for": "inspection", "inspection_id": id, "results": duplicates.len() }),
-                )?;
-                return Ok(Found::Duplicates(duplicates));
-            }
-            None => {
-                let new_child = children::create_child(conn, &child, inspector.id)?;
-                audit::record(
-                    conn,
-                    &who,
-                    AuditAction::ChildCreated,
-                    Some((TargetKind::Child, new_child)),
-                    json!({ "inspection_id": id }),
-                )?;
-                new_child
-            }
-        };
+        // The duplicate check runs across the country (a child found at work
+        // may be registered where the family lives), but its results are
+        // not shown to the inspector: other children's records are the
+        // units'. The child is registered; the unit head sees the likely
+        // duplicates on the child's page and merges them if they are one.
+        let possible_duplicates =
+            children::likely_duplicates(conn, &policy::Scope::national(), &child, None)?.len();
+        let child_id = children::create_child(conn, &child, inspector.id)?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::ChildCreated,
+            Some((TargetKind::Child, child_id)),
+            json!({ "inspection_id": id, "possible_duplicates": possible_duplicates }),
+        )?;
         let input = CaseInput {
             source: CaseSource::Inspection,
             forms,
@@ -1248,7 +1225,9 @@ pub async fn child_found(
                 location_id: child.home_location_id,
                 input: &input,
                 opened_by: inspector.id,
-                due_on: deadlines.due(CaseStatus::New, today()).unwrap_or_else(today),
+                due_on: deadlines
+                    .due(CaseStatus::New, today())
+                    .unwrap_or_else(today),
             },
         )?;
         cases::add_event(
@@ -1257,7 +1236,7 @@ pub async fn child_found(
             Some(inspector.id),
             EventKind::Opened,
             "",
-            json!({ "inspection_id": id }),
+            json!({ "inspection_id": id, "possible_duplicates": possible_duplicates }),
         )?;
         audit::record(
             conn,
@@ -1266,25 +1245,19 @@ pub async fn child_found(
             Some((TargetKind::Case, case_id)),
             json!({ "child_id": child_id, "unit_id": unit_id, "inspection_id": id }),
         )?;
-        session::flash(conn, session_hash.as_deref(), "flash-child-found-case")?;
+        let flash = if possible_duplicates > 0 {
+            "flash-child-found-case-check"
+        } else {
+            "flash-child-found-case"
+        };
+        session::flash(conn, session_hash.as_deref(), flash)?;
         Ok(Found::Opened)
     })
     .await?;
-    let (done, duplicates) = match outcome {
-        Found::Opened => (Done::Saved, Vec::new()),
-        Found::Invalid(errors) => (Done::Invalid(errors), Vec::new()),
-        Found::Duplicates(d) => (Done::Invalid(FieldErrors::new()), d),
+    let done = match outcome {
+        Found::Opened => Done::Saved,
+        Found::Invalid(errors) => Done::Invalid(errors),
     };
-    if let (Done::Invalid(errors), false) = (&done, duplicates.is_empty()) {
-        debug_assert!(errors.is_empty());
-        let mut page = show_page(&state, ctx, &actor, id).await?;
-        page.child = values;
-        page.child.confirmed_new = false;
-        page.doing = doing;
-        page.chosen_forms = chosen_forms;
-        page.duplicates = duplicates;
-        return render(&page);
-    }
     after_post(&state, ctx, &actor, id, done, |page| {
         page.child = values;
         page.doing = doing;

@@ -329,7 +329,8 @@ pub fn establishment_totals(conn: &mut PgConnection, id: i64) -> QueryResult<Tot
              JOIN inspections i ON i.id = p.inspection_id
              WHERE i.establishment_id = $1 AND p.status <> 'cancelled') AS imposed,
            (SELECT coalesce(sum(p.collected), 0) FROM penalties p
-             JOIN inspections i ON i.id = p.inspection_id WHERE i.establishment_id = $1) AS collected",
+             JOIN inspections i ON i.id = p.inspection_id
+             WHERE i.establishment_id = $1 AND p.status <> 'cancelled') AS collected",
     )
     .bind::<BigInt, _>(id)
     .get_result(conn)
@@ -359,10 +360,17 @@ pub fn create_inspection(
     by: i64,
 ) -> QueryResult<i64> {
     let b = &input.bands;
+    // Where and in which sector, as the establishment is at the visit.
+    let (location_id, sector): (i32, String) = establishments::table
+        .find(input.establishment_id)
+        .select((establishments::location_id, establishments::sector))
+        .first(conn)?;
     let id = diesel::insert_into(inspections::table)
         .values((
             inspections::establishment_id.eq(input.establishment_id),
             inspections::office_id.eq(office_id),
+            inspections::location_id.eq(location_id),
+            inspections::sector.eq(sector),
             inspections::visited_on.eq(input.visited_on),
             inspections::kind.eq(input.kind),
             inspections::method.eq(input.method),
@@ -494,6 +502,9 @@ pub fn close_inspection(
 pub struct Inspection {
     pub id: i64,
     pub establishment: Establishment,
+    /// The territory of the visit (materialised path): what access is
+    /// decided on, whatever later becomes of the establishment.
+    pub path: String,
     pub office_id: i64,
     pub office: Names,
     pub visited_on: NaiveDate,
@@ -550,6 +561,8 @@ struct InspectionRow {
     #[diesel(sql_type = BigInt)]
     office_id: i64,
     #[diesel(sql_type = Text)]
+    path: String,
+    #[diesel(sql_type = Text)]
     office_ky: String,
     #[diesel(sql_type = Text)]
     office_ru: String,
@@ -598,7 +611,7 @@ struct InspectionRow {
 /// An inspection, whatever the office: callers ask `policy` before showing it.
 pub fn get_inspection(conn: &mut PgConnection, id: i64) -> QueryResult<Inspection> {
     let r: InspectionRow = diesel::sql_query(
-        "SELECT i.id, i.establishment_id, i.office_id, o.name_ky AS office_ky,
+        "SELECT i.id, i.establishment_id, i.office_id, l.path, o.name_ky AS office_ky,
                 o.name_ru AS office_ru, o.name_en AS office_en, i.visited_on, i.kind, i.method,
                 i.girls_under_14, i.girls_14_15, i.girls_16_17, i.boys_under_14, i.boys_14_15,
                 i.boys_16_17, i.children_found, i.law_enforcement_id, le.name_ky AS le_ky,
@@ -606,6 +619,7 @@ pub fn get_inspection(conn: &mut PgConnection, id: i64) -> QueryResult<Inspectio
                 i.closed_at, i.version
          FROM inspections i
          JOIN agencies o ON o.id = i.office_id
+         JOIN locations l ON l.id = i.location_id
          LEFT JOIN agencies le ON le.id = i.law_enforcement_id
          WHERE i.id = $1",
     )
@@ -636,6 +650,7 @@ pub fn get_inspection(conn: &mut PgConnection, id: i64) -> QueryResult<Inspectio
     Ok(Inspection {
         id: r.id,
         establishment: get_establishment(conn, r.establishment_id)?,
+        path: r.path,
         office_id: r.office_id,
         office: Names {
             ky: r.office_ky,
@@ -767,7 +782,7 @@ pub fn list_inspections(
                 l.name_ky AS loc_ky, l.name_ru AS loc_ru, l.name_en AS loc_en, i.follow_up_on
          FROM inspections i
          JOIN establishments e ON e.id = i.establishment_id
-         JOIN locations l ON l.id = e.location_id
+         JOIN locations l ON l.id = i.location_id
          WHERE ($1::bigint IS NULL OR i.office_id = $1)
            AND {}
            AND {}
@@ -775,7 +790,7 @@ pub fn list_inspections(
            AND ($5::date IS NULL OR i.visited_on <= $5)
            AND ($6::text IS NULL OR i.kind = $6)
            AND ($7::text IS NULL OR i.method = $7)
-           AND ($8::text IS NULL OR e.sector = $8)
+           AND ($8::text IS NULL OR i.sector = $8)
            AND ($9::bool IS NULL OR $9 = EXISTS (SELECT 1 FROM inspection_violations v
                                                  WHERE v.inspection_id = i.id))
            AND ($10::bigint IS NULL OR i.establishment_id = $10)
@@ -806,8 +821,9 @@ pub fn list_inspections(
     .load(conn)
 }
 
-/// Follow-up inspections of the office planned up to `until`, on inspections
-/// not yet followed up by a later visit to the same place.
+/// Follow-up inspections of the office planned up to `until` (and not more
+/// than four months before it: older ones belong to the list's filters), on
+/// inspections not yet followed up by a later visit to the same place.
 pub fn follow_ups_due(
     conn: &mut PgConnection,
     office: i64,
@@ -821,8 +837,9 @@ pub fn follow_ups_due(
                 l.name_ky AS loc_ky, l.name_ru AS loc_ru, l.name_en AS loc_en, i.follow_up_on
          FROM inspections i
          JOIN establishments e ON e.id = i.establishment_id
-         JOIN locations l ON l.id = e.location_id
+         JOIN locations l ON l.id = i.location_id
          WHERE i.office_id = $1 AND i.follow_up_on IS NOT NULL AND i.follow_up_on <= $2
+           AND i.follow_up_on >= $2 - 120
            AND NOT EXISTS (SELECT 1 FROM inspections later
                            WHERE later.establishment_id = i.establishment_id
                              AND later.visited_on > i.visited_on)
@@ -856,16 +873,6 @@ pub struct Penalty {
     pub version: i32,
 }
 
-impl Penalty {
-    pub fn outstanding(&self) -> Decimal {
-        if self.status == PenaltyStatus::Cancelled {
-            Decimal::ZERO
-        } else {
-            self.imposed - self.collected
-        }
-    }
-}
-
 pub fn penalties_of(conn: &mut PgConnection, inspection: i64) -> QueryResult<Vec<Penalty>> {
     diesel::sql_query(
         "SELECT id, inspection_id, legal_basis, imposed, collected, collected_on, status, version
@@ -882,6 +889,17 @@ pub fn get_penalty(conn: &mut PgConnection, id: i64) -> QueryResult<Penalty> {
     )
     .bind::<BigInt, _>(id)
     .get_result(conn)
+}
+
+/// Hold the inspection's row until the transaction ends, so that checks on
+/// it (open? how many cases?) stay true until the write.
+pub fn lock_inspection(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
+    inspections::table
+        .find(id)
+        .select(inspections::id)
+        .for_update()
+        .first::<i64>(conn)
+        .map(|_| ())
 }
 
 pub fn impose(
