@@ -155,6 +155,20 @@ async fn an_inspection_goes_from_open_to_closed_to_penalties_collected() {
         .get_result(&mut app.conn())
         .unwrap();
     assert_eq!(inspectors, 2, "the recording inspector and the colleague");
+    // The colleague leaves the office: correcting the inspection keeps them.
+    diesel::update(
+        korgoo::db::schema::users::table
+            .filter(korgoo::db::schema::users::login.eq(&osh.inspectors[1])),
+    )
+    .set(korgoo::db::schema::users::active.eq(false))
+    .execute(&mut app.conn())
+    .unwrap();
+    let form_page = me.get(&format!("/inspections/{id}/edit")).await;
+    assert!(
+        form_page
+            .body
+            .contains(&format!("value=\"{colleague}\" checked"))
+    );
 
     // A penalty, exact to the tyiyn.
     let imposed = me

@@ -25,6 +25,9 @@ CREATE TABLE establishments (
 );
 CREATE INDEX establishments_location ON establishments (location_id, id DESC);
 CREATE INDEX establishments_search ON establishments USING gin (search_name gin_trgm_ops);
+-- One establishment per tax number (enforced here too: two saves at once).
+CREATE UNIQUE INDEX establishments_tax_number ON establishments (tax_number)
+    WHERE tax_number IS NOT NULL;
 
 CREATE TABLE inspections (
     id                bigserial PRIMARY KEY,

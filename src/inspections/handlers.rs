@@ -607,6 +607,18 @@ async fn inspection_form(
         ))
     })
     .await?;
+    // Those who took part stay on the list even if they have left the office.
+    let mut colleagues = colleagues;
+    if let Some(r) = &record {
+        for (id, name) in &r.inspectors {
+            if !colleagues.iter().any(|c| c.id == *id) {
+                colleagues.push(Choice {
+                    id: *id,
+                    name: name.clone(),
+                });
+            }
+        }
+    }
     Ok(FormPage {
         ctx,
         values,
@@ -644,13 +656,16 @@ fn check_inspection(
     conn: &mut PgConnection,
     office: i64,
     input: &model::InspectionInput,
+    already: &[i64],
 ) -> AppResult<FieldErrors> {
     let mut errors = FieldErrors::new();
     let colleagues = model::inspectors_of(conn, office)?;
+    // Colleagues of the office; and whoever took part already, even if they
+    // have left the office since (the record keeps who was there).
     if !input
         .inspectors
         .iter()
-        .all(|id| colleagues.iter().any(|c| c.id == *id))
+        .all(|id| colleagues.iter().any(|c| c.id == *id) || already.contains(id))
     {
         errors.add("inspectors", "error-invalid-choice");
     }
@@ -682,7 +697,7 @@ pub async fn create(
         Ok(input) => {
             db::transaction(&state.pool, move |conn| {
                 visible_establishment(conn, &inspector, input.establishment_id)?;
-                let errors = check_inspection(conn, office, &input)?;
+                let errors = check_inspection(conn, office, &input, &[])?;
                 if !errors.is_empty() {
                     return Ok(Err(errors));
                 }
@@ -873,6 +888,7 @@ pub async fn update(
         return Err(AppError::Forbidden);
     }
     let office = current.office_id;
+    let already = current.inspector_ids();
     let mut values = InspectionValues::from_form(&form);
     // The place of an inspection is not changed by editing it.
     values.establishment_id = current.establishment.id.to_string();
@@ -890,7 +906,7 @@ pub async fn update(
         Ok(input) => {
             db::transaction(&state.pool, move |conn| {
                 model::lock_inspection(conn, id)?;
-                let mut errors = check_inspection(conn, office, &input)?;
+                let mut errors = check_inspection(conn, office, &input, &already)?;
                 let opened = model::cases_of_inspection(conn, id)?.len() as i32;
                 if input.bands.total() < opened {
                     errors.add("children_found", "error-fewer-than-cases");
