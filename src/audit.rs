@@ -51,6 +51,17 @@ crate::text_enum! {
         PenaltyImposed = "penalty_imposed",
         /// What was collected of a penalty, and its status.
         PenaltyCollected = "penalty_collected",
+        InvestigationOpened = "investigation_opened",
+        InvestigationUpdated = "investigation_updated",
+        /// An investigation moved to another stage (court, verdict, …).
+        InvestigationStage = "investigation_stage",
+        /// Someone opened an investigation's page (it shows linked cases).
+        InvestigationViewed = "investigation_viewed",
+        LeReferralSent = "le_referral_sent",
+        LeReferralAnswered = "le_referral_answered",
+        /// Law enforcement referred a child victim to a Child Support Unit.
+        VictimReferred = "victim_referred",
+        ProsecutorStaffSet = "prosecutor_staff_set",
         TrainingRecorded = "training_recorded",
         TrainingUpdated = "training_updated",
         /// Someone logged a school-fee complaint (the complainant is never in the details).
@@ -71,6 +82,8 @@ crate::text_enum! {
         Referral = "referral",
         Establishment = "establishment",
         Inspection = "inspection",
+        Investigation = "investigation",
+        LeReferral = "le_referral",
         TrainingRecord = "training_record",
         SchoolFeeComplaint = "school_fee_complaint",
     }

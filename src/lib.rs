@@ -14,6 +14,7 @@ pub mod config;
 pub mod demo;
 pub mod home;
 pub mod inspections;
+pub mod investigations;
 pub mod policy;
 pub mod referrals;
 pub mod startup;

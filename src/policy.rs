@@ -77,6 +77,9 @@ pub enum Permission {
     /// See inspections: an inspector their office's, the head of an office
     /// their territory's.
     ViewInspections,
+    /// Investigate: open and follow investigations of one's agency, and
+    /// answer the cases and inspections referred to it.
+    Investigate,
 }
 
 pub fn allows(actor: &Actor, permission: Permission) -> bool {
@@ -104,7 +107,14 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         Permission::RecordInspections => actor.role == Role::Inspector,
         // Officials see the figures, never the individual records.
         Permission::ViewInspections => actor.role == Role::Inspector || heads_inspection(actor),
+        Permission::Investigate => matches!(actor.role, Role::Prosecutor | Role::Police),
     }
+}
+
+/// May the actor open (and move on) an investigation held by `agency`, or
+/// answer a referral addressed to it? Law enforcement of that agency only.
+pub fn can_investigate(actor: &Actor, agency: i64) -> bool {
+    allows(actor, Permission::Investigate) && actor.agency_id == Some(agency)
 }
 
 /// The inspections an actor's lists reach.
@@ -519,6 +529,24 @@ mod tests {
             assert!(!can_view_inspection(&other, 7, osh), "{role}");
             assert!(!can_record_collection(&other, 7, osh), "{role}");
             assert!(!can_edit_establishment(&other, osh), "{role}");
+        }
+    }
+
+    #[test]
+    fn investigations_belong_to_their_agency() {
+        let prosecutor = actor(Role::Prosecutor, Some("KG/KG-O"));
+        assert!(can_investigate(&prosecutor, 7));
+        assert!(!can_investigate(&prosecutor, 8));
+        assert!(can_investigate(&actor(Role::Police, None), 7));
+        for role in [
+            Role::Admin,
+            Role::Official,
+            Role::Inspector,
+            Role::CaseWorker,
+            Role::Supervisor,
+            Role::ServiceProvider,
+        ] {
+            assert!(!can_investigate(&actor(role, None), 7), "{role}");
         }
     }
 

@@ -28,6 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::cases::routes(cfg);
     crate::referrals::routes(cfg);
     crate::inspections::routes(cfg);
+    crate::investigations::routes(cfg);
     crate::training::routes(cfg);
     crate::complaints::routes(cfg);
 }

@@ -40,6 +40,11 @@ const POST_ROUTES: &[&str] = &[
     "/inspections/{inspection}/penalties",
     "/inspections/{inspection}/penalties/{penalty}",
     "/inspections/{inspection}/children",
+    "/cases/{case}/law-enforcement",
+    "/investigations",
+    "/investigations/{investigation}/move",
+    "/investigations/{investigation}/victims",
+    "/investigations/referrals/{referral}/answer",
     "/training/inspectors/{user}",
     "/training/records/{record}",
     "/complaints",
@@ -91,6 +96,8 @@ fn snapshot(app: &TestApp) -> Vec<i64> {
         "establishments",
         "inspections",
         "penalties",
+        "investigations",
+        "le_referrals",
     ]
     .iter()
     .map(|t| app.count(t))

@@ -125,6 +125,18 @@ fn every_key_the_code_uses_is_a_message() {
         used.extend(InspectionStatus::ALL.iter().map(|k| k.message_key()));
         used.extend(PenaltyStatus::ALL.iter().map(|k| k.message_key()));
         used.extend(ViolationKind::ALL.iter().map(|k| k.message_key()));
+        {
+            use korgoo::investigations::model::{
+                ChildRole, InvestigationEvent, LeStatus, Offense, Stage,
+            };
+            use korgoo::investigations::stages::Move;
+            used.extend(ChildRole::ALL.iter().map(|k| k.message_key()));
+            used.extend(InvestigationEvent::ALL.iter().map(|k| k.message_key()));
+            used.extend(LeStatus::ALL.iter().map(|k| k.message_key()));
+            used.extend(Offense::ALL.iter().map(|k| k.message_key()));
+            used.extend(Stage::ALL.iter().map(|k| k.message_key()));
+            used.extend(Move::ALL.iter().map(|k| k.message_key()));
+        }
         for band in ["under-14", "14-15", "16-17"] {
             used.insert(format!("band-girls-{band}"));
             used.insert(format!("band-boys-{band}"));

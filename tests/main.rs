@@ -15,5 +15,6 @@ mod csrf;
 mod health;
 mod i18n;
 mod inspections;
+mod investigations;
 mod schema;
 mod training;

@@ -355,6 +355,11 @@ struct ShowPage {
     workers: Vec<Worker>,
     units: Vec<UnitOption>,
     providers: Vec<ProviderOption>,
+    /// Referrals to law enforcement, and the stage of the investigations the
+    /// case is linked to (the stage only: not the investigation's internals).
+    le_referrals: Vec<crate::investigations::model::LeReferral>,
+    stages: Vec<crate::investigations::model::StageOfCase>,
+    le_agencies: Vec<crate::investigations::model::AgencyChoice>,
     services: &'static [crate::admin::model::ServiceKind],
     urgencies: &'static [Urgency],
     shareable: &'static [Shared],
@@ -411,6 +416,9 @@ struct PageData {
     workers: Vec<Worker>,
     units: Vec<UnitOption>,
     providers: Vec<ProviderOption>,
+    le_referrals: Vec<crate::investigations::model::LeReferral>,
+    stages: Vec<crate::investigations::model::StageOfCase>,
+    le_agencies: Vec<crate::investigations::model::AgencyChoice>,
 }
 
 /// Everything the case page shows, with the view recorded in the audit log.
@@ -442,6 +450,9 @@ async fn load_page(state: &AppState, ctx: &Ctx, actor: &Actor, id: i64) -> AppRe
                 Vec::new()
             },
             providers: referrals::providers(conn)?,
+            le_referrals: crate::investigations::model::referrals_of_case(conn, id)?,
+            stages: crate::investigations::model::stages_of_case(conn, id)?,
+            le_agencies: crate::investigations::model::law_enforcement_agencies(conn)?,
             case,
         })
     })
@@ -477,6 +488,9 @@ fn show_page(
         workers: data.workers,
         units: data.units,
         providers: data.providers,
+        le_referrals: data.le_referrals,
+        stages: data.stages,
+        le_agencies: data.le_agencies,
         services: crate::admin::model::ServiceKind::ALL,
         urgencies: Urgency::ALL,
         shareable: Shared::ALL,
@@ -998,6 +1012,70 @@ pub async fn refer(
             AuditAction::ReferralSent,
             Some((TargetKind::Referral, referral)),
             json!({ "case_id": id, "agency_id": input.agency_id, "shared": input.shared.iter().map(|s| s.as_str()).collect::<Vec<_>>() }),
+        )?;
+        session::flash(conn, session_hash.as_deref(), "flash-referral-sent")?;
+        Ok(Done::Saved)
+    })
+    .await?;
+    after_post(&state, ctx, &actor, id, done, values).await
+}
+
+/// Refer the case to a police unit or a prosecutor's office.
+pub async fn refer_to_law_enforcement(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let values = StepValues::from_form(&form);
+    let agency = form.get("le_agency_id").trim().parse::<i64>().ok();
+    let note_text = form.get("le_note").to_owned();
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let worker = actor.clone();
+    let done = db::transaction(&state.pool, move |conn| {
+        let case = load_visible(conn, &worker, id)?;
+        if !policy::can_work_on_case(&worker, case.unit_id) {
+            return Err(AppError::Forbidden);
+        }
+        if case.status == CaseStatus::Closed {
+            return Ok(invalid("step", "error-step-case-closed"));
+        }
+        let agencies = crate::investigations::model::law_enforcement_agencies(conn)?;
+        let Some(agency) = agency.filter(|a| agencies.iter().any(|c| c.id == *a)) else {
+            return Ok(invalid("le_agency_id", "error-invalid-choice"));
+        };
+        let waiting = crate::investigations::model::referrals_of_case(conn, id)?
+            .iter()
+            .any(|r| {
+                r.agency_id == agency && r.status == crate::investigations::model::LeStatus::Sent
+            });
+        if waiting {
+            return Ok(invalid("le_agency_id", "error-le-referral-waiting"));
+        }
+        let mut errors = FieldErrors::new();
+        let note = step_text(&mut errors, "le_note", &note_text, NOTE_TEXT, false);
+        if !errors.is_empty() {
+            return Ok(Done::Invalid(errors));
+        }
+        let referral =
+            crate::investigations::model::refer(conn, agency, Some(id), None, &note, worker.id)?;
+        model::add_event(
+            conn,
+            id,
+            Some(worker.id),
+            EventKind::LawEnforcementReferred,
+            &note,
+            json!({ "le_referral_id": referral, "agency_id": agency }),
+        )?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::LeReferralSent,
+            Some((TargetKind::LeReferral, referral)),
+            json!({ "case_id": id, "agency_id": agency }),
         )?;
         session::flash(conn, session_hash.as_deref(), "flash-referral-sent")?;
         Ok(Done::Saved)

@@ -4,6 +4,7 @@
 
 pub mod forms;
 pub mod handlers;
+pub mod intake;
 pub mod model;
 pub mod workflow;
 
@@ -29,6 +30,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/{id}/assign", web::post().to(assign))
             .route("/{id}/follow-ups", web::post().to(follow_up))
             .route("/{id}/referrals", web::post().to(refer))
+            .route(
+                "/{id}/law-enforcement",
+                web::post().to(refer_to_law_enforcement),
+            )
             .route("/{id}/transfer", web::post().to(transfer))
             .route("/{id}/transfer/answer", web::post().to(answer_transfer)),
     );

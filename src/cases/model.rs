@@ -127,6 +127,11 @@ crate::text_enum! {
         TransferRequested = "transfer_requested",
         TransferAccepted = "transfer_accepted",
         TransferDeclined = "transfer_declined",
+        /// Referred to a police unit or a prosecutor's office.
+        LawEnforcementReferred = "law_enforcement_referred",
+        /// Law enforcement linked the case to an investigation.
+        LawEnforcementAccepted = "law_enforcement_accepted",
+        LawEnforcementDeclined = "law_enforcement_declined",
     }
 }
 

@@ -192,6 +192,72 @@ diesel::table! {
 }
 
 diesel::table! {
+    investigation_cases (investigation_id, case_id) {
+        investigation_id -> Int8,
+        case_id -> Int8,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    investigation_events (id) {
+        id -> Int8,
+        investigation_id -> Int8,
+        at -> Timestamptz,
+        actor_id -> Nullable<Int8>,
+        kind -> Text,
+        note -> Text,
+        details -> Jsonb,
+    }
+}
+
+diesel::table! {
+    investigation_inspections (investigation_id, inspection_id) {
+        investigation_id -> Int8,
+        inspection_id -> Int8,
+    }
+}
+
+diesel::table! {
+    investigations (id) {
+        id -> Int8,
+        agency_id -> Int8,
+        offenses -> Array<Nullable<Text>>,
+        opened_on -> Date,
+        reference -> Text,
+        suspects -> Int4,
+        stage -> Text,
+        in_court_on -> Nullable<Date>,
+        decided_on -> Nullable<Date>,
+        prison_months -> Nullable<Int4>,
+        fine -> Nullable<Numeric>,
+        other_penalty -> Text,
+        notes -> Text,
+        created_by -> Int8,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    le_referrals (id) {
+        id -> Int8,
+        agency_id -> Int8,
+        case_id -> Nullable<Int8>,
+        inspection_id -> Nullable<Int8>,
+        note -> Text,
+        status -> Text,
+        decline_reason -> Text,
+        investigation_id -> Nullable<Int8>,
+        sent_by -> Int8,
+        sent_at -> Timestamptz,
+        answered_at -> Nullable<Timestamptz>,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     locations (id) {
         id -> Int4,
         code -> Text,
@@ -216,6 +282,14 @@ diesel::table! {
         status -> Text,
         version -> Int4,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    prosecutor_staff (agency_id, year) {
+        agency_id -> Int8,
+        year -> Int4,
+        staff -> Int4,
     }
 }
 
@@ -334,7 +408,21 @@ diesel::joinable!(inspection_inspectors -> users (user_id));
 diesel::joinable!(inspection_violations -> inspections (inspection_id));
 diesel::joinable!(inspections -> establishments (establishment_id));
 diesel::joinable!(inspections -> locations (location_id));
+diesel::joinable!(investigation_cases -> cases (case_id));
+diesel::joinable!(investigation_cases -> investigations (investigation_id));
+diesel::joinable!(investigation_events -> investigations (investigation_id));
+diesel::joinable!(investigation_events -> users (actor_id));
+diesel::joinable!(investigation_inspections -> inspections (inspection_id));
+diesel::joinable!(investigation_inspections -> investigations (investigation_id));
+diesel::joinable!(investigations -> agencies (agency_id));
+diesel::joinable!(investigations -> users (created_by));
+diesel::joinable!(le_referrals -> agencies (agency_id));
+diesel::joinable!(le_referrals -> cases (case_id));
+diesel::joinable!(le_referrals -> inspections (inspection_id));
+diesel::joinable!(le_referrals -> investigations (investigation_id));
+diesel::joinable!(le_referrals -> users (sent_by));
 diesel::joinable!(penalties -> inspections (inspection_id));
+diesel::joinable!(prosecutor_staff -> agencies (agency_id));
 diesel::joinable!(referrals -> agencies (agency_id));
 diesel::joinable!(referrals -> cases (case_id));
 diesel::joinable!(referrals -> users (sent_by));
@@ -357,8 +445,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspection_inspectors,
     inspection_violations,
     inspections,
+    investigation_cases,
+    investigation_events,
+    investigation_inspections,
+    investigations,
+    le_referrals,
     locations,
     penalties,
+    prosecutor_staff,
     referrals,
     school_fee_complaints,
     sessions,

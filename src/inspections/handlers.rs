@@ -16,19 +16,16 @@ use super::model::{
 use crate::admin::model::{LocationOption, location_options};
 use crate::audit::{self, AuditAction, TargetKind, Who};
 use crate::cases::forms::optional_date;
-use crate::cases::model::{
-    self as cases, CaseInput, CaseSource, CaseStatus, EventKind, ExploitationForm, NewCase, Risk,
-    Sector,
-};
+use crate::cases::intake::{self, FoundValues, Intake, Origin};
+use crate::cases::model::{CaseSource, ExploitationForm, Sector};
 use crate::cases::workflow::Deadlines;
-use crate::children::forms::ChildValues;
 use crate::children::model::{self as children, SchoolStatus, Sex};
 use crate::db;
 use crate::policy::{self, Actor, Permission};
 use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, TIME_ZONE, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{FieldErrors, FormData, text};
+use crate::web::forms::{FieldErrors, FormData};
 use crate::web::session;
 
 const PAGE_SIZE: i64 = 50;
@@ -702,6 +699,7 @@ pub async fn create(
                     return Ok(Err(errors));
                 }
                 let id = model::create_inspection(conn, &input, office, inspector.id)?;
+                refer_to_law_enforcement(conn, &who, id, input.law_enforcement_id, inspector.id)?;
                 audit::record(
                     conn,
                     &who,
@@ -723,6 +721,33 @@ pub async fn create(
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+/// An inspection referred to a police unit or prosecutor's office lands in
+/// that agency's queue (once per agency, unless it declined).
+fn refer_to_law_enforcement(
+    conn: &mut PgConnection,
+    who: &Who,
+    inspection: i64,
+    agency: Option<i64>,
+    by: i64,
+) -> AppResult<()> {
+    use crate::investigations::model as le;
+    let Some(agency) = agency else {
+        return Ok(());
+    };
+    if le::inspection_referred(conn, inspection, agency)? {
+        return Ok(());
+    }
+    let referral = le::refer(conn, agency, None, Some(inspection), "", by)?;
+    audit::record(
+        conn,
+        who,
+        AuditAction::LeReferralSent,
+        Some((TargetKind::LeReferral, referral)),
+        json!({ "inspection_id": inspection, "agency_id": agency }),
+    )?;
+    Ok(())
 }
 
 fn visible_inspection(conn: &mut PgConnection, actor: &Actor, id: i64) -> AppResult<Inspection> {
@@ -748,14 +773,12 @@ struct ShowPage {
     /// The penalty a collection form with errors belongs to.
     failed_penalty: Option<i64>,
     form: FormData,
-    child: ChildValues,
-    doing: String,
+    found_child: FoundValues,
     places: Vec<LocationOption>,
     statuses: &'static [PenaltyStatus],
     sexes: &'static [Sex],
     schooling: &'static [SchoolStatus],
     case_forms: &'static [ExploitationForm],
-    chosen_forms: Vec<String>,
     bands: [(&'static str, &'static str); 6],
     today: NaiveDate,
 }
@@ -782,10 +805,6 @@ impl ShowPage {
 
     fn typed(&self, name: &str) -> String {
         self.form.get(name).to_owned()
-    }
-
-    fn form_chosen(&self, form: &ExploitationForm) -> bool {
-        self.chosen_forms.iter().any(|f| f == form.as_str())
     }
 
     fn children_left(&self) -> i32 {
@@ -821,17 +840,12 @@ async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppRes
         stale: false,
         failed_penalty: None,
         form: FormData::default(),
-        child: ChildValues {
-            home_location_id: inspection.establishment.location_id.to_string(),
-            ..ChildValues::blank(None)
-        },
-        doing: String::new(),
+        found_child: FoundValues::blank(inspection.establishment.location_id),
         places,
         statuses: PenaltyStatus::ALL,
         sexes: Sex::ALL,
         schooling: SchoolStatus::ALL,
         case_forms: ExploitationForm::ALL,
-        chosen_forms: vec![ExploitationForm::HazardousWork.as_str().to_owned()],
         bands: bands(),
         today: today(),
         inspection,
@@ -889,6 +903,7 @@ pub async fn update(
     }
     let office = current.office_id;
     let already = current.inspector_ids();
+    let actor_id = actor.id;
     let mut values = InspectionValues::from_form(&form);
     // The place of an inspection is not changed by editing it.
     values.establishment_id = current.establishment.id.to_string();
@@ -917,6 +932,7 @@ pub async fn update(
                 if !model::update_inspection(conn, id, version, &input)? {
                     return Ok(Saved::Stale);
                 }
+                refer_to_law_enforcement(conn, &who, id, input.law_enforcement_id, actor_id)?;
                 audit::record(
                     conn,
                     &who,
@@ -1128,11 +1144,6 @@ pub async fn collect(
     .await
 }
 
-enum Found {
-    Opened,
-    Invalid(FieldErrors),
-}
-
 /// A child found at the inspection: register the child and open a case, source = inspection, in the
 /// queue of the Child Support Unit of the child's territory.
 pub async fn child_found(
@@ -1144,23 +1155,12 @@ pub async fn child_found(
     policy::require(&signed.actor, Permission::RecordInspections)?;
     let Signed { ctx, actor } = signed;
     let id = path.into_inner();
-    let values = ChildValues {
-        family_name: form.get("family_name").to_owned(),
-        given_name: form.get("given_name").to_owned(),
-        sex: form.get("sex").to_owned(),
-        birth_date: form.get("birth_date").to_owned(),
-        age: form.get("age").to_owned(),
-        home_location_id: form.get("home_location_id").to_owned(),
-        school_status: form.get("school_status").to_owned(),
-        ..ChildValues::blank(None)
-    };
-    let chosen_forms: Vec<String> = form.all("forms").into_iter().map(str::to_owned).collect();
-    let doing = form.get("doing").to_owned();
+    let values = FoundValues::from_form(&form);
     let who = Who::actor(&actor, &ctx.client_addr);
     let session_hash = ctx.session_hash.clone();
     let deadlines = Deadlines::from_config(&state.config);
     let inspector = actor.clone();
-    let (typed, typed_forms, typed_doing) = (values.clone(), chosen_forms.clone(), doing.clone());
+    let typed = values.clone();
     let outcome = db::transaction(&state.pool, move |conn| {
         // Held until the case is written: two inspectors saving at once
         // cannot open more cases than children were found.
@@ -1172,112 +1172,57 @@ pub async fn child_found(
             return Err(AppError::Forbidden);
         }
         if model::cases_of_inspection(conn, id)?.len() as i32 >= inspection.children_found {
-            let mut errors = FieldErrors::new();
-            errors.add("family_name", "error-all-children-have-cases");
-            return Ok(Found::Invalid(errors));
+            return Ok(Err(FieldErrors::from_one(
+                "family_name",
+                "error-all-children-have-cases",
+            )));
         }
-        let mut errors = FieldErrors::new();
-        let mut forms = Vec::new();
-        for f in &typed_forms {
-            match ExploitationForm::parse(f) {
-                Some(f) if !forms.contains(&f) => forms.push(f),
-                Some(_) => {}
-                None => errors.add("forms", "error-invalid-choice"),
-            }
-        }
-        if forms.is_empty() {
-            errors.add("forms", "error-forms-required");
-        }
-        forms.sort();
-        let narrative = text(&typed_doing, 2000, true)
-            .map_err(|e| errors.add("doing", e))
-            .unwrap_or_default();
-        let child = match typed.parse(today()) {
-            Ok(input) if errors.is_empty() => input,
-            Ok(_) => return Ok(Found::Invalid(errors)),
-            Err(mut child_errors) => {
-                for field in errors.fields() {
-                    if let Some(key) = errors.get(field) {
-                        child_errors.add(field, key);
-                    }
-                }
-                return Ok(Found::Invalid(child_errors));
-            }
+        let (child, forms, narrative) = match typed.parse(today()) {
+            Ok(parsed) => parsed,
+            Err(errors) => return Ok(Err(errors)),
         };
-        let Some(unit_id) = cases::unit_for_location(conn, child.home_location_id)? else {
-            let mut errors = FieldErrors::new();
-            errors.add("home_location_id", "error-no-unit-for-territory");
-            return Ok(Found::Invalid(errors));
-        };
-        // The duplicate check runs across the country (a child found at work
-        // may be registered where the family lives), but its results are
-        // not shown to the inspector: other children's records are the
-        // units'. The child is registered; the unit head sees the likely
-        // duplicates on the child's page and merges them if they are one.
-        let possible_duplicates =
-            children::likely_duplicates(conn, &policy::Scope::national(), &child, None)?.len();
-        let child_id = children::create_child(conn, &child, inspector.id)?;
-        audit::record(
-            conn,
-            &who,
-            AuditAction::ChildCreated,
-            Some((TargetKind::Child, child_id)),
-            json!({ "inspection_id": id, "possible_duplicates": possible_duplicates }),
-        )?;
-        let input = CaseInput {
+        let origin = Origin {
             source: CaseSource::Inspection,
-            forms,
             sector: inspection.establishment.sector,
-            risk: Risk::Medium,
-            narrative,
-            consent: None,
+            inspection_id: Some(id),
+            details: json!({ "inspection_id": id }),
         };
-        let case_id = cases::create_case(
-            conn,
-            &NewCase {
-                child_id,
-                inspection_id: Some(id),
-                unit_id,
-                location_id: child.home_location_id,
-                input: &input,
-                opened_by: inspector.id,
-                due_on: deadlines
-                    .due(CaseStatus::New, today())
-                    .unwrap_or_else(today),
-            },
-        )?;
-        cases::add_event(
-            conn,
-            case_id,
-            Some(inspector.id),
-            EventKind::Opened,
-            "",
-            json!({ "inspection_id": id, "possible_duplicates": possible_duplicates }),
-        )?;
-        audit::record(
+        match intake::open_case(
             conn,
             &who,
-            AuditAction::CaseOpened,
-            Some((TargetKind::Case, case_id)),
-            json!({ "child_id": child_id, "unit_id": unit_id, "inspection_id": id }),
-        )?;
-        let flash = if possible_duplicates > 0 {
-            "flash-child-found-case-check"
-        } else {
-            "flash-child-found-case"
-        };
-        session::flash(conn, session_hash.as_deref(), flash)?;
-        Ok(Found::Opened)
+            inspector.id,
+            &child,
+            forms,
+            narrative,
+            origin,
+            deadlines,
+            today(),
+        )? {
+            Intake::NoUnit => Ok(Err(FieldErrors::from_one(
+                "home_location_id",
+                "error-no-unit-for-territory",
+            ))),
+            Intake::Opened {
+                possible_duplicates,
+                ..
+            } => {
+                let flash = if possible_duplicates > 0 {
+                    "flash-child-found-case-check"
+                } else {
+                    "flash-child-found-case"
+                };
+                session::flash(conn, session_hash.as_deref(), flash)?;
+                Ok(Ok(()))
+            }
+        }
     })
     .await?;
     let done = match outcome {
-        Found::Opened => Done::Saved,
-        Found::Invalid(errors) => Done::Invalid(errors),
+        Ok(()) => Done::Saved,
+        Err(errors) => Done::Invalid(errors),
     };
     after_post(&state, ctx, &actor, id, done, |page| {
-        page.child = values;
-        page.doing = doing;
-        page.chosen_forms = chosen_forms;
+        page.found_child = values
     })
     .await
 }

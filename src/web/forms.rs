@@ -10,6 +10,11 @@ impl FieldErrors {
         FieldErrors(Vec::new())
     }
 
+    /// One message for one field.
+    pub fn from_one(field: &'static str, key: &'static str) -> FieldErrors {
+        FieldErrors(vec![(field, key)])
+    }
+
     /// Record `key` for `field` (the first error of a field wins).
     pub fn add(&mut self, field: &'static str, key: &'static str) {
         if self.get(field).is_none() {
