@@ -19,6 +19,7 @@ const POST_ROUTES: &[&str] = &[
     "/admin/users/{user}/unlock",
     "/admin/agencies",
     "/admin/agencies/{agency}",
+    "/admin/agencies/{agency}/staff",
     "/children",
     "/children/search",
     "/children/{child}",

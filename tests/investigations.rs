@@ -599,3 +599,154 @@ async fn law_enforcement_refers_a_child_victim_to_the_unit_of_the_childs_home() 
     );
     assert_eq!(app.audit_count("victim_referred"), 1);
 }
+
+/// The admin records how many prosecutors work on child labour and
+/// trafficking, per office and year; only for prosecutors' offices.
+#[actix_web::test]
+async fn the_admin_records_prosecutors_staff_by_year() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::Admin).await;
+    let gpo = fixtures::agency_by_code(&mut app.conn(), "GPO");
+    let page = app.get(&format!("/admin/agencies/{gpo}")).await;
+    assert!(page.text_of("#prosecutor-staff").is_some());
+    let saved = app
+        .post_form(
+            &format!("/admin/agencies/{gpo}/staff"),
+            &[("year", "2025"), ("staff", "12")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let again = app
+        .post_form(
+            &format!("/admin/agencies/{gpo}/staff"),
+            &[("year", "2025"), ("staff", "14")],
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::SEE_OTHER,
+        "a correction replaces the figure"
+    );
+    assert_eq!(
+        korgoo::investigations::model::staff_in(&mut app.conn(), 2025).unwrap(),
+        14
+    );
+    let bad = app
+        .post_form(
+            &format!("/admin/agencies/{gpo}/staff"),
+            &[("year", "1999"), ("staff", "-1")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text_of("#year-error").is_some());
+    assert!(bad.text_of("#staff-error").is_some());
+    let mia = fixtures::agency_by_code(&mut app.conn(), "MIA");
+    assert_eq!(
+        app.post_form(
+            &format!("/admin/agencies/{mia}/staff"),
+            &[("year", "2025"), ("staff", "3")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND,
+        "police units carry no such figure"
+    );
+    let prosecutor = app.other_browser();
+    prosecutor.login_as(Role::Prosecutor).await;
+    assert_eq!(
+        prosecutor
+            .post_form(
+                &format!("/admin/agencies/{gpo}/staff"),
+                &[("year", "2025"), ("staff", "99")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        korgoo::investigations::model::staff_in(&mut app.conn(), 2025).unwrap(),
+        14
+    );
+}
+
+/// The demo: investigations at every stage over three years, from cases and
+/// inspections, and every page of the prosecutor complete in all languages.
+#[actix_web::test]
+async fn the_demo_has_investigations_at_every_stage_and_every_page_renders() {
+    let app = TestApp::spawn().await;
+    korgoo::demo::load(&app.db.url).unwrap();
+    korgoo::demo::load(&app.db.url).unwrap();
+    let mut conn = app.conn();
+    let stages: Vec<String> = investigations::table
+        .select(investigations::stage)
+        .distinct()
+        .load(&mut conn)
+        .unwrap();
+    for s in [
+        "investigation",
+        "in_court",
+        "convicted",
+        "acquitted",
+        "dismissed",
+        "suspended",
+    ] {
+        assert!(
+            stages.contains(&s.to_owned()),
+            "no demo investigation is {s}"
+        );
+    }
+    let roles: Vec<String> = investigation_cases::table
+        .select(investigation_cases::role)
+        .load(&mut conn)
+        .unwrap();
+    assert!(!roles.is_empty());
+    assert!(roles.iter().all(|r| r == "victim"));
+    assert!(app.count("investigation_inspections") > 0);
+    assert!(
+        korgoo::investigations::model::staff_in(
+            &mut conn,
+            chrono::Datelike::year(&chrono::Utc::now())
+        )
+        .unwrap()
+            > 0
+    );
+    let ids: Vec<i64> = investigations::table
+        .order(investigations::id)
+        .select(investigations::id)
+        .limit(12)
+        .load(&mut conn)
+        .unwrap();
+    let referrals: Vec<i64> = le_referrals::table
+        .order(le_referrals::id)
+        .select(le_referrals::id)
+        .limit(5)
+        .load(&mut conn)
+        .unwrap();
+    app.login("prosecutor.osh", korgoo::demo::DEMO_PASSWORD)
+        .await;
+    let mut pages = vec!["/".to_owned(), "/investigations".to_owned()];
+    pages.extend(ids.iter().map(|id| format!("/investigations/{id}")));
+    pages.extend(
+        referrals
+            .iter()
+            .map(|id| format!("/investigations/referrals/{id}")),
+    );
+    for lang in ["ky", "ru", "en"] {
+        app.get(&format!("/?lang={lang}")).await;
+        for path in &pages {
+            let page = app.get(path).await;
+            if page.status == StatusCode::NOT_FOUND {
+                continue; // referred to another agency
+            }
+            assert_eq!(page.status, StatusCode::OK, "{lang} {path}");
+            assert!(
+                page.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {path}"
+            );
+            assert!(
+                !page.body.contains(korgoo::web::i18n::MISSING_MARK),
+                "{lang} {path} has a missing message"
+            );
+        }
+    }
+}

@@ -87,3 +87,7 @@ audit-target-le-referral = Referral to law enforcement
 investigation-refer-victim = Refer a child victim to a Child Support Unit
 investigation-refer-victim-hint = The child is registered and a case opened in the unit of the child's home; the child is linked to this investigation as a victim.
 flash-victim-referred = The child's case is open in the unit of the child's home, linked to this investigation.
+agency-staff-title = Staff on child labour and trafficking
+agency-staff-hint = How many of this office's prosecutors work on child labour and trafficking, by year; the reports publish the total.
+agency-staff-year = Year
+agency-staff-count = Staff

@@ -518,6 +518,9 @@ struct AgencyFormPage {
     kinds: &'static [AgencyKind],
     services: &'static [ServiceKind],
     locations: Vec<LocationOption>,
+    /// For a prosecutor's office: staff on child labour and trafficking by year.
+    staff: Vec<(i32, i32)>,
+    staff_form: FormData,
 }
 
 impl AgencyFormPage {
@@ -536,7 +539,19 @@ impl AgencyFormPage {
             kinds: AgencyKind::ALL,
             services: ServiceKind::ALL,
             locations,
+            staff: Vec::new(),
+            staff_form: FormData::default(),
         }
+    }
+
+    fn is_prosecutor(&self) -> bool {
+        self.agency
+            .as_ref()
+            .is_some_and(|a| a.kind == AgencyKind::Prosecutor)
+    }
+
+    fn typed(&self, name: &str) -> String {
+        self.staff_form.get(name).to_owned()
     }
 
     fn is_new(&self) -> bool {
@@ -612,17 +627,90 @@ pub async fn agency_edit(
 ) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::ManageAgencies)?;
     let id = path.into_inner();
-    let (agency, locations) = db::run(&state.pool, move |conn| {
-        Ok((model::get_agency(conn, id)?, model::location_options(conn)?))
+    let (agency, locations, staff) = db::run(&state.pool, move |conn| {
+        Ok((
+            model::get_agency(conn, id)?,
+            model::location_options(conn)?,
+            crate::investigations::model::staff_of(conn, id)?,
+        ))
     })
     .await?;
     let values = AgencyValues::from_record(&agency);
-    render(&AgencyFormPage::new(
-        signed.ctx,
-        values,
-        Some(agency),
-        locations,
-    ))
+    let mut page = AgencyFormPage::new(signed.ctx, values, Some(agency), locations);
+    page.staff = staff;
+    render(&page)
+}
+
+/// Record the staff of a prosecutor's office on child labour and
+/// trafficking for a year (the document asks to publish the number).
+pub async fn agency_staff(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageAgencies)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let mut errors = FieldErrors::new();
+    let this_year =
+        chrono::Datelike::year(&chrono::Utc::now().with_timezone(&crate::web::context::TIME_ZONE));
+    let year = crate::web::forms::optional_number(form.get("year"), 2000, i64::from(this_year) + 1)
+        .map_err(|e| errors.add("year", e))
+        .ok()
+        .flatten();
+    if year.is_none() && errors.get("year").is_none() {
+        errors.add("year", "error-required");
+    }
+    let staff = crate::web::forms::optional_number(form.get("staff"), 0, 10_000)
+        .map_err(|e| errors.add("staff", e))
+        .ok()
+        .flatten();
+    if staff.is_none() && errors.get("staff").is_none() {
+        errors.add("staff", "error-required");
+    }
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let typed = errors.clone();
+    let outcome = db::transaction(&state.pool, move |conn| {
+        let agency = model::get_agency(conn, id)?;
+        if agency.kind != AgencyKind::Prosecutor {
+            return Err(AppError::NotFound);
+        }
+        let (Some(year), Some(staff)) = (year, staff) else {
+            return Ok(Err(typed));
+        };
+        crate::investigations::model::set_staff(conn, id, year as i32, staff as i32)?;
+        audit::record(
+            conn,
+            &who,
+            AuditAction::ProsecutorStaffSet,
+            Some((TargetKind::Agency, id)),
+            json!({ "year": year, "staff": staff }),
+        )?;
+        flash(conn, &session_hash, "flash-agency-saved", None)?;
+        Ok(Ok(()))
+    })
+    .await?;
+    match outcome {
+        Ok(()) => Ok(see_other(&format!("/admin/agencies/{id}"))),
+        Err(errors) => {
+            let (agency, locations, staff) = db::run(&state.pool, move |conn| {
+                Ok((
+                    model::get_agency(conn, id)?,
+                    model::location_options(conn)?,
+                    crate::investigations::model::staff_of(conn, id)?,
+                ))
+            })
+            .await?;
+            let values = AgencyValues::from_record(&agency);
+            let mut page = AgencyFormPage::new(ctx, values, Some(agency), locations);
+            page.staff = staff;
+            page.errors = errors;
+            page.staff_form = form;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
 }
 
 pub async fn agency_update(

@@ -37,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(agency_edit))
                     .route(web::post().to(agency_update)),
             )
+            .route("/agencies/{id}/staff", web::post().to(agency_staff))
             .route("/audit", web::get().to(audit_list)),
     );
 }

@@ -222,7 +222,10 @@ fn record(
         },
         bands: visit.bands,
         violations: violations.clone(),
-        law_enforcement_id: forced.then(|| *dice.pick(law_enforcement)),
+        // Forced labour always goes to law enforcement; other serious
+        // findings sometimes do.
+        law_enforcement_id: (forced || (!violations.is_empty() && dice.below(8) == 0))
+            .then(|| *dice.pick(law_enforcement)),
         notes: String::new(),
         follow_up_on: (!violations.is_empty() && dice.below(2) == 0)
             .then(|| visit.on + Days::new(60)),

@@ -7,6 +7,7 @@
 
 mod cases;
 mod inspections;
+mod investigations;
 mod training;
 
 use diesel::prelude::*;
@@ -400,6 +401,7 @@ pub fn load(url: &str) -> anyhow::Result<Vec<DemoLogin>> {
         cases::load(conn, &who)?;
         training::load(conn, &who)?;
         inspections::load(conn, &who)?;
+        investigations::load(conn, &who)?;
         Ok(logins)
     })
 }

@@ -564,3 +564,43 @@ pub fn decline(conn: &mut PgConnection, id: i64, version: i32, reason: &str) -> 
 
 /// Police units and prosecutors' offices, to refer to.
 pub use crate::inspections::model::{AgencyChoice, law_enforcement_agencies};
+
+// ------------------------------------------------- prosecutors' staff
+
+/// Record how many staff of a prosecutor's office work on child labour and
+/// trafficking in `year` (replacing what was recorded).
+pub fn set_staff(conn: &mut PgConnection, agency: i64, year: i32, staff: i32) -> QueryResult<()> {
+    use crate::db::schema::prosecutor_staff as ps;
+    diesel::insert_into(ps::table)
+        .values((
+            ps::agency_id.eq(agency),
+            ps::year.eq(year),
+            ps::staff.eq(staff),
+        ))
+        .on_conflict((ps::agency_id, ps::year))
+        .do_update()
+        .set(ps::staff.eq(staff))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// (year, staff) of an office, latest year first.
+pub fn staff_of(conn: &mut PgConnection, agency: i64) -> QueryResult<Vec<(i32, i32)>> {
+    use crate::db::schema::prosecutor_staff as ps;
+    ps::table
+        .filter(ps::agency_id.eq(agency))
+        .order(ps::year.desc())
+        .select((ps::year, ps::staff))
+        .load(conn)
+}
+
+/// Staff of all prosecutors' offices on child labour and trafficking in a
+/// year (the figure the reports publish).
+pub fn staff_in(conn: &mut PgConnection, year: i32) -> QueryResult<i64> {
+    use crate::db::schema::prosecutor_staff as ps;
+    ps::table
+        .filter(ps::year.eq(year))
+        .select(diesel::dsl::sum(ps::staff))
+        .first::<Option<i64>>(conn)
+        .map(|s| s.unwrap_or(0))
+}
