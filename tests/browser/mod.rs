@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 use korgoo::admin::model::AgencyKind;
-use korgoo::db::schema::{case_events, cases, children, follow_ups, referrals, sessions, users};
+use korgoo::db::schema::{
+    case_events, cases, children, follow_ups, investigation_cases, investigation_inspections,
+    investigations, le_referrals, referrals, sessions, users,
+};
 use korgoo::policy::Role;
 
 use crate::common::{PASSWORD, TestApp, fixtures};
@@ -110,6 +113,15 @@ impl Browser {
             .attr(name)
             .await
             .expect("an attribute")
+    }
+
+    /// How many elements on the page match `css` (0: none shown).
+    async fn count(&self, css: &str) -> usize {
+        self.client()
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .len()
     }
 
     async fn fill(&self, css: &str, value: &str) {
@@ -832,5 +844,387 @@ async fn an_inspector_records_a_cotton_farm_visit_and_opens_two_cases_in_chromiu
             .await
             .is_err()
     );
+    browser.close().await;
+}
+
+/// An inspector finds two boys in forced labour on a cotton farm and refers
+/// the inspection to the prosecutor, who opens an investigation for it and
+/// takes it to court and to a conviction. The child's unit then refers the
+/// child's case too; the prosecutor links it to the same investigation and
+/// the unit sees the verdict on the case.
+#[actix_web::test]
+async fn a_forced_labor_inspection_goes_to_the_prosecutor_and_ends_in_a_conviction_in_chromium() {
+    let app = TestApp::spawn().await;
+    let office = fixtures::agency(
+        &mut app.conn(),
+        AgencyKind::LaborInspectorate,
+        "KG-O",
+        "Osh office",
+    );
+    let inspector = fixtures::user_in(&app.db.url, Role::Inspector, office);
+    let prosecutor = app.create_user(Role::Prosecutor, false).await;
+    let worker = app.create_user(Role::CaseWorker, false).await;
+    let karasuu = fixtures::location(&mut app.conn(), "KG-O-KARASUU").to_string();
+    let gpo = fixtures::agency_by_code(&mut app.conn(), "GPO");
+    let unit = fixtures::agency_by_code(&mut app.conn(), "CSU-KG-O-KARASUU");
+    let browser = Browser::start().await;
+
+    // 1. The inspector: the farm, the visit referred to the prosecutor, and
+    // a case for one of the two boys.
+    browser.sign_in(&app, &inspector).await;
+    browser
+        .click("nav.main-nav a[href='/establishments']")
+        .await;
+    browser.click("#new-establishment").await;
+    browser.fill("#name", "Папан пахта талаасы").await;
+    browser.select("#kind", "farm_cotton").await;
+    browser.fill("#owner", "Асанов Бакыт").await;
+    browser.select("#location_id", &karasuu).await;
+    browser.click("#save").await;
+    let farm_path = browser.path().await;
+    assert!(farm_path.starts_with("/establishments/"), "{farm_path}");
+
+    browser.click("#record-inspection").await;
+    browser.set_date("visited_on", &bishkek_date(-12)).await;
+    browser.select("#kind", "joint_police").await;
+    browser.fill("#boys_under_14", "2").await;
+    browser.fill("#children_found", "2").await;
+    browser.fill("#violation_forced_labor", "2").await;
+    browser
+        .select("#law_enforcement_id", &gpo.to_string())
+        .await;
+    browser.click("#save").await;
+    let path = browser.path().await;
+    assert!(path.starts_with("/inspections/"), "{path}");
+    let inspection: i64 = path.trim_start_matches("/inspections/").parse().unwrap();
+    let inspection_path = format!("/inspections/{inspection}");
+    assert_eq!(browser.text("#children-total").await, "2");
+    assert!(
+        browser
+            .text("main")
+            .await
+            .contains("Кыргыз Республикасынын Башкы прокуратурасы"),
+        "the inspection names where it was referred"
+    );
+    assert_eq!(
+        app.count("le_referrals"),
+        1,
+        "one referral, of the inspection"
+    );
+    let (inspection_referral, to, status): (i64, i64, String) = le_referrals::table
+        .select((
+            le_referrals::id,
+            le_referrals::agency_id,
+            le_referrals::status,
+        ))
+        .first(&mut app.conn())
+        .unwrap();
+    let about: (Option<i64>, Option<i64>) = le_referrals::table
+        .find(inspection_referral)
+        .select((le_referrals::inspection_id, le_referrals::case_id))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!((to, status.as_str()), (gpo, "sent"));
+    assert_eq!(about, (Some(inspection), None));
+
+    browser.open_details_of("#family_name").await;
+    browser.fill("#family_name", "Осмонов").await;
+    browser.fill("#given_name", "Нурбек").await;
+    browser.click_in_page("input[name=sex][value=male]").await;
+    browser.fill("#age", "12").await;
+    browser.select("#home_location_id", &karasuu).await;
+    browser.select("#school_status", "out_of_school").await;
+    browser
+        .click_in_page("input[name=forms][value=forced_labor]")
+        .await;
+    browser
+        .fill("#doing", "Picking cotton for the owner's debt, unpaid.")
+        .await;
+    browser.click("#open-case").await;
+    assert_eq!(browser.path().await, inspection_path);
+    let linked = browser.text("#linked-cases").await;
+    assert_eq!(linked.lines().count(), 1, "{linked}");
+    let (case, case_unit, source, from, forms): (
+        i64,
+        i64,
+        String,
+        Option<i64>,
+        Vec<Option<String>>,
+    ) = cases::table
+        .select((
+            cases::id,
+            cases::unit_id,
+            cases::source,
+            cases::inspection_id,
+            cases::forms,
+        ))
+        .first(&mut app.conn())
+        .unwrap();
+    assert!(linked.contains(&format!("№ {case}")), "{linked}");
+    assert_eq!(
+        (case_unit, source.as_str(), from),
+        (unit, "inspection", Some(inspection))
+    );
+    assert!(
+        forms.contains(&Some("forced_labor".to_owned())),
+        "{forms:?}"
+    );
+    assert_eq!(app.count("cases"), 1);
+    browser.sign_out().await;
+
+    // 2. The prosecutor finds the referral waiting and opens an
+    // investigation for it, ten days ago.
+    browser.sign_in(&app, &prosecutor).await;
+    browser
+        .click("nav.main-nav a[href='/investigations']")
+        .await;
+    assert_eq!(browser.path().await, "/investigations");
+    let waiting = browser.text("#waiting").await;
+    assert!(waiting.contains(&format!("№ {inspection}")), "{waiting}");
+    browser
+        .click(&format!(
+            "#waiting a[href='/investigations/referrals/{inspection_referral}']"
+        ))
+        .await;
+    assert_eq!(
+        browser.path().await,
+        format!("/investigations/referrals/{inspection_referral}")
+    );
+    let shared = browser.text("#shared-data").await;
+    assert!(shared.contains(&format!("№ {inspection}")), "{shared}");
+    assert!(shared.contains("Папан пахта талаасы"), "{shared}");
+    assert_eq!(browser.text("#referral-status").await, "Жоопту күтүүдө");
+    browser.open_details_of("#open-for-referral").await;
+    browser
+        .click_in_page("input[name=offenses][value=forced_child_labor]")
+        .await;
+    browser.set_date("opened_on", &bishkek_date(-10)).await;
+    browser.fill("#reference", "УД-2026-41").await;
+    browser.fill("#suspects", "1").await;
+    browser.click("#open-for-referral").await;
+    let path = browser.path().await;
+    assert!(path.starts_with("/investigations/"), "{path}");
+    let investigation: i64 = path
+        .trim_start_matches("/investigations/")
+        .parse()
+        .unwrap_or_else(|_| panic!("an investigation's page: {path}"));
+    let investigation_path = format!("/investigations/{investigation}");
+    assert_eq!(browser.text("#investigation-stage").await, "Тергөө жүрүүдө");
+    assert!(
+        browser
+            .text("#linked-inspections")
+            .await
+            .contains(&format!("№ {inspection}"))
+    );
+    let linked_inspections: Vec<i64> = investigation_inspections::table
+        .filter(investigation_inspections::investigation_id.eq(investigation))
+        .select(investigation_inspections::inspection_id)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(linked_inspections, [inspection]);
+    let (agency, stage, opened_on, offenses): (
+        i64,
+        String,
+        chrono::NaiveDate,
+        Vec<Option<String>>,
+    ) = investigations::table
+        .find(investigation)
+        .select((
+            investigations::agency_id,
+            investigations::stage,
+            investigations::opened_on,
+            investigations::offenses,
+        ))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(agency, gpo);
+    assert_eq!(stage, "investigation");
+    assert_eq!(opened_on.format("%Y-%m-%d").to_string(), bishkek_date(-10));
+    assert_eq!(offenses, [Some("forced_child_labor".to_owned())]);
+    let answered: (String, Option<i64>) = le_referrals::table
+        .find(inspection_referral)
+        .select((le_referrals::status, le_referrals::investigation_id))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(answered, ("accepted".to_owned(), Some(investigation)));
+
+    // 3. To court five days ago, convicted yesterday.
+    browser.set_date("on", &bishkek_date(-5)).await;
+    browser.click("#move-send_to_court").await;
+    assert_eq!(browser.path().await, investigation_path);
+    assert_eq!(browser.count("#move-error").await, 0);
+    assert_eq!(
+        browser.text("#investigation-stage").await,
+        "Сотко жөнөтүлдү"
+    );
+    let (stage, in_court_on): (String, Option<chrono::NaiveDate>) = investigations::table
+        .find(investigation)
+        .select((investigations::stage, investigations::in_court_on))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(stage, "in_court");
+    assert_eq!(
+        in_court_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        Some(bishkek_date(-5))
+    );
+
+    browser.set_date("on", &bishkek_date(-1)).await;
+    browser.fill("#prison_months", "24").await;
+    browser.fill("#fine", "30 000").await;
+    browser.click("#move-convict").await;
+    assert_eq!(browser.path().await, investigation_path);
+    assert_eq!(browser.count("#move-error").await, 0);
+    assert_eq!(browser.text("#investigation-stage").await, "Соттолду");
+    // WebDriver reports no-break spaces as plain ones.
+    assert_eq!(browser.text("#fine").await, "30 000,00 сом");
+    assert_eq!(
+        browser.count("#moves").await,
+        0,
+        "a verdict is final: no more moves offered"
+    );
+    let verdict: (
+        String,
+        Option<chrono::NaiveDate>,
+        Option<i32>,
+        Option<rust_decimal::Decimal>,
+    ) = investigations::table
+        .find(investigation)
+        .select((
+            investigations::stage,
+            investigations::decided_on,
+            investigations::prison_months,
+            investigations::fine,
+        ))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(verdict.0, "convicted");
+    assert_eq!(
+        verdict.1.map(|d| d.format("%Y-%m-%d").to_string()),
+        Some(bishkek_date(-1))
+    );
+    assert_eq!(verdict.2, Some(24));
+    assert_eq!(
+        verdict.3.map(|f| f.to_string()),
+        Some("30000.00".to_owned())
+    );
+    browser.sign_out().await;
+
+    // 4. The boy's unit refers his case to the prosecutor too: the case
+    // from the inspection is not linked by itself.
+    browser.sign_in(&app, &worker).await;
+    browser.click("nav.main-nav a[href='/cases']").await;
+    assert_eq!(browser.path().await, "/cases");
+    assert_eq!(browser.count("#cases tbody tr").await, 1);
+    browser
+        .click(&format!("#cases a[href='/cases/{case}']"))
+        .await;
+    let case_path = format!("/cases/{case}");
+    assert_eq!(browser.path().await, case_path);
+    assert!(browser.text("h1").await.contains("Осмонов Нурбек"));
+    assert_eq!(
+        browser.count("#investigation-stages").await,
+        0,
+        "no investigation is linked to the case yet"
+    );
+    browser.open_details_of("#le_agency_id").await;
+    browser.select("#le_agency_id", &gpo.to_string()).await;
+    browser
+        .fill(
+            "#le_note",
+            "The boy from the inspection; the owner kept him for a debt.",
+        )
+        .await;
+    browser.click("#refer-law-enforcement").await;
+    assert_eq!(browser.path().await, case_path);
+    assert!(
+        browser
+            .text("#le-referrals")
+            .await
+            .contains("Жоопту күтүүдө")
+    );
+    let (case_referral, status): (i64, String) = le_referrals::table
+        .filter(le_referrals::case_id.eq(case))
+        .select((le_referrals::id, le_referrals::status))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "sent");
+    browser.sign_out().await;
+
+    // The prosecutor links it to the investigation already decided.
+    browser.sign_in(&app, &prosecutor).await;
+    browser
+        .click("nav.main-nav a[href='/investigations']")
+        .await;
+    let waiting = browser.text("#waiting").await;
+    assert!(waiting.contains(&format!("№ {case}")), "{waiting}");
+    assert_eq!(
+        browser.count("#waiting a").await,
+        1,
+        "the answered referral no longer waits: {waiting}"
+    );
+    browser
+        .click(&format!(
+            "#waiting a[href='/investigations/referrals/{case_referral}']"
+        ))
+        .await;
+    let shared = browser.text("#shared-data").await;
+    assert!(shared.contains("Осмонов Нурбек"), "{shared}");
+    browser
+        .select("#investigation", &investigation.to_string())
+        .await;
+    browser.click("#link").await;
+    assert_eq!(browser.path().await, investigation_path);
+    assert_eq!(browser.text("#investigation-stage").await, "Соттолду");
+    let children = browser.text("#linked-cases").await;
+    assert!(children.contains(&format!("№ {case}")), "{children}");
+    assert!(children.contains("Осмонов Нурбек"), "{children}");
+    assert!(children.contains("жабырлануучу"), "{children}");
+    let links: Vec<(i64, i64, String)> = investigation_cases::table
+        .select((
+            investigation_cases::investigation_id,
+            investigation_cases::case_id,
+            investigation_cases::role,
+        ))
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(links, [(investigation, case, "victim".to_owned())]);
+    let answered: (String, Option<i64>) = le_referrals::table
+        .find(case_referral)
+        .select((le_referrals::status, le_referrals::investigation_id))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(answered, ("accepted".to_owned(), Some(investigation)));
+    browser
+        .click("nav.main-nav a[href='/investigations']")
+        .await;
+    assert_eq!(browser.count("#waiting a").await, 0, "nothing left waiting");
+    browser.sign_out().await;
+
+    // The unit sees the verdict on the case.
+    browser.sign_in(&app, &worker).await;
+    browser.client().goto(&app.url(&case_path)).await.unwrap();
+    let stages = browser.text("#investigation-stages").await;
+    assert!(stages.contains(&format!("№ {investigation}")), "{stages}");
+    assert!(stages.contains("Соттолду"), "{stages}");
+    assert!(
+        browser
+            .text("#le-referrals")
+            .await
+            .contains("Тергөөгө байланыштырылды")
+    );
+    let kinds: Vec<String> = case_events::table
+        .filter(case_events::case_id.eq(case))
+        .order(case_events::id)
+        .select(case_events::kind)
+        .load(&mut app.conn())
+        .unwrap();
+    assert!(
+        kinds.ends_with(&[
+            "law_enforcement_referred".to_owned(),
+            "law_enforcement_accepted".to_owned()
+        ]),
+        "{kinds:?}"
+    );
+    browser.sign_out().await;
     browser.close().await;
 }
