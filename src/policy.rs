@@ -107,7 +107,13 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         Permission::RecordInspections => actor.role == Role::Inspector,
         // Officials see the figures, never the individual records.
         Permission::ViewInspections => actor.role == Role::Inspector || heads_inspection(actor),
-        Permission::Investigate => matches!(actor.role, Role::Prosecutor | Role::Police),
+        Permission::Investigate => {
+            matches!(actor.role, Role::Prosecutor | Role::Police)
+                && matches!(
+                    actor.agency_kind,
+                    Some(AgencyKind::Prosecutor | AgencyKind::Police)
+                )
+        }
     }
 }
 

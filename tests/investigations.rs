@@ -169,6 +169,30 @@ async fn an_investigation_goes_to_court_and_to_a_verdict_in_order() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(stage(&app, other), "investigation");
+    // Suspended in court, it resumes in court; a resumption cannot predate
+    // the suspension.
+    assert_eq!(
+        step(&app, other, "send_to_court", &[("on", &days_ago(1))])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        step(&app, other, "suspend", &[("on", &days_ago(0))])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let backwards = step(&app, other, "resume", &[("on", &days_ago(2))]).await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(backwards.text_of("#on-error").is_some());
+    assert_eq!(
+        step(&app, other, "resume", &[("on", &days_ago(0))])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(stage(&app, other), "in_court");
 }
 
 async fn case_for_referral(app: &TestApp) -> i64 {
@@ -464,6 +488,38 @@ async fn an_inspection_referred_to_law_enforcement_reaches_its_queue_and_is_link
             .unwrap()
             .contains(&inspection.to_string())
     );
+    // Saving the inspection again does not refer it again.
+    let v: i32 = korgoo::db::schema::inspections::table
+        .find(inspection)
+        .select(korgoo::db::schema::inspections::version)
+        .first(&mut app.conn())
+        .unwrap();
+    let v = v.to_string();
+    let resaved = inspector
+        .post_form(
+            &format!("/inspections/{inspection}"),
+            &[
+                ("version", &v),
+                ("establishment_id", &farm),
+                ("visited_on", &visited),
+                ("kind", "joint_police"),
+                ("method", "worksite"),
+                ("girls_under_14", "0"),
+                ("girls_14_15", "0"),
+                ("girls_16_17", "0"),
+                ("boys_under_14", "2"),
+                ("boys_14_15", "0"),
+                ("boys_16_17", "0"),
+                ("children_found", "2"),
+                ("violation_forced_labor", "2"),
+                ("law_enforcement_id", &gpo),
+                ("notes", "Corrected."),
+                ("follow_up_on", ""),
+            ],
+        )
+        .await;
+    assert_eq!(resaved.status, StatusCode::SEE_OTHER, "{}", resaved.body);
+    assert_eq!(app.count("le_referrals"), 1, "no second referral");
 }
 
 #[actix_web::test]

@@ -17,6 +17,10 @@ CREATE TABLE investigations (
                        'in_court', 'convicted', 'acquitted', 'dismissed', 'suspended')),
     in_court_on    date,
     decided_on     date,
+    -- The date of the current stage (each move is dated after the last).
+    stage_on       date NOT NULL,
+    -- Where a suspended investigation resumes: under investigation or in court.
+    suspended_from text CHECK (suspended_from IN ('investigation', 'in_court')),
     -- Penalties, on conviction only.
     prison_months  integer CHECK (prison_months BETWEEN 0 AND 600),
     fine           numeric(14, 2) CHECK (fine >= 0),
@@ -30,6 +34,8 @@ CREATE TABLE investigations (
     CHECK ((stage IN ('convicted', 'acquitted', 'dismissed', 'suspended')) = (decided_on IS NOT NULL)),
     CHECK (stage = 'investigation' OR stage IN ('dismissed', 'suspended') OR in_court_on IS NOT NULL),
     CHECK (in_court_on IS NULL OR in_court_on >= opened_on),
+    CHECK ((stage = 'suspended') = (suspended_from IS NOT NULL)),
+    CHECK (stage_on >= opened_on),
     CHECK (decided_on IS NULL OR decided_on >= coalesce(in_court_on, opened_on))
 );
 CREATE INDEX investigations_agency ON investigations (agency_id, opened_on DESC, id DESC);
@@ -86,6 +92,11 @@ CREATE TABLE le_referrals (
 CREATE INDEX le_referrals_agency ON le_referrals (agency_id, status, id DESC);
 CREATE INDEX le_referrals_case ON le_referrals (case_id) WHERE case_id IS NOT NULL;
 CREATE INDEX le_referrals_inspection ON le_referrals (inspection_id) WHERE inspection_id IS NOT NULL;
+-- One waiting referral of a case or an inspection per agency.
+CREATE UNIQUE INDEX le_referrals_case_waiting ON le_referrals (case_id, agency_id)
+    WHERE case_id IS NOT NULL AND status = 'sent';
+CREATE UNIQUE INDEX le_referrals_inspection_waiting ON le_referrals (inspection_id, agency_id)
+    WHERE inspection_id IS NOT NULL AND status = 'sent';
 
 -- Staff of a prosecutor's office assigned to child labour and trafficking,
 -- per year (the document asks to publish it).

@@ -229,6 +229,8 @@ diesel::table! {
         stage -> Text,
         in_court_on -> Nullable<Date>,
         decided_on -> Nullable<Date>,
+        stage_on -> Date,
+        suspended_from -> Nullable<Text>,
         prison_months -> Nullable<Int4>,
         fine -> Nullable<Numeric>,
         other_penalty -> Text,

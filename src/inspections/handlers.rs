@@ -904,6 +904,7 @@ pub async fn update(
     let office = current.office_id;
     let already = current.inspector_ids();
     let actor_id = actor.id;
+    let was_referred_to = current.law_enforcement_id;
     let mut values = InspectionValues::from_form(&form);
     // The place of an inspection is not changed by editing it.
     values.establishment_id = current.establishment.id.to_string();
@@ -932,7 +933,15 @@ pub async fn update(
                 if !model::update_inspection(conn, id, version, &input)? {
                     return Ok(Saved::Stale);
                 }
-                refer_to_law_enforcement(conn, &who, id, input.law_enforcement_id, actor_id)?;
+                // A referral goes when the agency is named or changed, not on
+                // every save; an unanswered one to an agency no longer named
+                // is withdrawn.
+                if input.law_enforcement_id != was_referred_to {
+                    if let Some(old) = was_referred_to {
+                        crate::investigations::model::withdraw_waiting(conn, id, old)?;
+                    }
+                    refer_to_law_enforcement(conn, &who, id, input.law_enforcement_id, actor_id)?;
+                }
                 audit::record(
                     conn,
                     &who,

@@ -296,7 +296,7 @@ async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppRes
     let moves = Move::ALL
         .iter()
         .copied()
-        .filter(|m| m.next(investigation.stage).is_ok())
+        .filter(|m| m.next(investigation.stage, None).is_ok())
         .collect();
     Ok(ShowPage {
         ctx,
@@ -417,11 +417,16 @@ pub async fn move_stage(
         let Some(step) = step else {
             return Ok(invalid("move", "error-invalid-choice"));
         };
-        let to = match step.next(investigation.stage) {
+        let from = investigation
+            .suspended_from
+            .as_deref()
+            .and_then(Stage::parse);
+        let to = match step.next(investigation.stage, from) {
             Ok(to) => to,
             Err(key) => return Ok(invalid("move", key)),
         };
-        let earliest = investigation.in_court_on.unwrap_or(investigation.opened_on);
+        // Each move is dated on or after the one before.
+        let earliest = investigation.stage_on;
         let input = match parse_move(&typed, to, earliest, today()) {
             Ok(input) => input,
             Err(errors) => return Ok(Moved::Invalid(errors)),
@@ -633,6 +638,7 @@ pub async fn answer(
     let investigator = actor.clone();
     let typed = values.clone();
     let outcome = db::transaction(&state.pool, move |conn| {
+        model::lock_referral(conn, id)?;
         let referral = model::get_referral(conn, id)?;
         if !policy::can_investigate(&investigator, referral.agency_id) {
             return Err(AppError::NotFound);
@@ -655,7 +661,11 @@ pub async fn answer(
                     }
                     Err(e) => return Ok(Err(FieldErrors::from_one("decline_reason", e))),
                 };
-                model::decline(conn, id, version, &reason)?;
+                if !model::decline(conn, id, version, &reason)? {
+                    return Err(AppError::internal(anyhow::anyhow!(
+                        "locked referral changed"
+                    )));
+                }
                 if let Some(case) = referral.case_id {
                     crate::cases::model::add_event(
                         conn,
@@ -718,9 +728,9 @@ pub async fn answer(
             _ => return Ok(Err(FieldErrors::from_one("answer", "error-invalid-choice"))),
         };
         if !model::accept(conn, id, version, investigation)? {
-            return Ok(Err(FieldErrors::from_one(
-                "answer",
-                "error-referral-answered",
+            // Cannot happen under the row lock; if it did, nothing is kept.
+            return Err(AppError::internal(anyhow::anyhow!(
+                "locked referral changed"
             )));
         }
         // The case's child is a victim of what is investigated: never
@@ -746,6 +756,18 @@ pub async fn answer(
         }
         if let Some(inspection) = referral.inspection_id {
             model::link_inspection(conn, investigation, inspection)?;
+            // The children found there are the victims of what is investigated.
+            for found in crate::inspections::model::cases_of_inspection(conn, inspection)? {
+                model::link_case(conn, investigation, found.case_id, ChildRole::Victim)?;
+                crate::cases::model::add_event(
+                    conn,
+                    found.case_id,
+                    Some(investigator.id),
+                    crate::cases::model::EventKind::LawEnforcementAccepted,
+                    "",
+                    json!({ "investigation_id": investigation, "inspection_id": inspection }),
+                )?;
+            }
             model::add_event(
                 conn,
                 investigation,

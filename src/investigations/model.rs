@@ -90,6 +90,7 @@ pub fn create(
             investigations::agency_id.eq(agency),
             investigations::offenses.eq(offenses_text(&input.offenses)),
             investigations::opened_on.eq(input.opened_on),
+            investigations::stage_on.eq(input.opened_on),
             investigations::reference.eq(&input.reference),
             investigations::suspects.eq(input.suspects),
             investigations::notes.eq(&input.notes),
@@ -124,17 +125,33 @@ pub fn move_stage(
         .filter(investigations::stage.eq(from));
     let common = (
         investigations::stage.eq(to),
+        investigations::stage_on.eq(input.on),
         investigations::version.eq(investigations::version + 1),
         investigations::updated_at.eq(Utc::now()),
     );
-    let updated = match to {
-        Stage::InCourt => diesel::update(target)
+    let updated = match (from, to) {
+        // Resumed: back where it was suspended from.
+        (Stage::Suspended, _) => diesel::update(target)
+            .set((
+                common,
+                investigations::decided_on.eq(None::<NaiveDate>),
+                investigations::suspended_from.eq(None::<String>),
+            ))
+            .execute(conn)?,
+        (_, Stage::Suspended) => diesel::update(target)
+            .set((
+                common,
+                investigations::decided_on.eq(Some(input.on)),
+                investigations::suspended_from.eq(Some(from.as_str())),
+            ))
+            .execute(conn)?,
+        (_, Stage::InCourt) => diesel::update(target)
             .set((common, investigations::in_court_on.eq(Some(input.on))))
             .execute(conn)?,
-        Stage::Investigation => diesel::update(target)
+        (_, Stage::Investigation) => diesel::update(target)
             .set((common, investigations::decided_on.eq(None::<NaiveDate>)))
             .execute(conn)?,
-        Stage::Convicted => diesel::update(target)
+        (_, Stage::Convicted) => diesel::update(target)
             .set((
                 common,
                 investigations::decided_on.eq(Some(input.on)),
@@ -143,7 +160,7 @@ pub fn move_stage(
                 investigations::other_penalty.eq(&input.other_penalty),
             ))
             .execute(conn)?,
-        Stage::Acquitted | Stage::Dismissed | Stage::Suspended => diesel::update(target)
+        (_, Stage::Acquitted | Stage::Dismissed) => diesel::update(target)
             .set((common, investigations::decided_on.eq(Some(input.on))))
             .execute(conn)?,
     };
@@ -219,6 +236,10 @@ pub struct Investigation {
     pub in_court_on: Option<NaiveDate>,
     #[diesel(sql_type = Nullable<Date>)]
     pub decided_on: Option<NaiveDate>,
+    #[diesel(sql_type = Date)]
+    pub stage_on: NaiveDate,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub suspended_from: Option<String>,
     #[diesel(sql_type = Nullable<Int4>)]
     pub prison_months: Option<i32>,
     #[diesel(sql_type = Nullable<Numeric>)]
@@ -247,7 +268,7 @@ impl Investigation {
 
 const SELECT: &str = "SELECT v.id, v.agency_id, a.name_ky AS agency_ky, a.name_ru AS agency_ru,
         a.name_en AS agency_en, v.offenses, v.opened_on, v.reference, v.suspects, v.stage,
-        v.in_court_on, v.decided_on, v.prison_months, v.fine, v.other_penalty, v.notes, v.version
+        v.in_court_on, v.decided_on, v.stage_on, v.suspended_from, v.prison_months, v.fine, v.other_penalty, v.notes, v.version
      FROM investigations v JOIN agencies a ON a.id = v.agency_id";
 
 pub fn get(conn: &mut PgConnection, id: i64) -> QueryResult<Investigation> {
@@ -521,6 +542,33 @@ pub fn referrals_of_case(conn: &mut PgConnection, case: i64) -> QueryResult<Vec<
     ))
     .bind::<BigInt, _>(case)
     .load(conn)
+}
+
+/// Hold a referral's row until the transaction ends: two answers at once
+/// cannot both be taken.
+pub fn lock_referral(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
+    le_referrals::table
+        .find(id)
+        .select(le_referrals::id)
+        .for_update()
+        .first::<i64>(conn)
+        .map(|_| ())
+}
+
+/// An inspection no longer names this agency: a referral it never answered
+/// is withdrawn from its queue.
+pub fn withdraw_waiting(
+    conn: &mut PgConnection,
+    inspection: i64,
+    agency: i64,
+) -> QueryResult<usize> {
+    diesel::delete(
+        le_referrals::table
+            .filter(le_referrals::inspection_id.eq(inspection))
+            .filter(le_referrals::agency_id.eq(agency))
+            .filter(le_referrals::status.eq(LeStatus::Sent)),
+    )
+    .execute(conn)
 }
 
 pub fn accept(

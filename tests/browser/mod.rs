@@ -1109,8 +1109,9 @@ async fn a_forced_labor_inspection_goes_to_the_prosecutor_and_ends_in_a_convicti
     );
     browser.sign_out().await;
 
-    // 4. The boy's unit refers his case to the prosecutor too: the case
-    // from the inspection is not linked by itself.
+    // 4. The boy's unit also refers his case to the prosecutor (with what it
+    // knows of the family), and the prosecutor links it to the same
+    // investigation.
     browser.sign_in(&app, &worker).await;
     browser.click("nav.main-nav a[href='/cases']").await;
     assert_eq!(browser.path().await, "/cases");
@@ -1121,10 +1122,12 @@ async fn a_forced_labor_inspection_goes_to_the_prosecutor_and_ends_in_a_convicti
     let case_path = format!("/cases/{case}");
     assert_eq!(browser.path().await, case_path);
     assert!(browser.text("h1").await.contains("Осмонов Нурбек"));
+    // Taking up the inspection linked the children found there as victims:
+    // the unit already sees the stage on the case.
     assert_eq!(
         browser.count("#investigation-stages").await,
-        0,
-        "no investigation is linked to the case yet"
+        1,
+        "the inspection's children are linked to its investigation"
     );
     browser.open_details_of("#le_agency_id").await;
     browser.select("#le_agency_id", &gpo.to_string()).await;
