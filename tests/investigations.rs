@@ -520,6 +520,14 @@ async fn an_inspection_referred_to_law_enforcement_reaches_its_queue_and_is_link
         .await;
     assert_eq!(resaved.status, StatusCode::SEE_OTHER, "{}", resaved.body);
     assert_eq!(app.count("le_referrals"), 1, "no second referral");
+    // The inspector sees what became of the referral.
+    let inspection_page = inspector.get(&format!("/inspections/{inspection}")).await;
+    assert!(
+        inspection_page
+            .text_of("#le-answers")
+            .unwrap()
+            .contains(&investigation.to_string())
+    );
 }
 
 #[actix_web::test]
@@ -805,4 +813,116 @@ async fn the_demo_has_investigations_at_every_stage_and_every_page_renders() {
             );
         }
     }
+}
+
+/// Another agency's police can neither move an investigation, answer its
+/// referrals nor refer victims into it; nor can a case worker of another
+/// unit refer someone else's case.
+#[actix_web::test]
+async fn another_agency_changes_nothing_by_posting_directly() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::Prosecutor).await;
+    let id = open_investigation(&app, "forced_child_labor", &days_ago(5)).await;
+    let worker = app.other_browser();
+    worker.login_as(Role::CaseWorker).await;
+    let case = case_for_referral(&worker).await;
+    let gpo = fixtures::agency_by_code(&mut app.conn(), "GPO").to_string();
+    assert_eq!(
+        worker
+            .post_form(
+                &format!("/cases/{case}/law-enforcement"),
+                &[("le_agency_id", &gpo), ("le_note", "")]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let referral: (i64, i32) = le_referrals::table
+        .select((le_referrals::id, le_referrals::version))
+        .first(&mut app.conn())
+        .unwrap();
+    let police = app.other_browser();
+    police.login_as(Role::Police).await;
+    let v = version(&app, id);
+    let today = days_ago(0);
+    for (path, fields) in [
+        (
+            format!("/investigations/{id}/move"),
+            vec![
+                ("move", "dismiss"),
+                ("version", v.as_str()),
+                ("on", today.as_str()),
+            ],
+        ),
+        (
+            format!("/investigations/referrals/{}/answer", referral.0),
+            vec![
+                ("version", "1"),
+                ("answer", "decline"),
+                ("decline_reason", "not ours"),
+            ],
+        ),
+        (
+            format!("/investigations/{id}/victims"),
+            vec![("family_name", "X"), ("given_name", "Y")],
+        ),
+    ] {
+        assert_eq!(
+            police.post_form(&path, &fields).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // Linking a referral to another agency's investigation is refused.
+    let theirs = {
+        let opened = days_ago(1);
+        id_from(
+            &police
+                .post_form(
+                    "/investigations",
+                    &[
+                        ("offenses", "labor_code"),
+                        ("opened_on", &opened),
+                        ("reference", ""),
+                        ("suspects", "0"),
+                        ("notes", ""),
+                    ],
+                )
+                .await,
+            "/investigations/",
+        )
+    };
+    let crossed = app
+        .post_form(
+            &format!("/investigations/referrals/{}/answer", referral.0),
+            &[
+                ("version", &referral.1.to_string()),
+                ("answer", "link"),
+                ("investigation", &theirs.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(crossed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(crossed.text_of("#investigation-error").is_some());
+    assert_eq!(stage(&app, id), "investigation");
+    assert_eq!(app.count("investigation_cases"), 0);
+    let other_unit = app.other_browser();
+    let sokuluk = fixtures::agency_by_code(&mut app.conn(), "CSU-KG-C-SOKULUK");
+    other_unit
+        .login(
+            &fixtures::user_in(&app.db.url, Role::CaseWorker, sokuluk),
+            PASSWORD,
+        )
+        .await;
+    assert_eq!(
+        other_unit
+            .post_form(
+                &format!("/cases/{case}/law-enforcement"),
+                &[("le_agency_id", &gpo), ("le_note", "")]
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.count("le_referrals"), 1);
 }

@@ -765,6 +765,8 @@ struct ShowPage {
     inspection: Inspection,
     penalties: Vec<Penalty>,
     found: Vec<FoundChild>,
+    /// What became of the referral to law enforcement, if any.
+    le_referrals: Vec<crate::investigations::model::InspectionReferral>,
     can_edit: bool,
     can_collect: bool,
     can_open_cases: bool,
@@ -818,13 +820,14 @@ impl ShowPage {
 
 async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppResult<ShowPage> {
     let viewer = actor.clone();
-    let (inspection, penalties, found, places) = db::run(&state.pool, move |conn| {
+    let (inspection, penalties, found, places, le_referrals) = db::run(&state.pool, move |conn| {
         let inspection = visible_inspection(conn, &viewer, id)?;
         Ok((
             inspection,
             model::penalties_of(conn, id)?,
             model::cases_of_inspection(conn, id)?,
             location_options(conn)?,
+            crate::investigations::model::referrals_of_inspection(conn, id)?,
         ))
     })
     .await?;
@@ -836,6 +839,7 @@ async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppRes
         ctx,
         penalties,
         found,
+        le_referrals,
         errors: FieldErrors::new(),
         stale: false,
         failed_penalty: None,

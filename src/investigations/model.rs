@@ -652,3 +652,48 @@ pub fn staff_in(conn: &mut PgConnection, year: i32) -> QueryResult<i64> {
         .first::<Option<i64>>(conn)
         .map(|s| s.unwrap_or(0))
 }
+
+/// What became of an inspection's referrals to law enforcement, for its page.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct InspectionReferral {
+    #[diesel(sql_type = Text)]
+    pub agency_ky: String,
+    #[diesel(sql_type = Text)]
+    pub agency_ru: String,
+    #[diesel(sql_type = Text)]
+    pub agency_en: String,
+    #[diesel(sql_type = Text)]
+    pub status: LeStatus,
+    #[diesel(sql_type = Text)]
+    pub decline_reason: String,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub investigation_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub stage: Option<Stage>,
+}
+
+impl InspectionReferral {
+    pub fn agency(&self) -> Names {
+        Names {
+            ky: self.agency_ky.clone(),
+            ru: self.agency_ru.clone(),
+            en: self.agency_en.clone(),
+        }
+    }
+}
+
+pub fn referrals_of_inspection(
+    conn: &mut PgConnection,
+    inspection: i64,
+) -> QueryResult<Vec<InspectionReferral>> {
+    diesel::sql_query(
+        "SELECT a.name_ky AS agency_ky, a.name_ru AS agency_ru, a.name_en AS agency_en, r.status,
+                r.decline_reason, r.investigation_id, v.stage
+         FROM le_referrals r
+         JOIN agencies a ON a.id = r.agency_id
+         LEFT JOIN investigations v ON v.id = r.investigation_id
+         WHERE r.inspection_id = $1 ORDER BY r.id",
+    )
+    .bind::<BigInt, _>(inspection)
+    .load(conn)
+}
