@@ -17,6 +17,7 @@ pub mod inspections;
 pub mod investigations;
 pub mod policy;
 pub mod referrals;
+pub mod reports;
 pub mod startup;
 pub mod training;
 pub mod web;

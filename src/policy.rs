@@ -80,6 +80,8 @@ pub enum Permission {
     /// Investigate: open and follow investigations of one's agency, and
     /// answer the cases and inspections referred to it.
     Investigate,
+    /// Read the reports: figures only, never a record.
+    ViewReports,
 }
 
 pub fn allows(actor: &Actor, permission: Permission) -> bool {
@@ -107,6 +109,9 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         Permission::RecordInspections => actor.role == Role::Inspector,
         // Officials see the figures, never the individual records.
         Permission::ViewInspections => actor.role == Role::Inspector || heads_inspection(actor),
+        Permission::ViewReports => {
+            matches!(actor.role, Role::Official | Role::Admin | Role::Supervisor)
+        }
         Permission::Investigate => {
             matches!(actor.role, Role::Prosecutor | Role::Police)
                 && matches!(

@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::referrals::routes(cfg);
     crate::inspections::routes(cfg);
     crate::investigations::routes(cfg);
+    crate::reports::routes(cfg);
     crate::training::routes(cfg);
     crate::complaints::routes(cfg);
 }

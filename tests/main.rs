@@ -16,5 +16,6 @@ mod health;
 mod i18n;
 mod inspections;
 mod investigations;
+mod reports;
 mod schema;
 mod training;

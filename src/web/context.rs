@@ -170,6 +170,13 @@ impl Ctx {
             .is_some_and(|a| policy::allows(a, Permission::ViewInspections))
     }
 
+    /// Whether the navigation shows the reports.
+    pub fn shows_reports(&self) -> bool {
+        self.actor
+            .as_ref()
+            .is_some_and(|a| policy::allows(a, Permission::ViewReports))
+    }
+
     /// Whether the navigation shows the investigations.
     pub fn shows_investigations(&self) -> bool {
         self.actor

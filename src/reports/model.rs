@@ -1,0 +1,170 @@
+//! The figures of the annual enforcement report, computed from the records
+//! for a year and a territory (a subtree of the location tree). Counts of the
+//! state's own actions are exact (DESIGN §5); money is NUMERIC, summed exactly.
+//! No HTTP in here.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Int4, Nullable, Numeric, Text};
+use rust_decimal::Decimal;
+
+/// Labour law enforcement, as the US DOL findings' table lays it out.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct LaborEnforcement {
+    /// Active labour inspectors whose territory lies in the territory.
+    #[diesel(sql_type = BigInt)]
+    pub inspectors: i64,
+    /// Inspectors with a training on forced child labour in the year.
+    #[diesel(sql_type = BigInt)]
+    pub trained_forced_labor: i64,
+    #[diesel(sql_type = BigInt)]
+    pub inspections: i64,
+    #[diesel(sql_type = BigInt)]
+    pub at_worksite: i64,
+    #[diesel(sql_type = BigInt)]
+    pub desk_reviews: i64,
+    #[diesel(sql_type = BigInt)]
+    pub routine: i64,
+    #[diesel(sql_type = BigInt)]
+    pub unannounced: i64,
+    #[diesel(sql_type = BigInt)]
+    pub complaint_driven: i64,
+    #[diesel(sql_type = BigInt)]
+    pub found_child_labor: i64,
+    #[diesel(sql_type = BigInt)]
+    pub violations: i64,
+    #[diesel(sql_type = BigInt)]
+    pub penalties_imposed: i64,
+    #[diesel(sql_type = Numeric)]
+    pub imposed_som: Decimal,
+    #[diesel(sql_type = BigInt)]
+    pub penalties_collected: i64,
+    #[diesel(sql_type = Numeric)]
+    pub collected_som: Decimal,
+    /// Inspections referred to law enforcement (the referral mechanism).
+    #[diesel(sql_type = BigInt)]
+    pub referred: i64,
+    /// School-fee complaints received (the complaint mechanism).
+    #[diesel(sql_type = BigInt)]
+    pub complaints: i64,
+}
+
+/// Criminal law enforcement.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct CriminalEnforcement {
+    #[diesel(sql_type = BigInt)]
+    pub investigations: i64,
+    #[diesel(sql_type = BigInt)]
+    pub prosecutions: i64,
+    #[diesel(sql_type = BigInt)]
+    pub convictions: i64,
+    #[diesel(sql_type = BigInt)]
+    pub acquittals: i64,
+    #[diesel(sql_type = BigInt)]
+    pub dismissed: i64,
+    #[diesel(sql_type = BigInt)]
+    pub prison_sentences: i64,
+    #[diesel(sql_type = Numeric)]
+    pub fines_som: Decimal,
+    /// Cases referred by Child Support Units to law enforcement.
+    #[diesel(sql_type = BigInt)]
+    pub referred_by_social_services: i64,
+    /// Child victims referred by law enforcement to the units.
+    #[diesel(sql_type = BigInt)]
+    pub referred_to_social_services: i64,
+    /// Prosecutors assigned to child labour and trafficking.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub prosecutor_staff: Option<i64>,
+}
+
+/// The territory condition on a location path column: `$2` is the path of the
+/// territory (the whole country when it is `KG`).
+fn under(column: &str) -> String {
+    format!("({column} = $2 OR left({column}, length($2) + 1) = $2 || '/')")
+}
+
+pub fn labor(conn: &mut PgConnection, year: i32, territory: &str) -> QueryResult<LaborEnforcement> {
+    let sql = format!(
+        "WITH i AS (
+           SELECT i.* FROM inspections i JOIN locations l ON l.id = i.location_id
+           WHERE extract(year FROM i.visited_on) = $1 AND {inspections}
+         )
+         SELECT
+           (SELECT count(*) FROM users u JOIN locations l ON l.id = u.location_id
+             WHERE u.role = 'inspector' AND u.active AND {users}) AS inspectors,
+           (SELECT count(DISTINCT t.user_id) FROM training_records t
+             JOIN users u ON u.id = t.user_id JOIN locations l ON l.id = u.location_id
+             WHERE t.course = 'forced_child_labor' AND extract(year FROM t.completed_on) = $1
+               AND {users}) AS trained_forced_labor,
+           (SELECT count(*) FROM i) AS inspections,
+           (SELECT count(*) FROM i WHERE method = 'worksite') AS at_worksite,
+           (SELECT count(*) FROM i WHERE method = 'desk_review') AS desk_reviews,
+           (SELECT count(*) FROM i WHERE kind = 'routine') AS routine,
+           (SELECT count(*) FROM i WHERE kind = 'unannounced') AS unannounced,
+           (SELECT count(*) FROM i WHERE kind = 'complaint') AS complaint_driven,
+           (SELECT count(*) FROM i WHERE children_found > 0) AS found_child_labor,
+           (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
+             JOIN i ON i.id = v.inspection_id) AS violations,
+           (SELECT count(*) FROM penalties p JOIN i ON i.id = p.inspection_id
+             WHERE p.status <> 'cancelled') AS penalties_imposed,
+           (SELECT coalesce(sum(p.imposed), 0) FROM penalties p JOIN i ON i.id = p.inspection_id
+             WHERE p.status <> 'cancelled') AS imposed_som,
+           (SELECT count(*) FROM penalties p JOIN i ON i.id = p.inspection_id
+             WHERE p.collected > 0) AS penalties_collected,
+           (SELECT coalesce(sum(p.collected), 0) FROM penalties p JOIN i ON i.id = p.inspection_id)
+             AS collected_som,
+           (SELECT count(*) FROM i WHERE law_enforcement_id IS NOT NULL) AS referred,
+           (SELECT count(*) FROM school_fee_complaints c JOIN locations l ON l.id = c.location_id
+             WHERE extract(year FROM c.charged_on) = $1 AND {complaints}) AS complaints",
+        inspections = under("l.path"),
+        users = under("l.path"),
+        complaints = under("l.path"),
+    );
+    diesel::sql_query(sql)
+        .bind::<Int4, _>(year)
+        .bind::<Text, _>(territory)
+        .get_result(conn)
+}
+
+pub fn criminal(
+    conn: &mut PgConnection,
+    year: i32,
+    territory: &str,
+) -> QueryResult<CriminalEnforcement> {
+    // An investigation belongs to the territory of the agency holding it.
+    let sql = format!(
+        "WITH v AS (
+           SELECT v.* FROM investigations v JOIN agencies a ON a.id = v.agency_id
+           JOIN locations l ON l.id = a.location_id WHERE {agencies}
+         )
+         SELECT
+           (SELECT count(*) FROM v WHERE extract(year FROM opened_on) = $1) AS investigations,
+           (SELECT count(*) FROM v WHERE extract(year FROM in_court_on) = $1) AS prosecutions,
+           (SELECT count(*) FROM v WHERE stage = 'convicted'
+             AND extract(year FROM decided_on) = $1) AS convictions,
+           (SELECT count(*) FROM v WHERE stage = 'acquitted'
+             AND extract(year FROM decided_on) = $1) AS acquittals,
+           (SELECT count(*) FROM v WHERE stage = 'dismissed'
+             AND extract(year FROM decided_on) = $1) AS dismissed,
+           (SELECT count(*) FROM v WHERE stage = 'convicted' AND prison_months > 0
+             AND extract(year FROM decided_on) = $1) AS prison_sentences,
+           (SELECT coalesce(sum(fine), 0) FROM v WHERE stage = 'convicted'
+             AND extract(year FROM decided_on) = $1) AS fines_som,
+           (SELECT count(*) FROM le_referrals r JOIN cases c ON c.id = r.case_id
+             JOIN locations l ON l.id = c.location_id
+             WHERE extract(year FROM r.sent_at AT TIME ZONE 'Asia/Bishkek') = $1 AND {cases})
+             AS referred_by_social_services,
+           (SELECT count(*) FROM investigation_events e JOIN v ON v.id = e.investigation_id
+             WHERE e.kind = 'victim_referred'
+               AND extract(year FROM e.at AT TIME ZONE 'Asia/Bishkek') = $1)
+             AS referred_to_social_services,
+           (SELECT sum(s.staff)::bigint FROM prosecutor_staff s JOIN agencies a ON a.id = s.agency_id
+             JOIN locations l ON l.id = a.location_id WHERE s.year = $1 AND {agencies})
+             AS prosecutor_staff",
+        agencies = under("l.path"),
+        cases = under("l.path"),
+    );
+    diesel::sql_query(sql)
+        .bind::<Int4, _>(year)
+        .bind::<Text, _>(territory)
+        .get_result(conn)
+}

@@ -1,0 +1,303 @@
+//! The annual enforcement report: figures equal to the records, by year and
+//! territory, exact money, small counts of children suppressed, no personal
+//! data, and only for those who read reports.
+
+use diesel::prelude::*;
+use korgoo::admin::model::AgencyKind;
+use korgoo::inspections::model as insp;
+use korgoo::investigations::model as inv;
+use korgoo::policy::Role;
+use reqwest::StatusCode;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+use crate::common::{TestApp, fixtures};
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Bishkek)
+        .date_naive()
+}
+
+/// Two inspections in Kara-Suu this year (one finding two children, with a
+/// fine partly collected), one investigation convicted this year, a child
+/// victim referred to social services, prosecutors' staff.
+fn records(app: &TestApp) -> i32 {
+    let mut conn = app.conn();
+    let office = fixtures::agency(
+        &mut conn,
+        AgencyKind::LaborInspectorate,
+        "KG-O",
+        "Osh office",
+    );
+    let inspector_login = fixtures::user_in(&app.db.url, Role::Inspector, office);
+    let inspector = fixtures::user_id(&mut conn, &inspector_login);
+    let karasuu = fixtures::location(&mut conn, "KG-O-KARASUU");
+    let farm = insp::create_establishment(
+        &mut conn,
+        &insp::EstablishmentInput {
+            kind: insp::EstablishmentKind::FarmCotton,
+            sector: korgoo::cases::model::Sector::Agriculture,
+            name: "Папан".into(),
+            owner: String::new(),
+            tax_number: None,
+            location_id: karasuu,
+            address: String::new(),
+        },
+        inspector,
+    )
+    .unwrap();
+    let day = today();
+    let base = insp::InspectionInput {
+        establishment_id: farm,
+        visited_on: day,
+        kind: insp::InspectionKind::Unannounced,
+        method: insp::InspectionMethod::Worksite,
+        bands: insp::Bands {
+            girls: [1, 0, 0],
+            boys: [0, 1, 0],
+        },
+        violations: vec![
+            (insp::ViolationKind::UnderageWork, 2),
+            (insp::ViolationKind::HazardousWork, 2),
+        ],
+        law_enforcement_id: None,
+        notes: String::new(),
+        follow_up_on: None,
+        inspectors: vec![inspector],
+    };
+    let first = insp::create_inspection(&mut conn, &base, office, inspector).unwrap();
+    let fine = insp::impose(
+        &mut conn,
+        first,
+        "ст. 117",
+        Decimal::from_str("10000.50").unwrap(),
+    )
+    .unwrap();
+    insp::record_collection(
+        &mut conn,
+        fine,
+        1,
+        &insp::Collection {
+            collected: Decimal::from_str("2500.25").unwrap(),
+            collected_on: Some(day),
+            status: insp::PenaltyStatus::PartlyPaid,
+        },
+    )
+    .unwrap();
+    insp::create_inspection(
+        &mut conn,
+        &insp::InspectionInput {
+            kind: insp::InspectionKind::Routine,
+            method: insp::InspectionMethod::DeskReview,
+            bands: insp::Bands::default(),
+            violations: vec![],
+            ..base
+        },
+        office,
+        inspector,
+    )
+    .unwrap();
+    let gpo = fixtures::agency_by_code(&mut conn, "GPO");
+    let prosecutor_login = fixtures::user_in(&app.db.url, Role::Prosecutor, gpo);
+    let prosecutor = fixtures::user_id(&mut conn, &prosecutor_login);
+    let opened = day.checked_sub_days(chrono::Days::new(0)).unwrap();
+    let id = inv::create(
+        &mut conn,
+        gpo,
+        &inv::InvestigationInput {
+            offenses: vec![inv::Offense::ForcedChildLabor],
+            opened_on: opened,
+            reference: String::new(),
+            suspects: 1,
+            notes: String::new(),
+        },
+        prosecutor,
+    )
+    .unwrap();
+    let move_on = |conn: &mut PgConnection, v: i32, from, to, fine: Option<Decimal>| {
+        assert!(
+            inv::move_stage(
+                conn,
+                id,
+                v,
+                from,
+                to,
+                &inv::MoveInput {
+                    on: day,
+                    prison_months: (to == inv::Stage::Convicted).then_some(24),
+                    fine,
+                    other_penalty: String::new(),
+                },
+            )
+            .unwrap()
+        );
+    };
+    move_on(
+        &mut conn,
+        1,
+        inv::Stage::Investigation,
+        inv::Stage::InCourt,
+        None,
+    );
+    move_on(
+        &mut conn,
+        2,
+        inv::Stage::InCourt,
+        inv::Stage::Convicted,
+        Some(Decimal::from(30_000)),
+    );
+    inv::add_event(
+        &mut conn,
+        id,
+        prosecutor,
+        inv::InvestigationEvent::VictimReferred,
+        "",
+        serde_json::json!({}),
+    )
+    .unwrap();
+    inv::set_staff(&mut conn, gpo, chrono::Datelike::year(&day), 7).unwrap();
+    chrono::Datelike::year(&day)
+}
+
+#[actix_web::test]
+async fn the_report_adds_up_the_records_of_the_year_and_territory() {
+    let app = TestApp::spawn().await;
+    let year = records(&app);
+    app.login_as(Role::Official).await;
+    let page = app
+        .get(&format!("/reports/enforcement?year={year}&lang=en"))
+        .await;
+    let page = if page.status == StatusCode::SEE_OTHER {
+        app.get(&format!("/reports/enforcement?year={year}")).await
+    } else {
+        page
+    };
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.text_of("#r-inspections").as_deref(), Some("2"));
+    assert_eq!(page.text_of("#r-violations").as_deref(), Some("4"));
+    assert_eq!(
+        page.text_of("#r-imposed").as_deref(),
+        Some("1 · KGS 10,000.50")
+    );
+    assert_eq!(
+        page.text_of("#r-collected").as_deref(),
+        Some("1 · KGS 2,500.25")
+    );
+    assert_eq!(page.text_of("#r-investigations").as_deref(), Some("1"));
+    assert_eq!(page.text_of("#r-prosecutions").as_deref(), Some("1"));
+    assert_eq!(page.text_of("#r-convictions").as_deref(), Some("1"));
+    assert_eq!(page.text_of("#r-fines").as_deref(), Some("KGS 30,000.00"));
+    assert_eq!(
+        page.text_of("#r-children-to-ss").as_deref(),
+        Some("<5"),
+        "one child: suppressed"
+    );
+    assert_eq!(
+        page.text_of("#r-children-to-le").as_deref(),
+        Some("0"),
+        "zero is shown as 0"
+    );
+    assert_eq!(page.text_of("#r-staff").as_deref(), Some("7"));
+    assert!(!page.body.contains("Папан"), "no record is named");
+
+    // Another region, another year: nothing of it.
+    let chuy = fixtures::location(&mut app.conn(), "KG-C").to_string();
+    let elsewhere = app
+        .get(&format!(
+            "/reports/enforcement?year={year}&territory={chuy}"
+        ))
+        .await;
+    assert_eq!(elsewhere.text_of("#r-inspections").as_deref(), Some("0"));
+    assert_eq!(
+        elsewhere.text_of("#r-investigations").as_deref(),
+        Some("0"),
+        "the Prosecutor General's Office is national"
+    );
+    let before = app
+        .get(&format!("/reports/enforcement?year={}", year - 1))
+        .await;
+    assert_eq!(before.text_of("#r-inspections").as_deref(), Some("0"));
+
+    // The same figures as CSV, money exact, children's counts suppressed.
+    let csv = app
+        .get(&format!("/reports/enforcement.csv?year={year}"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    for line in [
+        &format!("{year},KG,inspections,2"),
+        &format!("{year},KG,penalties_imposed_kgs,10000.50"),
+        &format!("{year},KG,penalties_collected_kgs,2500.25"),
+        &format!("{year},KG,convictions,1"),
+        &format!("{year},KG,children_referred_to_social_services,<5"),
+    ] {
+        assert!(
+            csv.body.lines().any(|l| l == line),
+            "{line} in\n{}",
+            csv.body
+        );
+    }
+}
+
+#[actix_web::test]
+async fn only_those_who_read_reports_reach_it_and_bad_choices_are_refused() {
+    let app = TestApp::spawn().await;
+    for role in [
+        Role::CaseWorker,
+        Role::Inspector,
+        Role::ServiceProvider,
+        Role::Police,
+        Role::Prosecutor,
+    ] {
+        let b = app.other_browser();
+        b.login_as(role).await;
+        assert_eq!(
+            b.get("/reports/enforcement").await.status,
+            StatusCode::FORBIDDEN,
+            "{role}"
+        );
+        assert_eq!(
+            b.get("/reports/enforcement.csv").await.status,
+            StatusCode::FORBIDDEN,
+            "{role}"
+        );
+    }
+    for role in [Role::Official, Role::Admin, Role::Supervisor] {
+        let b = app.other_browser();
+        b.login_as(role).await;
+        assert_eq!(
+            b.get("/reports/enforcement").await.status,
+            StatusCode::OK,
+            "{role}"
+        );
+    }
+    app.login_as(Role::Official).await;
+    for query in [
+        "year=1999",
+        "year=abc",
+        "year=2999",
+        "territory=xyz",
+        "territory=999999",
+    ] {
+        assert_eq!(
+            app.get(&format!("/reports/enforcement?{query}"))
+                .await
+                .status,
+            StatusCode::BAD_REQUEST,
+            "{query}"
+        );
+    }
+    let anonymous = TestApp::new_client();
+    let answer = anonymous
+        .get(app.url("/reports/enforcement"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(answer.status(), StatusCode::OK);
+}
