@@ -243,6 +243,25 @@ async fn the_report_adds_up_the_records_of_the_year_and_territory() {
             csv.body
         );
     }
+    // And as an Excel workbook.
+    let xlsx = app
+        .client
+        .get(app.url(&format!("/reports/enforcement.xlsx?year={year}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = xlsx.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"), "a zip container");
+    let sheet = b"xl/worksheets/sheet1.xml";
+    assert!(
+        bytes.windows(sheet.len()).any(|w| w == sheet),
+        "with a worksheet"
+    );
 }
 
 #[actix_web::test]
@@ -264,6 +283,11 @@ async fn only_those_who_read_reports_reach_it_and_bad_choices_are_refused() {
         );
         assert_eq!(
             b.get("/reports/enforcement.csv").await.status,
+            StatusCode::FORBIDDEN,
+            "{role}"
+        );
+        assert_eq!(
+            b.get("/reports/enforcement.xlsx").await.status,
             StatusCode::FORBIDDEN,
             "{role}"
         );

@@ -30,3 +30,4 @@ report-children-to-law-enforcement = Children's cases referred to law enforcemen
 report-children-to-social-services = Child victims referred by law enforcement to social services
 report-prosecutor-staff = Prosecutors assigned to child labour and trafficking
 report-suppression-note = Counts of children from 1 to 4 are shown as "<5" so that no child can be recognised; counts of the state's actions are exact.
+report-download-xlsx = Download Excel (XLSX)

@@ -30,3 +30,4 @@ report-children-to-law-enforcement = Укук коргоо органдарын�
 report-children-to-social-services = Укук коргоо органдары социалдык кызматтарга жөнөткөн жабырлануучу балдар
 report-prosecutor-staff = Балдар эмгеги жана адам сатуу боюнча иштеген прокурорлор
 report-suppression-note = Эч бир бала таанылбашы үчүн 1ден 4кө чейинки балдардын саны «<5» деп көрсөтүлөт; мамлекеттин иш-аракеттери так эсептелет.
+report-download-xlsx = Excel (XLSX) жүктөп алуу

@@ -30,3 +30,4 @@ report-children-to-law-enforcement = Дела детей, направленны
 report-children-to-social-services = Дети-потерпевшие, направленные правоохранительными органами в социальные службы
 report-prosecutor-staff = Прокуроры, занимающиеся детским трудом и торговлей людьми
 report-suppression-note = Число детей от 1 до 4 показывается как «<5», чтобы ни одного ребёнка нельзя было узнать; действия государства считаются точно.
+report-download-xlsx = Скачать Excel (XLSX)

@@ -135,16 +135,78 @@ fn cell(value: &str) -> String {
     }
 }
 
-/// The same figures as CSV: one row per figure. Column names say what each
-/// counts; counts of children carry the `children_` prefix and are suppressed
-/// like the page.
-pub async fn enforcement_csv(
-    signed: Signed,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-) -> AppResult<HttpResponse> {
-    policy::require(&signed.actor, Permission::ViewReports)?;
-    let (chosen, _) = chosen(&state, &req).await?;
+/// One figure of the report, as a download writes it.
+enum Figure {
+    Count(i64),
+    Som(rust_decimal::Decimal),
+    /// A count of persons: suppressed from 1 to the threshold.
+    Persons(i64),
+    /// A figure that may not have been recorded.
+    Recorded(Option<i64>),
+}
+
+impl Figure {
+    fn text(&self) -> String {
+        match self {
+            Figure::Count(n) => n.to_string(),
+            Figure::Som(amount) => amount.round_dp(2).to_string(),
+            Figure::Persons(n) => persons(*n),
+            Figure::Recorded(n) => n.map(|n| n.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// The figures of both tables, named as the downloads name them: counts of
+/// children carry the `children_` prefix.
+fn figures(l: &LaborEnforcement, c: &CriminalEnforcement) -> Vec<(&'static str, Figure)> {
+    use Figure::*;
+    vec![
+        ("labor_inspectors", Count(l.inspectors)),
+        (
+            "inspectors_trained_forced_child_labor",
+            Count(l.trained_forced_labor),
+        ),
+        ("inspections", Count(l.inspections)),
+        ("inspections_at_worksite", Count(l.at_worksite)),
+        ("inspections_desk_review", Count(l.desk_reviews)),
+        ("inspections_routine", Count(l.routine)),
+        ("inspections_unannounced", Count(l.unannounced)),
+        ("inspections_complaint_driven", Count(l.complaint_driven)),
+        (
+            "inspections_finding_child_labor",
+            Count(l.found_child_labor),
+        ),
+        ("child_labor_violations", Count(l.violations)),
+        ("penalties_imposed", Count(l.penalties_imposed)),
+        ("penalties_imposed_kgs", Som(l.imposed_som)),
+        ("penalties_collected", Count(l.penalties_collected)),
+        ("penalties_collected_kgs", Som(l.collected_som)),
+        ("inspections_referred_to_law_enforcement", Count(l.referred)),
+        ("school_fee_complaints", Count(l.complaints)),
+        ("investigations", Count(c.investigations)),
+        ("prosecutions_initiated", Count(c.prosecutions)),
+        ("convictions", Count(c.convictions)),
+        ("acquittals", Count(c.acquittals)),
+        ("dismissed", Count(c.dismissed)),
+        ("prison_sentences", Count(c.prison_sentences)),
+        ("fines_imposed_kgs", Som(c.fines_som)),
+        (
+            "children_referred_to_law_enforcement",
+            Persons(c.referred_by_social_services),
+        ),
+        (
+            "children_referred_to_social_services",
+            Persons(c.referred_to_social_services),
+        ),
+        ("prosecutor_staff", Recorded(c.prosecutor_staff)),
+    ]
+}
+
+async fn report_figures(
+    state: &AppState,
+    req: &HttpRequest,
+) -> AppResult<(Chosen, Vec<(&'static str, Figure)>)> {
+    let (chosen, _) = chosen(state, req).await?;
     let (year, path) = (chosen.year, chosen.path.clone());
     let (l, c) = db::run(&state.pool, move |conn| {
         Ok((
@@ -153,80 +215,90 @@ pub async fn enforcement_csv(
         ))
     })
     .await?;
-    let rows: Vec<(&str, String)> = vec![
-        ("labor_inspectors", l.inspectors.to_string()),
-        (
-            "inspectors_trained_forced_child_labor",
-            l.trained_forced_labor.to_string(),
-        ),
-        ("inspections", l.inspections.to_string()),
-        ("inspections_at_worksite", l.at_worksite.to_string()),
-        ("inspections_desk_review", l.desk_reviews.to_string()),
-        ("inspections_routine", l.routine.to_string()),
-        ("inspections_unannounced", l.unannounced.to_string()),
-        (
-            "inspections_complaint_driven",
-            l.complaint_driven.to_string(),
-        ),
-        (
-            "inspections_finding_child_labor",
-            l.found_child_labor.to_string(),
-        ),
-        ("child_labor_violations", l.violations.to_string()),
-        ("penalties_imposed", l.penalties_imposed.to_string()),
-        (
-            "penalties_imposed_kgs",
-            l.imposed_som.round_dp(2).to_string(),
-        ),
-        ("penalties_collected", l.penalties_collected.to_string()),
-        (
-            "penalties_collected_kgs",
-            l.collected_som.round_dp(2).to_string(),
-        ),
-        (
-            "inspections_referred_to_law_enforcement",
-            l.referred.to_string(),
-        ),
-        ("school_fee_complaints", l.complaints.to_string()),
-        ("investigations", c.investigations.to_string()),
-        ("prosecutions_initiated", c.prosecutions.to_string()),
-        ("convictions", c.convictions.to_string()),
-        ("acquittals", c.acquittals.to_string()),
-        ("dismissed", c.dismissed.to_string()),
-        ("prison_sentences", c.prison_sentences.to_string()),
-        ("fines_imposed_kgs", c.fines_som.round_dp(2).to_string()),
-        (
-            "children_referred_to_law_enforcement",
-            persons(c.referred_by_social_services),
-        ),
-        (
-            "children_referred_to_social_services",
-            persons(c.referred_to_social_services),
-        ),
-        (
-            "prosecutor_staff",
-            c.prosecutor_staff
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
-        ),
-    ];
+    Ok((chosen, figures(&l, &c)))
+}
+
+fn attachment(name: &str) -> (actix_web::http::header::HeaderName, String) {
+    (
+        actix_web::http::header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"{name}\""),
+    )
+}
+
+/// The same figures as CSV: one row per figure.
+pub async fn enforcement_csv(
+    signed: Signed,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewReports)?;
+    let (chosen, figures) = report_figures(&state, &req).await?;
     let mut body = String::from("year,territory,figure,value\n");
-    for (figure, value) in rows {
+    for (name, figure) in figures {
         body.push_str(&format!(
             "{},{},{},{}\n",
-            year,
+            chosen.year,
             cell(&chosen.path),
-            cell(figure),
-            cell(&value)
+            cell(name),
+            cell(&figure.text())
         ));
     }
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"korgoo-enforcement-{year}.csv\""),
-        ))
+        .insert_header(attachment(&format!(
+            "korgoo-enforcement-{}.csv",
+            chosen.year
+        )))
         .body(body))
+}
+
+/// The same figures as an Excel workbook: counts and amounts as numbers
+/// (amounts with two decimals), suppressed counts as text.
+pub async fn enforcement_xlsx(
+    signed: Signed,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    use rust_xlsxwriter::{Format, Workbook};
+    policy::require(&signed.actor, Permission::ViewReports)?;
+    let (chosen, figures) = report_figures(&state, &req).await?;
+    let build = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        let som = Format::new().set_num_format("#,##0.00");
+        let sheet = book.add_worksheet();
+        sheet.set_name(format!("{}", chosen.year))?;
+        for (col, title) in ["year", "territory", "figure", "value"].iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, *title, &bold)?;
+        }
+        for (i, (name, figure)) in figures.iter().enumerate() {
+            let row = i as u32 + 1;
+            sheet.write_number(row, 0, chosen.year)?;
+            sheet.write_string(row, 1, &chosen.path)?;
+            sheet.write_string(row, 2, *name)?;
+            match figure {
+                Figure::Count(n) | Figure::Recorded(Some(n)) => {
+                    sheet.write_number(row, 3, *n as f64)?;
+                }
+                Figure::Som(amount) => {
+                    sheet.write_with_format(row, 3, amount.round_dp(2), &som)?;
+                }
+                Figure::Persons(_) | Figure::Recorded(None) => {
+                    sheet.write_string(row, 3, figure.text())?;
+                }
+            }
+        }
+        sheet.set_column_width(2, 42)?;
+        book.save_to_buffer()
+    };
+    let bytes = build().map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header(attachment(&format!(
+            "korgoo-enforcement-{}.xlsx",
+            chosen.year
+        )))
+        .body(bytes))
 }
 
 #[cfg(test)]

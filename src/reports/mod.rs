@@ -9,5 +9,6 @@ use actix_web::web;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::*;
     cfg.route("/reports/enforcement", web::get().to(enforcement))
-        .route("/reports/enforcement.csv", web::get().to(enforcement_csv));
+        .route("/reports/enforcement.csv", web::get().to(enforcement_csv))
+        .route("/reports/enforcement.xlsx", web::get().to(enforcement_xlsx));
 }
