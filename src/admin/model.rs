@@ -51,6 +51,15 @@ pub struct Names {
 }
 
 impl Names {
+    /// A name in the three languages.
+    pub fn of(ky: impl Into<String>, ru: impl Into<String>, en: impl Into<String>) -> Names {
+        Names {
+            ky: ky.into(),
+            ru: ru.into(),
+            en: en.into(),
+        }
+    }
+
     /// The name in `lang` (by reference, as templates pass their values).
     pub fn get(&self, lang: &Lang) -> &str {
         match lang {
@@ -200,11 +209,7 @@ fn agency_from_row(row: AgencyRow) -> Agency {
         code,
         kind,
         location_id,
-        location: Names {
-            ky: lky,
-            ru: lru,
-            en: len,
-        },
+        location: Names::of(lky, lru, len),
         names: Names { ky, ru, en },
         contact,
         services: services

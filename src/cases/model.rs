@@ -240,10 +240,6 @@ fn parse_forms(values: Vec<String>) -> Vec<ExploitationForm> {
         .collect()
 }
 
-fn names(ky: String, ru: String, en: String) -> Names {
-    Names { ky, ru, en }
-}
-
 #[derive(QueryableByName)]
 struct CaseRow {
     #[diesel(sql_type = BigInt)]
@@ -349,7 +345,7 @@ impl From<CaseRow> for Case {
             _ => None,
         };
         let transfer_to = match (r.transfer_ky, r.transfer_ru, r.transfer_en) {
-            (Some(ky), Some(ru), Some(en)) => Some(names(ky, ru, en)),
+            (Some(ky), Some(ru), Some(en)) => Some(Names::of(ky, ru, en)),
             _ => None,
         };
         Case {
@@ -360,8 +356,8 @@ impl From<CaseRow> for Case {
             child_birth_date: r.birth_date,
             child_home_path: r.home_path,
             unit_id: r.unit_id,
-            unit: names(r.unit_ky, r.unit_ru, r.unit_en),
-            location: names(r.loc_ky, r.loc_ru, r.loc_en),
+            unit: Names::of(r.unit_ky, r.unit_ru, r.unit_en),
+            location: Names::of(r.loc_ky, r.loc_ru, r.loc_en),
             assigned_to: r.assigned_to,
             assigned_name: r.assigned_name,
             source: r.source,
@@ -856,7 +852,7 @@ impl CaseLine {
     }
 
     pub fn location(&self) -> Names {
-        names(
+        Names::of(
             self.loc_ky.clone(),
             self.loc_ru.clone(),
             self.loc_en.clone(),
@@ -1052,7 +1048,7 @@ pub struct UnitOption {
 
 impl UnitOption {
     pub fn names(&self) -> Names {
-        names(
+        Names::of(
             self.name_ky.clone(),
             self.name_ru.clone(),
             self.name_en.clone(),

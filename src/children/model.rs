@@ -311,11 +311,7 @@ impl ChildMatch {
     }
 
     pub fn home(&self) -> Names {
-        Names {
-            ky: self.name_ky.clone(),
-            ru: self.name_ru.clone(),
-            en: self.name_en.clone(),
-        }
+        Names::of(&self.name_ky, &self.name_ru, &self.name_en)
     }
 }
 

@@ -256,19 +256,11 @@ pub struct Complaint {
 
 impl Complaint {
     pub fn school(&self) -> Names {
-        Names {
-            ky: self.school_ky.clone(),
-            ru: self.school_ru.clone(),
-            en: self.school_en.clone(),
-        }
+        Names::of(&self.school_ky, &self.school_ru, &self.school_en)
     }
 
     pub fn location(&self) -> Names {
-        Names {
-            ky: self.loc_ky.clone(),
-            ru: self.loc_ru.clone(),
-            en: self.loc_en.clone(),
-        }
+        Names::of(&self.loc_ky, &self.loc_ru, &self.loc_en)
     }
 
     pub fn amount_in(&self, lang: &Lang) -> String {
@@ -327,19 +319,11 @@ pub struct ComplaintLine {
 
 impl ComplaintLine {
     pub fn school(&self) -> Names {
-        Names {
-            ky: self.school_ky.clone(),
-            ru: self.school_ru.clone(),
-            en: self.school_en.clone(),
-        }
+        Names::of(&self.school_ky, &self.school_ru, &self.school_en)
     }
 
     pub fn location(&self) -> Names {
-        Names {
-            ky: self.loc_ky.clone(),
-            ru: self.loc_ru.clone(),
-            en: self.loc_en.clone(),
-        }
+        Names::of(&self.loc_ky, &self.loc_ru, &self.loc_en)
     }
 
     pub fn amount_in(&self, lang: &Lang) -> String {

@@ -188,11 +188,7 @@ pub struct Establishment {
 
 impl Establishment {
     pub fn location(&self) -> Names {
-        Names {
-            ky: self.loc_ky.clone(),
-            ru: self.loc_ru.clone(),
-            en: self.loc_en.clone(),
-        }
+        Names::of(&self.loc_ky, &self.loc_ru, &self.loc_en)
     }
 }
 
@@ -652,11 +648,7 @@ pub fn get_inspection(conn: &mut PgConnection, id: i64) -> QueryResult<Inspectio
         establishment: get_establishment(conn, r.establishment_id)?,
         path: r.path,
         office_id: r.office_id,
-        office: Names {
-            ky: r.office_ky,
-            ru: r.office_ru,
-            en: r.office_en,
-        },
+        office: Names::of(r.office_ky, r.office_ru, r.office_en),
         visited_on: r.visited_on,
         kind: r.kind,
         method: r.method,
@@ -710,11 +702,7 @@ pub struct InspectionLine {
 
 impl InspectionLine {
     pub fn location(&self) -> Names {
-        Names {
-            ky: self.loc_ky.clone(),
-            ru: self.loc_ru.clone(),
-            en: self.loc_en.clone(),
-        }
+        Names::of(&self.loc_ky, &self.loc_ru, &self.loc_en)
     }
 }
 
@@ -1024,11 +1012,7 @@ pub struct AgencyChoice {
 
 impl AgencyChoice {
     pub fn names(&self) -> Names {
-        Names {
-            ky: self.name_ky.clone(),
-            ru: self.name_ru.clone(),
-            en: self.name_en.clone(),
-        }
+        Names::of(&self.name_ky, &self.name_ru, &self.name_en)
     }
 }
 

@@ -254,11 +254,7 @@ pub struct Investigation {
 
 impl Investigation {
     pub fn agency(&self) -> Names {
-        Names {
-            ky: self.agency_ky.clone(),
-            ru: self.agency_ru.clone(),
-            en: self.agency_en.clone(),
-        }
+        Names::of(&self.agency_ky, &self.agency_ru, &self.agency_en)
     }
 
     pub fn offense_list(&self) -> Vec<Offense> {
@@ -388,11 +384,7 @@ pub struct StageOfCase {
 
 impl StageOfCase {
     pub fn agency(&self) -> Names {
-        Names {
-            ky: self.agency_ky.clone(),
-            ru: self.agency_ru.clone(),
-            en: self.agency_en.clone(),
-        }
+        Names::of(&self.agency_ky, &self.agency_ru, &self.agency_en)
     }
 }
 
@@ -674,11 +666,7 @@ pub struct InspectionReferral {
 
 impl InspectionReferral {
     pub fn agency(&self) -> Names {
-        Names {
-            ky: self.agency_ky.clone(),
-            ru: self.agency_ru.clone(),
-            en: self.agency_en.clone(),
-        }
+        Names::of(&self.agency_ky, &self.agency_ru, &self.agency_en)
     }
 }
 

@@ -225,11 +225,7 @@ pub struct ReferralLine {
 
 impl ReferralLine {
     pub fn agency(&self) -> Names {
-        Names {
-            ky: self.agency_ky.clone(),
-            ru: self.agency_ru.clone(),
-            en: self.agency_en.clone(),
-        }
+        Names::of(&self.agency_ky, &self.agency_ru, &self.agency_en)
     }
 
     pub fn is_overdue(&self, today: &NaiveDate) -> bool {
@@ -423,11 +419,7 @@ pub fn provider_view(conn: &mut PgConnection, id: i64) -> QueryResult<ProviderVi
     Ok(ProviderView {
         id: r.id,
         agency_id: r.agency_id,
-        unit: Names {
-            ky: r.unit_ky,
-            ru: r.unit_ru,
-            en: r.unit_en,
-        },
+        unit: Names::of(r.unit_ky, r.unit_ru, r.unit_en),
         service: r.service,
         urgency: r.urgency,
         status: r.status,
@@ -443,11 +435,7 @@ pub fn provider_view(conn: &mut PgConnection, id: i64) -> QueryResult<ProviderVi
         sex: shares(Shared::Sex).then_some(r.sex),
         guardian: shares(Shared::Guardian).then_some(r.guardian_name),
         contact: shares(Shared::Contact).then_some(r.guardian_contact),
-        home: shares(Shared::Home).then_some(Names {
-            ky: r.home_ky,
-            ru: r.home_ru,
-            en: r.home_en,
-        }),
+        home: shares(Shared::Home).then_some(Names::of(r.home_ky, r.home_ru, r.home_en)),
         language: shares(Shared::Language).then_some(r.language),
         school_status: shares(Shared::SchoolStatus).then_some(r.school_status),
         disability: shares(Shared::Disability).then_some(r.disability),
@@ -482,11 +470,7 @@ pub struct ProviderOption {
 
 impl ProviderOption {
     pub fn names(&self) -> Names {
-        Names {
-            ky: self.name_ky.clone(),
-            ru: self.name_ru.clone(),
-            en: self.name_en.clone(),
-        }
+        Names::of(&self.name_ky, &self.name_ru, &self.name_en)
     }
 
     pub fn offers(&self, service: ServiceKind) -> bool {

@@ -59,11 +59,7 @@ pub struct Inspector {
 
 fn names(ky: &Option<String>, ru: &Option<String>, en: &Option<String>) -> Option<Names> {
     match (ky, ru, en) {
-        (Some(ky), Some(ru), Some(en)) => Some(Names {
-            ky: ky.clone(),
-            ru: ru.clone(),
-            en: en.clone(),
-        }),
+        (Some(ky), Some(ru), Some(en)) => Some(Names::of(ky.as_str(), ru.as_str(), en.as_str())),
         _ => None,
     }
 }

@@ -367,6 +367,30 @@ impl TestApp {
             .expect("creating a user")
     }
 
+    /// Every page of `pages` in each of the three languages: 200, in that
+    /// language, no message missing. A page answering one of `pass_over`
+    /// (another agency's record, say) is left out; any other answer fails.
+    pub async fn assert_pages_in_every_language(&self, pages: &[String], pass_over: &[StatusCode]) {
+        for lang in ["ky", "ru", "en"] {
+            self.get(&format!("/?lang={lang}")).await;
+            for path in pages {
+                let page = self.get(path).await;
+                if pass_over.contains(&page.status) {
+                    continue;
+                }
+                assert_eq!(page.status, StatusCode::OK, "{lang} {path}");
+                assert!(
+                    page.body.contains(&format!("<html lang=\"{lang}\">")),
+                    "{lang} {path}"
+                );
+                assert!(
+                    !page.body.contains(korgoo::web::i18n::MISSING_MARK),
+                    "{lang} {path} has a missing message"
+                );
+            }
+        }
+    }
+
     pub fn conn(&self) -> PgConnection {
         self.db.connect()
     }
