@@ -546,6 +546,28 @@ async fn after_post(
     render_with(status, &page)
 }
 
+/// What every step on the case page leaves besides its own change and its
+/// timeline entry: the audit entry (what, never whose data) and the message
+/// for the next page.
+fn step_done(
+    conn: &mut PgConnection,
+    who: &Who,
+    flash_to: Option<&[u8]>,
+    id: i64,
+    details: serde_json::Value,
+    flash: &str,
+) -> AppResult<Done> {
+    audit::record(
+        conn,
+        who,
+        AuditAction::CaseStep,
+        Some((TargetKind::Case, id)),
+        details,
+    )?;
+    session::flash(conn, flash_to, flash)?;
+    Ok(Done::Saved)
+}
+
 fn version_of(form: &FormData) -> Result<i32, FieldErrors> {
     form.get("version").trim().parse::<i32>().map_err(|_| {
         let mut errors = FieldErrors::new();
@@ -786,15 +808,14 @@ pub async fn step(
             model::set_status(conn, id, next, due)?;
         }
         model::add_event(conn, id, Some(worker.id), kind, &note, details)?;
-        audit::record(
+        step_done(
             conn,
             &who,
-            AuditAction::CaseStep,
-            Some((TargetKind::Case, id)),
+            session_hash.as_deref(),
+            id,
             json!({ "step": step.as_str(), "from": case.status.as_str(), "to": next.as_str() }),
-        )?;
-        session::flash(conn, session_hash.as_deref(), "flash-case-saved")?;
-        Ok(Done::Saved)
+            "flash-case-saved",
+        )
     })
     .await?;
     after_post(&state, ctx, &actor, id, done, values).await
@@ -842,15 +863,14 @@ pub async fn assign(
             &worker.display_name,
             json!({ "user_id": worker.id }),
         )?;
-        audit::record(
+        step_done(
             conn,
             &who,
-            AuditAction::CaseStep,
-            Some((TargetKind::Case, id)),
+            session_hash.as_deref(),
+            id,
             json!({ "step": "assign", "user_id": worker.id }),
-        )?;
-        session::flash(conn, session_hash.as_deref(), "flash-case-saved")?;
-        Ok(Done::Saved)
+            "flash-case-saved",
+        )
     })
     .await?;
     after_post(&state, ctx, &actor, id, done, values).await
@@ -910,15 +930,7 @@ pub async fn follow_up(
             "",
             json!({ "still_working": input.still_working, "attending_school": input.attending_school }),
         )?;
-        audit::record(
-            conn,
-            &who,
-            AuditAction::CaseStep,
-            Some((TargetKind::Case, id)),
-            json!({ "step": "follow_up" }),
-        )?;
-        session::flash(conn, session_hash.as_deref(), "flash-follow-up-saved")?;
-        Ok(Done::Saved)
+        step_done(conn, &who, session_hash.as_deref(), id, json!({ "step": "follow_up" }), "flash-follow-up-saved")
     })
     .await?;
     after_post(&state, ctx, &actor, id, done, values).await
@@ -1136,15 +1148,14 @@ pub async fn transfer(
             &note,
             json!({ "unit_id": target.id }),
         )?;
-        audit::record(
+        step_done(
             conn,
             &who,
-            AuditAction::CaseStep,
-            Some((TargetKind::Case, id)),
+            session_hash.as_deref(),
+            id,
             json!({ "step": "transfer", "unit_id": target.id }),
-        )?;
-        session::flash(conn, session_hash.as_deref(), "flash-case-saved")?;
-        Ok(Done::Saved)
+            "flash-case-saved",
+        )
     })
     .await?;
     after_post(&state, ctx, &actor, id, done, values).await
@@ -1209,15 +1220,14 @@ pub async fn answer_transfer(
             &comment,
             json!({ "unit_id": unit }),
         )?;
-        audit::record(
+        step_done(
             conn,
             &who,
-            AuditAction::CaseStep,
-            Some((TargetKind::Case, id)),
+            session_hash.as_deref(),
+            id,
             json!({ "step": kind.as_str(), "unit_id": unit }),
-        )?;
-        session::flash(conn, session_hash.as_deref(), "flash-case-saved")?;
-        Ok(Done::Saved)
+            "flash-case-saved",
+        )
     })
     .await?;
     match done {
