@@ -91,3 +91,4 @@ agency-staff-title = Staff on child labour and trafficking
 agency-staff-hint = How many of this office's prosecutors work on child labour and trafficking, by year; the reports publish the total.
 agency-staff-year = Year
 agency-staff-count = Staff
+investigation-timeline = History of the investigation
