@@ -69,6 +69,8 @@ crate::text_enum! {
         ComplaintUpdated = "complaint_updated",
         /// A complaint's status or the action taken changed.
         ComplaintProcessed = "complaint_processed",
+        /// An admin set a recommendation's status and public note.
+        RecommendationUpdated = "recommendation_updated",
     }
 }
 
@@ -86,6 +88,7 @@ crate::text_enum! {
         LeReferral = "le_referral",
         TrainingRecord = "training_record",
         SchoolFeeComplaint = "school_fee_complaint",
+        Recommendation = "recommendation",
     }
 }
 

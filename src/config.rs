@@ -131,6 +131,17 @@ pub struct Config {
     #[arg(long, env = "KORGOO_PLAN_DAYS", default_value_t = 14, global = true)]
     pub plan_days: u32,
 
+    /// Counts of persons from 1 to this minus one are shown as "<5" (or
+    /// "<threshold") on official and public tables and downloads (DESIGN §5).
+    #[arg(
+        long,
+        env = "KORGOO_SUPPRESSION_THRESHOLD",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(i64).range(2..=100),
+        global = true
+    )]
+    pub suppression_threshold: i64,
+
     /// Log format: `text` for people, `json` for a log collector.
     #[arg(long, env = "KORGOO_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,

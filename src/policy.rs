@@ -82,13 +82,16 @@ pub enum Permission {
     Investigate,
     /// Read the reports: figures only, never a record.
     ViewReports,
+    /// Set the status and public note of the document's recommendations.
+    TrackRecommendations,
 }
 
 pub fn allows(actor: &Actor, permission: Permission) -> bool {
     match permission {
-        Permission::ManageUsers | Permission::ManageAgencies | Permission::ReadAuditLog => {
-            actor.role == Role::Admin
-        }
+        Permission::ManageUsers
+        | Permission::ManageAgencies
+        | Permission::ReadAuditLog
+        | Permission::TrackRecommendations => actor.role == Role::Admin,
         // Inspectors, providers and law enforcement reach a child through the
         // cases, inspections and referrals that concern them (later modules),
         // officials never.

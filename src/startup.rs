@@ -86,6 +86,7 @@ pub fn run(
             .app_data(app_state.clone())
             .app_data(web::PayloadConfig::new(FORM_LIMIT))
             .wrap(from_fn(request_context))
+            .wrap(from_fn(crate::web::middleware::public_cache_guard))
             .wrap(security_headers(secure))
             .wrap(TracingLogger::default())
             .configure(routes)

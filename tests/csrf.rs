@@ -51,6 +51,7 @@ const POST_ROUTES: &[&str] = &[
     "/complaints",
     "/complaints/{complaint}",
     "/complaints/{complaint}/process",
+    "/reports/recommendations/{id}",
 ];
 
 #[test]

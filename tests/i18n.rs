@@ -148,6 +148,17 @@ fn every_key_the_code_uses_is_a_message() {
         used.extend(Course::ALL.iter().map(|k| k.message_key()));
         used.extend(ComplaintStatus::ALL.iter().map(|k| k.message_key()));
     }
+    {
+        use korgoo::reports::recommendations::{Area, Progress, RECOMMENDATIONS};
+        used.extend(Area::ALL.iter().map(|k| k.message_key()));
+        used.extend(Progress::ALL.iter().map(|k| k.message_key()));
+        for r in &RECOMMENDATIONS {
+            used.insert(format!("recommendation-{}", r.code.replace('_', "-")));
+        }
+        for band in korgoo::reports::indicators::AGE_BANDS {
+            used.insert(format!("report-age-{}", band.replace('_', "-")));
+        }
+    }
     assert!(used.len() > 150, "the scan found the keys ({})", used.len());
     for &lang in Lang::ALL {
         let missing: Vec<_> = used.iter().filter(|k| !translator.has(lang, k)).collect();

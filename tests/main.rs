@@ -14,6 +14,7 @@ mod complaints;
 mod csrf;
 mod health;
 mod i18n;
+mod indicators;
 mod inspections;
 mod investigations;
 mod reports;

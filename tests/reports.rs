@@ -174,31 +174,42 @@ async fn the_report_adds_up_the_records_of_the_year_and_territory() {
         page
     };
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_eq!(page.text_of("#r-inspections").as_deref(), Some("2"));
-    assert_eq!(page.text_of("#r-violations").as_deref(), Some("4"));
+    assert_eq!(page.text_of("#f-inspections").as_deref(), Some("2"));
     assert_eq!(
-        page.text_of("#r-imposed").as_deref(),
+        page.text_of("#f-child_labor_violations").as_deref(),
+        Some("4")
+    );
+    assert_eq!(
+        page.text_of("#f-penalties_imposed").as_deref(),
         Some("1 · KGS 10,000.50")
     );
     assert_eq!(
-        page.text_of("#r-collected").as_deref(),
+        page.text_of("#f-penalties_collected").as_deref(),
         Some("1 · KGS 2,500.25")
     );
-    assert_eq!(page.text_of("#r-investigations").as_deref(), Some("1"));
-    assert_eq!(page.text_of("#r-prosecutions").as_deref(), Some("1"));
-    assert_eq!(page.text_of("#r-convictions").as_deref(), Some("1"));
-    assert_eq!(page.text_of("#r-fines").as_deref(), Some("KGS 30,000.00"));
+    assert_eq!(page.text_of("#f-investigations").as_deref(), Some("1"));
     assert_eq!(
-        page.text_of("#r-children-to-ss").as_deref(),
+        page.text_of("#f-prosecutions_initiated").as_deref(),
+        Some("1")
+    );
+    assert_eq!(page.text_of("#f-convictions").as_deref(), Some("1"));
+    assert_eq!(
+        page.text_of("#f-fines_imposed_kgs").as_deref(),
+        Some("KGS 30,000.00")
+    );
+    assert_eq!(
+        page.text_of("#f-children_referred_to_social_services")
+            .as_deref(),
         Some("<5"),
         "one child: suppressed"
     );
     assert_eq!(
-        page.text_of("#r-children-to-le").as_deref(),
+        page.text_of("#f-children_referred_to_law_enforcement")
+            .as_deref(),
         Some("0"),
         "zero is shown as 0"
     );
-    assert_eq!(page.text_of("#r-staff").as_deref(), Some("7"));
+    assert_eq!(page.text_of("#f-prosecutor_staff").as_deref(), Some("7"));
     assert!(!page.body.contains("Папан"), "no record is named");
 
     // Another region, another year: nothing of it.
@@ -208,16 +219,16 @@ async fn the_report_adds_up_the_records_of_the_year_and_territory() {
             "/reports/enforcement?year={year}&territory={chuy}"
         ))
         .await;
-    assert_eq!(elsewhere.text_of("#r-inspections").as_deref(), Some("0"));
+    assert_eq!(elsewhere.text_of("#f-inspections").as_deref(), Some("0"));
     assert_eq!(
-        elsewhere.text_of("#r-investigations").as_deref(),
+        elsewhere.text_of("#f-investigations").as_deref(),
         Some("0"),
         "the Prosecutor General's Office is national"
     );
     let before = app
         .get(&format!("/reports/enforcement?year={}", year - 1))
         .await;
-    assert_eq!(before.text_of("#r-inspections").as_deref(), Some("0"));
+    assert_eq!(before.text_of("#f-inspections").as_deref(), Some("0"));
 
     // The same figures as CSV, money exact, children's counts suppressed.
     let csv = app
@@ -231,11 +242,11 @@ async fn the_report_adds_up_the_records_of_the_year_and_territory() {
             .starts_with("text/csv")
     );
     for line in [
-        &format!("{year},KG,inspections,2"),
-        &format!("{year},KG,penalties_imposed_kgs,10000.50"),
-        &format!("{year},KG,penalties_collected_kgs,2500.25"),
-        &format!("{year},KG,convictions,1"),
-        &format!("{year},KG,children_referred_to_social_services,<5"),
+        &format!("{year},KG,inspections,actions,2"),
+        &format!("{year},KG,penalties_imposed_kgs,money,10000.50"),
+        &format!("{year},KG,penalties_collected_kgs,money,2500.25"),
+        &format!("{year},KG,convictions,actions,1"),
+        &format!("{year},KG,children_referred_to_social_services,persons,<5"),
     ] {
         assert!(
             csv.body.lines().any(|l| l == line),

@@ -21,3 +21,4 @@ error-password-contains-login = The password must not contain the login.
 error-password-mismatch = The two passwords differ.
 error-password-wrong-current = The current password is not correct.
 error-password-unchanged = The new password must differ from the current one.
+login-public = Public figures on child labour (no sign-in needed)

@@ -76,3 +76,4 @@ error-money-format = Write the amount in digits, e.g. 1500 or 1500,50.
 error-money-cents = At most two digits after the comma (tyiyn).
 error-money-too-large = This amount is too large; check it.
 error-money-zero = The amount must be more than zero.
+footer-public = Public figures

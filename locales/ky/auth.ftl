@@ -21,3 +21,4 @@ error-password-contains-login = Сырсөздө логин болбошу ке�
 error-password-mismatch = Эки сырсөз дал келбейт.
 error-password-wrong-current = Учурдагы сырсөз туура эмес.
 error-password-unchanged = Жаңы сырсөз учурдагыдан айырмаланышы керек.
+login-public = Балдар эмгеги боюнча жалпыга ачык көрсөткүчтөр (кирүү талап кылынбайт)

@@ -76,3 +76,4 @@ error-money-format = Сумманы сан менен жазыңыз, мисал
 error-money-cents = Үтүрдөн кийин эки гана сан (тыйын).
 error-money-too-large = Сумма өтө чоң; текшериңиз.
 error-money-zero = Сумма нөлдөн чоң болушу керек.
+footer-public = Жалпыга ачык көрсөткүчтөр

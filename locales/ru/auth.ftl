@@ -24,3 +24,4 @@ error-password-contains-login = Пароль не должен содержат�
 error-password-mismatch = Пароли не совпадают.
 error-password-wrong-current = Текущий пароль указан неверно.
 error-password-unchanged = Новый пароль должен отличаться от текущего.
+login-public = Общедоступные показатели по детскому труду (вход не нужен)

@@ -296,6 +296,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    recommendations (id) {
+        id -> Int4,
+        code -> Text,
+        status -> Text,
+        note -> Text,
+        updated_by -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     referrals (id) {
         id -> Int8,
         case_id -> Int8,
@@ -425,6 +437,7 @@ diesel::joinable!(le_referrals -> investigations (investigation_id));
 diesel::joinable!(le_referrals -> users (sent_by));
 diesel::joinable!(penalties -> inspections (inspection_id));
 diesel::joinable!(prosecutor_staff -> agencies (agency_id));
+diesel::joinable!(recommendations -> users (updated_by));
 diesel::joinable!(referrals -> agencies (agency_id));
 diesel::joinable!(referrals -> cases (case_id));
 diesel::joinable!(referrals -> users (sent_by));
@@ -455,6 +468,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     locations,
     penalties,
     prosecutor_staff,
+    recommendations,
     referrals,
     school_fee_complaints,
     sessions,

@@ -1,14 +1,16 @@
 //! The figures of the annual enforcement report, computed from the records
-//! for a year and a territory (a subtree of the location tree). Counts of the
+//! for a period of whole years and a territory (a subtree of the location tree). Counts of the
 //! state's own actions are exact (DESIGN §5); money is NUMERIC, summed exactly.
 //! No HTTP in here.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Int4, Nullable, Numeric, Text};
+use diesel::sql_types::{BigInt, Int4, Nullable, Numeric};
+
+use super::indicators::{Period, during, on_days, scoped, under};
 use rust_decimal::Decimal;
 
 /// Labour law enforcement, as the US DOL findings' table lays it out.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, QueryableByName)]
 pub struct LaborEnforcement {
     /// Active labour inspectors whose territory lies in the territory.
     #[diesel(sql_type = BigInt)]
@@ -49,7 +51,7 @@ pub struct LaborEnforcement {
 }
 
 /// Criminal law enforcement.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, QueryableByName)]
 pub struct CriminalEnforcement {
     #[diesel(sql_type = BigInt)]
     pub investigations: i64,
@@ -76,24 +78,22 @@ pub struct CriminalEnforcement {
     pub prosecutor_staff: Option<i64>,
 }
 
-/// The territory condition on a location path column: `$2` is the path of the
-/// territory (the whole country when it is `KG`).
-fn under(column: &str) -> String {
-    format!("({column} = $2 OR left({column}, length($2) + 1) = $2 || '/')")
-}
-
-pub fn labor(conn: &mut PgConnection, year: i32, territory: &str) -> QueryResult<LaborEnforcement> {
+pub fn labor(
+    conn: &mut PgConnection,
+    period: &Period,
+    territory: &str,
+) -> QueryResult<LaborEnforcement> {
     let sql = format!(
         "WITH i AS (
            SELECT i.* FROM inspections i JOIN locations l ON l.id = i.location_id
-           WHERE extract(year FROM i.visited_on) = $1 AND {inspections}
+           WHERE {visited} AND {inspections}
          )
          SELECT
            (SELECT count(*) FROM users u JOIN locations l ON l.id = u.location_id
              WHERE u.role = 'inspector' AND u.active AND {users}) AS inspectors,
            (SELECT count(DISTINCT t.user_id) FROM training_records t
              JOIN users u ON u.id = t.user_id JOIN locations l ON l.id = u.location_id
-             WHERE t.course = 'forced_child_labor' AND extract(year FROM t.completed_on) = $1
+             WHERE t.course = 'forced_child_labor' AND {trained}
                AND {users}) AS trained_forced_labor,
            (SELECT count(*) FROM i) AS inspections,
            (SELECT count(*) FROM i WHERE method = 'worksite') AS at_worksite,
@@ -114,20 +114,20 @@ pub fn labor(conn: &mut PgConnection, year: i32, territory: &str) -> QueryResult
              AS collected_som,
            (SELECT count(*) FROM i WHERE law_enforcement_id IS NOT NULL) AS referred,
            (SELECT count(*) FROM school_fee_complaints c JOIN locations l ON l.id = c.location_id
-             WHERE extract(year FROM c.charged_on) = $1 AND {complaints}) AS complaints",
+             WHERE {charged} AND {complaints}) AS complaints",
+        visited = on_days("i.visited_on"),
+        trained = on_days("t.completed_on"),
+        charged = on_days("c.charged_on"),
         inspections = under("l.path"),
         users = under("l.path"),
         complaints = under("l.path"),
     );
-    diesel::sql_query(sql)
-        .bind::<Int4, _>(year)
-        .bind::<Text, _>(territory)
-        .get_result(conn)
+    scoped(sql, period, territory).get_result(conn)
 }
 
 pub fn criminal(
     conn: &mut PgConnection,
-    year: i32,
+    period: &Period,
     territory: &str,
 ) -> QueryResult<CriminalEnforcement> {
     // An investigation belongs to the territory of the agency holding it.
@@ -137,34 +137,39 @@ pub fn criminal(
            JOIN locations l ON l.id = a.location_id WHERE {agencies}
          )
          SELECT
-           (SELECT count(*) FROM v WHERE extract(year FROM opened_on) = $1) AS investigations,
-           (SELECT count(*) FROM v WHERE extract(year FROM in_court_on) = $1) AS prosecutions,
+           (SELECT count(*) FROM v WHERE {opened}) AS investigations,
+           (SELECT count(*) FROM v WHERE {in_court}) AS prosecutions,
            (SELECT count(*) FROM v WHERE stage = 'convicted'
-             AND extract(year FROM decided_on) = $1) AS convictions,
+             AND {decided}) AS convictions,
            (SELECT count(*) FROM v WHERE stage = 'acquitted'
-             AND extract(year FROM decided_on) = $1) AS acquittals,
+             AND {decided}) AS acquittals,
            (SELECT count(*) FROM v WHERE stage = 'dismissed'
-             AND extract(year FROM decided_on) = $1) AS dismissed,
+             AND {decided}) AS dismissed,
            (SELECT count(*) FROM v WHERE stage = 'convicted' AND prison_months > 0
-             AND extract(year FROM decided_on) = $1) AS prison_sentences,
+             AND {decided}) AS prison_sentences,
            (SELECT coalesce(sum(fine), 0) FROM v WHERE stage = 'convicted'
-             AND extract(year FROM decided_on) = $1) AS fines_som,
+             AND {decided}) AS fines_som,
            (SELECT count(*) FROM le_referrals r JOIN cases c ON c.id = r.case_id
              JOIN locations l ON l.id = c.location_id
-             WHERE extract(year FROM r.sent_at AT TIME ZONE 'Asia/Bishkek') = $1 AND {cases})
+             WHERE {sent} AND {cases})
              AS referred_by_social_services,
            (SELECT count(*) FROM investigation_events e JOIN v ON v.id = e.investigation_id
              WHERE e.kind = 'victim_referred'
-               AND extract(year FROM e.at AT TIME ZONE 'Asia/Bishkek') = $1)
+               AND {at})
              AS referred_to_social_services,
            (SELECT sum(s.staff)::bigint FROM prosecutor_staff s JOIN agencies a ON a.id = s.agency_id
-             JOIN locations l ON l.id = a.location_id WHERE s.year = $1 AND {agencies})
+             JOIN locations l ON l.id = a.location_id WHERE s.year BETWEEN $6 AND $7 AND {agencies})
              AS prosecutor_staff",
         agencies = under("l.path"),
         cases = under("l.path"),
+        opened = on_days("opened_on"),
+        in_court = on_days("in_court_on"),
+        decided = on_days("decided_on"),
+        sent = during("r.sent_at"),
+        at = during("e.at"),
     );
-    diesel::sql_query(sql)
-        .bind::<Int4, _>(year)
-        .bind::<Text, _>(territory)
+    scoped(sql, period, territory)
+        .bind::<Int4, _>(period.from)
+        .bind::<Int4, _>(period.to)
         .get_result(conn)
 }

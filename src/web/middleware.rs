@@ -33,6 +33,24 @@ const LANG_COOKIE: &str = "korgoo_lang";
 const CSRF_FIELD: &str = "csrf_token";
 const CSRF_HEADER: &str = "x-csrf-token";
 
+/// Any change of records goes through a POST: once it is answered, public
+/// figures cached before it are stale (see `reports::cache`).
+pub async fn public_cache_guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let writes = !matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    );
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = next.call(req).await;
+    if let (true, Some(state)) = (writes, state) {
+        state.public_cache.changed();
+    }
+    response
+}
+
 pub async fn request_context(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

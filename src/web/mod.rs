@@ -27,6 +27,8 @@ pub struct AppState {
     pub i18n: Arc<Translator>,
     /// Sign-in attempts per client address.
     pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// Public pages and open data, until records change.
+    pub public_cache: crate::reports::cache::PublicCache,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             NonZeroU32::new(config.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         AppState {
             login_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            public_cache: Default::default(),
             config,
             pool,
             i18n,

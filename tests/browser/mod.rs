@@ -30,6 +30,15 @@ struct Browser {
 
 impl Browser {
     async fn start() -> Browser {
+        Browser::launch(None).await
+    }
+
+    /// The same browser, saving downloads into `dir` without asking.
+    async fn start_with_downloads(dir: &std::path::Path) -> Browser {
+        Browser::launch(Some(dir)).await
+    }
+
+    async fn launch(downloads: Option<&std::path::Path>) -> Browser {
         for binary in [CHROMIUM, CHROMEDRIVER] {
             assert!(
                 std::path::Path::new(binary).exists(),
@@ -55,11 +64,17 @@ impl Browser {
             client: None,
             _profile: profile,
         };
+        // A browser set up for a Kyrgyz reader, as the app's users have.
+        let mut prefs = serde_json::json!({ "intl.accept_languages": "ky,ru" });
+        if let Some(dir) = downloads {
+            prefs["download.default_directory"] = serde_json::json!(dir.display().to_string());
+            prefs["download.prompt_for_download"] = serde_json::json!(false);
+            prefs["download.directory_upgrade"] = serde_json::json!(true);
+        }
         let capabilities = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
-                // A browser set up for a Kyrgyz reader, as the app's users have.
-                "prefs": { "intl.accept_languages": "ky,ru" },
+                "prefs": prefs,
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update",
@@ -122,6 +137,20 @@ impl Browser {
             .await
             .unwrap_or_else(|e| panic!("{css}: {e}"))
             .len()
+    }
+
+    /// The texts of every element matching `css`.
+    async fn texts(&self, css: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        for element in self
+            .client()
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+        {
+            texts.push(element.text().await.expect("text"));
+        }
+        texts
     }
 
     async fn fill(&self, css: &str, value: &str) {
@@ -1229,5 +1258,328 @@ async fn a_forced_labor_inspection_goes_to_the_prosecutor_and_ends_in_a_convicti
         "{kinds:?}"
     );
     browser.sign_out().await;
+    browser.close().await;
+}
+
+/// A small year in Osh Region, today (Asia/Bishkek): a labour office's
+/// three inspections of a cotton farm in Kara-Suu (one finding two children,
+/// a boy of whom gets a case), and a regional prosecutor's office with two
+/// investigations, one taken to court and none convicted, whose two child
+/// victims were referred to social services. Every count is below 5: the
+/// state's actions are published exactly, the children's counts as "<5".
+/// Returns the year.
+fn small_counts_in_osh(app: &TestApp) -> i32 {
+    use korgoo::cases::model as case;
+    use korgoo::children::model as child;
+    use korgoo::inspections::model as insp;
+    use korgoo::investigations::model as inv;
+
+    let mut conn = app.conn();
+    let day = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Bishkek)
+        .date_naive();
+    let office = fixtures::agency(
+        &mut conn,
+        AgencyKind::LaborInspectorate,
+        "KG-O",
+        "Osh office",
+    );
+    let inspector_login = fixtures::user_in(&app.db.url, Role::Inspector, office);
+    let inspector = fixtures::user_id(&mut conn, &inspector_login);
+    let karasuu = fixtures::location(&mut conn, "KG-O-KARASUU");
+    let farm = insp::create_establishment(
+        &mut conn,
+        &insp::EstablishmentInput {
+            kind: insp::EstablishmentKind::FarmCotton,
+            sector: korgoo::cases::model::Sector::Agriculture,
+            name: "Папан".into(),
+            owner: String::new(),
+            tax_number: None,
+            location_id: karasuu,
+            address: String::new(),
+        },
+        inspector,
+    )
+    .unwrap();
+    let base = insp::InspectionInput {
+        establishment_id: farm,
+        visited_on: day,
+        kind: insp::InspectionKind::Unannounced,
+        method: insp::InspectionMethod::Worksite,
+        bands: insp::Bands {
+            girls: [1, 0, 0],
+            boys: [0, 1, 0],
+        },
+        violations: vec![(insp::ViolationKind::UnderageWork, 2)],
+        law_enforcement_id: None,
+        notes: String::new(),
+        follow_up_on: None,
+        inspectors: vec![inspector],
+    };
+    let found = insp::create_inspection(&mut conn, &base, office, inspector).unwrap();
+    for _ in 0..2 {
+        insp::create_inspection(
+            &mut conn,
+            &insp::InspectionInput {
+                kind: insp::InspectionKind::Routine,
+                method: insp::InspectionMethod::DeskReview,
+                bands: insp::Bands::default(),
+                violations: vec![],
+                ..base.clone()
+            },
+            office,
+            inspector,
+        )
+        .unwrap();
+    }
+
+    // One child found there gets a case: one child identified this year.
+    let unit = fixtures::agency_by_code(&mut conn, "CSU-KG-O-KARASUU");
+    let worker_login = fixtures::user_in(&app.db.url, Role::CaseWorker, unit);
+    let worker = fixtures::user_id(&mut conn, &worker_login);
+    let boy = child::create_child(
+        &mut conn,
+        &child::ChildInput {
+            family_name: "Осмонов".into(),
+            given_name: "Нурбек".into(),
+            patronymic: String::new(),
+            sex: child::Sex::Male,
+            birth_date: day - chrono::Duration::days(15 * 365),
+            birth_date_estimated: true,
+            personal_number: None,
+            guardian_name: String::new(),
+            guardian_contact: String::new(),
+            home_location_id: karasuu,
+            language: child::ChildLanguage::Ky,
+            school_status: child::SchoolStatus::OutOfSchool,
+            disability: child::Disability::None,
+        },
+        worker,
+    )
+    .unwrap();
+    case::create_case(
+        &mut conn,
+        &case::NewCase {
+            child_id: boy,
+            inspection_id: Some(found),
+            unit_id: unit,
+            location_id: karasuu,
+            input: &case::CaseInput {
+                source: case::CaseSource::Inspection,
+                forms: vec![case::ExploitationForm::HazardousWork],
+                sector: case::Sector::Agriculture,
+                risk: case::Risk::High,
+                narrative: String::new(),
+                consent: None,
+            },
+            opened_by: worker,
+            due_on: day + chrono::Duration::days(14),
+        },
+    )
+    .unwrap();
+
+    // The regional prosecutor's office: two investigations, one in court.
+    let prosecutors = fixtures::agency(
+        &mut conn,
+        AgencyKind::Prosecutor,
+        "KG-O",
+        "Osh regional prosecutor's office",
+    );
+    let prosecutor_login = fixtures::user_in(&app.db.url, Role::Prosecutor, prosecutors);
+    let prosecutor = fixtures::user_id(&mut conn, &prosecutor_login);
+    let open = |conn: &mut PgConnection| {
+        inv::create(
+            conn,
+            prosecutors,
+            &inv::InvestigationInput {
+                offenses: vec![inv::Offense::ForcedChildLabor],
+                opened_on: day,
+                reference: String::new(),
+                suspects: 1,
+                notes: String::new(),
+            },
+            prosecutor,
+        )
+        .unwrap()
+    };
+    let in_court = open(&mut conn);
+    open(&mut conn);
+    assert!(
+        inv::move_stage(
+            &mut conn,
+            in_court,
+            1,
+            inv::Stage::Investigation,
+            inv::Stage::InCourt,
+            &inv::MoveInput {
+                on: day,
+                prison_months: None,
+                fine: None,
+                other_penalty: String::new(),
+            },
+        )
+        .unwrap(),
+        "sent to court"
+    );
+    for _ in 0..2 {
+        inv::add_event(
+            &mut conn,
+            in_court,
+            prosecutor,
+            inv::InvestigationEvent::VictimReferred,
+            "",
+            serde_json::json!({}),
+        )
+        .unwrap();
+    }
+    chrono::Datelike::year(&day)
+}
+
+/// The finished `.csv` Chromium saved into `dir` (a download in progress is
+/// a `.crdownload` until it is renamed), waiting up to 20 seconds.
+async fn downloaded_csv(dir: &std::path::Path) -> String {
+    let started = Instant::now();
+    loop {
+        let finished = std::fs::read_dir(dir)
+            .expect("the download directory")
+            .flatten()
+            .map(|entry| entry.path())
+            .find(|path| path.extension().is_some_and(|e| e == "csv"));
+        if let Some(path) = finished {
+            return std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+        }
+        let seen: Vec<_> = std::fs::read_dir(dir)
+            .expect("the download directory")
+            .flatten()
+            .map(|entry| entry.file_name())
+            .collect();
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no CSV downloaded into {} (found {seen:?})",
+            dir.display()
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A reader who never signs in sees the small counts of the state's actions
+/// exactly and the small counts of children as "<5", and downloads the open
+/// data as CSV through the page's button: no count of children from 1 to 4
+/// in any row, the actions exact, for the country and for Osh Region.
+#[actix_web::test]
+async fn the_public_page_signed_out_downloads_csv_with_no_small_count_of_children_in_chromium() {
+    let app = TestApp::spawn().await;
+    let year = small_counts_in_osh(&app);
+    let osh = fixtures::location(&mut app.conn(), "KG-O");
+    let downloads = tempfile::Builder::new()
+        .prefix("korgoo-downloads-")
+        .tempdir()
+        .expect("a download directory");
+    let browser = Browser::start_with_downloads(downloads.path()).await;
+
+    // The whole country, then Osh Region: the same figures, all from Osh.
+    for page in [
+        "/public?lang=en".to_owned(),
+        format!("/public?lang=en&territory={osh}"),
+    ] {
+        browser
+            .client()
+            .goto(&app.url(&page))
+            .await
+            .expect("the public page");
+        assert_eq!(browser.path().await, "/public", "{page}: no sign-in asked");
+        assert_eq!(browser.count("#logout").await, 0, "{page}: signed out");
+        assert_eq!(browser.lang().await, "en");
+        for (figure, shown) in [
+            ("inspections", "3"),
+            ("inspections_finding_child_labor", "1"),
+            ("investigations", "2"),
+            ("prosecutions_initiated", "1"),
+            ("convictions", "0"),
+            ("children_referred_to_social_services", "<5"),
+            ("children_identified", "<5"),
+        ] {
+            assert_eq!(
+                browser.text(&format!("#f-{figure}")).await,
+                shown,
+                "{page}: {figure}"
+            );
+        }
+        assert_eq!(browser.count("table#assistance").await, 1, "{page}");
+        for cell in browser.texts("table#assistance td").await {
+            assert!(
+                !cell.parse::<i64>().is_ok_and(|n| (1..5).contains(&n)),
+                "{page}: a small count of children in the assistance table: {cell}"
+            );
+        }
+    }
+
+    // The open data, through the button, as a reader's browser saves it.
+    browser
+        .client()
+        .goto(&app.url("/public?lang=en"))
+        .await
+        .expect("the public page");
+    assert_eq!(
+        browser.attr("#open-data-csv", "href").await.as_deref(),
+        Some("/public/data.csv")
+    );
+    assert!(
+        browser.attr("#open-data-csv", "download").await.is_some(),
+        "the button downloads"
+    );
+    browser.click_in_page("#open-data-csv").await;
+    let csv = downloaded_csv(downloads.path()).await;
+    assert_eq!(browser.path().await, "/public", "the page stays");
+
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("year,territory,figure,kind,value"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(
+        rows.iter().all(|r| r.len() == 5),
+        "five plain columns in every row:\n{csv}"
+    );
+    let children: Vec<&Vec<&str>> = rows
+        .iter()
+        .filter(|r| r[2].starts_with("children_"))
+        .collect();
+    assert!(
+        children.len() > 100,
+        "counts of children for every year and territory"
+    );
+    for row in &children {
+        assert_eq!(row[3], "persons", "{row:?}");
+        assert!(
+            !row[4].parse::<i64>().is_ok_and(|n| (1..5).contains(&n)),
+            "a small count of children published: {row:?}"
+        );
+        assert!(
+            row[4].is_empty()
+                || ["<5", "suppressed"].contains(&row[4])
+                || row[4].parse::<i64>().is_ok_and(|n| n == 0 || n >= 5),
+            "{row:?}"
+        );
+    }
+    for territory in ["KG", "KG-O"] {
+        for line in [
+            format!("{year},{territory},inspections,actions,3"),
+            format!("{year},{territory},inspections_finding_child_labor,actions,1"),
+            format!("{year},{territory},investigations,actions,2"),
+            format!("{year},{territory},prosecutions_initiated,actions,1"),
+            format!("{year},{territory},convictions,actions,0"),
+            format!("{year},{territory},children_referred_to_social_services,persons,<5"),
+            format!("{year},{territory},children_identified,persons,<5"),
+        ] {
+            assert!(csv.lines().any(|l| l == line), "{line} in\n{csv}");
+        }
+    }
+    for line in [
+        format!("{year},KG-C,inspections,actions,0"),
+        format!("{year},KG-C,children_referred_to_social_services,persons,0"),
+        format!("{},KG,inspections,actions,0", year - 1),
+    ] {
+        assert!(csv.lines().any(|l| l == line), "{line} in\n{csv}");
+    }
     browser.close().await;
 }

@@ -1,0 +1,10 @@
+DROP INDEX cases_location_opened;
+DROP INDEX le_referrals_sent;
+DROP INDEX investigations_decided;
+DROP INDEX investigations_in_court;
+DROP INDEX investigations_opened;
+DROP INDEX follow_ups_visited;
+DROP INDEX referrals_sent;
+DROP INDEX referrals_started;
+DELETE FROM audit_actions WHERE name = 'recommendation_updated';
+DROP TABLE recommendations;

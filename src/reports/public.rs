@@ -1,0 +1,464 @@
+//! The public transparency pages at `/public` (no sign-in): the enforcement
+//! and assistance figures by year and region, trends, the recommendations
+//! tracker, and open data (CSV and JSON) with a schema page. Only published
+//! figures (`figures::publish`) ever reach these pages: counts of persons are
+//! protected, the state's actions exact, no record and no name of anyone.
+//!
+//! Pages for signed-out readers and the downloads are cached (`cache`) until
+//! the next change of records.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use diesel::prelude::*;
+
+use super::cache::Cached;
+use super::dashboard::{self, Trends};
+use super::figures::{self, Published, Value};
+use super::filter::{self, Depth, FIRST_YEAR, Filter};
+use super::handlers::{
+    CRIMINAL_ROWS, GROUP_ROWS, LABOR_ROWS, MONITORING_ROWS, Rows, assistance_table, show_row, today,
+};
+use super::indicators::Period;
+use super::recommendations::{self, Item, Progress};
+use super::view::TableView;
+use crate::db;
+use crate::web::AppState;
+use crate::web::context::{Ctx, render_with};
+use crate::web::error::{AppError, AppResult};
+
+/// Serve from the cache, or compute, keep and serve. Only pages for
+/// signed-out readers with no message waiting are kept; signed-in readers'
+/// pages carry their name and their session's token.
+async fn cached<F, Fut>(
+    state: &AppState,
+    ctx: Option<&Ctx>,
+    req: &HttpRequest,
+    compute: F,
+) -> AppResult<HttpResponse>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = AppResult<(actix_web::http::StatusCode, Cached)>>,
+{
+    let shareable = ctx.is_none_or(|c| c.actor.is_none() && c.flash.is_none());
+    let lang = ctx.map_or("", |c| c.lang.as_str());
+    let key = format!("{lang}|{}?{}", req.path(), req.query_string());
+    let respond = |status, value: Cached| {
+        let mut response = HttpResponse::build(status);
+        response.content_type(value.content_type);
+        if ctx.is_none() {
+            // Downloads are the same for everyone.
+            response.insert_header((header::CACHE_CONTROL, "public, max-age=300"));
+        }
+        response.body(value.body)
+    };
+    if shareable && let Some(hit) = state.public_cache.get(&key) {
+        return Ok(respond(actix_web::http::StatusCode::OK, hit));
+    }
+    let generation = state.public_cache.generation();
+    let (status, value) = compute().await?;
+    if shareable && status == actix_web::http::StatusCode::OK {
+        state.public_cache.put(key, generation, value.clone());
+    }
+    Ok(respond(status, value))
+}
+
+fn html<T: Template>(
+    page: &T,
+    status: actix_web::http::StatusCode,
+) -> AppResult<(actix_web::http::StatusCode, Cached)> {
+    let body = page.render().map_err(AppError::internal)?;
+    Ok((
+        status,
+        Cached {
+            body: body.into(),
+            content_type: "text/html; charset=utf-8",
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "reports/public.html")]
+struct PublicPage {
+    ctx: Ctx,
+    filter: Filter,
+    years: Vec<i32>,
+    threshold: i64,
+    published: Option<Published>,
+    cards: Vec<(&'static str, &'static str)>,
+    sections: Vec<(&'static str, &'static str, Rows)>,
+    assistance: Option<TableView>,
+    trends: Option<Trends>,
+}
+
+impl PublicPage {
+    fn card(&self, name: &str) -> String {
+        self.row(&[name])
+    }
+
+    fn row(&self, names: &[&str]) -> String {
+        match &self.published {
+            Some(p) => show_row(&self.ctx, p, names, self.threshold),
+            None => String::new(),
+        }
+    }
+}
+
+const CARDS: [(&str, &str); 8] = [
+    ("report-identified", "children_identified"),
+    ("report-assisted", "children_assisted"),
+    ("report-inspections", "inspections"),
+    ("report-violations", "child_labor_violations"),
+    ("report-penalties-collected", "penalties_collected_kgs"),
+    ("report-investigations", "investigations"),
+    ("report-prosecutions", "prosecutions_initiated"),
+    ("report-convictions", "convictions"),
+];
+
+/// The public figures for a year and a region.
+pub async fn index(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    let query = req.query_string().to_owned();
+    let threshold = state.config.suppression_threshold;
+    let pool = state.pool.clone();
+    let render_ctx = ctx.clone();
+    cached(&state, Some(&ctx), &req, || async move {
+        let ctx = render_ctx;
+        let (filter, data) = db::run(&pool, move |conn| {
+            let filter = filter::read(conn, &query, false, None, Depth::Regions)?;
+            let data = match &filter.chosen {
+                None => None,
+                Some(c) => Some((
+                    figures::load(conn, &c.period, &c.path, today())?,
+                    dashboard::trend(conn, &c.period, &c.path)?,
+                )),
+            };
+            Ok((filter, data))
+        })
+        .await?;
+        let (published, assistance, trends) = match &data {
+            None => (None, None, None),
+            Some((report, trend)) => {
+                let published = figures::publish(report, threshold);
+                let assistance = assistance_table(&ctx, &published, threshold);
+                let trends = dashboard::trends(&ctx, trend, threshold);
+                (Some(published), Some(assistance), Some(trends))
+            }
+        };
+        let status = if published.is_some() {
+            actix_web::http::StatusCode::OK
+        } else {
+            actix_web::http::StatusCode::BAD_REQUEST
+        };
+        html(
+            &PublicPage {
+                ctx,
+                filter,
+                years: filter::years(),
+                threshold,
+                published,
+                cards: CARDS.to_vec(),
+                sections: vec![
+                    ("labor", "report-labor-title", LABOR_ROWS),
+                    ("criminal", "report-criminal-title", CRIMINAL_ROWS),
+                    ("groups", "report-groups-title", GROUP_ROWS),
+                    ("monitoring", "report-monitoring-title", MONITORING_ROWS),
+                ],
+                assistance,
+                trends,
+            },
+            status,
+        )
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "reports/public_recommendations.html")]
+struct PublicRecommendations {
+    ctx: Ctx,
+    filter: Filter,
+    years: Vec<i32>,
+    items: Vec<Item>,
+    threshold: i64,
+}
+
+/// The recommendations tracker, read-only.
+pub async fn recommendations(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    let query = req.query_string().to_owned();
+    let threshold = state.config.suppression_threshold;
+    let pool = state.pool.clone();
+    let render_ctx = ctx.clone();
+    cached(&state, Some(&ctx), &req, || async move {
+        let ctx = render_ctx;
+        let (filter, statuses, published) = db::run(&pool, move |conn| {
+            let filter = filter::read(conn, &query, false, None, Depth::Regions)?;
+            let published = match &filter.chosen {
+                None => None,
+                Some(c) => Some(figures::publish(
+                    &figures::load(conn, &c.period, &c.path, today())?,
+                    threshold,
+                )),
+            };
+            Ok((filter, recommendations::statuses(conn)?, published))
+        })
+        .await?;
+        let (status, items) = match &published {
+            Some(p) => (
+                actix_web::http::StatusCode::OK,
+                recommendations::items(&ctx, statuses, p, threshold),
+            ),
+            None => (actix_web::http::StatusCode::BAD_REQUEST, Vec::new()),
+        };
+        html(
+            &PublicRecommendations {
+                ctx,
+                filter,
+                years: filter::years(),
+                items,
+                threshold,
+            },
+            status,
+        )
+    })
+    .await
+}
+
+/// One row of the open data.
+#[derive(serde::Serialize)]
+struct DataRow<'a> {
+    year: i32,
+    territory: &'a str,
+    figure: &'a str,
+    kind: &'static str,
+    value: serde_json::Value,
+}
+
+/// Every published figure for every year and for the country and each
+/// region: (year, territory code, figures).
+fn open_data(
+    conn: &mut PgConnection,
+    threshold: i64,
+) -> Result<Vec<(i32, String, Published)>, AppError> {
+    use crate::db::schema::locations;
+    let mut territories: Vec<(String, String)> = locations::table
+        .filter(locations::level.eq_any(["country", "region", "republican_city"]))
+        .order((
+            locations::parent_id.is_not_null(),
+            locations::sort_order,
+            locations::code,
+        ))
+        .select((locations::code, locations::path))
+        .load(conn)?;
+    territories.dedup();
+    let mut out = Vec::new();
+    for year in FIRST_YEAR..=filter::this_year() {
+        for (code, path) in &territories {
+            let report = figures::load(conn, &Period::year(year), path, today())?;
+            out.push((year, code.clone(), figures::publish(&report, threshold)));
+        }
+    }
+    Ok(out)
+}
+
+/// The open data as CSV: year, territory, figure, kind, value.
+pub async fn data_csv(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+    let threshold = state.config.suppression_threshold;
+    let pool = state.pool.clone();
+    cached(&state, None, &req, || async move {
+        let data = db::run(&pool, move |conn| open_data(conn, threshold)).await?;
+        let mut body = String::from("year,territory,figure,kind,value\n");
+        for (year, territory, published) in &data {
+            for (name, value) in &published.figures {
+                body.push_str(&format!(
+                    "{year},{},{},{},{}\n",
+                    super::handlers::cell(territory),
+                    super::handlers::cell(name),
+                    value.kind().as_str(),
+                    super::handlers::cell(&value.text(threshold))
+                ));
+            }
+        }
+        Ok((
+            actix_web::http::StatusCode::OK,
+            Cached {
+                body: body.into(),
+                content_type: "text/csv; charset=utf-8",
+            },
+        ))
+    })
+    .await
+}
+
+/// The open data as JSON: the same rows, numbers as numbers, suppressed
+/// values as the strings "<5" or "suppressed", nothing to show as null.
+pub async fn data_json(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+    let threshold = state.config.suppression_threshold;
+    let pool = state.pool.clone();
+    cached(&state, None, &req, || async move {
+        let data = db::run(&pool, move |conn| open_data(conn, threshold)).await?;
+        let mut rows = Vec::new();
+        for (year, territory, published) in &data {
+            for (name, value) in &published.figures {
+                let json = match (value, value.number()) {
+                    // Whole numbers as integers, amounts and shares as decimals.
+                    (Value::Count(n) | Value::Recorded(Some(n)), _) => serde_json::Value::from(*n),
+                    (Value::Persons(super::suppress::Shown::Value(n)), _) => {
+                        serde_json::Value::from(*n)
+                    }
+                    (_, Some(n)) => n
+                        .to_string()
+                        .parse::<f64>()
+                        .map(serde_json::Value::from)
+                        .unwrap_or(serde_json::Value::Null),
+                    (Value::Persons(_), None) => serde_json::Value::String(value.text(threshold)),
+                    _ => serde_json::Value::Null,
+                };
+                rows.push(DataRow {
+                    year: *year,
+                    territory,
+                    figure: name,
+                    kind: value.kind().as_str(),
+                    value: json,
+                });
+            }
+        }
+        let body = serde_json::to_vec(&serde_json::json!({
+            "schema": "/public/schema",
+            "suppression_threshold": threshold,
+            "rows": rows,
+        }))
+        .map_err(AppError::internal)?;
+        Ok((
+            actix_web::http::StatusCode::OK,
+            Cached {
+                body: body.into(),
+                content_type: "application/json",
+            },
+        ))
+    })
+    .await
+}
+
+/// One figure as the schema page documents it.
+pub struct Documented {
+    pub name: String,
+    pub kind: &'static str,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports/schema.html")]
+struct SchemaPage {
+    ctx: Ctx,
+    /// (column, meaning), in the order of the files.
+    columns: Vec<(&'static str, String)>,
+    /// (kind, meaning).
+    kinds: Vec<(&'static str, String)>,
+    figures: Vec<Documented>,
+}
+
+/// The label of a figure: the report's own row label where there is one.
+fn label_of(ctx: &Ctx, name: &str) -> String {
+    use crate::cases::model::ExploitationForm;
+    for rows in [LABOR_ROWS, CRIMINAL_ROWS, GROUP_ROWS, MONITORING_ROWS] {
+        if let Some((label, names)) = rows.iter().find(|(_, names)| names.contains(&name)) {
+            let label = ctx.t(label);
+            return if names.len() > 1 && names[1] == name {
+                format!("{label} ({})", ctx.t("report-in-kgs"))
+            } else {
+                label
+            };
+        }
+    }
+    if name == "children_assisted" {
+        return ctx.t("report-assisted");
+    }
+    let services = super::indicators::assistance_services();
+    if let Some(s) = name
+        .strip_prefix("children_assisted_service_")
+        .and_then(|rest| services.iter().find(|s| s.as_str() == rest))
+    {
+        return format!("{} · {}", ctx.t("report-assisted"), ctx.t(s.message_key()));
+    }
+    if let Some(rest) = name.strip_prefix("children_assisted_") {
+        for form in ExploitationForm::ALL {
+            if rest == form.as_str() {
+                return format!(
+                    "{} · {}",
+                    ctx.t("report-assisted"),
+                    ctx.t(form.message_key())
+                );
+            }
+            if let Some(service) = rest
+                .strip_prefix(form.as_str())
+                .and_then(|r| r.strip_prefix('_'))
+                .and_then(|r| services.iter().find(|s| s.as_str() == r))
+            {
+                return format!(
+                    "{} · {} · {}",
+                    ctx.t("report-assisted"),
+                    ctx.t(form.message_key()),
+                    ctx.t(service.message_key())
+                );
+            }
+        }
+    }
+    name.to_owned()
+}
+
+/// The schema of the open data: each column, and each figure with its kind.
+pub async fn schema(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let empty = figures::Report {
+        labor: Default::default(),
+        criminal: Default::default(),
+        assisted: Default::default(),
+        groups: Default::default(),
+        monitoring: Default::default(),
+    };
+    let threshold = state.config.suppression_threshold;
+    let figures = figures::publish(&empty, threshold)
+        .figures
+        .iter()
+        .map(|(name, value)| Documented {
+            label: label_of(&ctx, name),
+            name: name.clone(),
+            kind: value.kind().as_str(),
+        })
+        .collect();
+    let t = threshold.to_string();
+    let columns = vec![
+        ("year", ctx.t("schema-col-year")),
+        ("territory", ctx.t("schema-col-territory")),
+        ("figure", ctx.t("schema-col-figure")),
+        ("kind", ctx.t("schema-col-kind")),
+        ("value", ctx.t1("schema-col-value", "threshold", &t)),
+    ];
+    use figures::Kind;
+    let kinds = vec![
+        (Kind::Actions.as_str(), ctx.t("schema-kind-actions")),
+        (
+            Kind::Persons.as_str(),
+            ctx.t1("schema-kind-persons", "threshold", &t),
+        ),
+        (Kind::Money.as_str(), ctx.t("schema-kind-money")),
+        (Kind::Derived.as_str(), ctx.t("schema-kind-derived")),
+        (Kind::Recorded.as_str(), ctx.t("schema-kind-recorded")),
+    ];
+    render_with(
+        actix_web::http::StatusCode::OK,
+        &SchemaPage {
+            ctx,
+            columns,
+            kinds,
+            figures,
+        },
+    )
+}

@@ -1,0 +1,154 @@
+//! Tables as report pages show them: labels in the reader's language, counts
+//! of persons protected (`suppress`), counts of actions exact. One partial
+//! (`reports/_table.html`) draws every table from a `TableView`.
+
+use super::suppress::{Counts, Protected, Shown, protect};
+use crate::web::context::Ctx;
+
+#[derive(Debug, Clone)]
+pub struct RowView {
+    pub label: String,
+    pub cells: Vec<String>,
+    /// A drill-down link for the row's label.
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableView {
+    pub id: String,
+    pub title: String,
+    /// The heading of the label column, then one per cell column.
+    pub corner: String,
+    pub heads: Vec<String>,
+    pub rows: Vec<RowView>,
+    pub total: Option<RowView>,
+}
+
+/// A cell of a protected table in the reader's language.
+pub fn shown(ctx: &Ctx, cell: Shown, threshold: i64) -> String {
+    cell.text(threshold, &ctx.t("report-hidden"))
+}
+
+/// Labels of enum values in the reader's language.
+pub fn labels<T: Copy>(ctx: &Ctx, all: &[T], key: impl Fn(T) -> String) -> Vec<String> {
+    all.iter().map(|v| ctx.t(key(*v))).collect()
+}
+
+impl TableView {
+    /// Whether the table needs the page's whole width.
+    pub fn is_wide(&self) -> bool {
+        self.heads.len() > 2
+    }
+
+    /// One column of counts with a total row. Counts of persons are
+    /// protected as a column with its total.
+    #[allow(clippy::too_many_arguments)]
+    pub fn list(
+        ctx: &Ctx,
+        id: &str,
+        title: &str,
+        head: &str,
+        labels: Vec<String>,
+        counts: &[i64],
+        total: i64,
+        persons: bool,
+        threshold: i64,
+    ) -> TableView {
+        let (cells, total_cell): (Vec<String>, String) = if persons {
+            let p = protect(
+                &Counts {
+                    body: counts.iter().map(|n| vec![*n]).collect(),
+                    row_totals: None,
+                    column_totals: Some(vec![total]),
+                    grand: None,
+                },
+                threshold,
+            );
+            (
+                p.body.iter().map(|r| shown(ctx, r[0], threshold)).collect(),
+                p.column_totals
+                    .map(|t| shown(ctx, t[0], threshold))
+                    .unwrap_or_default(),
+            )
+        } else {
+            (
+                counts.iter().map(i64::to_string).collect(),
+                total.to_string(),
+            )
+        };
+        TableView {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            corner: String::new(),
+            heads: vec![head.to_owned()],
+            rows: labels
+                .into_iter()
+                .zip(cells)
+                .map(|(label, cell)| RowView {
+                    label,
+                    cells: vec![cell],
+                    link: None,
+                })
+                .collect(),
+            total: Some(RowView {
+                label: ctx.t("report-total"),
+                cells: vec![total_cell],
+                link: None,
+            }),
+        }
+    }
+
+    /// A protected cross table with row and column totals.
+    pub fn cross(
+        ctx: &Ctx,
+        id: &str,
+        title: &str,
+        row_labels: Vec<String>,
+        col_labels: Vec<String>,
+        p: &Protected,
+        threshold: i64,
+    ) -> TableView {
+        let total_col = p.row_totals.is_some();
+        let mut heads = col_labels;
+        if total_col {
+            heads.push(ctx.t("report-total"));
+        }
+        let rows = row_labels
+            .into_iter()
+            .enumerate()
+            .map(|(i, label)| {
+                let mut cells: Vec<String> = p.body[i]
+                    .iter()
+                    .map(|c| shown(ctx, *c, threshold))
+                    .collect();
+                if let Some(t) = &p.row_totals {
+                    cells.push(shown(ctx, t[i], threshold));
+                }
+                RowView {
+                    label,
+                    cells,
+                    link: None,
+                }
+            })
+            .collect();
+        let total = p.column_totals.as_ref().map(|t| {
+            let mut cells: Vec<String> = t.iter().map(|c| shown(ctx, *c, threshold)).collect();
+            if let Some(g) = p.grand {
+                cells.push(shown(ctx, g, threshold));
+            }
+            RowView {
+                label: ctx.t("report-total"),
+                cells,
+                link: None,
+            }
+        });
+        TableView {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            corner: String::new(),
+            heads,
+            rows,
+            total,
+        }
+    }
+}

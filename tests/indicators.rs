@@ -1,0 +1,826 @@
+//! The indicators about children, checked against a small dataset whose every
+//! figure is counted by hand below: a child with two forms of exploitation
+//! (once per form, once in the total), a child with two cases (one closed and
+//! reopened), year boundaries in Asia/Bishkek time, services started and not,
+//! follow-ups with a latest visit, a referral overdue. Then the same figures
+//! through HTTP: exact on the dashboard when the threshold lets them through,
+//! protected in the downloads and on the public page with the default one.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Int4, Text};
+use korgoo::admin::model::AgencyKind;
+use korgoo::policy::Role;
+use korgoo::reports::indicators::{self, Period};
+use reqwest::StatusCode;
+
+use crate::common::{TestApp, fixtures};
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+struct World {
+    unit: i64,
+    provider: i64,
+    worker: i64,
+    karasuu: i32,
+}
+
+fn world(app: &TestApp) -> World {
+    let mut conn = app.conn();
+    let unit = fixtures::agency(
+        &mut conn,
+        AgencyKind::ChildSupportUnit,
+        "KG-O-KARASUU",
+        "Kara-Suu unit",
+    );
+    let provider = fixtures::agency(
+        &mut conn,
+        AgencyKind::RehabilitationCenter,
+        "KG-O",
+        "Osh centre",
+    );
+    let login = fixtures::user_in(&app.db.url, Role::CaseWorker, unit);
+    World {
+        unit,
+        provider,
+        worker: fixtures::user_id(&mut conn, &login),
+        karasuu: fixtures::location(&mut conn, "KG-O-KARASUU"),
+    }
+}
+
+fn child(conn: &mut PgConnection, w: &World, name: &str, sex: &str, born: &str) -> i64 {
+    diesel::sql_query(
+        "INSERT INTO children (family_name, given_name, search_name, sex, birth_date,
+           home_location_id, language, school_status, created_by)
+         VALUES ($1, 'Test', lower($1), $2, $3::date, $4, 'ky', 'enrolled', $5) RETURNING id",
+    )
+    .bind::<Text, _>(name)
+    .bind::<Text, _>(sex)
+    .bind::<Text, _>(born)
+    .bind::<Int4, _>(w.karasuu)
+    .bind::<BigInt, _>(w.worker)
+    .get_result::<Id>(conn)
+    .expect("a child")
+    .id
+}
+
+/// A case opened at an instant given with its offset.
+fn case(
+    conn: &mut PgConnection,
+    w: &World,
+    child: i64,
+    forms: &str,
+    sector: &str,
+    status: &str,
+    opened: &str,
+) -> i64 {
+    diesel::sql_query(
+        "INSERT INTO cases (child_id, unit_id, location_id, source, forms, sector, risk, status,
+           opened_by, opened_at, closure_reason, closed_at)
+         VALUES ($1, $2, $3, 'hotline', $4::text[], $5, 'high', $6, $7, $8::timestamptz,
+           CASE WHEN $6 = 'closed' THEN 'withdrawn' END,
+           CASE WHEN $6 = 'closed' THEN $8::timestamptz + interval '30 days' END)
+         RETURNING id",
+    )
+    .bind::<BigInt, _>(child)
+    .bind::<BigInt, _>(w.unit)
+    .bind::<Int4, _>(w.karasuu)
+    .bind::<Text, _>(forms)
+    .bind::<Text, _>(sector)
+    .bind::<Text, _>(status)
+    .bind::<BigInt, _>(w.worker)
+    .bind::<Text, _>(opened)
+    .get_result::<Id>(conn)
+    .expect("a case")
+    .id
+}
+
+fn referral(
+    conn: &mut PgConnection,
+    w: &World,
+    case: i64,
+    service: &str,
+    status: &str,
+    sent: &str,
+    started: Option<&str>,
+) {
+    diesel::sql_query(
+        "INSERT INTO referrals (case_id, agency_id, service, urgency, answer_by, status, sent_by,
+           sent_at, started_at)
+         VALUES ($1, $2, $3, 'routine', ($5::timestamptz)::date + 7, $4, $6, $5::timestamptz,
+           $7::timestamptz)",
+    )
+    .bind::<BigInt, _>(case)
+    .bind::<BigInt, _>(w.provider)
+    .bind::<Text, _>(service)
+    .bind::<Text, _>(status)
+    .bind::<Text, _>(sent)
+    .bind::<BigInt, _>(w.worker)
+    .bind::<diesel::sql_types::Nullable<Text>, _>(started)
+    .execute(conn)
+    .expect("a referral");
+}
+
+fn follow_up(conn: &mut PgConnection, w: &World, case: i64, on: &str, working: bool, school: bool) {
+    diesel::sql_query(
+        "INSERT INTO follow_ups (case_id, visited_on, visited_by, still_working, attending_school)
+         VALUES ($1, $2::date, $3, $4, $5)",
+    )
+    .bind::<BigInt, _>(case)
+    .bind::<Text, _>(on)
+    .bind::<BigInt, _>(w.worker)
+    .bind::<diesel::sql_types::Bool, _>(working)
+    .bind::<diesel::sql_types::Bool, _>(school)
+    .execute(conn)
+    .expect("a follow-up");
+}
+
+/// The dataset, all in Kara-Suu (Osh Region):
+/// - A, a girl born 2012-06-01: a case opened 2025-03-01 in forced labour
+///   and trafficking, services rehabilitation (started 03-10, completed) and
+///   medical (started 04-01, in service); follow-ups 06-01 still working,
+///   09-01 out of work and at school. A second case opened 2025-11-01, closed
+///   before and reopened (status assessment), no service.
+/// - B, a boy born 2010-01-15: opened 2025-05-01, hazardous work in the street,
+///   catch-up education started 05-11; follow-up 08-01 still working, not at
+///   school.
+/// - C, a boy born 2008-12-31: opened 2026-01-01 01:30 Bishkek time (still
+///   2025 in UTC): a 2026 child.
+/// - D, a girl born 2009-03-03: opened 2025-01-01 00:30 Bishkek time (2024 in
+///   UTC): a 2025 child; commercial sexual exploitation; a psychosocial
+///   referral sent 2025-01-02 and never answered (overdue).
+fn dataset(app: &TestApp) -> World {
+    let w = world(app);
+    let mut conn = app.conn();
+    let c = &mut conn;
+    let a = child(c, &w, "Асанова", "female", "2012-06-01");
+    let b = child(c, &w, "Бакиров", "male", "2010-01-15");
+    let cc = child(c, &w, "Чыныбаев", "male", "2008-12-31");
+    let d = child(c, &w, "Доронбекова", "female", "2009-03-03");
+    let a1 = case(
+        c,
+        &w,
+        a,
+        "{forced_labor,trafficking}",
+        "agriculture",
+        "in_services",
+        "2025-03-01T00:00:00Z",
+    );
+    referral(
+        c,
+        &w,
+        a1,
+        "rehabilitation",
+        "completed",
+        "2025-03-02T00:00:00Z",
+        Some("2025-03-10T00:00:00Z"),
+    );
+    referral(
+        c,
+        &w,
+        a1,
+        "medical",
+        "in_service",
+        "2025-03-20T00:00:00Z",
+        Some("2025-04-01T00:00:00Z"),
+    );
+    // A referral to law enforcement is not a service.
+    referral(
+        c,
+        &w,
+        a1,
+        "law_enforcement",
+        "in_service",
+        "2025-03-02T00:00:00Z",
+        Some("2025-03-03T00:00:00Z"),
+    );
+    follow_up(c, &w, a1, "2025-06-01", true, false);
+    follow_up(c, &w, a1, "2025-09-01", false, true);
+    case(
+        c,
+        &w,
+        a,
+        "{forced_labor}",
+        "agriculture",
+        "assessment",
+        "2025-11-01T00:00:00Z",
+    );
+    let b1 = case(
+        c,
+        &w,
+        b,
+        "{hazardous_work}",
+        "street_work",
+        "monitoring",
+        "2025-05-01T00:00:00Z",
+    );
+    referral(
+        c,
+        &w,
+        b1,
+        "catch_up_education",
+        "in_service",
+        "2025-05-02T00:00:00Z",
+        Some("2025-05-11T00:00:00Z"),
+    );
+    follow_up(c, &w, b1, "2025-08-01", true, false);
+    case(
+        c,
+        &w,
+        cc,
+        "{hazardous_work}",
+        "agriculture",
+        "new",
+        "2026-01-01T01:30:00+06:00",
+    );
+    let d1 = case(
+        c,
+        &w,
+        d,
+        "{commercial_sexual_exploitation}",
+        "services",
+        "new",
+        "2025-01-01T00:30:00+06:00",
+    );
+    referral(
+        c,
+        &w,
+        d1,
+        "psychosocial",
+        "sent",
+        "2025-01-02T00:00:00Z",
+        None,
+    );
+    w
+}
+
+/// Read the following pages in English (the choice is remembered).
+async fn english(app: &TestApp) {
+    let page = app.get("/?lang=en").await;
+    assert!(page.status.is_success() || page.status.is_redirection());
+}
+
+fn path_of(conn: &mut PgConnection, code: &str) -> String {
+    use korgoo::db::schema::locations;
+    locations::table
+        .filter(locations::code.eq(code))
+        .select(locations::path)
+        .first(conn)
+        .expect("a seeded location")
+}
+
+#[actix_web::test]
+async fn every_indicator_equals_its_hand_count() {
+    use korgoo::cases::model::{CaseStatus, ExploitationForm, Sector};
+    let app = TestApp::spawn().await;
+    dataset(&app);
+    let mut conn = app.conn();
+    let y2025 = Period::year(2025);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    for code in ["KG", "KG-O", "KG-O-KARASUU"] {
+        let path = path_of(&mut conn, code);
+        let id = indicators::identified(&mut conn, &y2025, &path).unwrap();
+        assert_eq!(id.total, 3, "A, B, D; C is 2026 in Bishkek ({path})");
+        let form = |f: ExploitationForm| {
+            id.by_form[ExploitationForm::ALL.iter().position(|x| *x == f).unwrap()]
+        };
+        assert_eq!(
+            form(ExploitationForm::ForcedLabor),
+            1,
+            "A once, with two cases"
+        );
+        assert_eq!(
+            form(ExploitationForm::Trafficking),
+            1,
+            "A again: once per form"
+        );
+        assert_eq!(form(ExploitationForm::HazardousWork), 1);
+        assert_eq!(form(ExploitationForm::CommercialSexualExploitation), 1);
+        assert_eq!(form(ExploitationForm::ForcedBegging), 0);
+        assert_eq!(
+            id.by_form.iter().sum::<i64>(),
+            4,
+            "four form-children, three children"
+        );
+        let sector = |s: Sector| id.by_sector[Sector::ALL.iter().position(|x| *x == s).unwrap()];
+        assert_eq!(sector(Sector::Agriculture), 1);
+        assert_eq!(sector(Sector::StreetWork), 1);
+        assert_eq!(sector(Sector::Services), 1);
+        assert_eq!(id.by_sex, vec![2, 1], "female A and D, male B");
+        assert_eq!(id.by_age, vec![1, 2, 0], "A 12–13; B 15; D 15");
+        let status = |s: CaseStatus| {
+            id.cases_by_status[CaseStatus::ALL.iter().position(|x| *x == s).unwrap()]
+        };
+        assert_eq!(status(CaseStatus::InServices), 1);
+        assert_eq!(status(CaseStatus::Assessment), 1, "A's reopened case");
+        assert_eq!(status(CaseStatus::Monitoring), 1);
+        assert_eq!(status(CaseStatus::New), 1, "D; C is not 2025");
+        assert_eq!(id.cases_by_status.iter().sum::<i64>(), 4);
+
+        let assisted = indicators::assisted(&mut conn, &y2025, &path).unwrap();
+        assert_eq!(assisted.grand, 2, "A and B; D's referral never started");
+        let forms: Vec<&str> = ExploitationForm::ALL.iter().map(|f| f.as_str()).collect();
+        let services: Vec<&str> = indicators::assistance_services()
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        let cell = |f: &str, s: &str| {
+            assisted.body[forms.iter().position(|x| *x == f).unwrap()]
+                [services.iter().position(|x| *x == s).unwrap()]
+        };
+        assert_eq!(cell("forced_labor", "rehabilitation"), 1);
+        assert_eq!(cell("forced_labor", "medical"), 1);
+        assert_eq!(cell("trafficking", "rehabilitation"), 1);
+        assert_eq!(cell("trafficking", "medical"), 1);
+        assert_eq!(cell("hazardous_work", "catch_up_education"), 1);
+        assert_eq!(cell("commercial_sexual_exploitation", "psychosocial"), 0);
+        assert_eq!(assisted.body.iter().flatten().sum::<i64>(), 5);
+        assert_eq!(
+            assisted.row_totals[forms.iter().position(|x| *x == "forced_labor").unwrap()],
+            1,
+            "A once though twice served"
+        );
+        assert_eq!(
+            assisted.column_totals[services
+                .iter()
+                .position(|x| *x == "rehabilitation")
+                .unwrap()],
+            1
+        );
+
+        let m = indicators::monitoring(&mut conn, &y2025, &path, today).unwrap();
+        assert_eq!(m.identified, 3);
+        assert_eq!(m.served, 2, "A and B received a service");
+        assert_eq!(m.median_days, Some(9.5), "A's first case 9 days, B 10 days");
+        assert_eq!(m.followed_up, 2);
+        assert_eq!(
+            m.withdrawn, 1,
+            "A's latest visit found her out of work; B's did not"
+        );
+        assert_eq!(m.overdue_referrals, 1, "D's referral was never answered");
+        assert_eq!(
+            m.follow_up_results.body,
+            vec![vec![0, 1], vec![1, 0]],
+            "B working not at school; A out of work at school"
+        );
+        assert_eq!(m.follow_up_results.grand, 2);
+
+        let g = indicators::groups(&mut conn, &y2025, &path).unwrap();
+        assert_eq!(
+            (g.csec, g.csec_victims),
+            (1, 1),
+            "D, a victim by the database's rule"
+        );
+        assert_eq!(
+            (
+                g.street,
+                g.street_education,
+                g.street_medical,
+                g.street_social
+            ),
+            (1, 1, 0, 0)
+        );
+    }
+    // Year boundaries in Bishkek time.
+    let y2026 = indicators::identified(&mut conn, &Period::year(2026), "KG").unwrap();
+    assert_eq!(y2026.total, 1, "C");
+    let y2024 = indicators::identified(&mut conn, &Period::year(2024), "KG").unwrap();
+    assert_eq!(y2024.total, 0, "D was opened on 1 January in Bishkek");
+    let both = indicators::identified(
+        &mut conn,
+        &Period {
+            from: 2024,
+            to: 2026,
+        },
+        "KG",
+    )
+    .unwrap();
+    assert_eq!(both.total, 4);
+    // Another region has none of it.
+    let chuy = path_of(&mut conn, "KG-C");
+    assert_eq!(
+        indicators::identified(&mut conn, &y2025, &chuy)
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(
+        indicators::assisted(&mut conn, &y2025, &chuy)
+            .unwrap()
+            .grand,
+        0
+    );
+}
+
+#[actix_web::test]
+async fn the_dashboard_shows_the_hand_counts_and_the_downloads_protect_them() {
+    // With the threshold at 1 nothing is small: the dashboard shows the raw
+    // figures, so they can be compared with the hand count.
+    let open = TestApp::spawn_with(|c| c.suppression_threshold = 1).await;
+    dataset(&open);
+    open.login_as(Role::Official).await;
+    english(&open).await;
+    let page = open.get("/reports/dashboard?from=2025&to=2025").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for (id, value) in [
+        ("#k-children_identified", "3"),
+        ("#k-children_assisted", "2"),
+        ("#k-share_received_service_percent", "66.7"),
+        ("#k-median_days_to_first_service", "9.5"),
+        ("#k-share_withdrawn_percent", "50.0"),
+        ("#k-children_referrals_overdue", "1"),
+    ] {
+        assert_eq!(page.text_of(id).as_deref(), Some(value), "{id}");
+    }
+    let html = page.html();
+    let cells = |table: &str| -> Vec<String> {
+        let sel = scraper::Selector::parse(&format!("table#{table} tfoot td")).unwrap();
+        html.select(&sel)
+            .map(|e| e.text().collect::<String>())
+            .collect()
+    };
+    assert_eq!(
+        cells("by-form"),
+        vec!["3"],
+        "three children, though four forms"
+    );
+    assert_eq!(cells("by-status"), vec!["4"], "four cases");
+    assert!(page.body.contains("<svg"), "the trend charts");
+
+    // With the default threshold every one of these counts is small.
+    let app = TestApp::spawn().await;
+    dataset(&app);
+    app.login_as(Role::Official).await;
+    english(&app).await;
+    let page = app.get("/reports/dashboard?from=2025&to=2025").await;
+    assert_eq!(
+        page.text_of("#k-children_identified").as_deref(),
+        Some("<5")
+    );
+    assert_eq!(
+        page.text_of("#k-share_received_service_percent").as_deref(),
+        Some("—"),
+        "a share of a suppressed count is not shown"
+    );
+    assert_eq!(
+        page.text_of("#k-median_days_to_first_service").as_deref(),
+        Some("—")
+    );
+    let csv = app.get("/reports/enforcement.csv?year=2025").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    for line in csv.body.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        if cols[2].starts_with("children_") {
+            let small = cols[4].parse::<i64>().is_ok_and(|n| (1..5).contains(&n));
+            assert!(!small, "a small count of children in {line}");
+        }
+    }
+    assert!(
+        csv.body.contains("2025,KG,children_assisted,persons,<5"),
+        "{}",
+        csv.body
+    );
+    assert!(
+        csv.body
+            .contains("2025,KG,median_days_to_first_service,derived,\n")
+    );
+}
+
+#[actix_web::test]
+async fn report_choices_outside_the_list_or_the_readers_territory_are_explained() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::Official).await;
+    english(&app).await;
+    let reversed = app.get("/reports/dashboard?from=2026&to=2024").await;
+    assert_eq!(reversed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        reversed.text_of("#from-error").as_deref(),
+        Some("The first year must not be after the last.")
+    );
+    assert!(
+        reversed.body.contains("value=\"2026\" selected"),
+        "the choice is kept"
+    );
+    assert!(
+        reversed
+            .html()
+            .select(&scraper::Selector::parse(".card").unwrap())
+            .next()
+            .is_none(),
+        "no figures"
+    );
+    let unknown = app.get("/reports/dashboard?to=1999").await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(unknown.text_of("#to-error").is_some_and(|t| !t.is_empty()));
+
+    // A head of a unit in Kara-Suu reads Kara-Suu, not Chuy.
+    let head = app.other_browser();
+    head.login_as(Role::Supervisor).await;
+    english(&head).await;
+    let chuy = fixtures::location(&mut app.conn(), "KG-C").to_string();
+    let outside = head
+        .get(&format!("/reports/dashboard?territory={chuy}"))
+        .await;
+    assert_eq!(outside.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        outside.text_of("#territory-error").as_deref(),
+        Some("This territory is outside your own.")
+    );
+    let own = head.get("/reports/dashboard").await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("All of my territory"));
+    // Public pages offer regions only, to everyone.
+    let anonymous = TestApp::new_client();
+    let district = fixtures::location(&mut app.conn(), "KG-O-KARASUU").to_string();
+    let answer = anonymous
+        .get(app.url(&format!("/public?territory={district}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+}
+
+#[actix_web::test]
+async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
+    let app = TestApp::spawn().await;
+    dataset(&app);
+    let anonymous = TestApp::new_client();
+    anonymous
+        .get(app.url("/public?lang=en"))
+        .send()
+        .await
+        .unwrap();
+    for path in [
+        "/public",
+        "/public/recommendations",
+        "/public/schema",
+        "/public/data.csv",
+        "/public/data.json",
+    ] {
+        let answer = anonymous.get(app.url(path)).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK, "{path}");
+        let body = answer.text().await.unwrap();
+        for name in ["Асанова", "Бакиров", "Чыныбаев"] {
+            assert!(!body.contains(name), "{path} names a child");
+        }
+    }
+    let csv = anonymous
+        .get(app.url("/public/data.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("year,territory,figure,kind,value\n"));
+    assert!(csv.contains("2025,KG,children_identified,persons,<5\n"));
+    assert!(
+        csv.contains("2025,KG-O,children_identified,persons,<5\n"),
+        "per region too"
+    );
+    assert!(csv.contains("2026,KG,children_identified,persons,<5\n"));
+    let json: serde_json::Value = anonymous
+        .get(app.url("/public/data.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    assert!(rows.iter().any(|r| r["figure"] == "children_identified"
+        && r["year"] == 2025
+        && r["territory"] == "KG"
+        && r["value"] == "<5"));
+    assert!(
+        rows.iter().all(|r| !(r["kind"] == "persons"
+            && r["value"].as_i64().is_some_and(|n| (1..5).contains(&n))))
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r["figure"] == "inspections" && r["value"] == 0)
+    );
+    // The schema page documents every figure of the data with its kind.
+    let schema = anonymous
+        .get(app.url("/public/schema"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let figures: std::collections::BTreeSet<&str> =
+        rows.iter().filter_map(|r| r["figure"].as_str()).collect();
+    for f in figures {
+        assert!(
+            schema.contains(&format!("<code>{f}</code>")),
+            "{f} is documented"
+        );
+    }
+    app.assert_pages_in_every_language(
+        &[
+            "/public".into(),
+            "/public/recommendations".into(),
+            "/public/schema".into(),
+        ],
+        &[],
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_public_page_is_cached_until_records_change() {
+    let app = TestApp::spawn().await;
+    let anonymous = TestApp::new_client();
+    anonymous
+        .get(app.url("/public?lang=en"))
+        .send()
+        .await
+        .unwrap();
+    let figure = |body: &str| {
+        scraper::Html::parse_document(body)
+            .select(&scraper::Selector::parse("#f-school_fee_complaints").unwrap())
+            .next()
+            .map(|e| e.text().collect::<String>())
+    };
+    let first = anonymous
+        .get(app.url("/public"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(figure(&first).as_deref(), Some("0"));
+    // A complaint written behind the app's back is not seen while cached…
+    let mut conn = app.conn();
+    let school = fixtures::agency(&mut conn, AgencyKind::School, "KG-O-KARASUU", "School 1");
+    let karasuu = fixtures::location(&mut conn, "KG-O-KARASUU");
+    let logger = fixtures::user_id(
+        &mut conn,
+        &fixtures::user(&app.db.url, Role::Official, false),
+    );
+    diesel::sql_query(
+        "INSERT INTO school_fee_complaints (school_id, location_id, charged_on, amount,
+           complainant_name, complainant_contact, description, logged_by, status)
+         VALUES ($1, $2, $3, 100, '', '', 'fee', $4, 'received')",
+    )
+    .bind::<BigInt, _>(school)
+    .bind::<Int4, _>(karasuu)
+    .bind::<Date, _>(
+        chrono::Utc::now()
+            .with_timezone(&chrono_tz::Asia::Bishkek)
+            .date_naive(),
+    )
+    .bind::<BigInt, _>(logger)
+    .execute(&mut conn)
+    .expect("a complaint");
+    let cached = anonymous
+        .get(app.url("/public"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        figure(&cached).as_deref(),
+        Some("0"),
+        "served from the cache"
+    );
+    // …and any change made through the app (here: a sign-in) makes it stale.
+    app.login_as(Role::Official).await;
+    english(&app).await;
+    let fresh = anonymous
+        .get(app.url("/public"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(figure(&fresh).as_deref(), Some("1"));
+}
+
+#[actix_web::test]
+async fn an_admin_tracks_a_recommendation_and_everyone_sees_it_with_live_figures() {
+    let app = TestApp::spawn().await;
+    dataset(&app);
+    // Only an admin sets a status.
+    let official = app.other_browser();
+    official.login_as(Role::Official).await;
+    english(&official).await;
+    let page = official.get("/reports/recommendations?year=2025").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(
+        "Make public how many children in forced labour and trafficking received assistance."
+    ));
+    assert!(
+        !page.body.contains("id=\"edit-6\""),
+        "no form for an official"
+    );
+    let refused = official
+        .post_form(
+            "/reports/recommendations/6",
+            &[("status", "done"), ("note", "x"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    app.login_as(Role::Admin).await;
+    english(&app).await;
+    let bad = app
+        .post_form(
+            "/reports/recommendations/6",
+            &[
+                ("status", "finished"),
+                ("note", "Published quarterly."),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text_of("#status-error").is_some(),
+        "the error is next to the field"
+    );
+    assert!(
+        bad.body.contains("Published quarterly."),
+        "the note typed is kept"
+    );
+    assert_eq!(
+        app.audit_count("recommendation_updated"),
+        0,
+        "nothing written"
+    );
+
+    let saved = app
+        .post_form(
+            "/reports/recommendations/6",
+            &[
+                ("status", "in_progress"),
+                ("note", "Published quarterly."),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.audit_count("recommendation_updated"), 1);
+    // A second save on the old version is someone else's stale form.
+    let stale = app
+        .post_form(
+            "/reports/recommendations/6",
+            &[("status", "done"), ("note", "Mine."), ("version", "1")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.audit_count("recommendation_updated"), 1);
+    assert_eq!(
+        app.post_form(
+            "/reports/recommendations/99",
+            &[("status", "done"), ("note", ""), ("version", "1")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The public tracker shows the status, the note and the live figures.
+    let anonymous = TestApp::new_client();
+    anonymous
+        .get(app.url("/public/recommendations?lang=en"))
+        .send()
+        .await
+        .unwrap();
+    let public = anonymous
+        .get(app.url("/public/recommendations?year=2025"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let html = scraper::Html::parse_document(&public);
+    let text = |css: &str| {
+        html.select(&scraper::Selector::parse(css).unwrap())
+            .next()
+            .map(|e| e.text().collect::<String>())
+    };
+    assert_eq!(text("#status-6").as_deref(), Some("In progress"));
+    assert_eq!(text("#note-6").as_deref(), Some("Published quarterly."));
+    assert!(public.contains("Children assisted who had been in forced labour"));
+    assert!(!public.contains("edit-6"), "no form on the public page");
+    // Children assisted in 2025 (A and B) are a small count: "<5", live.
+    let item = html
+        .select(&scraper::Selector::parse("#recommendation-6 td").unwrap())
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        item[..3],
+        ["<5", "<5", "<5"],
+        "forced labour (A), trafficking (A), all (A, B)"
+    );
+}
