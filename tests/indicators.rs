@@ -310,7 +310,7 @@ async fn every_indicator_equals_its_hand_count() {
         assert_eq!(sector(Sector::StreetWork), 1);
         assert_eq!(sector(Sector::Services), 1);
         assert_eq!(id.by_sex, vec![2, 1], "female A and D, male B");
-        assert_eq!(id.by_age, vec![1, 2, 0], "A 12–13; B 15; D 15");
+        assert_eq!(id.by_age, vec![1, 2, 0, 0], "A 12–13; B 15; D 15");
         let status = |s: CaseStatus| {
             id.cases_by_status[CaseStatus::ALL.iter().position(|x| *x == s).unwrap()]
         };
@@ -546,7 +546,33 @@ async fn report_choices_outside_the_list_or_the_readers_territory_are_explained(
 #[actix_web::test]
 async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
     let app = TestApp::spawn().await;
-    dataset(&app);
+    let w = dataset(&app);
+    // 2024: six children in Kara-Suu (Osh Region), two in Chuy Region. The
+    // country's 8 is shown; Chuy's 2 is small, so Osh's 6 must go too, or
+    // 8 − 6 would give it away.
+    {
+        let mut conn = app.conn();
+        let chuy = fixtures::location(&mut conn, "KG-C");
+        for i in 0..8 {
+            let id = child(&mut conn, &w, &format!("Тест{i}"), "male", "2012-01-01");
+            let case = case(
+                &mut conn,
+                &w,
+                id,
+                "{hazardous_work}",
+                "agriculture",
+                "new",
+                "2024-06-01T00:00:00Z",
+            );
+            if i >= 6 {
+                diesel::sql_query("UPDATE cases SET location_id = $1 WHERE id = $2")
+                    .bind::<Int4, _>(chuy)
+                    .bind::<BigInt, _>(case)
+                    .execute(&mut conn)
+                    .unwrap();
+            }
+        }
+    }
     let anonymous = TestApp::new_client();
     anonymous
         .get(app.url("/public?lang=en"))
@@ -582,6 +608,42 @@ async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
         "per region too"
     );
     assert!(csv.contains("2026,KG,children_identified,persons,<5\n"));
+    assert!(
+        csv.contains("2024,KG,children_identified,persons,8\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("2024,KG-C,children_identified,persons,<5\n"));
+    assert!(
+        csv.contains("2024,KG-O,children_identified,persons,suppressed\n"),
+        "Osh's 6 hidden with Chuy's 2"
+    );
+    // No region's hidden count can be worked out from the country and the
+    // other regions: where the country's count is shown, either every region
+    // is shown or at least two are not.
+    let mut by_year_figure: std::collections::BTreeMap<(String, String), (Option<String>, usize)> =
+        Default::default();
+    for line in csv.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        if cols[3] != "persons" {
+            continue;
+        }
+        let entry = by_year_figure
+            .entry((cols[0].to_owned(), cols[2].to_owned()))
+            .or_default();
+        if cols[1] == "KG" {
+            entry.0 = Some(cols[4].to_owned());
+        } else if cols[4].parse::<i64>().is_err() {
+            entry.1 += 1;
+        }
+    }
+    for ((year, figure), (country, unshown)) in by_year_figure {
+        if country.is_some_and(|c| c.parse::<i64>().is_ok()) {
+            assert_ne!(
+                unshown, 1,
+                "{year} {figure}: one region hidden beside a shown country"
+            );
+        }
+    }
     let json: serde_json::Value = anonymous
         .get(app.url("/public/data.json"))
         .send()

@@ -142,3 +142,4 @@ schema-col-figure-name = figure
 schema-col-kind-name = kind
 audit-action-recommendation-updated = Recommendation status set
 audit-target-recommendation = Recommendation
+report-age-18-over = 18 or older

@@ -142,3 +142,4 @@ schema-col-figure-name = figure
 schema-col-kind-name = kind
 audit-action-recommendation-updated = Сунуштун абалы белгиленди
 audit-target-recommendation = Сунуш
+report-age-18-over = 18 жаш жана андан улуу

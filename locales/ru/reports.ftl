@@ -142,3 +142,4 @@ schema-col-figure-name = figure
 schema-col-kind-name = kind
 audit-action-recommendation-updated = Установлен статус рекомендации
 audit-target-recommendation = Рекомендация
+report-age-18-over = 18 лет и старше

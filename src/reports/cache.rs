@@ -9,7 +9,9 @@
 //! keep theirs, bounded by `MAX_AGE`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use super::publication::Bundle;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -22,16 +24,54 @@ pub struct Cached {
     pub content_type: &'static str,
 }
 
-struct Entry {
+struct Entry<T> {
     generation: u64,
     made: Instant,
-    value: Cached,
+    value: T,
+}
+
+/// Values of one kind, each kept with the generation it was computed at.
+struct Shelf<T>(Mutex<HashMap<String, Entry<T>>>);
+
+impl<T> Default for Shelf<T> {
+    fn default() -> Self {
+        Shelf(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<T: Clone> Shelf<T> {
+    fn get(&self, key: &str, now: u64) -> Option<T> {
+        let entries = self.0.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|e| e.generation == now && e.made.elapsed() < MAX_AGE)
+            .map(|e| e.value.clone())
+    }
+
+    fn put(&self, key: String, generation: u64, value: T) {
+        if let Ok(mut entries) = self.0.lock() {
+            if entries.len() >= CAPACITY {
+                entries.clear();
+            }
+            entries.insert(
+                key,
+                Entry {
+                    generation,
+                    made: Instant::now(),
+                    value,
+                },
+            );
+        }
+    }
 }
 
 #[derive(Default)]
 pub struct PublicCache {
     generation: AtomicU64,
-    entries: Mutex<HashMap<String, Entry>>,
+    pages: Shelf<Cached>,
+    /// Protected publications (public and staff), shared by the pages and
+    /// downloads that show them.
+    publications: Shelf<Arc<Bundle>>,
 }
 
 impl PublicCache {
@@ -46,29 +86,20 @@ impl PublicCache {
     }
 
     pub fn get(&self, key: &str) -> Option<Cached> {
-        let now = self.generation();
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(key)
-            .filter(|e| e.generation == now && e.made.elapsed() < MAX_AGE)
-            .map(|e| e.value.clone())
+        self.pages.get(key, self.generation())
     }
 
     /// Keep a value computed from the records as they were at `generation`.
     pub fn put(&self, key: String, generation: u64, value: Cached) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CAPACITY {
-                entries.clear();
-            }
-            entries.insert(
-                key,
-                Entry {
-                    generation,
-                    made: Instant::now(),
-                    value,
-                },
-            );
-        }
+        self.pages.put(key, generation, value);
+    }
+
+    pub fn publication(&self, key: &str) -> Option<Arc<Bundle>> {
+        self.publications.get(key, self.generation())
+    }
+
+    pub fn keep_publication(&self, key: String, generation: u64, value: Arc<Bundle>) {
+        self.publications.put(key, generation, value);
     }
 }
 

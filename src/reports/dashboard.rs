@@ -9,12 +9,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::charts::{self, Series};
-use super::figures::{self, Published, Report};
+use super::figures::{Published, Report, Value};
 use super::filter::{self, Depth, FIRST_YEAR, Filter};
-use super::handlers::{CRIMINAL_ROWS, LABOR_ROWS, Rows, reader_scope, show_row, today};
-use super::indicators::{self, Identified, Period, TerritoryRow};
-use super::model;
-use super::suppress::{self, Counts, Shown, protect};
+use super::handlers::{
+    CRIMINAL_ROWS, LABOR_ROWS, Rows, read_filter, reader_scope, show_row, staff_bundle,
+};
+use super::indicators::{self, Period};
+use super::publication::Bundle;
+use super::suppress::{Protected, Shown, protect};
 use super::view::{self, RowView, TableView};
 use crate::db;
 use crate::policy::{self, Permission};
@@ -22,27 +24,20 @@ use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, render_with};
 use crate::web::error::AppResult;
 
-/// One year of the trends.
-#[derive(Debug, Clone)]
-pub struct TrendYear {
-    pub year: i32,
-    pub inspections: i64,
-    pub violations: i64,
-    pub investigations: i64,
-    pub prosecutions: i64,
-    pub convictions: i64,
-    pub identified: i64,
-    pub assisted: i64,
+/// A count of persons as published (`Hidden` when absent).
+pub fn persons(p: &Published, name: &str) -> Shown {
+    match p.get(name) {
+        Some(Value::Persons(s)) => *s,
+        _ => Shown::Hidden,
+    }
 }
 
-/// Everything the dashboard reads, raw.
-struct Data {
-    report: Report,
-    identified: Identified,
-    violations: Vec<i64>,
-    complaints: Vec<i64>,
-    territories: Vec<TerritoryRow>,
-    trend: Vec<TrendYear>,
+/// A count of actions as published.
+pub fn count(p: &Published, name: &str) -> i64 {
+    match p.get(name) {
+        Some(Value::Count(n)) => *n,
+        _ => 0,
+    }
 }
 
 /// The years the trend charts cover: the range chosen, or the six years up
@@ -58,31 +53,6 @@ pub fn trend_years(period: &Period) -> Period {
     }
 }
 
-pub fn trend(
-    conn: &mut diesel::PgConnection,
-    period: &Period,
-    path: &str,
-) -> diesel::QueryResult<Vec<TrendYear>> {
-    trend_years(period)
-        .years()
-        .map(|year| {
-            let p = Period::year(year);
-            let labor = model::labor(conn, &p, path)?;
-            let criminal = model::criminal(conn, &p, path)?;
-            Ok(TrendYear {
-                year,
-                inspections: labor.inspections,
-                violations: labor.violations,
-                investigations: criminal.investigations,
-                prosecutions: criminal.prosecutions,
-                convictions: criminal.convictions,
-                identified: indicators::identified_total(conn, &p, path)?,
-                assisted: indicators::assisted_total(conn, &p, path)?,
-            })
-        })
-        .collect()
-}
-
 /// The trend charts and their table.
 pub struct Trends {
     pub actions_chart: String,
@@ -93,50 +63,65 @@ pub struct Trends {
     pub table: TableView,
 }
 
-pub fn trends(ctx: &Ctx, trend: &[TrendYear], threshold: i64) -> Trends {
-    let years: Vec<i32> = trend.iter().map(|t| t.year).collect();
-    let persons = |n: i64| match suppress::one(n, threshold) {
-        Shown::Value(v) => Some(v),
-        _ => None,
-    };
-    type Pick = fn(&TrendYear) -> i64;
-    let actions: [(&str, Pick); 5] = [
-        ("report-inspections", |t| t.inspections),
-        ("report-violations", |t| t.violations),
-        ("report-investigations", |t| t.investigations),
-        ("report-prosecutions", |t| t.prosecutions),
-        ("report-convictions", |t| t.convictions),
+/// The trend of a territory: each year's published figures.
+pub fn trend_of(bundle: &Bundle, years: Period, code: &str) -> Vec<(i32, Published)> {
+    years
+        .years()
+        .filter_map(|y| bundle.published(&Period::year(y), code).map(|p| (y, p)))
+        .collect()
+}
+
+pub fn trends(ctx: &Ctx, trend: &[(i32, Published)], threshold: i64) -> Trends {
+    let years: Vec<i32> = trend.iter().map(|(y, _)| *y).collect();
+    let actions = [
+        ("report-inspections", "inspections"),
+        ("report-violations", "child_labor_violations"),
+        ("report-investigations", "investigations"),
+        ("report-prosecutions", "prosecutions_initiated"),
+        ("report-convictions", "convictions"),
     ];
-    let children: [(&str, Pick); 2] = [
-        ("report-identified", |t| t.identified),
-        ("report-assisted", |t| t.assisted),
+    let children = [
+        ("report-identified", "children_identified"),
+        ("report-assisted", "children_assisted"),
     ];
     let actions_series: Vec<Series> = actions
         .iter()
-        .map(|(_, pick)| Series {
-            points: trend.iter().map(|t| (t.year, Some(pick(t)))).collect(),
+        .map(|(_, name)| Series {
+            points: trend
+                .iter()
+                .map(|(y, p)| (*y, Some(count(p, name))))
+                .collect(),
         })
         .collect();
+    // A point that is not published is not drawn.
     let children_series: Vec<Series> = children
         .iter()
-        .map(|(_, pick)| Series {
-            points: trend.iter().map(|t| (t.year, persons(pick(t)))).collect(),
+        .map(|(_, name)| Series {
+            points: trend
+                .iter()
+                .map(|(y, p)| match persons(p, name) {
+                    Shown::Value(v) => (*y, Some(v)),
+                    _ => (*y, None),
+                })
+                .collect(),
         })
         .collect();
-    let legend = |list: &[(&str, Pick)]| list.iter().map(|(key, _)| ctx.t(key)).collect::<Vec<_>>();
     let mut heads: Vec<String> = actions.iter().map(|(k, _)| ctx.t(k)).collect();
     heads.extend(children.iter().map(|(k, _)| ctx.t(k)));
     let rows = trend
         .iter()
-        .map(|t| {
-            let mut cells: Vec<String> = actions.iter().map(|(_, p)| p(t).to_string()).collect();
+        .map(|(y, p)| {
+            let mut cells: Vec<String> = actions
+                .iter()
+                .map(|(_, n)| count(p, n).to_string())
+                .collect();
             cells.extend(
                 children
                     .iter()
-                    .map(|(_, p)| view::shown(ctx, suppress::one(p(t), threshold), threshold)),
+                    .map(|(_, n)| view::shown(ctx, persons(p, n), threshold)),
             );
             RowView {
-                label: t.year.to_string(),
+                label: y.to_string(),
                 cells,
                 link: None,
             }
@@ -145,8 +130,8 @@ pub fn trends(ctx: &Ctx, trend: &[TrendYear], threshold: i64) -> Trends {
     Trends {
         actions_chart: charts::lines(&actions_series, &years, &ctx.t("report-trend-actions")),
         children_chart: charts::lines(&children_series, &years, &ctx.t("report-trend-children")),
-        actions_legend: legend(&actions),
-        children_legend: legend(&children),
+        actions_legend: actions.iter().map(|(k, _)| ctx.t(k)).collect(),
+        children_legend: children.iter().map(|(k, _)| ctx.t(k)).collect(),
         table: TableView {
             id: "trend".into(),
             title: ctx.t("report-trend-table"),
@@ -158,36 +143,39 @@ pub fn trends(ctx: &Ctx, trend: &[TrendYear], threshold: i64) -> Trends {
     }
 }
 
-/// The territories below the chosen one, persons protected per column with
-/// the chosen territory's figures as the total row.
+/// The territories below the chosen one, as the publication protected them,
+/// with the chosen territory's own figures as the total row.
 pub fn territory_table(
     ctx: &Ctx,
-    rows: &[TerritoryRow],
-    totals: (i64, i64, &model::LaborEnforcement, i64),
+    bundle: &Bundle,
+    period: &Period,
     link: impl Fn(i32) -> String,
     threshold: i64,
 ) -> TableView {
-    let (identified, assisted, labor, investigations) = totals;
-    let p = protect(
-        &Counts {
-            body: rows
-                .iter()
-                .map(|r| vec![r.identified, r.assisted])
-                .collect(),
-            row_totals: None,
-            column_totals: Some(vec![identified, assisted]),
-            grand: None,
-        },
-        threshold,
-    );
-    let cells = |persons: &[Shown], inspections: i64, violations: i64, investigations: i64| {
-        let mut cells: Vec<String> = persons
+    let cells = |p: &Published| {
+        let mut cells: Vec<String> = ["children_identified", "children_assisted"]
             .iter()
-            .map(|s| view::shown(ctx, *s, threshold))
+            .map(|n| view::shown(ctx, persons(p, n), threshold))
             .collect();
-        cells.extend([inspections, violations, investigations].map(|n| n.to_string()));
+        cells.extend(
+            ["inspections", "child_labor_violations", "investigations"]
+                .iter()
+                .map(|n| count(p, n).to_string()),
+        );
         cells
     };
+    let rows = bundle
+        .below
+        .iter()
+        .filter_map(|place| {
+            let p = bundle.published(period, &place.code)?;
+            Some(RowView {
+                label: place.names().get(&ctx.lang).to_owned(),
+                cells: cells(&p),
+                link: place.has_children.then(|| link(place.id)),
+            })
+        })
+        .collect();
     TableView {
         id: "territories".into(),
         title: ctx.t("report-territories-title"),
@@ -202,24 +190,14 @@ pub fn territory_table(
         .iter()
         .map(|k| ctx.t(k))
         .collect(),
-        rows: rows
-            .iter()
-            .zip(&p.body)
-            .map(|(r, persons)| RowView {
-                label: match ctx.lang {
-                    crate::web::i18n::Lang::Ky => r.name_ky.clone(),
-                    crate::web::i18n::Lang::Ru => r.name_ru.clone(),
-                    crate::web::i18n::Lang::En => r.name_en.clone(),
-                },
-                cells: cells(persons, r.inspections, r.violations, r.investigations),
-                link: r.has_children.then(|| link(r.id)),
-            })
-            .collect(),
-        total: p.column_totals.map(|t| RowView {
-            label: ctx.t("report-total"),
-            cells: cells(&t, labor.inspections, labor.violations, investigations),
-            link: None,
-        }),
+        rows,
+        total: bundle
+            .published(period, &bundle.place.code)
+            .map(|p| RowView {
+                label: ctx.t("report-total"),
+                cells: cells(&p),
+                link: None,
+            }),
     }
 }
 
@@ -268,85 +246,132 @@ const CARDS: [(&str, &str); 10] = [
     ("report-convictions", "convictions"),
 ];
 
-fn tables(ctx: &Ctx, d: &Data, threshold: i64) -> Vec<TableView> {
+/// Counts of persons of a breakdown, by figure name.
+fn breakdown(p: &Published, names: impl Iterator<Item = String>) -> Vec<Shown> {
+    names.map(|n| persons(p, &n)).collect()
+}
+
+fn tables(
+    ctx: &Ctx,
+    published: &Published,
+    report: &Report,
+    violations: &[i64],
+    complaints: &[i64],
+    threshold: i64,
+) -> Vec<TableView> {
     use crate::admin::model::ServiceKind;
     use crate::cases::model::{CaseStatus, ExploitationForm, Sector};
     use crate::children::model::Sex;
     use crate::complaints::model::ComplaintStatus;
     use crate::inspections::model::ViolationKind;
     use crate::referrals::model::ReferralStatus;
-    let id = &d.identified;
     let children = ctx.t("report-children");
+    let total = persons(published, "children_identified");
+    let list = |id: &str, title: &str, labels: Vec<String>, cells: Vec<Shown>| {
+        TableView::shown_list(
+            ctx,
+            id,
+            &ctx.t(title),
+            &children,
+            labels,
+            cells,
+            total,
+            threshold,
+        )
+    };
     let mut out = vec![
-        TableView::list(
-            ctx,
+        super::handlers::assistance_table(ctx, published, threshold),
+        list(
             "by-form",
-            &ctx.t("report-by-form"),
-            &children,
+            "report-by-form",
             view::labels(ctx, ExploitationForm::ALL, |f| f.message_key()),
-            &id.by_form,
-            id.total,
-            true,
-            threshold,
+            breakdown(
+                published,
+                ExploitationForm::ALL
+                    .iter()
+                    .map(|f| format!("children_identified_{}", f.as_str())),
+            ),
         ),
-        TableView::list(
-            ctx,
+        list(
             "by-sector",
-            &ctx.t("report-by-sector"),
-            &children,
+            "report-by-sector",
             view::labels(ctx, Sector::ALL, |s| s.message_key()),
-            &id.by_sector,
-            id.total,
-            true,
-            threshold,
+            breakdown(
+                published,
+                Sector::ALL
+                    .iter()
+                    .map(|s| format!("children_identified_sector_{}", s.as_str())),
+            ),
         ),
-        TableView::list(
-            ctx,
+        list(
             "by-sex",
-            &ctx.t("report-by-sex"),
-            &children,
+            "report-by-sex",
             view::labels(ctx, Sex::ALL, |s| s.message_key()),
-            &id.by_sex,
-            id.total,
-            true,
-            threshold,
+            breakdown(
+                published,
+                Sex::ALL
+                    .iter()
+                    .map(|s| format!("children_identified_{}", s.as_str())),
+            ),
         ),
-        TableView::list(
-            ctx,
+        list(
             "by-age",
-            &ctx.t("report-by-age"),
-            &children,
+            "report-by-age",
             indicators::AGE_BANDS
                 .iter()
                 .map(|b| ctx.t(format!("report-age-{}", b.replace('_', "-"))))
                 .collect(),
-            &id.by_age,
-            id.total,
-            true,
-            threshold,
-        ),
-        TableView::list(
-            ctx,
-            "by-status",
-            &ctx.t("report-cases-by-status"),
-            &ctx.t("report-cases"),
-            view::labels(ctx, CaseStatus::ALL, |s| s.message_key()),
-            &id.cases_by_status,
-            id.cases_by_status.iter().sum(),
-            true,
-            threshold,
+            breakdown(
+                published,
+                indicators::AGE_BANDS
+                    .iter()
+                    .map(|b| format!("children_identified_age_{b}")),
+            ),
         ),
     ];
-    let m = &d.report.monitoring;
+    // Cases and referrals are counted per case and per referral, in tables of
+    // their own that share no total with the others.
+    let id = &report.identified;
+    out.push(TableView::list(
+        ctx,
+        "by-status",
+        &ctx.t("report-cases-by-status"),
+        &ctx.t("report-cases"),
+        view::labels(ctx, CaseStatus::ALL, |s| s.message_key()),
+        &id.cases_by_status,
+        id.cases_by_status.iter().sum(),
+        true,
+        threshold,
+    ));
     out.push(TableView::cross(
         ctx,
         "referrals",
         &ctx.t("report-referrals-title"),
         view::labels(ctx, ServiceKind::ALL, |s| s.message_key()),
         view::labels(ctx, ReferralStatus::ALL, |s| s.message_key()),
-        &protect(&m.referrals.counts(), threshold),
+        &protect(&report.monitoring.referrals.counts(), threshold),
         threshold,
     ));
+    let follow = Protected {
+        body: ["still_working", "withdrawn"]
+            .iter()
+            .map(|w| {
+                ["at_school", "out_of_school"]
+                    .iter()
+                    .map(|s| persons(published, &format!("children_{w}_{s}")))
+                    .collect()
+            })
+            .collect(),
+        row_totals: Some(vec![
+            persons(published, "children_still_working"),
+            persons(published, "children_withdrawn"),
+        ]),
+        column_totals: Some(vec![
+            persons(published, "children_followed_up_at_school"),
+            persons(published, "children_followed_up_out_of_school"),
+        ]),
+        grand: Some(persons(published, "children_followed_up")),
+    };
     let yes_no = vec![ctx.t("yes"), ctx.t("no")];
     let mut follow = TableView::cross(
         ctx,
@@ -354,7 +379,7 @@ fn tables(ctx: &Ctx, d: &Data, threshold: i64) -> Vec<TableView> {
         &ctx.t("report-follow-up-title"),
         yes_no.clone(),
         yes_no,
-        &protect(&m.follow_up_results.counts(), threshold),
+        &follow,
         threshold,
     );
     follow.corner = ctx.t("report-follow-up-corner");
@@ -365,8 +390,8 @@ fn tables(ctx: &Ctx, d: &Data, threshold: i64) -> Vec<TableView> {
         &ctx.t("report-violations-by-kind"),
         &ctx.t("report-violations"),
         view::labels(ctx, ViolationKind::ALL, |k| k.message_key()),
-        &d.violations,
-        d.violations.iter().sum(),
+        violations,
+        violations.iter().sum(),
         false,
         threshold,
     ));
@@ -376,8 +401,8 @@ fn tables(ctx: &Ctx, d: &Data, threshold: i64) -> Vec<TableView> {
         &ctx.t("report-complaints-by-status"),
         &ctx.t("report-complaints-count"),
         view::labels(ctx, ComplaintStatus::ALL, |k| k.message_key()),
-        &d.complaints,
-        d.complaints.iter().sum(),
+        complaints,
+        complaints.iter().sum(),
         false,
         threshold,
     ));
@@ -391,57 +416,48 @@ pub async fn dashboard(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::ViewReports)?;
-    let query = req.query_string().to_owned();
     let scope = reader_scope(&signed.actor);
-    let (filter, data) = db::run(&state.pool, move |conn| {
-        let filter = filter::read(conn, &query, true, scope.as_deref(), Depth::All)?;
-        let data = match &filter.chosen {
-            None => None,
-            Some(c) => Some(Data {
-                report: figures::load(conn, &c.period, &c.path, today())?,
-                identified: indicators::identified(conn, &c.period, &c.path)?,
-                violations: indicators::violations_by_kind(conn, &c.period, &c.path)?,
-                complaints: indicators::complaints_by_status(conn, &c.period, &c.path)?,
-                territories: indicators::territories(conn, &c.period, &c.path)?,
-                trend: trend(conn, &c.period, &c.path)?,
-            }),
-        };
-        Ok((filter, data))
-    })
-    .await?;
+    let filter = read_filter(&state, req.query_string(), true, scope, Depth::All).await?;
     let threshold = state.config.suppression_threshold;
     let ctx = signed.ctx;
-    let (published, trends, tables, territories) = match &data {
-        None => (None, None, Vec::new(), None),
-        Some(d) => {
-            let published = figures::publish(&d.report, threshold);
-            let assisted_total = d.report.assisted.grand;
+    let mut published = None;
+    let mut trends = None;
+    let mut tables_shown = Vec::new();
+    let mut territories = None;
+    if let Some(c) = &filter.chosen {
+        let years = trend_years(&c.period);
+        let bundle = staff_bundle(&state, c.period, &c.path, Some(years)).await?;
+        let (period, path) = (c.period, c.path.clone());
+        let (violations, complaints) = db::run(&state.pool, move |conn| {
+            Ok((
+                indicators::violations_by_kind(conn, &period, &path)?,
+                indicators::complaints_by_status(conn, &period, &path)?,
+            ))
+        })
+        .await?;
+        let code = bundle.place.code.clone();
+        if let (Some(p), Some(report)) = (
+            bundle.published(&c.period, &code),
+            bundle.report(&c.period, &code),
+        ) {
             let base = filter.query_without_territory();
-            let territories = territory_table(
+            territories = Some(territory_table(
                 &ctx,
-                &d.territories,
-                (
-                    d.identified.total,
-                    assisted_total,
-                    &d.report.labor,
-                    d.report.criminal.investigations,
-                ),
+                &bundle,
+                &c.period,
                 |id| format!("/reports/dashboard?{base}&territory={id}"),
                 threshold,
-            );
-            let mut tables = tables(&ctx, d, threshold);
-            tables.insert(
-                0,
-                super::handlers::assistance_table(&ctx, &published, threshold),
-            );
-            (
-                Some(published),
-                Some(trends(&ctx, &d.trend, threshold)),
-                tables,
-                Some(territories),
-            )
+            ));
+            trends = Some(super::dashboard::trends(
+                &ctx,
+                &trend_of(&bundle, years, &code),
+                threshold,
+            ));
+            tables_shown = tables(&ctx, &p, report, &violations, &complaints, threshold);
+            published = Some(p);
         }
-    };
+    }
+    let tables = tables_shown;
     let status = if filter.chosen.is_some() {
         actix_web::http::StatusCode::OK
     } else {

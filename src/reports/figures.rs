@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use super::indicators::{self, Cross, Groups, Monitoring, Period};
+use super::indicators::{self, Cross, Groups, Identified, Monitoring, Period};
 use super::model::{self, CriminalEnforcement, LaborEnforcement};
-use super::suppress::{Counts, Protected, Shown, protect};
+use super::suppress::{Counts, Pos, Protected, Shown};
 
 /// Everything the enforcement report holds, raw.
 #[derive(Debug, Clone)]
@@ -20,6 +20,7 @@ pub struct Report {
     pub assisted: Cross,
     pub groups: Groups,
     pub monitoring: Monitoring,
+    pub identified: Identified,
 }
 
 pub fn load(
@@ -34,23 +35,8 @@ pub fn load(
         assisted: indicators::assisted(conn, period, path)?,
         groups: indicators::groups(conn, period, path)?,
         monitoring: indicators::monitoring(conn, period, path, today)?,
+        identified: indicators::identified(conn, period, path)?,
     })
-}
-
-/// A part of a whole (children of a group who got something): shown only so
-/// that neither the part nor the rest of the whole is a small count.
-pub fn subset(part: i64, whole: i64, threshold: i64) -> (Shown, Shown) {
-    let p = protect(
-        &Counts {
-            body: vec![vec![part, (whole - part).max(0)]],
-            row_totals: Some(vec![whole]),
-            column_totals: None,
-            grand: None,
-        },
-        threshold,
-    );
-    let total = p.row_totals.and_then(|t| t.first().copied());
-    (p.body[0][0], total.unwrap_or(Shown::Hidden))
 }
 
 /// A share in per cent with one decimal, only when both counts are shown.
@@ -63,13 +49,6 @@ pub fn share(part: Shown, whole: Shown) -> Option<Decimal> {
         }
         _ => None,
     }
-}
-
-/// A cell of a protected table; an empty table has only zeros.
-fn pick(cells: Option<&[Shown]>, i: usize) -> Shown {
-    cells
-        .and_then(|c| c.get(i).copied())
-        .unwrap_or(Shown::Value(0))
 }
 
 /// What kind of figure a column or row is (the schema page says it too).
@@ -164,11 +143,302 @@ impl Published {
     }
 }
 
-pub fn publish(r: &Report, threshold: i64) -> Published {
+/// The counts of persons a report publishes, by name, with their values.
+/// Every `children_…` figure of `publish` is here, and nothing else.
+pub fn persons(r: &Report) -> Vec<(String, i64)> {
+    use crate::cases::model::{ExploitationForm, Sector};
+    use crate::children::model::Sex;
+    let (c, g, m, id) = (&r.criminal, &r.groups, &r.monitoring, &r.identified);
+    let services = indicators::assistance_services();
+    let mut out: Vec<(String, i64)> = vec![
+        (
+            "children_referred_to_law_enforcement".into(),
+            c.referred_by_social_services,
+        ),
+        (
+            "children_referred_to_social_services".into(),
+            c.referred_to_social_services,
+        ),
+        ("children_assisted".into(), r.assisted.grand),
+    ];
+    for (i, form) in ExploitationForm::ALL.iter().enumerate() {
+        out.push((
+            format!("children_assisted_{}", form.as_str()),
+            at(&r.assisted.row_totals, i),
+        ));
+        for (j, service) in services.iter().enumerate() {
+            let v = r.assisted.body.get(i).map_or(0, |row| at(row, j));
+            out.push((
+                format!("children_assisted_{}_{}", form.as_str(), service.as_str()),
+                v,
+            ));
+        }
+    }
+    for (j, service) in services.iter().enumerate() {
+        out.push((
+            format!("children_assisted_service_{}", service.as_str()),
+            at(&r.assisted.column_totals, j),
+        ));
+    }
+    out.extend([
+        ("children_csec_identified".into(), g.csec),
+        ("children_csec_recorded_as_victims".into(), g.csec_victims),
+        ("children_street_identified".into(), g.street),
+        (
+            "children_street_with_education_service".into(),
+            g.street_education,
+        ),
+        (
+            "children_street_with_medical_service".into(),
+            g.street_medical,
+        ),
+        (
+            "children_street_with_social_service".into(),
+            g.street_social,
+        ),
+        ("children_identified".into(), m.identified),
+        ("children_received_service".into(), m.served),
+    ]);
+    for (i, form) in ExploitationForm::ALL.iter().enumerate() {
+        out.push((
+            format!("children_identified_{}", form.as_str()),
+            at(&id.by_form, i),
+        ));
+    }
+    for (i, sector) in Sector::ALL.iter().enumerate() {
+        out.push((
+            format!("children_identified_sector_{}", sector.as_str()),
+            at(&id.by_sector, i),
+        ));
+    }
+    for (i, sex) in Sex::ALL.iter().enumerate() {
+        out.push((
+            format!("children_identified_{}", sex.as_str()),
+            at(&id.by_sex, i),
+        ));
+    }
+    for (i, band) in indicators::AGE_BANDS.iter().enumerate() {
+        out.push((format!("children_identified_age_{band}"), at(&id.by_age, i)));
+    }
+    let f = &m.follow_up_results;
+    out.extend([
+        ("children_followed_up".into(), f.grand),
+        ("children_still_working".into(), at(&f.row_totals, 0)),
+        ("children_withdrawn".into(), at(&f.row_totals, 1)),
+        (
+            "children_followed_up_at_school".into(),
+            at(&f.column_totals, 0),
+        ),
+        (
+            "children_followed_up_out_of_school".into(),
+            at(&f.column_totals, 1),
+        ),
+        (
+            "children_still_working_at_school".into(),
+            f.body.first().map_or(0, |r| at(r, 0)),
+        ),
+        (
+            "children_still_working_out_of_school".into(),
+            f.body.first().map_or(0, |r| at(r, 1)),
+        ),
+        (
+            "children_withdrawn_at_school".into(),
+            f.body.get(1).map_or(0, |r| at(r, 0)),
+        ),
+        (
+            "children_withdrawn_out_of_school".into(),
+            f.body.get(1).map_or(0, |r| at(r, 1)),
+        ),
+        ("children_referrals_overdue".into(), m.overdue_referrals),
+    ]);
+    out
+}
+
+fn at(values: &[i64], i: usize) -> i64 {
+    values.get(i).copied().unwrap_or(0)
+}
+
+/// A table of figures whose cells are linked by totals: the counts, and for
+/// each cell the figure it publishes (`None`: a count that is not published
+/// but can be worked out, such as the rest of a whole).
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub counts: Counts,
+    pub names: Vec<(Pos, Option<String>)>,
+}
+
+impl Group {
+    pub fn name(&self, pos: Pos) -> Option<&str> {
+        self.names
+            .iter()
+            .find(|(p, _)| *p == pos)
+            .and_then(|(_, n)| n.as_deref())
+    }
+
+    /// Parts and their whole. When the whole is more than the parts (people
+    /// counted in no part), the rest is an unpublished part; when it is less
+    /// (a child in two parts), the parts are taken as adding up, which only
+    /// protects more.
+    pub fn parts(parts: Vec<(String, i64)>, whole: (String, i64)) -> Group {
+        let sum: i64 = parts.iter().map(|(_, v)| v).sum();
+        let mut body: Vec<Vec<i64>> = parts.iter().map(|(_, v)| vec![*v]).collect();
+        let mut names: Vec<(Pos, Option<String>)> = parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, _))| (Pos::Body(i, 0), Some(n)))
+            .collect();
+        if whole.1 > sum {
+            names.push((Pos::Body(body.len(), 0), None));
+            body.push(vec![whole.1 - sum]);
+        }
+        names.push((Pos::ColumnTotal(0), Some(whole.0)));
+        Group {
+            counts: Counts {
+                body,
+                row_totals: None,
+                column_totals: Some(vec![whole.1]),
+                grand: None,
+            },
+            names,
+        }
+    }
+
+    /// A cross table with row, column and grand totals, all published.
+    fn cross(
+        cross: &Cross,
+        rows: &[String],
+        cols: &[String],
+        name: impl Fn(&str, &str) -> String,
+        row_total: impl Fn(&str) -> String,
+        col_total: impl Fn(&str) -> String,
+        grand: &str,
+    ) -> Group {
+        let mut names = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            for (j, c) in cols.iter().enumerate() {
+                names.push((Pos::Body(i, j), Some(name(r, c))));
+            }
+            names.push((Pos::RowTotal(i), Some(row_total(r))));
+        }
+        for (j, c) in cols.iter().enumerate() {
+            names.push((Pos::ColumnTotal(j), Some(col_total(c))));
+        }
+        names.push((Pos::Grand, Some(grand.to_owned())));
+        Group {
+            counts: cross.counts(),
+            names,
+        }
+    }
+}
+
+/// The tables inside one report whose totals link its counts of persons.
+pub fn groups(r: &Report) -> Vec<Group> {
+    use crate::cases::model::{ExploitationForm, Sector};
+    use crate::children::model::Sex;
+    let value = |name: &str, all: &[(String, i64)]| {
+        all.iter().find(|(n, _)| n == name).map_or(0, |(_, v)| *v)
+    };
+    let all = persons(r);
+    let named = |names: Vec<String>| -> Vec<(String, i64)> {
+        names
+            .into_iter()
+            .map(|n| (n.clone(), value(&n, &all)))
+            .collect()
+    };
+    let whole = |n: &str| (n.to_owned(), value(n, &all));
+    let forms: Vec<String> = ExploitationForm::ALL
+        .iter()
+        .map(|f| f.as_str().to_owned())
+        .collect();
+    let services: Vec<String> = indicators::assistance_services()
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    let mut out = vec![Group::cross(
+        &r.assisted,
+        &forms,
+        &services,
+        |f, s| format!("children_assisted_{f}_{s}"),
+        |f| format!("children_assisted_{f}"),
+        |s| format!("children_assisted_service_{s}"),
+        "children_assisted",
+    )];
+    let yes_no = ["still_working", "withdrawn"].map(str::to_owned);
+    let school = ["at_school", "out_of_school"].map(str::to_owned);
+    out.push(Group::cross(
+        &r.monitoring.follow_up_results,
+        &yes_no,
+        &school,
+        |w, s| format!("children_{w}_{s}"),
+        |w| format!("children_{w}"),
+        |s| format!("children_followed_up_{s}"),
+        "children_followed_up",
+    ));
+    for (part, of) in [
+        ("children_received_service", "children_identified"),
+        (
+            "children_csec_recorded_as_victims",
+            "children_csec_identified",
+        ),
+        (
+            "children_street_with_education_service",
+            "children_street_identified",
+        ),
+        (
+            "children_street_with_medical_service",
+            "children_street_identified",
+        ),
+        (
+            "children_street_with_social_service",
+            "children_street_identified",
+        ),
+    ] {
+        out.push(Group::parts(named(vec![part.to_owned()]), whole(of)));
+    }
+    let breakdowns: [Vec<String>; 4] = [
+        ExploitationForm::ALL
+            .iter()
+            .map(|f| format!("children_identified_{}", f.as_str()))
+            .collect(),
+        Sector::ALL
+            .iter()
+            .map(|s| format!("children_identified_sector_{}", s.as_str()))
+            .collect(),
+        Sex::ALL
+            .iter()
+            .map(|s| format!("children_identified_{}", s.as_str()))
+            .collect(),
+        indicators::AGE_BANDS
+            .iter()
+            .map(|b| format!("children_identified_age_{b}"))
+            .collect(),
+    ];
+    for names in breakdowns {
+        out.push(Group::parts(named(names), whole("children_identified")));
+    }
+    out
+}
+
+/// The published figures of a report, with the decision of the
+/// publication (`publication`) on which counts of persons are hidden.
+pub fn publish_with(r: &Report, threshold: i64, hidden: &dyn Fn(&str) -> bool) -> Published {
     use crate::cases::model::ExploitationForm;
     use Value::*;
-    let (l, c, g, m) = (&r.labor, &r.criminal, &r.groups, &r.monitoring);
-    let one = |n: i64| Persons(super::suppress::one(n, threshold));
+    let (l, c) = (&r.labor, &r.criminal);
+    let persons_list = persons(r);
+    let shown = |name: &str| -> Shown {
+        let v = persons_list
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(0, |(_, v)| *v);
+        if (1..threshold).contains(&v) {
+            Shown::Small
+        } else if hidden(name) {
+            Shown::Hidden
+        } else {
+            Shown::Value(v)
+        }
+    };
     let mut f: Vec<(String, Value)> = vec![
         ("labor_inspectors".into(), Count(l.inspectors)),
         (
@@ -205,90 +475,70 @@ pub fn publish(r: &Report, threshold: i64) -> Published {
         ("dismissed".into(), Count(c.dismissed)),
         ("prison_sentences".into(), Count(c.prison_sentences)),
         ("fines_imposed_kgs".into(), Som(c.fines_som)),
-        (
-            "children_referred_to_law_enforcement".into(),
-            one(c.referred_by_social_services),
-        ),
-        (
-            "children_referred_to_social_services".into(),
-            one(c.referred_to_social_services),
-        ),
         ("prosecutor_staff".into(), Recorded(c.prosecutor_staff)),
     ];
-    // Assistance: forms × services, with totals, protected as one table.
-    let assisted = protect(&r.assisted.counts(), threshold);
-    let services = super::indicators::assistance_services();
-    f.push((
-        "children_assisted".into(),
-        Persons(assisted.grand.unwrap_or(Shown::Hidden)),
-    ));
-    for (i, form) in ExploitationForm::ALL.iter().enumerate() {
-        let total = pick(assisted.row_totals.as_deref(), i);
-        f.push((
-            format!("children_assisted_{}", form.as_str()),
-            Persons(total),
-        ));
-        for (j, service) in services.iter().enumerate() {
-            f.push((
-                format!("children_assisted_{}_{}", form.as_str(), service.as_str()),
-                Persons(pick(assisted.body.get(i).map(Vec::as_slice), j)),
-            ));
-        }
+    for (name, _) in &persons_list {
+        f.push((name.clone(), Persons(shown(name))));
     }
-    for (j, service) in services.iter().enumerate() {
-        let total = pick(assisted.column_totals.as_deref(), j);
-        f.push((
-            format!("children_assisted_service_{}", service.as_str()),
-            Persons(total),
-        ));
-    }
-    // The groups the document names.
-    let (csec_victims, csec) = subset(g.csec_victims, g.csec, threshold);
-    f.push(("children_csec_identified".into(), Persons(csec)));
-    f.push((
-        "children_csec_recorded_as_victims".into(),
-        Persons(csec_victims),
-    ));
-    f.push(("children_street_identified".into(), one(g.street)));
-    for (name, part) in [
-        ("education", g.street_education),
-        ("medical", g.street_medical),
-        ("social", g.street_social),
-    ] {
-        let (part, _) = subset(part, g.street, threshold);
-        f.push((
-            format!("children_street_with_{name}_service"),
-            Persons(part),
-        ));
-    }
-    // The monitoring indicators.
-    let (served, identified) = subset(m.served, m.identified, threshold);
-    f.push(("children_identified".into(), Persons(identified)));
-    f.push(("children_received_service".into(), Persons(served)));
+    let served = shown("children_received_service");
+    let identified = shown("children_identified");
     f.push((
         "share_received_service_percent".into(),
         Derived(share(served, identified)),
     ));
     let median = match served {
-        Shown::Value(n) if n > 0 => m.median_days.and_then(Decimal::from_f64_retain).map(|d| {
-            let mut d = d.round_dp(1);
-            d.rescale(1);
-            d
-        }),
+        Shown::Value(n) if n > 0 => r
+            .monitoring
+            .median_days
+            .and_then(Decimal::from_f64_retain)
+            .map(|d| {
+                let mut d = d.round_dp(1);
+                d.rescale(1);
+                d
+            }),
         _ => None,
     };
     f.push(("median_days_to_first_service".into(), Derived(median)));
-    let (withdrawn, followed) = subset(m.withdrawn, m.followed_up, threshold);
-    f.push(("children_followed_up".into(), Persons(followed)));
-    f.push(("children_withdrawn".into(), Persons(withdrawn)));
     f.push((
         "share_withdrawn_percent".into(),
-        Derived(share(withdrawn, followed)),
+        Derived(share(
+            shown("children_withdrawn"),
+            shown("children_followed_up"),
+        )),
     ));
-    f.push((
-        "children_referrals_overdue".into(),
-        one(m.overdue_referrals),
-    ));
+    // The assistance table as the pages draw it.
+    let services = indicators::assistance_services();
+    let forms = ExploitationForm::ALL;
+    let assisted = Protected {
+        body: forms
+            .iter()
+            .map(|form| {
+                services
+                    .iter()
+                    .map(|s| {
+                        shown(&format!(
+                            "children_assisted_{}_{}",
+                            form.as_str(),
+                            s.as_str()
+                        ))
+                    })
+                    .collect()
+            })
+            .collect(),
+        row_totals: Some(
+            forms
+                .iter()
+                .map(|form| shown(&format!("children_assisted_{}", form.as_str())))
+                .collect(),
+        ),
+        column_totals: Some(
+            services
+                .iter()
+                .map(|s| shown(&format!("children_assisted_service_{}", s.as_str())))
+                .collect(),
+        ),
+        grand: Some(shown("children_assisted")),
+    };
     Published {
         figures: f,
         assisted,
@@ -298,15 +548,6 @@ pub fn publish(r: &Report, threshold: i64) -> Published {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_subset_hides_the_part_when_the_rest_is_small() {
-        // 20 street children, 18 with education: 2 without would show.
-        assert_eq!(subset(18, 20, 5), (Shown::Hidden, Shown::Value(20)));
-        assert_eq!(subset(3, 20, 5), (Shown::Small, Shown::Value(20)));
-        assert_eq!(subset(0, 20, 5), (Shown::Value(0), Shown::Value(20)));
-        assert_eq!(subset(10, 20, 5), (Shown::Value(10), Shown::Value(20)));
-    }
 
     #[test]
     fn a_share_of_a_suppressed_count_is_suppressed() {

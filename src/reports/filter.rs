@@ -195,6 +195,21 @@ impl Filter {
         self.typed.territory == id.to_string()
     }
 
+    /// The chosen territory's name, for headings and print.
+    pub fn territory_name(&self, ctx: &crate::web::context::Ctx) -> String {
+        self.places
+            .iter()
+            .find(|p| self.is_selected(&p.id))
+            .map(|p| p.names.get(&ctx.lang).to_owned())
+            .unwrap_or_else(|| {
+                ctx.t(if self.scoped {
+                    "report-my-territory"
+                } else {
+                    "value-whole-country"
+                })
+            })
+    }
+
     /// The year shown in a single-year select.
     pub fn year_text(&self) -> &str {
         &self.typed.to

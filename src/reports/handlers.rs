@@ -5,9 +5,13 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::figures::{self, Published, Value};
+use std::sync::Arc;
+
+use super::figures::{Published, Value};
 use super::filter::{self, Depth, Filter};
+use super::indicators::Period;
 use super::indicators::assistance_services;
+use super::publication::{self, Bundle};
 use super::view::{self, TableView};
 use crate::db;
 use crate::policy::{self, Permission};
@@ -151,26 +155,82 @@ pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&TIME_ZONE).date_naive()
 }
 
+/// Read the filter of a report page.
+pub async fn read_filter(
+    state: &AppState,
+    query: &str,
+    ranged: bool,
+    scope: Option<String>,
+    depth: Depth,
+) -> AppResult<Filter> {
+    let query = query.to_owned();
+    db::run(&state.pool, move |conn| {
+        Ok(filter::read(conn, &query, ranged, scope.as_deref(), depth)?)
+    })
+    .await
+}
+
+/// The staff publication about a territory and period (see `publication`),
+/// from the cache when records have not changed since it was made.
+pub async fn staff_bundle(
+    state: &AppState,
+    period: Period,
+    path: &str,
+    trend: Option<Period>,
+) -> AppResult<Arc<Bundle>> {
+    let key = format!("staff|{}-{}|{path}|{trend:?}", period.from, period.to);
+    if let Some(hit) = state.public_cache.publication(&key) {
+        return Ok(hit);
+    }
+    let generation = state.public_cache.generation();
+    let threshold = state.config.suppression_threshold;
+    let owned = path.to_owned();
+    let bundle = db::run(&state.pool, move |conn| {
+        publication::staff(conn, period, &owned, trend, threshold, today())?
+            .ok_or(AppError::BadRequest)
+    })
+    .await?;
+    let bundle = Arc::new(bundle);
+    state
+        .public_cache
+        .keep_publication(key, generation, bundle.clone());
+    Ok(bundle)
+}
+
+/// The public publication (every year, the country and each region).
+pub async fn public_bundle(state: &AppState) -> AppResult<Arc<Bundle>> {
+    const KEY: &str = "public";
+    if let Some(hit) = state.public_cache.publication(KEY) {
+        return Ok(hit);
+    }
+    let generation = state.public_cache.generation();
+    let threshold = state.config.suppression_threshold;
+    let bundle = db::run(&state.pool, move |conn| {
+        Ok(publication::public(conn, threshold, today())?)
+    })
+    .await?;
+    let bundle = Arc::new(bundle);
+    state
+        .public_cache
+        .keep_publication(KEY.to_owned(), generation, bundle.clone());
+    Ok(bundle)
+}
+
 /// Read the filter and, when it is valid, the published figures.
-async fn load(
+pub async fn load(
     state: &AppState,
     query: &str,
     scope: Option<String>,
 ) -> AppResult<(Filter, Option<Published>)> {
-    let query = query.to_owned();
-    let threshold = state.config.suppression_threshold;
-    db::run(&state.pool, move |conn| {
-        let filter = filter::read(conn, &query, false, scope.as_deref(), Depth::All)?;
-        let published = match &filter.chosen {
-            None => None,
-            Some(c) => Some(figures::publish(
-                &figures::load(conn, &c.period, &c.path, today())?,
-                threshold,
-            )),
-        };
-        Ok((filter, published))
-    })
-    .await
+    let filter = read_filter(state, query, false, scope, Depth::All).await?;
+    let published = match &filter.chosen {
+        None => None,
+        Some(c) => {
+            let bundle = staff_bundle(state, c.period, &c.path, None).await?;
+            bundle.published(&c.period, &bundle.place.code)
+        }
+    };
+    Ok((filter, published))
 }
 
 #[derive(Template)]
@@ -344,6 +404,7 @@ pub async fn enforcement_xlsx(
 
 #[cfg(test)]
 mod tests {
+    use super::super::figures;
     use super::*;
 
     #[test]
@@ -366,8 +427,9 @@ mod tests {
             assisted: Default::default(),
             groups: Default::default(),
             monitoring: Default::default(),
+            identified: Default::default(),
         };
-        let published = figures::publish(&report, 5);
+        let published = figures::publish_with(&report, 5, &|_| false);
         for name in names {
             assert!(published.get(name).is_some(), "{name} is not a figure");
         }

@@ -3,7 +3,10 @@
 //! show, for a period of whole years and a territory. Everything here is raw:
 //! suppression is applied where the figures are published (`suppress`).
 //!
-//! Definitions, so that every figure can be traced:
+//! Definitions, so that every figure can be traced (withdrawal here is what
+//! the latest visit of the period found; the stricter monitoring rule of a
+//! case's closure, several clean visits apart, is the closure reason
+//! "withdrawn" on the case itself):
 //! - *identified*: a case opened in the period (Asia/Bishkek time) whose
 //!   territory lies in the territory; a child counts once however many cases.
 //! - *assisted*: a child whose referral to a service (not to law enforcement)
@@ -204,13 +207,16 @@ pub struct Identified {
     pub by_sector: Vec<i64>,
     /// Per `Sex::ALL`.
     pub by_sex: Vec<i64>,
-    /// Under 14, 14–15, 16–17 at identification.
+    /// Per `AGE_BANDS`.
     pub by_age: Vec<i64>,
     /// Cases (not children) per `CaseStatus::ALL`, as they stand now.
     pub cases_by_status: Vec<i64>,
 }
 
-pub const AGE_BANDS: [&str; 3] = ["under_14", "14_15", "16_17"];
+/// Age at identification; a case may be opened for a young person who has
+/// just turned 18 (or whose estimated birth date says so): they are counted
+/// apart rather than as 16–17.
+pub const AGE_BANDS: [&str; 4] = ["under_14", "14_15", "16_17", "18_over"];
 
 pub fn identified(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Identified> {
     use crate::cases::model::{CaseStatus, ExploitationForm, Sector};
@@ -240,7 +246,7 @@ pub fn identified(conn: &mut PgConnection, period: &Period, path: &str) -> Query
     )?;
     let ages = keyed(
         conn,
-        "SELECT CASE WHEN a < 14 THEN 'under_14' WHEN a < 16 THEN '14_15' ELSE '16_17' END AS key,
+        "SELECT CASE WHEN a < 14 THEN 'under_14' WHEN a < 16 THEN '14_15' WHEN a < 18 THEN '16_17' ELSE '18_over' END AS key,
                 count(DISTINCT child_id) AS n
          FROM (SELECT c.child_id, date_part('year', age((c.opened_at AT TIME ZONE 'Asia/Bishkek')::date,
                       ch.birth_date)) AS a

@@ -13,6 +13,7 @@ pub mod handlers;
 pub mod indicators;
 pub mod model;
 pub mod public;
+pub mod publication;
 pub mod recommendations;
 pub mod suppress;
 pub mod view;

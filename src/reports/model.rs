@@ -73,7 +73,8 @@ pub struct CriminalEnforcement {
     /// Child victims referred by law enforcement to the units.
     #[diesel(sql_type = BigInt)]
     pub referred_to_social_services: i64,
-    /// Prosecutors assigned to child labour and trafficking.
+    /// Prosecutors assigned to child labour and trafficking in the last year
+    /// of the period (staff is a number per year: years are not added up).
     #[diesel(sql_type = Nullable<BigInt>)]
     pub prosecutor_staff: Option<i64>,
 }
@@ -158,7 +159,7 @@ pub fn criminal(
                AND {at})
              AS referred_to_social_services,
            (SELECT sum(s.staff)::bigint FROM prosecutor_staff s JOIN agencies a ON a.id = s.agency_id
-             JOIN locations l ON l.id = a.location_id WHERE s.year BETWEEN $6 AND $7 AND {agencies})
+             JOIN locations l ON l.id = a.location_id WHERE s.year = $7 AND {agencies})
              AS prosecutor_staff",
         agencies = under("l.path"),
         cases = under("l.path"),

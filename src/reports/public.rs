@@ -10,16 +10,15 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel::prelude::*;
 
 use super::cache::Cached;
 use super::dashboard::{self, Trends};
 use super::figures::{self, Published, Value};
-use super::filter::{self, Depth, FIRST_YEAR, Filter};
+use super::filter::{self, Depth, Filter};
 use super::handlers::{
-    CRIMINAL_ROWS, GROUP_ROWS, LABOR_ROWS, MONITORING_ROWS, Rows, assistance_table, show_row, today,
+    CRIMINAL_ROWS, GROUP_ROWS, LABOR_ROWS, MONITORING_ROWS, Rows, assistance_table, public_bundle,
+    read_filter, show_row,
 };
-use super::indicators::Period;
 use super::recommendations::{self, Item, Progress};
 use super::view::TableView;
 use crate::db;
@@ -42,7 +41,12 @@ where
 {
     let shareable = ctx.is_none_or(|c| c.actor.is_none() && c.flash.is_none());
     let lang = ctx.map_or("", |c| c.lang.as_str());
-    let key = format!("{lang}|{}?{}", req.path(), req.query_string());
+    // Downloads take no parameters: a query string must not make a new entry
+    // (nor skip the cache).
+    let key = match ctx {
+        Some(_) => format!("{lang}|{}?{}", req.path(), req.query_string()),
+        None => req.path().to_owned(),
+    };
     let respond = |status, value: Cached| {
         let mut response = HttpResponse::build(status);
         response.content_type(value.content_type);
@@ -121,33 +125,17 @@ pub async fn index(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let query = req.query_string().to_owned();
     let threshold = state.config.suppression_threshold;
-    let pool = state.pool.clone();
     let render_ctx = ctx.clone();
+    let state_ref = &state;
+    let query = req.query_string().to_owned();
     cached(&state, Some(&ctx), &req, || async move {
         let ctx = render_ctx;
-        let (filter, data) = db::run(&pool, move |conn| {
-            let filter = filter::read(conn, &query, false, None, Depth::Regions)?;
-            let data = match &filter.chosen {
-                None => None,
-                Some(c) => Some((
-                    figures::load(conn, &c.period, &c.path, today())?,
-                    dashboard::trend(conn, &c.period, &c.path)?,
-                )),
-            };
-            Ok((filter, data))
-        })
-        .await?;
-        let (published, assistance, trends) = match &data {
-            None => (None, None, None),
-            Some((report, trend)) => {
-                let published = figures::publish(report, threshold);
-                let assistance = assistance_table(&ctx, &published, threshold);
-                let trends = dashboard::trends(&ctx, trend, threshold);
-                (Some(published), Some(assistance), Some(trends))
-            }
-        };
+        let (filter, published, trend) = public_choice(state_ref, &query).await?;
+        let assistance = published
+            .as_ref()
+            .map(|p| assistance_table(&ctx, p, threshold));
+        let trends = trend.map(|t| dashboard::trends(&ctx, &t, threshold));
         let status = if published.is_some() {
             actix_web::http::StatusCode::OK
         } else {
@@ -192,24 +180,15 @@ pub async fn recommendations(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let query = req.query_string().to_owned();
     let threshold = state.config.suppression_threshold;
-    let pool = state.pool.clone();
     let render_ctx = ctx.clone();
+    let state_ref = &state;
+    let query = req.query_string().to_owned();
     cached(&state, Some(&ctx), &req, || async move {
         let ctx = render_ctx;
-        let (filter, statuses, published) = db::run(&pool, move |conn| {
-            let filter = filter::read(conn, &query, false, None, Depth::Regions)?;
-            let published = match &filter.chosen {
-                None => None,
-                Some(c) => Some(figures::publish(
-                    &figures::load(conn, &c.period, &c.path, today())?,
-                    threshold,
-                )),
-            };
-            Ok((filter, recommendations::statuses(conn)?, published))
-        })
-        .await?;
+        let (filter, published, _) = public_choice(state_ref, &query).await?;
+        let statuses =
+            db::run(&state_ref.pool, |conn| Ok(recommendations::statuses(conn)?)).await?;
         let (status, items) = match &published {
             Some(p) => (
                 actix_web::http::StatusCode::OK,
@@ -241,39 +220,47 @@ struct DataRow<'a> {
     value: serde_json::Value,
 }
 
-/// Every published figure for every year and for the country and each
-/// region: (year, territory code, figures).
-fn open_data(
-    conn: &mut PgConnection,
-    threshold: i64,
-) -> Result<Vec<(i32, String, Published)>, AppError> {
-    use crate::db::schema::locations;
-    let mut territories: Vec<(String, String)> = locations::table
-        .filter(locations::level.eq_any(["country", "region", "republican_city"]))
-        .order((
-            locations::parent_id.is_not_null(),
-            locations::sort_order,
-            locations::code,
-        ))
-        .select((locations::code, locations::path))
-        .load(conn)?;
-    territories.dedup();
-    let mut out = Vec::new();
-    for year in FIRST_YEAR..=filter::this_year() {
-        for (code, path) in &territories {
-            let report = figures::load(conn, &Period::year(year), path, today())?;
-            out.push((year, code.clone(), figures::publish(&report, threshold)));
-        }
-    }
-    Ok(out)
+/// The public choice of year and region, its figures and its trend, all
+/// from the one public publication.
+#[allow(clippy::type_complexity)]
+async fn public_choice(
+    state: &AppState,
+    query: &str,
+) -> AppResult<(Filter, Option<Published>, Option<Vec<(i32, Published)>>)> {
+    let filter = read_filter(state, query, false, None, Depth::Regions).await?;
+    let Some(c) = &filter.chosen else {
+        return Ok((filter, None, None));
+    };
+    let bundle = public_bundle(state).await?;
+    // A path's last part is the territory's code.
+    let code = c.path.rsplit('/').next().unwrap_or("KG").to_owned();
+    let published = bundle.published(&c.period, &code);
+    let trend = dashboard::trend_of(&bundle, dashboard::trend_years(&c.period), &code);
+    Ok((filter, published, Some(trend)))
+}
+
+/// Every published figure of the public publication: (year, territory code,
+/// figures), the country first, then the regions, year by year.
+async fn open_data(state: &AppState) -> AppResult<Vec<(i32, String, Published)>> {
+    let bundle = public_bundle(state).await?;
+    Ok(bundle
+        .publication
+        .entries()
+        .iter()
+        .filter_map(|e| {
+            bundle
+                .published(&e.period, &e.code)
+                .map(|p| (e.period.from, e.code.clone(), p))
+        })
+        .collect())
 }
 
 /// The open data as CSV: year, territory, figure, kind, value.
 pub async fn data_csv(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
     let threshold = state.config.suppression_threshold;
-    let pool = state.pool.clone();
+    let state_ref = &state;
     cached(&state, None, &req, || async move {
-        let data = db::run(&pool, move |conn| open_data(conn, threshold)).await?;
+        let data = open_data(state_ref).await?;
         let mut body = String::from("year,territory,figure,kind,value\n");
         for (year, territory, published) in &data {
             for (name, value) in &published.figures {
@@ -301,9 +288,9 @@ pub async fn data_csv(state: web::Data<AppState>, req: HttpRequest) -> AppResult
 /// values as the strings "<5" or "suppressed", nothing to show as null.
 pub async fn data_json(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
     let threshold = state.config.suppression_threshold;
-    let pool = state.pool.clone();
+    let state_ref = &state;
     cached(&state, None, &req, || async move {
-        let data = db::run(&pool, move |conn| open_data(conn, threshold)).await?;
+        let data = open_data(state_ref).await?;
         let mut rows = Vec::new();
         for (year, territory, published) in &data {
             for (name, value) in &published.figures {
@@ -422,9 +409,10 @@ pub async fn schema(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespo
         assisted: Default::default(),
         groups: Default::default(),
         monitoring: Default::default(),
+        identified: Default::default(),
     };
     let threshold = state.config.suppression_threshold;
-    let figures = figures::publish(&empty, threshold)
+    let figures = figures::publish_with(&empty, threshold, &|_| false)
         .figures
         .iter()
         .map(|(name, value)| Documented {

@@ -10,9 +10,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::figures::{self, Published};
-use super::filter::{self, Depth, Filter};
-use super::handlers::{Rows, reader_scope, show_row, today};
+use super::figures::Published;
+use super::filter::{self, Filter};
+use super::handlers::{Rows, reader_scope, show_row};
 use crate::audit::{self, AuditAction, TargetKind, Who};
 use crate::db;
 use crate::db::schema::{recommendations, users};
@@ -318,18 +318,8 @@ async fn page(
 ) -> AppResult<HttpResponse> {
     let scope = reader_scope(&signed.actor);
     let threshold = state.config.suppression_threshold;
-    let (filter, statuses, published) = db::run(&state.pool, move |conn| {
-        let filter = filter::read(conn, &query, false, scope.as_deref(), Depth::All)?;
-        let published = match &filter.chosen {
-            None => None,
-            Some(c) => Some(figures::publish(
-                &figures::load(conn, &c.period, &c.path, today())?,
-                threshold,
-            )),
-        };
-        Ok((filter, statuses(conn)?, published))
-    })
-    .await?;
+    let (filter, published) = super::handlers::load(state, &query, scope).await?;
+    let statuses = db::run(&state.pool, |conn| Ok(statuses(conn)?)).await?;
     let status = match (&failed, &published) {
         (Some(_), _) => actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         (None, None) => actix_web::http::StatusCode::BAD_REQUEST,

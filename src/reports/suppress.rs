@@ -279,15 +279,57 @@ fn gcd(a: i128, b: i128) -> i128 {
 /// Protect a table of counts of persons with the given threshold (counts
 /// from 1 to `threshold − 1` are small).
 pub fn protect(counts: &Counts, threshold: i64) -> Protected {
+    protect_with(counts, threshold, &|_| true, &|_| false)
+}
+
+/// Where a cell is in a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pos {
+    Body(usize, usize),
+    RowTotal(usize),
+    ColumnTotal(usize),
+    Grand,
+}
+
+impl Grid {
+    fn pos(&self, cell: usize) -> Pos {
+        let (r, c) = (cell / self.cols, cell % self.cols);
+        match (Some(r) == self.total_row, Some(c) == self.total_col) {
+            (false, false) => Pos::Body(r, c),
+            (false, true) => Pos::RowTotal(r),
+            (true, false) => Pos::ColumnTotal(c),
+            (true, true) => Pos::Grand,
+        }
+    }
+}
+
+/// Protect a table that is linked to others (`publication`): `published`
+/// says which cells are shown at all (a cell that is not, e.g. "the rest" of
+/// a whole, is an unknown to the reader, to be protected only when small),
+/// `forced` which are already hidden because another table needs it.
+pub fn protect_with(
+    counts: &Counts,
+    threshold: i64,
+    published: &dyn Fn(Pos) -> bool,
+    forced: &dyn Fn(Pos) -> bool,
+) -> Protected {
     let grid = Grid::of(counts);
     let small: Vec<bool> = grid
         .values
         .iter()
         .map(|v| (1..threshold).contains(v))
         .collect();
-    let mut hidden = small.clone();
+    let shown_at_all: Vec<bool> = (0..grid.values.len())
+        .map(|i| published(grid.pos(i)))
+        .collect();
+    let mut hidden: Vec<bool> = (0..grid.values.len())
+        .map(|i| small[i] || !shown_at_all[i] || forced(grid.pos(i)))
+        .collect();
     loop {
-        let exposed = (0..hidden.len()).find(|&i| hidden[i] && grid.recoverable(&hidden, i));
+        // What must not be computable: every hidden published cell, and any
+        // small count, published or not.
+        let exposed = (0..hidden.len())
+            .find(|&i| hidden[i] && (shown_at_all[i] || small[i]) && grid.recoverable(&hidden, i));
         let Some(cell) = exposed else { break };
         let mut fixed = false;
         for set in grid.candidates(&hidden, cell) {

@@ -98,6 +98,40 @@ impl TableView {
         }
     }
 
+    /// One column of counts of persons already protected by a publication.
+    #[allow(clippy::too_many_arguments)]
+    pub fn shown_list(
+        ctx: &Ctx,
+        id: &str,
+        title: &str,
+        head: &str,
+        labels: Vec<String>,
+        cells: Vec<Shown>,
+        total: Shown,
+        threshold: i64,
+    ) -> TableView {
+        TableView {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            corner: String::new(),
+            heads: vec![head.to_owned()],
+            rows: labels
+                .into_iter()
+                .zip(cells)
+                .map(|(label, cell)| RowView {
+                    label,
+                    cells: vec![shown(ctx, cell, threshold)],
+                    link: None,
+                })
+                .collect(),
+            total: Some(RowView {
+                label: ctx.t("report-total"),
+                cells: vec![shown(ctx, total, threshold)],
+                link: None,
+            }),
+        }
+    }
+
     /// A protected cross table with row and column totals.
     pub fn cross(
         ctx: &Ctx,

@@ -33,8 +33,8 @@ const LANG_COOKIE: &str = "korgoo_lang";
 const CSRF_FIELD: &str = "csrf_token";
 const CSRF_HEADER: &str = "x-csrf-token";
 
-/// Any change of records goes through a POST: once it is answered, public
-/// figures cached before it are stale (see `reports::cache`).
+/// Any change of records goes through a POST: once one is answered with
+/// success, public figures cached before it are stale (see `reports::cache`).
 pub async fn public_cache_guard(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -45,7 +45,12 @@ pub async fn public_cache_guard(
     );
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let response = next.call(req).await;
-    if let (true, Some(state)) = (writes, state) {
+    // Only a write that went through (not one refused, e.g. by the CSRF
+    // check) can have changed records.
+    let went_through = response
+        .as_ref()
+        .is_ok_and(|r| r.status().is_success() || r.status().is_redirection());
+    if let (true, true, Some(state)) = (writes, went_through, state) {
         state.public_cache.changed();
     }
     response
