@@ -143,3 +143,4 @@ schema-col-kind-name = kind
 audit-action-recommendation-updated = Recommendation status set
 audit-target-recommendation = Recommendation
 report-age-18-over = 18 or older
+report-assisted-by-form-title = Children assisted, by form of exploitation

@@ -143,3 +143,4 @@ schema-col-kind-name = kind
 audit-action-recommendation-updated = Сунуштун абалы белгиленди
 audit-target-recommendation = Сунуш
 report-age-18-over = 18 жаш жана андан улуу
+report-assisted-by-form-title = Жардам алган балдар, эксплуатациянын түрү боюнча

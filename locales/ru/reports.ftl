@@ -143,3 +143,4 @@ schema-col-kind-name = kind
 audit-action-recommendation-updated = Установлен статус рекомендации
 audit-target-recommendation = Рекомендация
 report-age-18-over = 18 лет и старше
+report-assisted-by-form-title = Дети, получившие помощь, по формам эксплуатации

@@ -72,6 +72,8 @@ pub struct PublicCache {
     /// Protected publications (public and staff), shared by the pages and
     /// downloads that show them.
     publications: Shelf<Arc<Bundle>>,
+    /// Held while a publication is computed, so concurrent requests wait.
+    pub rebuilding: tokio::sync::Mutex<()>,
 }
 
 impl PublicCache {

@@ -331,18 +331,22 @@ fn tables(
     ];
     // Cases and referrals are counted per case and per referral, in tables of
     // their own that share no total with the others.
+    // The total of cases usually equals the children identified: shown only
+    // when that count is.
     let id = &report.identified;
-    out.push(TableView::list(
-        ctx,
-        "by-status",
-        &ctx.t("report-cases-by-status"),
-        &ctx.t("report-cases"),
-        view::labels(ctx, CaseStatus::ALL, |s| s.message_key()),
-        &id.cases_by_status,
-        id.cases_by_status.iter().sum(),
-        true,
-        threshold,
-    ));
+    if matches!(total, Shown::Value(_)) {
+        out.push(TableView::list(
+            ctx,
+            "by-status",
+            &ctx.t("report-cases-by-status"),
+            &ctx.t("report-cases"),
+            view::labels(ctx, CaseStatus::ALL, |s| s.message_key()),
+            &id.cases_by_status,
+            id.cases_by_status.iter().sum(),
+            true,
+            threshold,
+        ));
+    }
     out.push(TableView::cross(
         ctx,
         "referrals",

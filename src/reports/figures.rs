@@ -23,6 +23,23 @@ pub struct Report {
     pub identified: Identified,
 }
 
+/// What a territory that is not the page's own needs: the state's actions and
+/// the headline counts of persons (see `publication::headline`).
+pub fn load_headline(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Report> {
+    let mut r = Report {
+        labor: model::labor(conn, period, path)?,
+        criminal: model::criminal(conn, period, path)?,
+        assisted: indicators::assisted(conn, period, path)?,
+        groups: Default::default(),
+        monitoring: Default::default(),
+        identified: Default::default(),
+    };
+    let identified = indicators::identified_total(conn, period, path)?;
+    r.identified.total = identified;
+    r.monitoring.identified = identified;
+    Ok(r)
+}
+
 pub fn load(
     conn: &mut PgConnection,
     period: &Period,
@@ -135,6 +152,9 @@ pub const SUPPRESSED: &str = "suppressed";
 pub struct Published {
     pub figures: Vec<(String, Value)>,
     pub assisted: Protected,
+    /// Every figure, or only the headline ones (a territory that is not the
+    /// page's own, see `publication::headline`).
+    pub full: bool,
 }
 
 impl Published {
@@ -542,6 +562,7 @@ pub fn publish_with(r: &Report, threshold: i64, hidden: &dyn Fn(&str) -> bool) -
     Published {
         figures: f,
         assisted,
+        full: true,
     }
 }
 

@@ -199,8 +199,15 @@ pub async fn staff_bundle(
 
 /// The public publication (every year, the country and each region).
 pub async fn public_bundle(state: &AppState) -> AppResult<Arc<Bundle>> {
-    const KEY: &str = "public";
-    if let Some(hit) = state.public_cache.publication(KEY) {
+    // The year is in the key, so a new year starts a new publication.
+    let key = format!("public|{}", filter::this_year());
+    if let Some(hit) = state.public_cache.publication(&key) {
+        return Ok(hit);
+    }
+    // One request computes it; the others wait for it rather than each
+    // taking database connections to compute the same.
+    let _turn = state.public_cache.rebuilding.lock().await;
+    if let Some(hit) = state.public_cache.publication(&key) {
         return Ok(hit);
     }
     let generation = state.public_cache.generation();
@@ -212,7 +219,7 @@ pub async fn public_bundle(state: &AppState) -> AppResult<Arc<Bundle>> {
     let bundle = Arc::new(bundle);
     state
         .public_cache
-        .keep_publication(KEY.to_owned(), generation, bundle.clone());
+        .keep_publication(key, generation, bundle.clone());
     Ok(bundle)
 }
 

@@ -108,6 +108,39 @@ impl PublicPage {
     }
 }
 
+/// What a region's page shows of children (its headline figures).
+const REGION_CHILDREN_ROWS: Rows = &[
+    ("report-identified", &["children_identified"]),
+    ("report-assisted", &["children_assisted"]),
+];
+
+const REGION_ASSISTED_ROWS: Rows = &[
+    (
+        "exploitation-form-hazardous-work",
+        &["children_assisted_hazardous_work"],
+    ),
+    (
+        "exploitation-form-forced-labor",
+        &["children_assisted_forced_labor"],
+    ),
+    (
+        "exploitation-form-trafficking",
+        &["children_assisted_trafficking"],
+    ),
+    (
+        "exploitation-form-commercial-sexual-exploitation",
+        &["children_assisted_commercial_sexual_exploitation"],
+    ),
+    (
+        "exploitation-form-illicit-activities",
+        &["children_assisted_illicit_activities"],
+    ),
+    (
+        "exploitation-form-forced-begging",
+        &["children_assisted_forced_begging"],
+    ),
+];
+
 const CARDS: [(&str, &str); 8] = [
     ("report-identified", "children_identified"),
     ("report-assisted", "children_assisted"),
@@ -132,8 +165,12 @@ pub async fn index(
     cached(&state, Some(&ctx), &req, || async move {
         let ctx = render_ctx;
         let (filter, published, trend) = public_choice(state_ref, &query).await?;
+        // A region shows its headline figures; the breakdowns are the
+        // country's (see `publication::headline`).
+        let full = published.as_ref().is_some_and(|p| p.full);
         let assistance = published
             .as_ref()
+            .filter(|p| p.full)
             .map(|p| assistance_table(&ctx, p, threshold));
         let trends = trend.map(|t| dashboard::trends(&ctx, &t, threshold));
         let status = if published.is_some() {
@@ -149,12 +186,25 @@ pub async fn index(
                 threshold,
                 published,
                 cards: CARDS.to_vec(),
-                sections: vec![
-                    ("labor", "report-labor-title", LABOR_ROWS),
-                    ("criminal", "report-criminal-title", CRIMINAL_ROWS),
-                    ("groups", "report-groups-title", GROUP_ROWS),
-                    ("monitoring", "report-monitoring-title", MONITORING_ROWS),
-                ],
+                sections: if full {
+                    vec![
+                        ("labor", "report-labor-title", LABOR_ROWS),
+                        ("criminal", "report-criminal-title", CRIMINAL_ROWS),
+                        ("groups", "report-groups-title", GROUP_ROWS),
+                        ("monitoring", "report-monitoring-title", MONITORING_ROWS),
+                    ]
+                } else {
+                    vec![
+                        ("labor", "report-labor-title", LABOR_ROWS),
+                        ("criminal", "report-criminal-title", CRIMINAL_ROWS),
+                        ("children", "report-children", REGION_CHILDREN_ROWS),
+                        (
+                            "assisted-by-form",
+                            "report-assisted-by-form-title",
+                            REGION_ASSISTED_ROWS,
+                        ),
+                    ]
+                },
                 assistance,
                 trends,
             },

@@ -22,7 +22,7 @@ use diesel::sql_types::{Bool, Int4, Text};
 use super::figures::{self, Group, Published, Report};
 use super::filter::{self, FIRST_YEAR};
 use super::indicators::Period;
-use super::suppress::{Pos, Shown, protect_with};
+use super::suppress::Pos;
 use crate::admin::model::Names;
 
 /// A territory of the tree.
@@ -97,8 +97,10 @@ impl Bundle {
 }
 
 /// What staff pages about `path` for `period` show, protected together: the
-/// territory, the ones below it (the territory table), the one above and its
-/// siblings (the table a reader came from), and, for `trend`, each year.
+/// territory in full; as headline rows, the ones below it (the territory
+/// table), the one above and its siblings (the table a reader came from); and
+/// for each year of `trend`, the territory with that year's siblings and
+/// parent, so a year cannot be subtracted out of that year's table either.
 pub fn staff(
     conn: &mut PgConnection,
     period: Period,
@@ -115,31 +117,49 @@ pub fn staff(
         Some((up, _)) => place(conn, up)?,
         None => None,
     };
-    let mut entries = Vec::new();
-    let mut add = |conn: &mut PgConnection, period: Period, p: &Place, parent: Option<&str>| {
-        figures::load(conn, &period, &p.path, today).map(|report| {
-            entries.push(Entry {
-                period,
-                code: p.code.clone(),
-                parent: parent.map(str::to_owned),
-                report,
-            })
-        })
+    let siblings = match &parent {
+        Some(up) => below(conn, &up.path)?
+            .into_iter()
+            .filter(|s| s.id != me.id)
+            .collect(),
+        None => Vec::new(),
     };
-    add(conn, period, &me, parent.as_ref().map(|p| p.code.as_str()))?;
-    for child in &children {
-        add(conn, period, child, Some(&me.code))?;
-    }
-    if let Some(up) = &parent {
-        add(conn, period, up, None)?;
-        for sibling in below(conn, &up.path)?.iter().filter(|s| s.id != me.id) {
-            add(conn, period, sibling, Some(&up.code))?;
-        }
-    }
+    let mut entries = Vec::new();
+    let mut add = |conn: &mut PgConnection,
+                   period: Period,
+                   p: &Place,
+                   parent: Option<&Place>,
+                   full: bool|
+     -> QueryResult<()> {
+        let report = if full {
+            figures::load(conn, &period, &p.path, today)?
+        } else {
+            figures::load_headline(conn, &period, &p.path)?
+        };
+        entries.push(Entry {
+            period,
+            code: p.code.clone(),
+            parent: parent.map(|p| p.code.clone()),
+            full,
+            report,
+        });
+        Ok(())
+    };
+    let mut periods = vec![period];
     if let Some(trend) = trend {
-        for year in trend.years().filter(|y| Period::year(*y) != period) {
-            add(conn, Period::year(year), &me, None)?;
+        periods.extend(trend.years().map(Period::year).filter(|y| *y != period));
+    }
+    for (k, p) in periods.iter().enumerate() {
+        add(conn, *p, &me, parent.as_ref(), k == 0)?;
+        if let Some(up) = &parent {
+            add(conn, *p, up, None, false)?;
+            for sibling in &siblings {
+                add(conn, *p, sibling, Some(up), false)?;
+            }
         }
+    }
+    for child in &children {
+        add(conn, period, child, Some(&me), false)?;
     }
     Ok(Some(Bundle {
         publication: Publication::new(entries, threshold),
@@ -149,7 +169,8 @@ pub fn staff(
 }
 
 /// What the public pages and open data show: every year since the first,
-/// for the country and each region, protected together.
+/// the country in full and each region's headline figures, protected
+/// together.
 pub fn public(conn: &mut PgConnection, threshold: i64, today: NaiveDate) -> QueryResult<Bundle> {
     let country = place(conn, "KG")?.ok_or(diesel::result::Error::NotFound)?;
     let regions = below(conn, "KG")?;
@@ -160,6 +181,7 @@ pub fn public(conn: &mut PgConnection, threshold: i64, today: NaiveDate) -> Quer
             period,
             code: country.code.clone(),
             parent: None,
+            full: true,
             report: figures::load(conn, &period, &country.path, today)?,
         });
         for r in &regions {
@@ -167,7 +189,8 @@ pub fn public(conn: &mut PgConnection, threshold: i64, today: NaiveDate) -> Quer
                 period,
                 code: r.code.clone(),
                 parent: Some(country.code.clone()),
-                report: figures::load(conn, &period, &r.path, today)?,
+                full: false,
+                report: figures::load_headline(conn, &period, &r.path)?,
             });
         }
     }
@@ -178,6 +201,21 @@ pub fn public(conn: &mut PgConnection, threshold: i64, today: NaiveDate) -> Quer
     })
 }
 
+/// The counts of persons a territory shows when it is not the page's own
+/// territory (a row of a territory table, a region on the public pages, a
+/// year of a trend): the headline figures and children assisted by form.
+pub fn headline(name: &str) -> bool {
+    matches!(
+        name,
+        "children_identified"
+            | "children_assisted"
+            | "children_referred_to_law_enforcement"
+            | "children_referred_to_social_services"
+    ) || crate::cases::model::ExploitationForm::ALL
+        .iter()
+        .any(|f| name.strip_prefix("children_assisted_") == Some(f.as_str()))
+}
+
 /// One report of the publication.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -186,7 +224,19 @@ pub struct Entry {
     pub code: String,
     /// The code of the territory above, when it is in the publication too.
     pub parent: Option<String>,
+    /// Every figure (the page's own territory) or the headline ones only.
+    pub full: bool,
     pub report: Report,
+}
+
+impl Entry {
+    /// The entry's counts of persons that are published.
+    fn persons(&self) -> Vec<(String, i64)> {
+        figures::persons(&self.report)
+            .into_iter()
+            .filter(|(n, _)| self.full || headline(n))
+            .collect()
+    }
 }
 
 pub struct Publication {
@@ -203,36 +253,220 @@ struct Linked {
     entry_of: HashMap<Pos, usize>,
 }
 
-impl Publication {
-    pub fn new(entries: Vec<Entry>, threshold: i64) -> Publication {
-        let linked = link(&entries);
-        let mut hidden: HashSet<(usize, String)> = HashSet::new();
-        // Each turn only adds hidden cells; there are finitely many.
-        loop {
-            let mut changed = false;
-            for table in &linked {
-                let key = |pos: Pos| {
-                    let name = table.group.name(pos)?;
-                    let entry = *table.entry_of.get(&pos)?;
-                    Some((entry, name.to_owned()))
-                };
-                let published = |pos: Pos| key(pos).is_some();
-                let forced = |pos: Pos| key(pos).is_some_and(|k| hidden.contains(&k));
-                let p = protect_with(&table.group.counts, threshold, &published, &forced);
-                for (pos, shown) in cells(&p) {
-                    if shown == Shown::Hidden
-                        && let Some(k) = key(pos)
-                        && !hidden.contains(&k)
-                    {
-                        hidden.insert(k);
-                        changed = true;
+/// A cell of the whole system: a published figure of an entry, or a count a
+/// table implies without publishing it (the rest of a whole).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Cell {
+    Figure(usize, String),
+    Rest(usize, Pos),
+}
+
+/// Every table of the publication as one system of equations.
+struct System {
+    cells: Vec<Cell>,
+    values: Vec<i64>,
+    published: Vec<bool>,
+    /// Equations as (cell, coefficient).
+    equations: Vec<Vec<(usize, i64)>>,
+    /// The equations each cell is in.
+    equations_of: Vec<Vec<usize>>,
+    /// For each cell, the sets of other cells that could hide it in one of
+    /// its tables.
+    partners: Vec<Vec<Vec<usize>>>,
+}
+
+impl System {
+    fn of(linked: &[Linked]) -> System {
+        let mut index: HashMap<Cell, usize> = HashMap::new();
+        let mut sys = System {
+            cells: Vec::new(),
+            values: Vec::new(),
+            published: Vec::new(),
+            equations: Vec::new(),
+            equations_of: Vec::new(),
+            partners: Vec::new(),
+        };
+        let mut cell_of = |sys: &mut System, g: usize, table: &Linked, pos: Pos, value: i64| {
+            let cell = match (table.group.name(pos), table.entry_of.get(&pos)) {
+                (Some(name), Some(entry)) => Cell::Figure(*entry, name.to_owned()),
+                _ => Cell::Rest(g, pos),
+            };
+            *index.entry(cell.clone()).or_insert_with(|| {
+                sys.published.push(matches!(cell, Cell::Figure(..)));
+                sys.cells.push(cell);
+                sys.values.push(value);
+                sys.equations_of.push(Vec::new());
+                sys.partners.push(Vec::new());
+                sys.cells.len() - 1
+            })
+        };
+        for (g, table) in linked.iter().enumerate() {
+            let layout = super::suppress::layout(&table.group.counts);
+            let ids: HashMap<Pos, usize> = layout
+                .cells
+                .iter()
+                .map(|(pos, v)| (*pos, cell_of(&mut sys, g, table, *pos, *v)))
+                .collect();
+            for eq in layout.equations {
+                let e = sys.equations.len();
+                let mapped: Vec<(usize, i64)> = eq.iter().map(|(pos, k)| (ids[pos], *k)).collect();
+                for (c, _) in &mapped {
+                    sys.equations_of[*c].push(e);
+                }
+                sys.equations.push(mapped);
+            }
+            for (pos, id) in &ids {
+                for set in super::suppress::partner_sets(&table.group.counts, *pos) {
+                    sys.partners[*id].push(set.iter().map(|p| ids[p]).collect());
+                }
+            }
+        }
+        sys
+    }
+
+    /// The hidden cells linked to `cell` through equations (its component).
+    fn component(&self, hidden: &[bool], cell: usize) -> Vec<usize> {
+        let mut seen = HashSet::from([cell]);
+        let mut todo = vec![cell];
+        while let Some(c) = todo.pop() {
+            for &e in &self.equations_of[c] {
+                for &(other, _) in &self.equations[e] {
+                    if hidden[other] && seen.insert(other) {
+                        todo.push(other);
                     }
                 }
             }
-            if !changed {
-                break;
+        }
+        let mut out: Vec<usize> = seen.into_iter().collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The cells of a component that the shown cells and totals determine.
+    fn determined(&self, component: &[usize]) -> Vec<bool> {
+        let column: HashMap<usize, usize> =
+            component.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+        let mut rows: HashSet<usize> = HashSet::new();
+        for c in component {
+            rows.extend(self.equations_of[*c].iter().copied());
+        }
+        let mut rows: Vec<usize> = rows.into_iter().collect();
+        rows.sort_unstable();
+        let matrix: Vec<Vec<i128>> = rows
+            .iter()
+            .map(|&e| {
+                let mut row = vec![0i128; component.len()];
+                for &(c, k) in &self.equations[e] {
+                    if let Some(&i) = column.get(&c) {
+                        row[i] += i128::from(k);
+                    }
+                }
+                row
+            })
+            .collect();
+        super::suppress::determined(&matrix)
+    }
+
+    fn exposed(&self, hidden: &[bool], must: &dyn Fn(usize) -> bool, c: usize) -> bool {
+        let component = self.component(hidden, c);
+        let det = self.determined(&component);
+        component
+            .iter()
+            .zip(det)
+            .any(|(cell, d)| d && *cell == c && must(c))
+    }
+
+    fn cost(&self, cell: usize) -> i64 {
+        let v = self.values[cell];
+        if v == 0 { 1_000_000 } else { v + 1 }
+    }
+}
+
+impl Publication {
+    /// Protect the entries together: hide every small count, then, while some
+    /// hidden count (or small unpublished one) can be worked out from the
+    /// whole system of tables, hide the cheapest partners that stop it.
+    pub fn new(entries: Vec<Entry>, threshold: i64) -> Publication {
+        let linked = link(&entries);
+        let sys = System::of(&linked);
+        let n = sys.cells.len();
+        let small: Vec<bool> = sys
+            .values
+            .iter()
+            .map(|v| (1..threshold).contains(v))
+            .collect();
+        let mut hidden: Vec<bool> = (0..n).map(|i| small[i] || !sys.published[i]).collect();
+        let must = |hidden: &[bool], i: usize| hidden[i] && (sys.published[i] || small[i]);
+        let mut checked: HashSet<usize> = HashSet::new();
+        loop {
+            // Components change only where cells were added; recheck all
+            // cells of the components touched (cheap at these sizes).
+            let mut exposed = None;
+            let mut done_components: HashSet<usize> = HashSet::new();
+            for i in (0..n).filter(|&i| must(&hidden, i)) {
+                if done_components.contains(&i) {
+                    continue;
+                }
+                let component = sys.component(&hidden, i);
+                let det = sys.determined(&component);
+                if let Some((cell, _)) = component
+                    .iter()
+                    .zip(&det)
+                    .find(|(cell, d)| **d && must(&hidden, **cell))
+                {
+                    exposed = Some(*cell);
+                    break;
+                }
+                done_components.extend(component);
+            }
+            let Some(x) = exposed else { break };
+            let mut sets: Vec<(i64, Vec<usize>)> = sys.partners[x]
+                .iter()
+                .map(|set| {
+                    let fresh: Vec<usize> = set.iter().copied().filter(|&c| !hidden[c]).collect();
+                    (fresh.iter().map(|&c| sys.cost(c)).sum(), fresh)
+                })
+                .filter(|(_, fresh)| !fresh.is_empty())
+                .collect();
+            sets.sort();
+            let mut fixed = false;
+            for (_, set) in sets {
+                let mut trial = hidden.clone();
+                set.iter().for_each(|&c| trial[c] = true);
+                let must_trial = |i: usize| must(&trial, i);
+                if !sys.exposed(&trial, &must_trial, x) {
+                    hidden = trial;
+                    fixed = true;
+                    break;
+                }
+            }
+            if !fixed {
+                // Nothing in its own tables helps: hide every cell of them.
+                for set in &sys.partners[x] {
+                    set.iter().for_each(|&c| hidden[c] = true);
+                }
+                if !checked.insert(x) {
+                    // Already tried: hide the whole component's tables.
+                    for c in sys.component(&hidden, x) {
+                        for &e in &sys.equations_of[c] {
+                            for &(o, _) in &sys.equations[e] {
+                                hidden[o] = true;
+                            }
+                        }
+                    }
+                    if sys.exposed(&hidden, &|i| must(&hidden, i), x) {
+                        break;
+                    }
+                }
             }
         }
+        let hidden = (0..n)
+            .filter(|&i| hidden[i] && !small[i])
+            .filter_map(|i| match &sys.cells[i] {
+                Cell::Figure(entry, name) => Some((*entry, name.clone())),
+                Cell::Rest(..) => None,
+            })
+            .collect();
         Publication {
             threshold,
             entries,
@@ -246,12 +480,18 @@ impl Publication {
             .entries
             .iter()
             .position(|e| e.period == *period && e.code == code)?;
+        let entry = &self.entries[i];
         let hidden = |name: &str| self.hidden.contains(&(i, name.to_owned()));
-        Some(figures::publish_with(
-            &self.entries[i].report,
-            self.threshold,
-            &hidden,
-        ))
+        let mut p = figures::publish_with(&entry.report, self.threshold, &hidden);
+        if !entry.full {
+            p.figures.retain(|(name, value)| {
+                !matches!(value, figures::Value::Persons(_)) || headline(name)
+            });
+            p.figures
+                .retain(|(_, value)| !matches!(value, figures::Value::Derived(_)));
+            p.full = false;
+        }
+        Some(p)
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -259,41 +499,37 @@ impl Publication {
     }
 }
 
-fn cells(p: &super::suppress::Protected) -> Vec<(Pos, Shown)> {
-    let mut out = Vec::new();
-    for (r, row) in p.body.iter().enumerate() {
-        for (c, s) in row.iter().enumerate() {
-            out.push((Pos::Body(r, c), *s));
-        }
-    }
-    for (r, s) in p.row_totals.iter().flatten().enumerate() {
-        out.push((Pos::RowTotal(r), *s));
-    }
-    for (c, s) in p.column_totals.iter().flatten().enumerate() {
-        out.push((Pos::ColumnTotal(c), *s));
-    }
-    if let Some(g) = p.grand {
-        out.push((Pos::Grand, g));
-    }
-    out
-}
-
 /// Every table that links the entries' counts of persons.
 fn link(entries: &[Entry]) -> Vec<Linked> {
     let mut out = Vec::new();
-    let persons: Vec<Vec<(String, i64)>> = entries
-        .iter()
-        .map(|e| figures::persons(&e.report))
-        .collect();
+    let persons: Vec<Vec<(String, i64)>> = entries.iter().map(Entry::persons).collect();
     let value = |i: usize, name: &str| {
         persons[i]
             .iter()
             .find(|(n, _)| n == name)
             .map_or(0, |(_, v)| *v)
     };
-    // Within each report.
+    let has = |i: usize, name: &str| persons[i].iter().any(|(n, _)| n == name);
+    // Within each report: all its tables for the page's own territory; for
+    // the others, children assisted by form adding up to children assisted.
     for (i, e) in entries.iter().enumerate() {
-        for group in figures::groups(&e.report) {
+        let groups = if e.full {
+            figures::groups(&e.report)
+        } else {
+            let forms: Vec<(String, i64)> = persons[i]
+                .iter()
+                .filter(|(n, _)| n.starts_with("children_assisted_"))
+                .cloned()
+                .collect();
+            vec![Group::parts(
+                forms,
+                (
+                    "children_assisted".to_owned(),
+                    value(i, "children_assisted"),
+                ),
+            )]
+        };
+        for group in groups {
             let entry_of = group.names.iter().map(|(pos, _)| (*pos, i)).collect();
             out.push(Linked { group, entry_of });
         }
@@ -329,6 +565,9 @@ fn link(entries: &[Entry]) -> Vec<Linked> {
     }
     for (whole, parts) in families {
         for (name, total) in &persons[whole] {
+            if !parts.iter().all(|&j| has(j, name)) {
+                continue;
+            }
             let group = Group::parts(
                 parts
                     .iter()
@@ -352,6 +591,7 @@ fn link(entries: &[Entry]) -> Vec<Linked> {
 mod tests {
     use super::*;
     use crate::reports::indicators::Cross;
+    use crate::reports::suppress::Shown;
 
     fn report(identified: i64, served: i64) -> Report {
         let mut r = Report {
@@ -373,6 +613,7 @@ mod tests {
             period: Period::year(2025),
             code: code.into(),
             parent: parent.map(str::to_owned),
+            full: parent.is_none(),
             report: report(identified, 0),
         }
     }
@@ -407,6 +648,115 @@ mod tests {
         assert_eq!(shown(&p, "KG"), Shown::Value(52));
     }
 
+    /// The two-dimensional case a line-by-line check misses (regions ×
+    /// forms of exploitation, children assisted): every line has two small
+    /// cells, yet A's third form would follow from the others.
+    #[test]
+    fn no_small_count_follows_from_regions_and_forms_together() {
+        let table: [(&str, [i64; 4]); 5] = [
+            ("A", [2, 3, 4, 0]),
+            ("B", [3, 2, 20, 0]),
+            ("C", [20, 20, 2, 3]),
+            ("D", [20, 20, 3, 2]),
+            ("E", [30, 30, 30, 0]),
+        ];
+        let assisted = |forms: [i64; 4]| {
+            let mut r = report(0, 0);
+            let mut row_totals = forms.to_vec();
+            row_totals.extend([0, 0]);
+            r.assisted = Cross {
+                body: vec![vec![0; 8]; 6],
+                row_totals,
+                column_totals: vec![0; 8],
+                grand: forms.iter().sum(),
+            };
+            r
+        };
+        let mut country = [0i64; 4];
+        for (_, forms) in &table {
+            for (c, v) in forms.iter().enumerate() {
+                country[c] += v;
+            }
+        }
+        let mut entries: Vec<Entry> = table
+            .iter()
+            .map(|(code, forms)| Entry {
+                period: Period::year(2025),
+                code: (*code).into(),
+                parent: Some("KG".into()),
+                full: false,
+                report: assisted(*forms),
+            })
+            .collect();
+        entries.push(Entry {
+            period: Period::year(2025),
+            code: "KG".into(),
+            parent: None,
+            full: false,
+            report: assisted(country),
+        });
+        let p = Publication::new(entries, 5);
+        let forms: Vec<String> = crate::cases::model::ExploitationForm::ALL
+            .iter()
+            .take(4)
+            .map(|f| format!("children_assisted_{}", f.as_str()))
+            .collect();
+        // The grid as published: rows A..E and the country, columns the four
+        // forms and the total.
+        let codes = ["A", "B", "C", "D", "E", "KG"];
+        let mut names = forms.clone();
+        names.push("children_assisted".into());
+        let shown: Vec<Vec<Shown>> = codes
+            .iter()
+            .map(|code| {
+                let published = p.published(&Period::year(2025), code).unwrap();
+                names
+                    .iter()
+                    .map(|n| match published.get(n) {
+                        Some(figures::Value::Persons(s)) => *s,
+                        other => panic!("{n}: {other:?}"),
+                    })
+                    .collect()
+            })
+            .collect();
+        // Unknowns: the hidden cells; equations: rows and columns add up.
+        let unknowns: Vec<(usize, usize)> = (0..6)
+            .flat_map(|r| (0..5).map(move |c| (r, c)))
+            .filter(|&(r, c)| {
+                shown[r][c] != Shown::Value(0) && !matches!(shown[r][c], Shown::Value(_))
+            })
+            .collect();
+        let col = |r: usize, c: usize| unknowns.iter().position(|u| *u == (r, c));
+        let mut matrix: Vec<Vec<i128>> = Vec::new();
+        for r in 0..6 {
+            let mut row = vec![0i128; unknowns.len()];
+            for c in 0..5 {
+                if let Some(i) = col(r, c) {
+                    row[i] = if c == 4 { -1 } else { 1 };
+                }
+            }
+            matrix.push(row);
+        }
+        for c in 0..5 {
+            let mut row = vec![0i128; unknowns.len()];
+            for r in 0..6 {
+                if let Some(i) = col(r, c) {
+                    row[i] = if r == 5 { -1 } else { 1 };
+                }
+            }
+            matrix.push(row);
+        }
+        let determined = crate::reports::suppress::determined(&matrix);
+        for (i, (r, c)) in unknowns.iter().enumerate() {
+            assert!(
+                !determined[i],
+                "{} {} can be worked out",
+                codes[*r], names[*c]
+            );
+        }
+        assert_eq!(shown[0][2], Shown::Small, "A's 4 is small");
+    }
+
     #[test]
     fn children_recorded_at_the_region_itself_are_a_part_too() {
         // The country 20, its only region below 17: the 3 others are a
@@ -422,6 +772,7 @@ mod tests {
             period: Period::year(y),
             code: "KG".into(),
             parent: None,
+            full: false,
             report: report(n, 0),
         };
         let range = Entry {
@@ -431,6 +782,7 @@ mod tests {
             },
             code: "KG".into(),
             parent: None,
+            full: true,
             report: report(25, 0),
         };
         let p = Publication::new(

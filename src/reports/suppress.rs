@@ -243,6 +243,79 @@ impl Grid {
     }
 }
 
+/// The cells of a table and its equations, by position, for protecting
+/// several linked tables as one system (`publication`).
+pub(crate) struct Layout {
+    pub cells: Vec<(Pos, i64)>,
+    pub equations: Vec<Vec<(Pos, i64)>>,
+}
+
+pub(crate) fn layout(counts: &Counts) -> Layout {
+    let grid = Grid::of(counts);
+    Layout {
+        cells: (0..grid.values.len())
+            .map(|i| (grid.pos(i), grid.values[i]))
+            .collect(),
+        equations: grid
+            .equations
+            .iter()
+            .map(|eq| eq.iter().map(|(i, k)| (grid.pos(*i), *k)).collect())
+            .collect(),
+    }
+}
+
+/// The sets of other cells that could make a cell unrecoverable in its
+/// table: another cell of its line, or the other corners of a rectangle.
+pub(crate) fn partner_sets(counts: &Counts, pos: Pos) -> Vec<Vec<Pos>> {
+    let grid = Grid::of(counts);
+    let none = vec![false; grid.values.len()];
+    let Some(cell) = (0..grid.values.len()).find(|&i| grid.pos(i) == pos) else {
+        return Vec::new();
+    };
+    grid.candidates(&none, cell)
+        .into_iter()
+        .map(|set| set.into_iter().map(|i| grid.pos(i)).collect())
+        .collect()
+}
+
+/// Which unknowns (columns) of a homogeneous system are determined by it:
+/// those whose unit vector lies in its row space. Gauss–Jordan elimination on
+/// integers: a column is determined when it is a pivot whose row has no
+/// other non-zero entry.
+pub(crate) fn determined(matrix: &[Vec<i128>]) -> Vec<bool> {
+    let mut m: Vec<Vec<i128>> = matrix.to_vec();
+    let width = m.first().map_or(0, Vec::len);
+    let mut pivots: Vec<(usize, usize)> = Vec::new();
+    let mut rank = 0;
+    for col in 0..width {
+        let Some(pivot) = (rank..m.len()).find(|&r| m[r][col] != 0) else {
+            continue;
+        };
+        m.swap(rank, pivot);
+        let p = m[rank][col];
+        for r in 0..m.len() {
+            if r != rank && m[r][col] != 0 {
+                let f = m[r][col];
+                let pivot_row = m[rank].clone();
+                for (v, pv) in m[r].iter_mut().zip(&pivot_row) {
+                    *v = *v * p - pv * f;
+                }
+                let g = m[r].iter().fold(0i128, |g, &v| gcd(g, v.abs()));
+                if g > 1 {
+                    m[r].iter_mut().for_each(|v| *v /= g);
+                }
+            }
+        }
+        pivots.push((rank, col));
+        rank += 1;
+    }
+    let mut out = vec![false; width];
+    for (row, col) in pivots {
+        out[col] = m[row].iter().enumerate().all(|(c, v)| c == col || *v == 0);
+    }
+    out
+}
+
 /// Rank over the rationals, by fraction-free elimination on integers.
 fn rank(matrix: &[Vec<i128>]) -> usize {
     let mut m: Vec<Vec<i128>> = matrix.to_vec();
@@ -396,6 +469,26 @@ mod tests {
         all.extend(p.column_totals.iter().flatten());
         all.extend(p.grand);
         all
+    }
+
+    #[test]
+    fn determined_unknowns_of_known_systems() {
+        // x + y = k: neither; x = k: x; x + y = k1, y = k2: both.
+        assert_eq!(determined(&[vec![1, 1]]), vec![false, false]);
+        assert_eq!(determined(&[vec![1, 0]]), vec![true, false]);
+        assert_eq!(determined(&[vec![1, 1], vec![0, 1]]), vec![true, true]);
+        // The two-dimensional case a line-by-line check misses: a + b = k1,
+        // c + d = k2, a + c = k3, b + d + e = k4, e = k5 → all of a..d stay
+        // free except as tied; with the cycle a-b-d-c closed, none is known.
+        assert_eq!(
+            determined(&[
+                vec![1, 1, 0, 0],
+                vec![0, 0, 1, 1],
+                vec![1, 0, 1, 0],
+                vec![0, 1, 0, 1]
+            ]),
+            vec![false; 4]
+        );
     }
 
     #[test]

@@ -39,10 +39,11 @@ pub async fn public_cache_guard(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    // Signing in and out and changing one's password change no figure.
     let writes = !matches!(
         *req.method(),
         actix_web::http::Method::GET | actix_web::http::Method::HEAD
-    );
+    ) && !matches!(req.path(), "/login" | "/logout" | "/account/password");
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let response = next.call(req).await;
     // Only a write that went through (not one refused, e.g. by the CSRF
