@@ -233,7 +233,9 @@ pub async fn load(
     let published = match &filter.chosen {
         None => None,
         Some(c) => {
-            let bundle = staff_bundle(state, c.period, &c.path, None).await?;
+            // The dashboard's publication, so both pages hide the same.
+            let trend = super::dashboard::trend_years(&c.period);
+            let bundle = staff_bundle(state, c.period, &c.path, Some(trend)).await?;
             bundle.published(&c.period, &bundle.place.code)
         }
     };

@@ -22,7 +22,7 @@ use diesel::sql_types::{Bool, Int4, Text};
 use super::figures::{self, Group, Published, Report};
 use super::filter::{self, FIRST_YEAR};
 use super::indicators::Period;
-use super::suppress::Pos;
+use super::suppress::{Pos, Shown};
 use crate::admin::model::Names;
 
 /// A territory of the tree.
@@ -273,6 +273,8 @@ struct System {
     /// For each cell, the sets of other cells that could hide it in one of
     /// its tables.
     partners: Vec<Vec<Vec<usize>>>,
+    /// Whether the cell is a total in some table (hidden last).
+    total: Vec<bool>,
 }
 
 impl System {
@@ -285,6 +287,7 @@ impl System {
             equations: Vec::new(),
             equations_of: Vec::new(),
             partners: Vec::new(),
+            total: Vec::new(),
         };
         let mut cell_of = |sys: &mut System, g: usize, table: &Linked, pos: Pos, value: i64| {
             let cell = match (table.group.name(pos), table.entry_of.get(&pos)) {
@@ -297,6 +300,7 @@ impl System {
                 sys.values.push(value);
                 sys.equations_of.push(Vec::new());
                 sys.partners.push(Vec::new());
+                sys.total.push(false);
                 sys.cells.len() - 1
             })
         };
@@ -316,6 +320,9 @@ impl System {
                 sys.equations.push(mapped);
             }
             for (pos, id) in &ids {
+                if !matches!(pos, Pos::Body(..)) {
+                    sys.total[*id] = true;
+                }
                 for set in super::suppress::partner_sets(&table.group.counts, *pos) {
                     sys.partners[*id].push(set.iter().map(|p| ids[p]).collect());
                 }
@@ -378,7 +385,28 @@ impl System {
 
     fn cost(&self, cell: usize) -> i64 {
         let v = self.values[cell];
-        if v == 0 { 1_000_000 } else { v + 1 }
+        let base = if v == 0 { 1_000_000 } else { v + 1 };
+        if self.total[cell] {
+            base + 10_000
+        } else {
+            base
+        }
+    }
+
+    /// Every cell reachable from `cell` through equations, hidden or not.
+    fn reach(&self, cell: usize) -> Vec<usize> {
+        let mut seen = HashSet::from([cell]);
+        let mut todo = vec![cell];
+        while let Some(c) = todo.pop() {
+            for &e in &self.equations_of[c] {
+                for &(other, _) in &self.equations[e] {
+                    if seen.insert(other) {
+                        todo.push(other);
+                    }
+                }
+            }
+        }
+        seen.into_iter().collect()
     }
 }
 
@@ -397,29 +425,27 @@ impl Publication {
             .collect();
         let mut hidden: Vec<bool> = (0..n).map(|i| small[i] || !sys.published[i]).collect();
         let must = |hidden: &[bool], i: usize| hidden[i] && (sys.published[i] || small[i]);
-        let mut checked: HashSet<usize> = HashSet::new();
-        loop {
-            // Components change only where cells were added; recheck all
-            // cells of the components touched (cheap at these sizes).
-            let mut exposed = None;
-            let mut done_components: HashSet<usize> = HashSet::new();
-            for i in (0..n).filter(|&i| must(&hidden, i)) {
-                if done_components.contains(&i) {
-                    continue;
-                }
-                let component = sys.component(&hidden, i);
-                let det = sys.determined(&component);
-                if let Some((cell, _)) = component
-                    .iter()
-                    .zip(&det)
-                    .find(|(cell, d)| **d && must(&hidden, **cell))
-                {
-                    exposed = Some(*cell);
-                    break;
-                }
-                done_components.extend(component);
+        // A worklist of cells whose component must be checked; a component
+        // found clean stays clean until a fix touches it (hiding more never
+        // makes a hidden cell determined).
+        let mut clean = vec![false; n];
+        let mut tries: HashMap<usize, u32> = HashMap::new();
+        let mut todo: Vec<usize> = (0..n).rev().filter(|&i| must(&hidden, i)).collect();
+        while let Some(i) = todo.pop() {
+            if clean[i] || !must(&hidden, i) {
+                continue;
             }
-            let Some(x) = exposed else { break };
+            let component = sys.component(&hidden, i);
+            let det = sys.determined(&component);
+            let exposed = component
+                .iter()
+                .zip(&det)
+                .find(|(cell, d)| **d && must(&hidden, **cell))
+                .map(|(cell, _)| *cell);
+            let Some(x) = exposed else {
+                component.iter().for_each(|&c| clean[c] = true);
+                continue;
+            };
             let mut sets: Vec<(i64, Vec<usize>)> = sys.partners[x]
                 .iter()
                 .map(|set| {
@@ -429,35 +455,34 @@ impl Publication {
                 .filter(|(_, fresh)| !fresh.is_empty())
                 .collect();
             sets.sort();
-            let mut fixed = false;
-            for (_, set) in sets {
+            let fix = sets.into_iter().map(|(_, set)| set).find(|set| {
                 let mut trial = hidden.clone();
                 set.iter().for_each(|&c| trial[c] = true);
-                let must_trial = |i: usize| must(&trial, i);
-                if !sys.exposed(&trial, &must_trial, x) {
-                    hidden = trial;
-                    fixed = true;
-                    break;
+                !sys.exposed(&trial, &|i| must(&trial, i), x)
+            });
+            match fix {
+                Some(set) => set.iter().for_each(|&c| hidden[c] = true),
+                None => {
+                    // No partner in its own tables is enough: first hide its
+                    // tables' cells, then everything its equations reach (a
+                    // system of unknowns only determines nothing).
+                    let round = tries.entry(x).or_insert(0);
+                    *round += 1;
+                    let cells: Vec<usize> = if *round == 1 {
+                        sys.partners[x].iter().flatten().copied().collect()
+                    } else {
+                        sys.reach(x)
+                    };
+                    cells.iter().for_each(|&c| hidden[c] = true);
+                    if *round > 2 {
+                        // Everything reachable is hidden already.
+                        continue;
+                    }
                 }
             }
-            if !fixed {
-                // Nothing in its own tables helps: hide every cell of them.
-                for set in &sys.partners[x] {
-                    set.iter().for_each(|&c| hidden[c] = true);
-                }
-                if !checked.insert(x) {
-                    // Already tried: hide the whole component's tables.
-                    for c in sys.component(&hidden, x) {
-                        for &e in &sys.equations_of[c] {
-                            for &(o, _) in &sys.equations[e] {
-                                hidden[o] = true;
-                            }
-                        }
-                    }
-                    if sys.exposed(&hidden, &|i| must(&hidden, i), x) {
-                        break;
-                    }
-                }
+            for c in sys.component(&hidden, x) {
+                clean[c] = false;
+                todo.push(c);
             }
         }
         let hidden = (0..n)
@@ -489,6 +514,12 @@ impl Publication {
             });
             p.figures
                 .retain(|(_, value)| !matches!(value, figures::Value::Derived(_)));
+            // Its cross table is not part of the publication: never shown.
+            let blank = |row: &mut Vec<Shown>| row.iter_mut().for_each(|c| *c = Shown::Hidden);
+            p.assisted.body.iter_mut().for_each(blank);
+            p.assisted.row_totals.iter_mut().for_each(blank);
+            p.assisted.column_totals.iter_mut().for_each(blank);
+            p.assisted.grand = Some(Shown::Hidden);
             p.full = false;
         }
         Some(p)
@@ -591,7 +622,6 @@ fn link(entries: &[Entry]) -> Vec<Linked> {
 mod tests {
     use super::*;
     use crate::reports::indicators::Cross;
-    use crate::reports::suppress::Shown;
 
     fn report(identified: i64, served: i64) -> Report {
         let mut r = Report {

@@ -293,17 +293,26 @@ pub(crate) fn determined(matrix: &[Vec<i128>]) -> Vec<bool> {
         };
         m.swap(rank, pivot);
         let p = m[rank][col];
-        for r in 0..m.len() {
-            if r != rank && m[r][col] != 0 {
-                let f = m[r][col];
-                let pivot_row = m[rank].clone();
-                for (v, pv) in m[r].iter_mut().zip(&pivot_row) {
-                    *v = *v * p - pv * f;
-                }
-                let g = m[r].iter().fold(0i128, |g, &v| gcd(g, v.abs()));
-                if g > 1 {
-                    m[r].iter_mut().for_each(|v| *v /= g);
-                }
+        let pivot_row = m[rank].clone();
+        for (r, row) in m.iter_mut().enumerate() {
+            if r == rank || row[col] == 0 {
+                continue;
+            }
+            let f = row[col];
+            for (v, pv) in row.iter_mut().zip(&pivot_row) {
+                // Too large a number to be exact: say everything is
+                // determined, so more is hidden rather than less.
+                let Some(next) = v
+                    .checked_mul(p)
+                    .and_then(|a| pv.checked_mul(f).and_then(|b| a.checked_sub(b)))
+                else {
+                    return vec![true; width];
+                };
+                *v = next;
+            }
+            let g = row.iter().fold(0i128, |g, &v| gcd(g, v.abs()));
+            if g > 1 {
+                row.iter_mut().for_each(|v| *v /= g);
             }
         }
         pivots.push((rank, col));
