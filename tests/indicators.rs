@@ -257,6 +257,18 @@ fn dataset(app: &TestApp) -> World {
     w
 }
 
+/// The body of a page read by a client of its own (not signed in).
+async fn text(client: &reqwest::Client, url: &str) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("a body")
+}
+
 /// Read the following pages in English (the choice is remembered).
 async fn english(app: &TestApp) {
     let page = app.get("/?lang=en").await;
@@ -593,14 +605,7 @@ async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
             assert!(!body.contains(name), "{path} names a child");
         }
     }
-    let csv = anonymous
-        .get(app.url("/public/data.csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = text(&anonymous, &app.url("/public/data.csv")).await;
     assert!(csv.starts_with("year,territory,figure,kind,value\n"));
     assert!(csv.contains("2025,KG,children_identified,persons,<5\n"));
     assert!(
@@ -666,14 +671,7 @@ async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
             .any(|r| r["figure"] == "inspections" && r["value"] == 0)
     );
     // The schema page documents every figure of the data with its kind.
-    let schema = anonymous
-        .get(app.url("/public/schema"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let schema = text(&anonymous, &app.url("/public/schema")).await;
     let figures: std::collections::BTreeSet<&str> =
         rows.iter().filter_map(|r| r["figure"].as_str()).collect();
     for f in figures {
@@ -708,14 +706,7 @@ async fn a_public_page_is_cached_until_records_change() {
             .next()
             .map(|e| e.text().collect::<String>())
     };
-    let first = anonymous
-        .get(app.url("/public"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let first = text(&anonymous, &app.url("/public")).await;
     assert_eq!(figure(&first).as_deref(), Some("0"));
     // A complaint written behind the app's back is not seen while cached…
     let mut conn = app.conn();
@@ -740,14 +731,7 @@ async fn a_public_page_is_cached_until_records_change() {
     .bind::<BigInt, _>(logger)
     .execute(&mut conn)
     .expect("a complaint");
-    let cached = anonymous
-        .get(app.url("/public"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let cached = text(&anonymous, &app.url("/public")).await;
     assert_eq!(
         figure(&cached).as_deref(),
         Some("0"),
@@ -755,14 +739,7 @@ async fn a_public_page_is_cached_until_records_change() {
     );
     // Signing in changes no figure: still cached…
     app.login_as(Role::Admin).await;
-    let still = anonymous
-        .get(app.url("/public"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let still = text(&anonymous, &app.url("/public")).await;
     assert_eq!(figure(&still).as_deref(), Some("0"));
     // …a write refused (a bad form) changes none either…
     let refused = app
@@ -772,14 +749,7 @@ async fn a_public_page_is_cached_until_records_change() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let still = anonymous
-        .get(app.url("/public"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let still = text(&anonymous, &app.url("/public")).await;
     assert_eq!(figure(&still).as_deref(), Some("0"));
     // …and any change made through the app makes it stale.
     let saved = app
@@ -789,14 +759,7 @@ async fn a_public_page_is_cached_until_records_change() {
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
-    let fresh = anonymous
-        .get(app.url("/public"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let fresh = text(&anonymous, &app.url("/public")).await;
     assert_eq!(figure(&fresh).as_deref(), Some("1"));
 }
 
@@ -890,14 +853,7 @@ async fn an_admin_tracks_a_recommendation_and_everyone_sees_it_with_live_figures
         .send()
         .await
         .unwrap();
-    let public = anonymous
-        .get(app.url("/public/recommendations?year=2025"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let public = text(&anonymous, &app.url("/public/recommendations?year=2025")).await;
     let html = scraper::Html::parse_document(&public);
     let text = |css: &str| {
         html.select(&scraper::Selector::parse(css).unwrap())
