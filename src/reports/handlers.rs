@@ -170,8 +170,30 @@ pub async fn read_filter(
     .await
 }
 
-/// The staff publication about a territory and period (see `publication`),
-/// from the cache when records have not changed since it was made.
+/// A publication from the cache, or computed by `make` on a database
+/// connection and kept. One request computes at a time; the others wait for
+/// it and then find it cached, rather than each taking connections to compute
+/// the same.
+async fn bundle<F>(state: &AppState, key: String, make: F) -> AppResult<Arc<Bundle>>
+where
+    F: FnOnce(&mut diesel::PgConnection) -> AppResult<Bundle> + Send + 'static,
+{
+    if let Some(hit) = state.public_cache.publication(&key) {
+        return Ok(hit);
+    }
+    let _turn = state.public_cache.rebuilding.lock().await;
+    if let Some(hit) = state.public_cache.publication(&key) {
+        return Ok(hit);
+    }
+    let generation = state.public_cache.generation();
+    let bundle = Arc::new(db::run(&state.pool, make).await?);
+    state
+        .public_cache
+        .keep_publication(key, generation, bundle.clone());
+    Ok(bundle)
+}
+
+/// The staff publication about a territory and period (see `publication`).
 pub async fn staff_bundle(
     state: &AppState,
     period: Period,
@@ -179,48 +201,25 @@ pub async fn staff_bundle(
     trend: Option<Period>,
 ) -> AppResult<Arc<Bundle>> {
     let key = format!("staff|{}-{}|{path}|{trend:?}", period.from, period.to);
-    if let Some(hit) = state.public_cache.publication(&key) {
-        return Ok(hit);
-    }
-    let generation = state.public_cache.generation();
     let threshold = state.config.suppression_threshold;
-    let owned = path.to_owned();
-    let bundle = db::run(&state.pool, move |conn| {
-        publication::staff(conn, period, &owned, trend, threshold, today())?
+    let path = path.to_owned();
+    bundle(state, key, move |conn| {
+        publication::staff(conn, period, &path, trend, threshold, today())?
             .ok_or(AppError::BadRequest)
     })
-    .await?;
-    let bundle = Arc::new(bundle);
-    state
-        .public_cache
-        .keep_publication(key, generation, bundle.clone());
-    Ok(bundle)
+    .await
 }
 
-/// The public publication (every year, the country and each region).
+/// The public publication (every year, the country and each region). The
+/// year is in the key, so a new year starts a new publication.
 pub async fn public_bundle(state: &AppState) -> AppResult<Arc<Bundle>> {
-    // The year is in the key, so a new year starts a new publication.
-    let key = format!("public|{}", filter::this_year());
-    if let Some(hit) = state.public_cache.publication(&key) {
-        return Ok(hit);
-    }
-    // One request computes it; the others wait for it rather than each
-    // taking database connections to compute the same.
-    let _turn = state.public_cache.rebuilding.lock().await;
-    if let Some(hit) = state.public_cache.publication(&key) {
-        return Ok(hit);
-    }
-    let generation = state.public_cache.generation();
     let threshold = state.config.suppression_threshold;
-    let bundle = db::run(&state.pool, move |conn| {
-        Ok(publication::public(conn, threshold, today())?)
-    })
-    .await?;
-    let bundle = Arc::new(bundle);
-    state
-        .public_cache
-        .keep_publication(key, generation, bundle.clone());
-    Ok(bundle)
+    bundle(
+        state,
+        format!("public|{}", filter::this_year()),
+        move |conn| Ok(publication::public(conn, threshold, today())?),
+    )
+    .await
 }
 
 /// Read the filter and, when it is valid, the published figures.

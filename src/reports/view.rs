@@ -54,7 +54,7 @@ impl TableView {
         persons: bool,
         threshold: i64,
     ) -> TableView {
-        let (cells, total_cell): (Vec<String>, String) = if persons {
+        let (cells, total) = if persons {
             let p = protect(
                 &Counts {
                     body: counts.iter().map(|n| vec![*n]).collect(),
@@ -64,41 +64,19 @@ impl TableView {
                 },
                 threshold,
             );
-            (
-                p.body.iter().map(|r| shown(ctx, r[0], threshold)).collect(),
-                p.column_totals
-                    .map(|t| shown(ctx, t[0], threshold))
-                    .unwrap_or_default(),
-            )
+            let total = p.column_totals.map_or(Shown::Hidden, |t| t[0]);
+            (p.body.into_iter().map(|r| r[0]).collect(), total)
         } else {
             (
-                counts.iter().map(i64::to_string).collect(),
-                total.to_string(),
+                counts.iter().map(|n| Shown::Value(*n)).collect(),
+                Shown::Value(total),
             )
         };
-        TableView {
-            id: id.to_owned(),
-            title: title.to_owned(),
-            corner: String::new(),
-            heads: vec![head.to_owned()],
-            rows: labels
-                .into_iter()
-                .zip(cells)
-                .map(|(label, cell)| RowView {
-                    label,
-                    cells: vec![cell],
-                    link: None,
-                })
-                .collect(),
-            total: Some(RowView {
-                label: ctx.t("report-total"),
-                cells: vec![total_cell],
-                link: None,
-            }),
-        }
+        TableView::shown_list(ctx, id, title, head, labels, cells, total, threshold)
     }
 
-    /// One column of counts of persons already protected by a publication.
+    /// One column of counts already decided (protected by a publication, or
+    /// exact).
     #[allow(clippy::too_many_arguments)]
     pub fn shown_list(
         ctx: &Ctx,
