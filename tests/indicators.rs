@@ -679,6 +679,10 @@ async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
             schema.contains(&format!("<code>{f}</code>")),
             "{f} is documented"
         );
+        assert!(
+            !schema.contains(&format!("<td>{f}</td>")),
+            "{f} is explained in words, not by its own name"
+        );
     }
     app.assert_pages_in_every_language(
         &[

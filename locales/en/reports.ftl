@@ -144,3 +144,5 @@ audit-action-recommendation-updated = Recommendation status set
 audit-target-recommendation = Recommendation
 report-age-18-over = 18 or older
 report-assisted-by-form-title = Children assisted, by form of exploitation
+report-at-school = Attending school
+report-out-of-school = Not attending school

@@ -144,3 +144,5 @@ audit-action-recommendation-updated = Сунуштун абалы белгиле
 audit-target-recommendation = Сунуш
 report-age-18-over = 18 жаш жана андан улуу
 report-assisted-by-form-title = Жардам алган балдар, эксплуатациянын түрү боюнча
+report-at-school = Мектепке барат
+report-out-of-school = Мектепке барбайт

@@ -144,3 +144,5 @@ audit-action-recommendation-updated = Установлен статус реко
 audit-target-recommendation = Рекомендация
 report-age-18-over = 18 лет и старше
 report-assisted-by-form-title = Дети, получившие помощь, по формам эксплуатации
+report-at-school = Посещает школу
+report-out-of-school = Не посещает школу

@@ -402,6 +402,51 @@ struct SchemaPage {
     figures: Vec<Documented>,
 }
 
+/// Children identified, broken down: "Children identified · Girl".
+fn identified_label(ctx: &Ctx, name: &str) -> Option<String> {
+    use crate::cases::model::{ExploitationForm, Sector};
+    use crate::children::model::Sex;
+    let rest = name.strip_prefix("children_identified_")?;
+    let part = if let Some(band) = rest.strip_prefix("age_") {
+        super::indicators::AGE_BANDS
+            .contains(&band)
+            .then(|| ctx.t(format!("report-age-{}", band.replace('_', "-"))))
+    } else if let Some(sector) = rest.strip_prefix("sector_") {
+        Sector::parse(sector).map(|s| ctx.t(s.message_key()))
+    } else {
+        ExploitationForm::parse(rest)
+            .map(|f| ctx.t(f.message_key()))
+            .or_else(|| Sex::parse(rest).map(|s| ctx.t(s.message_key())))
+    }?;
+    Some(format!("{} · {part}", ctx.t("report-identified")))
+}
+
+/// The latest follow-up's results: "Children with a follow-up visit · Still
+/// working · Attending school".
+fn follow_up_label(ctx: &Ctx, name: &str) -> Option<String> {
+    let school = |s: &str| match s {
+        "at_school" => Some(ctx.t("report-at-school")),
+        "out_of_school" => Some(ctx.t("report-out-of-school")),
+        _ => None,
+    };
+    let (work, rest) = if let Some(r) = name.strip_prefix("children_still_working") {
+        (Some(ctx.t("report-follow-up-corner")), r)
+    } else if let Some(r) = name.strip_prefix("children_withdrawn") {
+        (Some(ctx.t("report-withdrawn")), r)
+    } else if let Some(r) = name.strip_prefix("children_followed_up") {
+        (None, r)
+    } else {
+        return None;
+    };
+    let mut parts = vec![ctx.t("report-followed-up")];
+    parts.extend(work);
+    match rest {
+        "" => {}
+        r => parts.push(school(r.strip_prefix('_')?)?),
+    }
+    Some(parts.join(" · "))
+}
+
 /// The label of a figure: the report's own row label where there is one.
 fn label_of(ctx: &Ctx, name: &str) -> String {
     use crate::cases::model::ExploitationForm;
@@ -414,6 +459,9 @@ fn label_of(ctx: &Ctx, name: &str) -> String {
                 label
             };
         }
+    }
+    if let Some(label) = identified_label(ctx, name).or_else(|| follow_up_label(ctx, name)) {
+        return label;
     }
     if name == "children_assisted" {
         return ctx.t("report-assisted");
