@@ -52,7 +52,13 @@ enum Command {
         action: UserCommand,
     },
     /// Load the demo dataset (idempotent).
-    DemoData,
+    DemoData {
+        /// Also add a national-scale synthetic dataset of this many cases (with
+        /// inspections, referrals, follow-ups, investigations and ten thousand
+        /// users), for benchmarks; once per database.
+        #[arg(long, value_name = "CASES")]
+        scale: Option<usize>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,11 +136,25 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             println!("{} migration(s) applied", applied?);
             Ok(())
         }
-        Command::DemoData => {
+        Command::DemoData { scale } => {
             let database = open_database(&config)?;
-            let loaded = db::migrate(&database.url()).and_then(|_| demo::load(&database.url()));
+            let url = database.url();
+            let loaded = db::migrate(&url)
+                .and_then(|_| demo::load(&url))
+                .and_then(|logins| match scale {
+                    Some(cases) => {
+                        let hash = auth::model::hash_password(demo::DEMO_PASSWORD)?;
+                        let summary = demo::scale::load(&url, cases, &hash)?;
+                        Ok((logins, Some(summary)))
+                    }
+                    None => Ok((logins, None)),
+                });
             database.shutdown()?;
-            print_demo_logins(&loaded?);
+            let (logins, summary) = loaded?;
+            print_demo_logins(&logins);
+            if let Some(s) = summary {
+                print_scale_summary(&s);
+            }
             Ok(())
         }
         Command::User { action } => {
@@ -176,6 +196,31 @@ fn serve(
     // Stop our private PostgreSQL whatever happened above.
     database.shutdown()?;
     result
+}
+
+fn print_scale_summary(s: &demo::scale::Summary) {
+    let rate = |n: usize| (n as f64 / s.seconds.max(0.001)).round();
+    println!(
+        "Scale dataset: {} cases, {} children, {} case events, {} referrals, {} follow-up visits, \
+         {} establishments, {} inspections, {} penalties, {} investigations, {} users \
+         ({} rows in {:.1} s: {} cases/s, {} rows/s). Users sign in as {}<role>.<n> \
+         with the demo password.",
+        s.cases,
+        s.children,
+        s.case_events,
+        s.referrals,
+        s.follow_ups,
+        s.establishments,
+        s.inspections,
+        s.penalties,
+        s.investigations,
+        s.users,
+        s.rows(),
+        s.seconds,
+        rate(s.cases),
+        rate(s.rows()),
+        demo::scale::LOGIN_PREFIX,
+    );
 }
 
 fn print_demo_logins(logins: &[demo::DemoLogin]) {

@@ -8,6 +8,7 @@
 mod cases;
 mod inspections;
 mod investigations;
+pub mod scale;
 mod training;
 
 use diesel::prelude::*;
