@@ -18,7 +18,6 @@ use super::indicators::{self, Period};
 use super::publication::Bundle;
 use super::suppress::{Protected, Shown, protect};
 use super::view::{self, RowView, TableView};
-use crate::db;
 use crate::policy::{self, Permission};
 use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, render_with};
@@ -431,14 +430,6 @@ pub async fn dashboard(
     if let Some(c) = &filter.chosen {
         let years = trend_years(&c.period);
         let bundle = staff_bundle(&state, c.period, &c.path, Some(years)).await?;
-        let (period, path) = (c.period, c.path.clone());
-        let (violations, complaints) = db::run(&state.pool, move |conn| {
-            Ok((
-                indicators::violations_by_kind(conn, &period, &path)?,
-                indicators::complaints_by_status(conn, &period, &path)?,
-            ))
-        })
-        .await?;
         let code = bundle.place.code.clone();
         if let (Some(p), Some(report)) = (
             bundle.published(&c.period, &code),
@@ -457,7 +448,14 @@ pub async fn dashboard(
                 &trend_of(&bundle, years, &code),
                 threshold,
             ));
-            tables_shown = tables(&ctx, &p, report, &violations, &complaints, threshold);
+            tables_shown = tables(
+                &ctx,
+                &p,
+                report,
+                &bundle.violations,
+                &bundle.complaints,
+                threshold,
+            );
             published = Some(p);
         }
     }

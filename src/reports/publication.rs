@@ -21,7 +21,7 @@ use diesel::sql_types::{Bool, Int4, Text};
 
 use super::figures::{self, Group, Published, Report};
 use super::filter::{self, FIRST_YEAR};
-use super::indicators::Period;
+use super::indicators::{self, Period};
 use super::suppress::{Pos, Shown};
 use crate::admin::model::Names;
 
@@ -79,6 +79,11 @@ pub struct Bundle {
     pub place: Place,
     /// The territories below it that the publication holds.
     pub below: Vec<Place>,
+    /// Counts of state actions the dashboard shows for the chosen territory
+    /// and period (violations by kind, complaints by status), cached with
+    /// the publication; empty in the public bundle.
+    pub violations: Vec<i64>,
+    pub complaints: Vec<i64>,
 }
 
 impl Bundle {
@@ -161,10 +166,14 @@ pub fn staff(
     for child in &children {
         add(conn, period, child, Some(&me), false)?;
     }
+    let violations = indicators::violations_by_kind(conn, &period, path)?;
+    let complaints = indicators::complaints_by_status(conn, &period, path)?;
     Ok(Some(Bundle {
         publication: Publication::new(entries, threshold),
         place: me,
         below: children,
+        violations,
+        complaints,
     }))
 }
 
@@ -198,6 +207,8 @@ pub fn public(conn: &mut PgConnection, threshold: i64, today: NaiveDate) -> Quer
         publication: Publication::new(entries, threshold),
         place: country,
         below: regions,
+        violations: Vec::new(),
+        complaints: Vec::new(),
     })
 }
 
