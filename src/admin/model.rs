@@ -2,6 +2,8 @@
 //! agencies and users; and the audit log as the administrator reads it.
 //! No HTTP in here.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
@@ -92,41 +94,41 @@ impl LocationOption {
     }
 }
 
-/// The whole location tree in tree order (a few hundred rows; cached by callers
-/// if it ever matters).
+/// The whole location tree in tree order (a few hundred rows, one query).
 pub fn location_options(conn: &mut PgConnection) -> QueryResult<Vec<LocationOption>> {
-    let rows: Vec<(i32, String, String, String, String, String)> = locations::table
+    let rows: Vec<(i32, String, String, i32, String, String, String)> = locations::table
         .select((
             locations::id,
             locations::code,
             locations::path,
+            locations::sort_order,
             locations::name_ky,
             locations::name_ru,
             locations::name_en,
         ))
         .load(conn)?;
     // Order by the parents' sort orders, not alphabetically by code.
-    let orders: Vec<(String, i32)> = locations::table
-        .select((locations::code, locations::sort_order))
-        .load(conn)?;
-    let order_of = |code: &str| {
-        orders
-            .iter()
-            .find(|(c, _)| c == code)
-            .map_or(0, |(_, o)| *o)
-    };
+    let orders: HashMap<&str, i32> = rows
+        .iter()
+        .map(|(_, code, _, order, ..)| (code.as_str(), *order))
+        .collect();
+    let order_of = |code: &str| orders.get(code).copied().unwrap_or(0);
     let mut keyed: Vec<(Vec<i32>, LocationOption)> = rows
-        .into_iter()
-        .map(|(id, code, path, ky, ru, en)| {
+        .iter()
+        .map(|(id, code, path, _, ky, ru, en)| {
             let key = path.split('/').map(order_of).collect();
             let depth = path.matches('/').count();
             (
                 key,
                 LocationOption {
-                    id,
-                    code,
+                    id: *id,
+                    code: code.clone(),
                     depth,
-                    names: Names { ky, ru, en },
+                    names: Names {
+                        ky: ky.clone(),
+                        ru: ru.clone(),
+                        en: en.clone(),
+                    },
                 },
             )
         })

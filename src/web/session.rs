@@ -181,38 +181,34 @@ pub fn load(
 
 /// The active user `id` as an actor, with the path of their territory.
 pub fn load_actor(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Actor>> {
-    let row: Option<ActorRow> = users::table
+    use crate::db::schema::agencies;
+    // One query per request for who is asking: the territory's path and the
+    // agency's kind come with the user.
+    let row: Option<(ActorRow, Option<String>)> = users::table
         .left_join(locations::table)
+        .left_join(agencies::table)
         .filter(users::id.eq(id))
         .filter(users::active.eq(true))
         .select((
-            users::id,
-            users::login,
-            users::display_name,
-            users::role,
-            users::agency_id,
-            users::location_id,
-            locations::path.nullable(),
-            users::locale,
-            users::must_change_password,
+            (
+                users::id,
+                users::login,
+                users::display_name,
+                users::role,
+                users::agency_id,
+                users::location_id,
+                locations::path.nullable(),
+                users::locale,
+                users::must_change_password,
+            ),
+            agencies::kind.nullable(),
         ))
         .first(conn)
         .optional()?;
-    let Some(r) = row else {
+    let Some((r, kind)) = row else {
         return Ok(None);
     };
-    let agency_kind = match r.agency_id {
-        Some(agency) => {
-            use crate::db::schema::agencies;
-            agencies::table
-                .find(agency)
-                .select(agencies::kind)
-                .first::<String>(conn)
-                .optional()?
-                .and_then(|k| crate::admin::model::AgencyKind::parse(&k))
-        }
-        None => None,
-    };
+    let agency_kind = kind.and_then(|k| crate::admin::model::AgencyKind::parse(&k));
     Ok(Some(Actor {
         agency_kind,
         id: r.id,
