@@ -56,7 +56,7 @@ async fn register_child(app: &TestApp, family: &str, given: &str, birth: &str) -
     id_from(&page, "/children/")
 }
 
-fn id_from(page: &Page, prefix: &str) -> i64 {
+pub(crate) fn id_from(page: &Page, prefix: &str) -> i64 {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     page.location()
         .unwrap()

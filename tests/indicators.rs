@@ -21,10 +21,10 @@ struct Id {
     id: i64,
 }
 
-struct World {
-    unit: i64,
-    provider: i64,
-    worker: i64,
+pub(crate) struct World {
+    pub(crate) unit: i64,
+    pub(crate) provider: i64,
+    pub(crate) worker: i64,
     karasuu: i32,
 }
 
@@ -152,7 +152,7 @@ fn follow_up(conn: &mut PgConnection, w: &World, case: i64, on: &str, working: b
 /// - D, a girl born 2009-03-03: opened 2025-01-01 00:30 Bishkek time (2024 in
 ///   UTC): a 2025 child; commercial sexual exploitation; a psychosocial
 ///   referral sent 2025-01-02 and never answered (overdue).
-fn dataset(app: &TestApp) -> World {
+pub(crate) fn dataset(app: &TestApp) -> World {
     let w = world(app);
     let mut conn = app.conn();
     let c = &mut conn;

@@ -17,6 +17,7 @@ mod i18n;
 mod indicators;
 mod inspections;
 mod investigations;
+mod recount;
 mod reports;
 mod schema;
 mod training;

@@ -248,6 +248,10 @@ impl TestApp {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            // The server closes a connection idle for 5 s (actix's keep-alive);
+            // reusing one just as it closes fails the request, so a browser
+            // idle that long (many steps of a long test) opens a new one.
+            .pool_idle_timeout(std::time::Duration::from_secs(3))
             .build()
             .expect("an HTTP client")
     }
