@@ -255,6 +255,9 @@ pub struct Publication {
     entries: Vec<Entry>,
     /// Hidden counts: (entry, figure).
     hidden: HashSet<(usize, String)>,
+    /// Each entry's published figures, made once: a cached publication is
+    /// read by every view of its pages.
+    published: Vec<Published>,
 }
 
 /// A table whose cells are figures of entries.
@@ -503,11 +506,16 @@ impl Publication {
                 Cell::Rest(..) => None,
             })
             .collect();
-        Publication {
+        let mut publication = Publication {
             threshold,
             entries,
             hidden,
-        }
+            published: Vec::new(),
+        };
+        publication.published = (0..publication.entries.len())
+            .map(|i| publication.publish(i))
+            .collect();
+        publication
     }
 
     /// The published figures of one entry.
@@ -516,6 +524,10 @@ impl Publication {
             .entries
             .iter()
             .position(|e| e.period == *period && e.code == code)?;
+        self.published.get(i).cloned()
+    }
+
+    fn publish(&self, i: usize) -> Published {
         let entry = &self.entries[i];
         let hidden = |name: &str| self.hidden.contains(&(i, name.to_owned()));
         let mut p = figures::publish_with(&entry.report, self.threshold, &hidden);
@@ -533,7 +545,7 @@ impl Publication {
             p.assisted.grand = Some(Shown::Hidden);
             p.full = false;
         }
-        Some(p)
+        p
     }
 
     pub fn entries(&self) -> &[Entry] {
