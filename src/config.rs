@@ -98,6 +98,18 @@ pub struct Config {
     )]
     pub statement_timeout_ms: u64,
 
+    /// Longest a report's statement may run, in milliseconds: a publication is
+    /// computed once per change of the records (and never two at a time), from
+    /// every record of its period, so on years of national data one statement
+    /// can take far longer than a page's.
+    #[arg(
+        long,
+        env = "KORGOO_REPORT_TIMEOUT_MS",
+        default_value_t = 600_000,
+        global = true
+    )]
+    pub report_timeout_ms: u64,
+
     /// Follow-up visits in a row that must find the child out of child labor
     /// before a case closes as "withdrawn" (the monitoring rule).
     #[arg(

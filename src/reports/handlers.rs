@@ -186,7 +186,22 @@ where
         return Ok(hit);
     }
     let generation = state.public_cache.generation();
-    let bundle = Arc::new(db::run(&state.pool, make).await?);
+    let timeout = state.config.report_timeout_ms;
+    // One snapshot for all of a publication's queries, so its figures agree
+    // with each other even while records change.
+    let bundle = db::run(&state.pool, move |conn| {
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(|conn| {
+                use diesel::RunQueryDsl;
+                diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout}"))
+                    .execute(conn)?;
+                make(conn)
+            })
+    })
+    .await?;
+    let bundle = Arc::new(bundle);
     state
         .public_cache
         .keep_publication(key, generation, bundle.clone());
