@@ -250,3 +250,135 @@ mod http {
         body
     }
 }
+
+#[test]
+fn demo_data_scale_loads_a_national_dataset_once_with_the_countrys_shapes() {
+    let db = TestDatabase::create();
+    let load = || {
+        korgoo()
+            .env("DATABASE_URL", &db.url)
+            .args(["demo-data", "--scale", "3000"])
+            .output()
+            .unwrap()
+    };
+    let out = load();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Scale dataset: 3000 cases"), "{stdout}");
+    assert!(stdout.contains("cases/s"), "the rate is reported: {stdout}");
+
+    let mut conn = PgConnection::establish(&db.url).unwrap();
+    let count = |conn: &mut PgConnection, sql: &str| -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(sql).get_result::<N>(conn).unwrap().n
+    };
+    let scale_cases = "cases c JOIN users u ON u.id = c.opened_by AND u.login LIKE 'scale.%'";
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!("SELECT count(*) AS n FROM {scale_cases}")
+        ),
+        3000
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM users WHERE login LIKE 'scale.%'"
+        ),
+        10_000
+    );
+    // Every territory with a unit has cases, and the cotton and tobacco
+    // regions have more a district than the north.
+    assert!(
+        count(
+            &mut conn,
+            &format!("SELECT count(DISTINCT c.unit_id) AS n FROM {scale_cases}")
+        ) >= 50
+    );
+    let per_district = |conn: &mut PgConnection, region: &str| {
+        count(
+            conn,
+            &format!(
+                "SELECT (count(*) / count(DISTINCT l.id))::bigint AS n FROM {scale_cases}
+                 JOIN locations l ON l.id = c.location_id
+                 WHERE l.level = 'district' AND l.path LIKE 'KG/{region}/%'"
+            ),
+        )
+    };
+    assert!(per_district(&mut conn, "KG-O") > 2 * per_district(&mut conn, "KG-T"));
+    // Agricultural cases of the harvest regions come mostly in July–October.
+    let harvest = count(
+        &mut conn,
+        &format!(
+            "SELECT (100 * count(*) FILTER (WHERE extract(month FROM c.opened_at) BETWEEN 7 AND 10)
+                     / count(*))::bigint AS n
+             FROM {scale_cases} JOIN locations l ON l.id = c.location_id
+             WHERE c.sector = 'agriculture' AND l.path LIKE 'KG/KG-J/%'"
+        ),
+    );
+    assert!(harvest > 50, "{harvest}% in the harvest months");
+    // Old cases are mostly closed, most referrals completed, some overdue.
+    let closed_old = count(
+        &mut conn,
+        &format!(
+            "SELECT (100 * count(*) FILTER (WHERE c.status = 'closed') / count(*))::bigint AS n
+             FROM {scale_cases} WHERE c.opened_at < now() - interval '400 days'"
+        ),
+    );
+    assert!(closed_old > 80, "{closed_old}% of old cases closed");
+    let referrals = count(
+        &mut conn,
+        &format!("SELECT count(*) AS n FROM referrals r JOIN {scale_cases} ON c.id = r.case_id"),
+    );
+    let completed = count(
+        &mut conn,
+        &format!(
+            "SELECT count(*) AS n FROM referrals r JOIN {scale_cases} ON c.id = r.case_id
+             WHERE r.status = 'completed'"
+        ),
+    );
+    assert!(
+        referrals > 4000 && completed * 2 > referrals,
+        "{completed} of {referrals}"
+    );
+    assert!(count(&mut conn, "SELECT count(*) AS n FROM follow_ups") > 3000);
+    assert!(count(&mut conn, "SELECT count(*) AS n FROM inspections") > 2500);
+    // The sequences moved past the ids the load chose: the next row fits.
+    for table in [
+        "children",
+        "cases",
+        "case_events",
+        "referrals",
+        "inspections",
+    ] {
+        assert!(
+            count(
+                &mut conn,
+                &format!(
+                    "SELECT (SELECT last_value FROM {table}_id_seq) - (SELECT max(id) FROM {table}) AS n"
+                ),
+            ) >= 0,
+            "{table}"
+        );
+    }
+
+    // Once per database: a second load is refused and writes nothing.
+    let again = load();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already loaded"));
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!("SELECT count(*) AS n FROM {scale_cases}")
+        ),
+        3000
+    );
+}
