@@ -837,7 +837,7 @@ impl Generator {
         let bar = ProgressBar::new(len as u64);
         bar.set_style(
             ProgressStyle::with_template(&format!(
-                "{{bar:40}} {{human_pos}}/{{human_len}} {what}  {{per_sec}}  eta {{eta}}"
+                "{{bar:40}} {{human_pos}}/{{human_len}} {what}  {{per_sec:0}}  eta {{eta}}"
             ))
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
@@ -921,47 +921,16 @@ impl Generator {
             };
             let here = ((weight / total) * count as f64).round().max(4.0) as usize;
             for _ in 0..here {
-                let (kind, sector) = if harvest {
-                    pick(
-                        &mut self.rng,
-                        &[
-                            (("farm_cotton", "agriculture"), 30),
-                            (("farm_tobacco", "agriculture"), 20),
-                            (("farm_other_crops", "agriculture"), 20),
-                            (("farm_livestock", "livestock"), 10),
-                            (("market", "markets_trade"), 8),
-                            (("construction", "construction"), 4),
-                            (("service_business", "services"), 5),
-                            (("household", "domestic_work"), 3),
-                        ],
-                    )
-                } else if urban {
-                    pick(
-                        &mut self.rng,
-                        &[
-                            (("market", "markets_trade"), 30),
-                            (("street", "street_work"), 15),
-                            (("service_business", "services"), 20),
-                            (("construction", "construction"), 12),
-                            (("factory_workshop", "manufacturing"), 10),
-                            (("transport", "transport"), 8),
-                            (("household", "domestic_work"), 5),
-                        ],
-                    )
-                } else {
-                    pick(
-                        &mut self.rng,
-                        &[
-                            (("farm_other_crops", "agriculture"), 30),
-                            (("farm_livestock", "livestock"), 30),
-                            (("market", "markets_trade"), 12),
-                            (("construction", "construction"), 8),
-                            (("mine", "mining"), 5),
-                            (("service_business", "services"), 10),
-                            (("household", "domestic_work"), 5),
-                        ],
-                    )
-                };
+                let (kind, sector) = pick(
+                    &mut self.rng,
+                    if harvest {
+                        HARVEST_ESTABLISHMENTS
+                    } else if urban {
+                        CITY_ESTABLISHMENTS
+                    } else {
+                        RURAL_ESTABLISHMENTS
+                    },
+                );
                 let id = self.ids.establishment;
                 self.ids.establishment += 1;
                 let (owner_family, owner_given, _) = person(&mut self.rng);
@@ -1514,49 +1483,16 @@ impl Generator {
         let opened_on = self.day(harvest);
         let opened_at = self.at(opened_on);
         let rng = &mut self.rng;
-        let sector = if harvest {
-            pick(
-                rng,
-                &[
-                    ("agriculture", 55),
-                    ("livestock", 10),
-                    ("markets_trade", 12),
-                    ("street_work", 7),
-                    ("construction", 5),
-                    ("services", 5),
-                    ("domestic_work", 4),
-                    ("other", 2),
-                ],
-            )
-        } else if urban {
-            pick(
-                rng,
-                &[
-                    ("markets_trade", 30),
-                    ("street_work", 25),
-                    ("services", 14),
-                    ("construction", 10),
-                    ("domestic_work", 8),
-                    ("transport", 5),
-                    ("manufacturing", 5),
-                    ("agriculture", 3),
-                ],
-            )
-        } else {
-            pick(
-                rng,
-                &[
-                    ("agriculture", 35),
-                    ("livestock", 25),
-                    ("markets_trade", 12),
-                    ("street_work", 6),
-                    ("construction", 8),
-                    ("mining", 4),
-                    ("services", 6),
-                    ("domestic_work", 4),
-                ],
-            )
-        };
+        let sector = pick(
+            rng,
+            if harvest {
+                HARVEST_SECTORS
+            } else if urban {
+                CITY_SECTORS
+            } else {
+                RURAL_SECTORS
+            },
+        );
         let mut forms = vec![pick(
             rng,
             &[
@@ -2137,6 +2073,70 @@ impl Generator {
         Ok(())
     }
 }
+
+/// What establishments a territory has, and in which sector, with weights:
+/// cotton and tobacco farms in the harvest districts, bazaars and street
+/// trade in the cities, livestock and other crops elsewhere.
+const HARVEST_ESTABLISHMENTS: &[((&str, &str), u32)] = &[
+    (("farm_cotton", "agriculture"), 30),
+    (("farm_tobacco", "agriculture"), 20),
+    (("farm_other_crops", "agriculture"), 20),
+    (("farm_livestock", "livestock"), 10),
+    (("market", "markets_trade"), 8),
+    (("construction", "construction"), 4),
+    (("service_business", "services"), 5),
+    (("household", "domestic_work"), 3),
+];
+const CITY_ESTABLISHMENTS: &[((&str, &str), u32)] = &[
+    (("market", "markets_trade"), 30),
+    (("street", "street_work"), 15),
+    (("service_business", "services"), 20),
+    (("construction", "construction"), 12),
+    (("factory_workshop", "manufacturing"), 10),
+    (("transport", "transport"), 8),
+    (("household", "domestic_work"), 5),
+];
+const RURAL_ESTABLISHMENTS: &[((&str, &str), u32)] = &[
+    (("farm_other_crops", "agriculture"), 30),
+    (("farm_livestock", "livestock"), 30),
+    (("market", "markets_trade"), 12),
+    (("construction", "construction"), 8),
+    (("mine", "mining"), 5),
+    (("service_business", "services"), 10),
+    (("household", "domestic_work"), 5),
+];
+
+/// The sector of a case, with weights, by the same three kinds of territory.
+const HARVEST_SECTORS: &[(&str, u32)] = &[
+    ("agriculture", 55),
+    ("livestock", 10),
+    ("markets_trade", 12),
+    ("street_work", 7),
+    ("construction", 5),
+    ("services", 5),
+    ("domestic_work", 4),
+    ("other", 2),
+];
+const CITY_SECTORS: &[(&str, u32)] = &[
+    ("markets_trade", 30),
+    ("street_work", 25),
+    ("services", 14),
+    ("construction", 10),
+    ("domestic_work", 8),
+    ("transport", 5),
+    ("manufacturing", 5),
+    ("agriculture", 3),
+];
+const RURAL_SECTORS: &[(&str, u32)] = &[
+    ("agriculture", 35),
+    ("livestock", 25),
+    ("markets_trade", 12),
+    ("street_work", 6),
+    ("construction", 8),
+    ("mining", 4),
+    ("services", 6),
+    ("domestic_work", 4),
+];
 
 /// The stages a case passes through, in order.
 const STAGES: [&str; 6] = [
