@@ -17,6 +17,7 @@ mod i18n;
 mod indicators;
 mod inspections;
 mod investigations;
+mod privacy;
 mod recount;
 mod reports;
 mod schema;
