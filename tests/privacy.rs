@@ -146,6 +146,17 @@ impl Browser {
         (r.status().as_u16(), r.text().await.unwrap_or_default())
     }
 
+    async fn bytes(&self, path: &str) -> Vec<u8> {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        r.bytes().await.unwrap().to_vec()
+    }
+
     async fn token(&self) -> String {
         let (_, page) = self.get("/login").await;
         let page = if page.contains("csrf_token") {
@@ -267,6 +278,16 @@ async fn no_childs_name_or_number_reaches_the_logs_or_an_official_or_public_page
         read += page.len();
     }
     assert!(read > 50_000, "the pages were read: {read} bytes");
+    // The spreadsheet is a zip of XML files: read every one.
+    let xlsx = official.bytes("/reports/enforcement.xlsx").await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut sheets = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        file.read_to_string(&mut sheets).unwrap();
+    }
+    assert!(sheets.contains("<sheetData"), "the workbook was read");
+    assert_eq!(leaks(&sheets, &traces), Vec::<&str>::new(), "in the XLSX");
     // An official typing a child's or a case's address sees nothing of it.
     for c in children.iter().take(10) {
         let (status, page) = official.get(&format!("/children/{}", c.id)).await;
