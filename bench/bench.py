@@ -463,13 +463,13 @@ def measure(directory, server, results, writes):
 def write_mix(directory, server, staff, worker_id):
     """Half the requests record a follow-up visit (case worker), half accept a
     referral (service provider); the database is checked afterwards."""
-    region_provider = psql(
+    busiest_provider = psql(
         directory,
         "SELECT u.login, u.agency_id FROM users u WHERE u.login LIKE 'scale.service_provider.%' "
         "AND u.agency_id = (SELECT r.agency_id FROM referrals r GROUP BY r.agency_id "
         "ORDER BY count(*) DESC LIMIT 1) ORDER BY u.id LIMIT 1",
     )[0]
-    provider_login, agency = region_provider
+    provider_login, agency = busiest_provider
     # Fresh referrals for the provider to answer, sent on cases in services
     # (as case workers would have sent them just before).
     fresh = 50_000
@@ -511,7 +511,6 @@ local staff = {{["Cookie"] = {lua_string(staff.cookie())}, ["X-CSRF-Token"] = {l
   ["Content-Type"] = "application/x-www-form-urlencoded"}}
 local provider = {{["Cookie"] = {lua_string(provider.cookie())}, ["X-CSRF-Token"] = {lua_string(provider.csrf)},
   ["Content-Type"] = "application/x-www-form-urlencoded"}}
-local threads = {{}}
 local counter = 0
 setup = function(thread)
   thread:set("index", counter)

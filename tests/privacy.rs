@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
-use crate::common::TestDatabase;
+use crate::common::{TestApp, TestDatabase, scrape_csrf};
 
 #[derive(QueryableByName)]
 struct DemoChild {
@@ -127,45 +127,36 @@ struct Browser {
 impl Browser {
     fn new(base: &str) -> Browser {
         Browser {
-            client: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: TestApp::new_client(),
             base: base.to_owned(),
         }
     }
 
-    async fn get(&self, path: &str) -> (u16, String) {
-        let r = self
-            .client
+    async fn send(&self, path: &str) -> reqwest::Response {
+        self.client
             .get(format!("{}{path}", self.base))
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    async fn get(&self, path: &str) -> (u16, String) {
+        let r = self.send(path).await;
         (r.status().as_u16(), r.text().await.unwrap_or_default())
     }
 
     async fn bytes(&self, path: &str) -> Vec<u8> {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
+        let r = self.send(path).await;
         assert_eq!(r.status().as_u16(), 200, "{path}");
         r.bytes().await.unwrap().to_vec()
     }
 
     async fn token(&self) -> String {
         let (_, page) = self.get("/login").await;
-        let page = if page.contains("csrf_token") {
-            page
-        } else {
-            self.get("/account/password").await.1
-        };
-        let start = page.find("name=\"csrf_token\" value=\"").unwrap() + 25;
-        page[start..start + page[start..].find('"').unwrap()].to_owned()
+        match scrape_csrf(&page) {
+            Some(token) => token,
+            None => scrape_csrf(&self.get("/account/password").await.1).unwrap(),
+        }
     }
 
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> u16 {

@@ -4,6 +4,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use diesel::RunQueryDsl;
 
 use std::sync::Arc;
 
@@ -194,7 +195,6 @@ where
             .read_only()
             .repeatable_read()
             .run(|conn| {
-                use diesel::RunQueryDsl;
                 diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout}"))
                     .execute(conn)?;
                 make(conn)

@@ -424,7 +424,7 @@ impl TestApp {
     }
 }
 
-fn scrape_csrf(body: &str) -> Option<String> {
+pub fn scrape_csrf(body: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";
     let start = body.find(marker)? + marker.len();
     let end = body[start..].find('"')? + start;
