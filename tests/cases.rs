@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 
 use crate::common::{Page, TestApp, fixtures};
 
-fn days_ago(days: u64) -> String {
+pub(crate) fn days_ago(days: u64) -> String {
     (chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Bishkek)
         .date_naive()
@@ -19,7 +19,7 @@ fn days_ago(days: u64) -> String {
     .to_string()
 }
 
-fn plus_days(days: u64) -> String {
+pub(crate) fn plus_days(days: u64) -> String {
     (chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Bishkek)
         .date_naive()
@@ -29,7 +29,7 @@ fn plus_days(days: u64) -> String {
 }
 
 /// Register a child in Kara-Suu through the form; returns its id.
-async fn register_child(app: &TestApp, family: &str, given: &str, birth: &str) -> i64 {
+pub(crate) async fn register_child(app: &TestApp, family: &str, given: &str, birth: &str) -> i64 {
     let home = fixtures::location(&mut app.conn(), "KG-O-KARASUU").to_string();
     let page = app
         .post_form(
@@ -85,7 +85,7 @@ async fn open_case(app: &TestApp, child: i64, forms: &[&str], consent: bool) -> 
     app.post_form("/cases", &fields).await
 }
 
-async fn new_case(app: &TestApp, consent: bool) -> i64 {
+pub(crate) async fn new_case(app: &TestApp, consent: bool) -> i64 {
     let child = register_child(app, "Токтогулова", "Айгүл", "05.03.2012").await;
     id_from(
         &open_case(app, child, &["hazardous_work"], consent).await,
@@ -93,7 +93,7 @@ async fn new_case(app: &TestApp, consent: bool) -> i64 {
     )
 }
 
-fn version(app: &TestApp, id: i64) -> String {
+pub(crate) fn version(app: &TestApp, id: i64) -> String {
     cases::table
         .find(id)
         .select(cases::version)
@@ -153,7 +153,7 @@ fn backdate(app: &TestApp, id: i64, days: i32) {
 }
 
 /// A rehabilitation centre and one of its staff.
-fn provider(app: &TestApp, name: &str) -> (i64, String) {
+pub(crate) fn provider(app: &TestApp, name: &str) -> (i64, String) {
     let agency = fixtures::agency(
         &mut app.conn(),
         AgencyKind::RehabilitationCenter,
@@ -166,7 +166,7 @@ fn provider(app: &TestApp, name: &str) -> (i64, String) {
     )
 }
 
-async fn refer(
+pub(crate) async fn refer(
     app: &TestApp,
     id: i64,
     agency: i64,

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use crate::common::{PASSWORD, Page, TestApp, fixtures};
 
-fn days_ago(days: u64) -> String {
+pub(crate) fn days_ago(days: u64) -> String {
     (chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Bishkek)
         .date_naive()
@@ -31,12 +31,12 @@ fn id_from(page: &Page, prefix: &str) -> i64 {
 }
 
 /// An inspection office in a region, and inspectors working there.
-struct Office {
-    id: i64,
-    inspectors: Vec<String>,
+pub(crate) struct Office {
+    pub(crate) id: i64,
+    pub(crate) inspectors: Vec<String>,
 }
 
-fn office(app: &TestApp, region: &str, name: &str, inspectors: usize) -> Office {
+pub(crate) fn office(app: &TestApp, region: &str, name: &str, inspectors: usize) -> Office {
     let id = fixtures::agency(&mut app.conn(), AgencyKind::LaborInspectorate, region, name);
     Office {
         id,
@@ -46,14 +46,14 @@ fn office(app: &TestApp, region: &str, name: &str, inspectors: usize) -> Office 
     }
 }
 
-async fn browser(app: &TestApp, login: &str) -> TestApp {
+pub(crate) async fn browser(app: &TestApp, login: &str) -> TestApp {
     let b = app.other_browser();
     let page = b.login(login, PASSWORD).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{login}: {}", page.body);
     b
 }
 
-async fn cotton_farm(app: &TestApp, name: &str) -> i64 {
+pub(crate) async fn cotton_farm(app: &TestApp, name: &str) -> i64 {
     let karasuu = fixtures::location(&mut app.conn(), "KG-O-KARASUU").to_string();
     id_from(
         &app.post_form(
@@ -73,7 +73,7 @@ async fn cotton_farm(app: &TestApp, name: &str) -> i64 {
     )
 }
 
-fn inspection_form<'a>(
+pub(crate) fn inspection_form<'a>(
     establishment: &'a str,
     visited: &'a str,
     colleagues: &[&'a str],
@@ -107,7 +107,11 @@ fn inspection_form<'a>(
     fields
 }
 
-async fn record_inspection(app: &TestApp, establishment: i64, colleagues: &[&str]) -> i64 {
+pub(crate) async fn record_inspection(
+    app: &TestApp,
+    establishment: i64,
+    colleagues: &[&str],
+) -> i64 {
     let e = establishment.to_string();
     let visited = days_ago(1);
     id_from(
@@ -120,7 +124,7 @@ async fn record_inspection(app: &TestApp, establishment: i64, colleagues: &[&str
     )
 }
 
-fn version_of(app: &TestApp, id: i64) -> String {
+pub(crate) fn version_of(app: &TestApp, id: i64) -> String {
     inspections::table
         .find(id)
         .select(inspections::version)

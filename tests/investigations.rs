@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 
 use crate::common::{PASSWORD, Page, TestApp, fixtures};
 
-fn days_ago(days: u64) -> String {
+pub(crate) fn days_ago(days: u64) -> String {
     (chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Bishkek)
         .date_naive()
@@ -29,7 +29,7 @@ fn id_from(page: &Page, prefix: &str) -> i64 {
         .unwrap()
 }
 
-async fn open_investigation(app: &TestApp, offense: &str, opened: &str) -> i64 {
+pub(crate) async fn open_investigation(app: &TestApp, offense: &str, opened: &str) -> i64 {
     id_from(
         &app.post_form(
             "/investigations",
@@ -46,7 +46,7 @@ async fn open_investigation(app: &TestApp, offense: &str, opened: &str) -> i64 {
     )
 }
 
-fn version(app: &TestApp, id: i64) -> String {
+pub(crate) fn version(app: &TestApp, id: i64) -> String {
     investigations::table
         .find(id)
         .select(investigations::version)
@@ -55,7 +55,7 @@ fn version(app: &TestApp, id: i64) -> String {
         .to_string()
 }
 
-fn stage(app: &TestApp, id: i64) -> String {
+pub(crate) fn stage(app: &TestApp, id: i64) -> String {
     investigations::table
         .find(id)
         .select(investigations::stage)

@@ -34,6 +34,7 @@ status-must-change = Must change password
 
 conflict-title = Someone else saved this record while you were editing
 conflict-body = Nothing was saved. Their version is shown here; your changes are still in the form below. Save again to replace their version with yours.
+unsaved-input = What you typed (not saved)
 conflict-theirs = Saved by the other person
 
 flash-password-changed = Your password has been changed. Other sessions of your account were signed out.

@@ -72,7 +72,11 @@ pub async fn login(
         return Err(AppError::TooManyRequests);
     }
     let login = form.normalized_login();
-    let candidate = {
+    // No account's login holds a control character (and PostgreSQL could
+    // not even compare a NUL): such a login is unknown, not an error.
+    let candidate = if login.chars().any(char::is_control) {
+        None
+    } else {
         let login = login.clone();
         db::run(&state.pool, move |conn| {
             Ok(model::find_by_login(conn, &login)?)

@@ -328,6 +328,11 @@ impl TestApp {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
+        self.post_body(path, body).await
+    }
+
+    /// POST a form body exactly as given (which may be malformed on purpose).
+    pub async fn post_body(&self, path: &str, body: String) -> Page {
         let response = self
             .client
             .post(self.url(path))
@@ -430,6 +435,8 @@ pub fn scrape_csrf(body: &str) -> Option<String> {
     let end = body[start..].find('"')? + start;
     Some(body[start..end].to_owned())
 }
+
+pub mod routes;
 
 pub mod fixtures {
     use super::*;
