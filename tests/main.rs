@@ -17,6 +17,7 @@ mod fuzz;
 mod health;
 mod i18n;
 mod indicators;
+mod injection;
 mod inspections;
 mod investigations;
 mod privacy;

@@ -323,7 +323,9 @@ pub fn cell(value: &str) -> String {
     } else {
         value.to_owned()
     };
-    if safe.contains([',', '"', '\n']) {
+    // A bare CR ends a row in a spreadsheet as LF does: quoted too, or
+    // "\r=1+1" would start a new row with a formula.
+    if safe.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", safe.replace('"', "\"\""))
     } else {
         safe
@@ -436,6 +438,7 @@ mod tests {
         assert_eq!(cell("-5"), "'-5");
         assert_eq!(cell("KG/KG-O"), "KG/KG-O");
         assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("\r=1+1"), "\"'\r=1+1\"");
     }
 
     #[test]
