@@ -367,6 +367,7 @@ async fn world() -> World {
         "Sokuluk Police",
     );
     let sokuluk_school = agency_named(&mut conn, "Sokuluk Secondary School No. 2");
+    let karasuu_school = agency_named(&mut conn, "Kara-Suu Secondary School No. 12");
     let url = app.db.url.clone();
     let created = actix_web::rt::task::spawn_blocking(move || {
         [
@@ -379,6 +380,11 @@ async fn world() -> World {
                 Role::CaseWorker,
                 sokuluk_unit,
             ),
+            (
+                "provider of another agency in Kara-Suu",
+                Role::ServiceProvider,
+                karasuu_school,
+            ),
         ]
         .map(|(label, role, agency)| (label, fixtures::user_in(&url, role, agency)))
     })
@@ -390,6 +396,7 @@ async fn world() -> World {
         ("case worker of Sokuluk", "worker.sokuluk"),
         ("supervisor of Sokuluk", "supervisor.sokuluk"),
         ("inspector of Chüy", "inspector.chuy"),
+        ("police of another agency in Kara-Suu", "police.karasuu"),
     ] {
         b.push((label.to_owned(), signed_in(&app, login, DEMO).await));
     }
@@ -866,11 +873,82 @@ async fn every_route_refuses_every_role_of_another_territory_the_records_of_a() 
         scraped >= 20,
         "only {scraped} forms were found on A's pages"
     );
+
+    // The routes without a record in their path, with A's ids in the query:
+    // whatever each role may see there, nothing of A's child.
+    let query: Vec<String> = world
+        .ids
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .chain([
+            format!("territory={}", world.location_a),
+            format!("establishment={}", world.id("establishment")),
+            format!("unit={}", world.id("agency")),
+            "all=1".to_owned(),
+        ])
+        .collect();
+    let query = query.join("&");
+    for route in GET_ROUTES.iter().filter(|r| !r.contains('{')) {
+        let path = format!("{route}?{query}");
+        for (label, browser) in world
+            .b
+            .iter()
+            .chain([("anonymous".to_owned(), anonymous.other_browser())].iter())
+        {
+            let page = browser.get(&path).await;
+            assert!(
+                !page.status.is_server_error(),
+                "{label} GET {path}: {}",
+                page.status
+            );
+            assert_eq!(
+                leaks(&page.body, &world.secrets),
+                Vec::<&str>::new(),
+                "{label} GET {path}"
+            );
+            requests += 1;
+        }
+    }
+
+    // The admin reads cases but works on none, and has no part in
+    // children's records, referrals, inspections or investigations.
+    let admin = &world.a["admin"];
+    let before = snapshot(&world.app);
+    let mut admin_refused = 0;
+    for route in posts.iter().filter(|r| {
+        [
+            "/children",
+            "/cases",
+            "/referrals",
+            "/establishments",
+            "/inspections",
+            "/investigations",
+        ]
+        .iter()
+        .any(|p| r.starts_with(p))
+    }) {
+        let path = fill(route, &world.ids);
+        let fields = forms
+            .get(&path)
+            .cloned()
+            .unwrap_or_else(|| fallback_fields(&world, route));
+        let page = post(admin, &path, &fields).await;
+        refused_by_policy(&page, &format!("admin POST {path}"));
+        admin_refused += 1;
+    }
+    assert!(admin_refused >= 20, "{admin_refused}");
+    assert_eq!(
+        changed(&before, &snapshot(&world.app)),
+        Vec::<String>::new(),
+        "the admin wrote"
+    );
+
     eprintln!(
-        "access matrix: {} GET + {} POST targets × {} roles elsewhere + anonymous = {requests} requests ({scraped} forms scraped)",
+        "access matrix: {} GET + {} POST targets × {} users elsewhere + anonymous, the rest of the GET routes, the admin's {admin_refused} POSTs = {} requests ({scraped} forms scraped)",
         paths.len(),
         posts.len(),
-        world.b.len()
+        world.b.len(),
+        requests + admin_refused
     );
 
     // The forms were valid: A's own staff, sending the very same fields,
@@ -1509,5 +1587,49 @@ async fn the_staff_of_a_see_its_records() {
         let page = world.a[login].get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{login} {path}");
         assert!(page.body.contains(shows), "{login} {path} shows {shows:?}");
+    }
+    // The provider reads only what the referral shares, and never the
+    // personal number.
+    let mut conn = world.app.conn();
+    let referral = world.id("referral");
+    let shared = names(
+        &mut conn,
+        &format!("SELECT unnest(shared) AS name FROM referrals WHERE id = {referral}"),
+    );
+    let pin = names(
+        &mut conn,
+        &format!(
+            "SELECT personal_number AS name FROM children WHERE id = {}",
+            world.id("child")
+        ),
+    )
+    .remove(0);
+    let path = format!("/referrals/{referral}");
+    let page = world.a["provider.osh"].get(&path).await;
+    assert!(
+        page.body.contains(GIVEN),
+        "the child's name is on the referral"
+    );
+    assert!(
+        !page.body.contains(&pin),
+        "{path} shows the personal number"
+    );
+    for (share, text) in [("contact", GUARDIAN_CONTACT), ("narrative", NARRATIVE)] {
+        assert_eq!(
+            page.body.contains(text),
+            shared.iter().any(|s| s == share),
+            "{path}: {share} shared {shared:?}"
+        );
+    }
+    // Sharing nothing more: the same referral with nothing shared.
+    diesel::sql_query(format!(
+        "UPDATE referrals SET shared = '{{}}' WHERE id = {referral}"
+    ))
+    .execute(&mut conn)
+    .unwrap();
+    let page = world.a["provider.osh"].get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [GUARDIAN_CONTACT, NARRATIVE, ASSESSMENT, pin.as_str()] {
+        assert!(!page.body.contains(text), "{path} shows {text} unshared");
     }
 }
