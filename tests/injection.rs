@@ -65,12 +65,17 @@ struct Field {
     stored: bool,
 }
 
+/// The typed values, numbered from `first` on.
 #[derive(Default)]
-struct Fields(Vec<Field>);
+struct Fields(Vec<Field>, usize);
 
 impl Fields {
+    fn starting_at(first: usize) -> Fields {
+        Fields(Vec::new(), first)
+    }
+
     fn typed(&mut self, form: &'static str, name: &'static str, max: usize) -> String {
-        let n = self.0.len() + 1;
+        let n = self.1.max(1) + self.0.len();
         let value = hostile(n, max);
         self.0.push(Field {
             n,
@@ -1105,6 +1110,16 @@ async fn fetch(browser: &TestApp, path: &str) -> (StatusCode, HeaderMap, Vec<u8>
     (status, headers, bytes)
 }
 
+/// A form that is refused: who sends it, from which browser, where, its
+/// fields, and the value it must show back.
+type Refused<'a> = (
+    &'static str,
+    &'a TestApp,
+    String,
+    Vec<(&'a str, &'a str)>,
+    &'a str,
+);
+
 // ---------------------------------------------------------------------------
 // Downloads
 
@@ -1179,7 +1194,7 @@ async fn hostile_text_in_every_field_is_stored_literally_and_shown_escaped_every
     let mut formula_cells = 0;
 
     // Pages that only echo what was typed: searches, filters, refused forms.
-    let mut echoes = Fields::default();
+    let mut echoes = Fields::starting_at(100);
     let admin = world.browser("admin");
     let inspector = world.browser("inspector");
     let worker = world.browser("worker");
@@ -1312,6 +1327,82 @@ async fn hostile_text_in_every_field_is_stored_literally_and_shown_escaped_every
         &amount,
         &[("inspector", "POST /inspections/{id}/penalties")],
     );
+    // Numbers that are no numbers come back in their fields too.
+    let capacity = echoes.echoed("agency", "capacity", 200);
+    let hours = echoes.echoed("training", "hours", 200);
+    let amount_typed = echoes.echoed("complaint", "amount", 200);
+    let suspects = echoes.echoed("investigation", "suspects", 200);
+    let prosecutor = world.browser("prosecutor");
+    let year_ago = days_ago(30);
+    let refused: [Refused; 4] = [
+        (
+            "admin",
+            admin,
+            "/admin/agencies".to_owned(),
+            vec![
+                ("kind", "shelter"),
+                ("name_ky", "x"),
+                ("name_ru", "x"),
+                ("name_en", "x"),
+                ("capacity", &capacity),
+            ],
+            &capacity,
+        ),
+        (
+            "admin",
+            admin,
+            format!("/training/inspectors/{}", world.id("user")),
+            vec![
+                ("course", "forced_child_labor"),
+                ("completed_on", &year_ago),
+                ("provider", "x"),
+                ("hours", &hours),
+            ],
+            &hours,
+        ),
+        (
+            "worker",
+            worker,
+            "/complaints".to_owned(),
+            vec![("amount", &amount_typed), ("description", "x")],
+            &amount_typed,
+        ),
+        (
+            "prosecutor",
+            prosecutor,
+            "/investigations".to_owned(),
+            vec![
+                ("offenses", "csec"),
+                ("opened_on", &year_ago),
+                ("suspects", &suspects),
+            ],
+            &suspects,
+        ),
+    ];
+    for (who, browser, path, form, typed) in refused {
+        let page = browser.post_form(&path, &form).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            page.body
+        );
+        let label = format!("POST {path}");
+        seen.push((who, label.clone(), page.body));
+        echoes.shown(typed, &[(who, &label)]);
+    }
+    // The sign-in form keeps the login typed.
+    let sign_in = echoes.echoed("sign-in", "login", 200);
+    let anonymous = world.app.other_browser();
+    anonymous.get("/login").await;
+    let page = anonymous
+        .post_form(
+            "/login",
+            &[("login", &sign_in), ("password", "wrong password here")],
+        )
+        .await;
+    seen.push(("public", "POST /login".into(), page.body));
+    echoes.shown(&sign_in, &[("public", "POST /login")]);
     for (who, path, body) in &seen {
         assert_inert(&format!("{who} {path}"), body);
     }
@@ -1319,7 +1410,7 @@ async fn hostile_text_in_every_field_is_stored_literally_and_shown_escaped_every
     // Every page, as everyone; and once more with a hostile query string,
     // which the language links and filters echo.
     let hostile_query = {
-        let h = urlencode(&hostile(99, 500));
+        let h = urlencode(&hostile(999, 500));
         [
             "q",
             "year",
@@ -1558,6 +1649,17 @@ async fn every_get_route_as_every_role_and_the_public_carries_the_security_heade
         );
     }
     assert!(checked >= 9 * GET_ROUTES.len(), "{checked} responses");
+
+    // Served over TLS, browsers are told to stay on it.
+    let tls = TestApp::spawn_with(|c| c.secure_cookies = true).await;
+    for path in ["/login", "/public", "/no/such/page", "/static/korgoo.css"] {
+        let (_, headers, _) = fetch(&tls, path).await;
+        assert_security_headers(path, path, &headers);
+        assert!(
+            header(&headers, "strict-transport-security").starts_with("max-age=31536000"),
+            "{path}"
+        );
+    }
 }
 
 /// What an error page must never contain.
