@@ -1633,3 +1633,99 @@ async fn the_staff_of_a_see_its_records() {
         assert!(!page.body.contains(text), "{path} shows {text} unshared");
     }
 }
+
+/// 5. A case being transferred opens to the head of the receiving unit, to
+/// decide: read, never worked on; after declining, closed again.
+#[actix_web::test]
+async fn a_case_being_transferred_opens_to_the_receiving_head_only_to_decide() {
+    let world = world().await;
+    let forms = a_forms(&world).await;
+    let by = |label: &str| -> &TestApp {
+        &world
+            .b
+            .iter()
+            .find(|(l, _)| l == label)
+            .unwrap_or_else(|| panic!("{label}"))
+            .1
+    };
+    let (worker, head) = (by("case worker of Sokuluk"), by("supervisor of Sokuluk"));
+    let mut conn = world.app.conn();
+    let case = world.id("case");
+    let version = |conn: &mut PgConnection| -> String {
+        diesel::sql_query(format!("SELECT version FROM cases WHERE id = {case}"))
+            .get_result::<Version>(conn)
+            .unwrap()
+            .version
+            .to_string()
+    };
+    let sokuluk = fixtures::agency_by_code(&mut conn, "CSU-KG-C-SOKULUK").to_string();
+    let transfer = format!("/cases/{case}/transfer");
+    let mut fields = forms[&transfer].clone();
+    fields.retain(|(n, _)| n != "unit");
+    fields.push(("unit".into(), sokuluk));
+    let page = post(&world.a["supervisor.karasuu"], &transfer, &fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    let page = head.get(&format!("/cases/{case}")).await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "the receiving head reads the case"
+    );
+    assert!(page.body.contains(FAMILY));
+    let answer = format!("/cases/{case}/transfer/answer");
+    assert!(
+        forms_of(&page).iter().any(|(a, _)| *a == answer),
+        "the head is offered the answer"
+    );
+    for path in [
+        format!("/cases/{case}"),
+        format!("/children/{}", world.id("child")),
+    ] {
+        let page = worker.get(&path).await;
+        refused_by_policy(&page, &format!("a worker of the receiving unit GET {path}"));
+    }
+    let before = snapshot(&world.app);
+    let mut tried = 0;
+    for route in POST_ROUTES
+        .iter()
+        .filter(|r| r.starts_with("/cases/{case}") && !r.ends_with("/answer"))
+    {
+        let path = fill(route, &world.ids);
+        let mut fields = forms
+            .get(&path)
+            .cloned()
+            .unwrap_or_else(|| fallback_fields(&world, route));
+        fields.retain(|(n, _)| n != "version");
+        fields.push(("version".into(), version(&mut conn)));
+        for (who, browser) in [("head", head), ("worker", worker)] {
+            let page = post(browser, &path, &fields).await;
+            refused_by_policy(&page, &format!("the receiving {who} POST {path}"));
+            assert!(
+                who == "head" || leaks(&page.body, &world.secrets).is_empty(),
+                "{path}"
+            );
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, 14, "seven routes of the case, two users");
+    assert_eq!(
+        changed(&before, &snapshot(&world.app)),
+        Vec::<String>::new()
+    );
+
+    let page = head
+        .post_form(
+            &answer,
+            &[
+                ("version", &version(&mut conn)),
+                ("answer", "decline"),
+                ("comment", "Бала Кара-Сууда жашайт"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = head.get(&format!("/cases/{case}")).await;
+    refused_by_policy(&page, "the head after declining");
+    assert!(leaks(&page.body, &world.secrets).is_empty());
+}
