@@ -341,6 +341,20 @@ async fn world() -> World {
     ] {
         secrets.extend(spellings(&text));
     }
+    // Who complained of A's school fees is personal data too.
+    secrets.extend(
+        names(
+            &mut conn,
+            &format!(
+                "SELECT complainant_name AS name FROM school_fee_complaints
+                 WHERE id = {complaint} AND complainant_name <> ''
+                 UNION SELECT complainant_contact FROM school_fee_complaints
+                 WHERE id = {complaint} AND complainant_contact <> ''"
+            ),
+        )
+        .iter()
+        .flat_map(|t| spellings(t)),
+    );
     // Every child, for the pages of those who may see none: names in both
     // orders (unless a user bears the same name), numbers, contacts.
     let users = names(&mut conn, "SELECT display_name AS name FROM users");
@@ -350,7 +364,10 @@ async fn world() -> World {
         "SELECT family_name || ' ' || given_name AS name FROM children
          UNION SELECT given_name || ' ' || family_name FROM children
          UNION SELECT personal_number FROM children WHERE personal_number IS NOT NULL
-         UNION SELECT guardian_contact FROM children WHERE guardian_contact <> ''",
+         UNION SELECT guardian_contact FROM children WHERE guardian_contact <> ''
+         UNION SELECT complainant_name FROM school_fee_complaints WHERE complainant_name <> ''
+         UNION SELECT complainant_contact FROM school_fee_complaints
+         WHERE complainant_contact <> ''",
     ) {
         if !users.contains(&text) {
             every_child.extend(spellings(&text));
