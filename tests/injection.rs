@@ -1815,6 +1815,7 @@ async fn error_pages_are_localized_and_tell_nothing_of_the_insides() {
     ] {
         let page = admin.get(path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert_security_headers(path, "/", &page.headers);
         assert!(
             !page.body.contains("[package]") && !page.body.contains("fn main"),
             "{path}"
@@ -1922,6 +1923,26 @@ async fn error_pages_are_localized_and_tell_nothing_of_the_insides() {
     let page = admin.post_raw("/admin/users", &[("login", "x")]).await;
     assert_error_page("no CSRF token", &page, &[403], &titles);
     checked += 2;
+
+    // A language switch redirects to the same address: what the query held
+    // stays encoded there, and starts no header of its own.
+    let page = worker
+        .get("/cases?lang=ru&q=%0D%0ASet-Cookie:%20evil=1&r=%0Aevil:%201")
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let location = page.location().unwrap_or_default();
+    assert!(location.starts_with("/cases?"), "{location}");
+    assert!(!location.contains(['\r', '\n']), "{location:?}");
+    assert!(page.headers.get("evil").is_none());
+    assert!(
+        page.headers
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap_or("").contains("evil")),
+        "{:?}",
+        page.headers
+    );
+    worker.get("/?lang=ky").await;
 
     // Raw requests: a path with markup, which the page names back in its
     // language links, and a request line that is no HTTP at all.
