@@ -1180,8 +1180,8 @@ async fn ids_of_another_territory_in_form_fields_are_refused() {
             ],
             "keep",
             child_a.clone(),
-            &[403, 404],
-            "",
+            &[404, 422],
+            "error-invalid-choice",
             None,
         ),
         (
@@ -1745,4 +1745,106 @@ async fn a_case_being_transferred_opens_to_the_receiving_head_only_to_decide() {
     let page = head.get(&format!("/cases/{case}")).await;
     refused_by_policy(&page, "the head after declining");
     assert!(leaks(&page.body, &world.secrets).is_empty());
+}
+
+/// 6. An id of another territory's record typed into a form is answered as
+/// an id that does not exist: the answer tells nothing of its existence.
+#[actix_web::test]
+async fn an_id_of_another_territory_is_answered_like_one_that_does_not_exist() {
+    let world = world().await;
+    let by = |label: &str| -> &TestApp {
+        &world
+            .b
+            .iter()
+            .find(|(l, _)| l == label)
+            .unwrap_or_else(|| panic!("{label}"))
+            .1
+    };
+    let (worker, supervisor) = (by("case worker of Sokuluk"), by("supervisor of Sokuluk"));
+    let (inspector, prosecutor) = (by("inspector of Chüy"), by("prosecutor in Chüy"));
+    let mut conn = world.app.conn();
+    let version = |conn: &mut PgConnection, table: &str, id: &str| -> String {
+        diesel::sql_query(format!("SELECT version FROM {table} WHERE id = {id}"))
+            .get_result::<Version>(conn)
+            .unwrap()
+            .version
+            .to_string()
+    };
+    let child_b = world.ids_b["child"].to_string();
+    let le_b = world.ids_b["le_referral"].to_string();
+    let inspection_b = world.ids_b["inspection"];
+    let missing = "987654321".to_owned();
+    // (what, who, path with {id}, fields, the field that takes the id, A's id)
+    type Probe<'a> = (
+        &'a str,
+        &'a TestApp,
+        String,
+        Vec<(String, String)>,
+        &'a str,
+        String,
+    );
+    let probes: Vec<Probe> = vec![
+        (
+            "the record a child is merged into",
+            supervisor,
+            format!("/children/{child_b}/merge"),
+            vec![
+                ("version".into(), version(&mut conn, "children", &child_b)),
+                ("keep_version".into(), "1".into()),
+                ("confirm".into(), "yes".into()),
+            ],
+            "keep",
+            world.id("child"),
+        ),
+        (
+            "the investigation a referral is linked to",
+            prosecutor,
+            format!("/investigations/referrals/{le_b}/answer"),
+            vec![
+                ("version".into(), version(&mut conn, "le_referrals", &le_b)),
+                ("answer".into(), "link".into()),
+            ],
+            "investigation",
+            world.id("investigation"),
+        ),
+        (
+            "the child a case is opened for",
+            worker,
+            "/cases".into(),
+            vec![
+                ("source".into(), "outreach".into()),
+                ("sector".into(), "agriculture".into()),
+                ("risk".into(), "medium".into()),
+                ("narrative".into(), "Текшерүү".into()),
+            ],
+            "child",
+            world.id("child"),
+        ),
+        (
+            "the penalty a collection is recorded on",
+            inspector,
+            format!("/inspections/{inspection_b}/penalties/{{id}}"),
+            vec![
+                ("version".into(), "1".into()),
+                ("collected".into(), "100".into()),
+                ("status".into(), "paid".into()),
+            ],
+            "",
+            world.id("penalty"),
+        ),
+    ];
+    for (what, browser, path, fields, field, foreign) in probes {
+        let mut answers = Vec::new();
+        for id in [&foreign, &missing] {
+            let mut fields = fields.clone();
+            if !field.is_empty() {
+                fields.push((field.to_owned(), id.clone()));
+            }
+            let page = post(browser, &path.replace("{id}", id), &fields).await;
+            assert!(!page.body.contains(CSRF_REFUSAL), "{what}");
+            answers.push((page.status, field_errors(&page)));
+        }
+        assert_eq!(answers[0], answers[1], "{what}: A's id {foreign} vs none");
+        assert!(answers[0].0.is_client_error(), "{what}: {:?}", answers[0]);
+    }
 }

@@ -294,6 +294,11 @@ pub async fn merge(
         else {
             return Ok(Err("error-invalid-choice"));
         };
+        // A record the actor may not see is answered as one that does not
+        // exist: the answer must not reveal it.
+        if !policy::can_view_child(&actor, &kept.home_path, &kept.units) {
+            return Ok(Err("error-invalid-choice"));
+        }
         if !policy::can_merge_children(&actor, &kept.home_path, &from.home_path) {
             return Err(AppError::Forbidden);
         }

@@ -693,8 +693,10 @@ pub async fn answer(
                         "error-required",
                     )));
                 };
-                let investigation = model::get(conn, chosen)?;
-                if investigation.agency_id != referral.agency_id {
+                // Another agency's investigation is answered as one that
+                // does not exist: the answer must not reveal it.
+                let investigation = diesel::OptionalExtension::optional(model::get(conn, chosen))?;
+                if investigation.is_none_or(|v| v.agency_id != referral.agency_id) {
                     return Ok(Err(FieldErrors::from_one(
                         "investigation",
                         "error-invalid-choice",
