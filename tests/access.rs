@@ -1848,3 +1848,46 @@ async fn an_id_of_another_territory_is_answered_like_one_that_does_not_exist() {
         assert!(answers[0].0.is_client_error(), "{what}: {:?}", answers[0]);
     }
 }
+
+/// 7. The same for the ids in the address: for every role placed
+/// elsewhere, a record of A and a record that does not exist get the same
+/// answer on every route.
+#[actix_web::test]
+async fn every_route_answers_a_record_of_a_like_a_record_that_does_not_exist() {
+    let world = world().await;
+    let forms = a_forms(&world).await;
+    let missing: Vec<(&'static str, String)> = world
+        .ids
+        .iter()
+        .map(|(k, _)| (*k, "987654321".to_owned()))
+        .collect();
+    let mut differ = Vec::new();
+    let mut compared = 0;
+    for route in with_placeholders(GET_ROUTES) {
+        for (label, browser) in &world.b {
+            let a = browser.get(&fill(route, &world.ids)).await.status;
+            let none = browser.get(&fill(route, &missing)).await.status;
+            if a != none {
+                differ.push(format!("{label} GET {route}: {a} vs {none}"));
+            }
+            compared += 1;
+        }
+    }
+    for route in with_placeholders(POST_ROUTES) {
+        let path = fill(route, &world.ids);
+        let fields = forms
+            .get(&path)
+            .cloned()
+            .unwrap_or_else(|| fallback_fields(&world, route));
+        for (label, browser) in &world.b {
+            let a = post(browser, &path, &fields).await.status;
+            let none = post(browser, &fill(route, &missing), &fields).await.status;
+            if a != none {
+                differ.push(format!("{label} POST {route}: {a} vs {none}"));
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 500, "{compared}");
+    assert_eq!(differ, Vec::<String>::new());
+}
