@@ -1891,3 +1891,65 @@ async fn every_route_answers_a_record_of_a_like_a_record_that_does_not_exist() {
     assert!(compared > 500, "{compared}");
     assert_eq!(differ, Vec::<String>::new());
 }
+
+/// 8. Within A's own agencies: an inspector of the same office who did not
+/// take part reads the inspection but does not change it; an inspector of
+/// the national office (whose territory is the whole country) reads
+/// neither the Osh office's inspection nor its penalties.
+#[actix_web::test]
+async fn an_inspection_is_changed_only_by_those_who_took_part() {
+    let world = world().await;
+    let forms = a_forms(&world).await;
+    let mut conn = world.app.conn();
+    let office = agency_named(&mut conn, "Osh Regional Labour Inspection Office");
+    let url = world.app.db.url.clone();
+    let colleague = actix_web::rt::task::spawn_blocking(move || {
+        fixtures::user_in(&url, Role::Inspector, office)
+    })
+    .await
+    .unwrap();
+    let colleague = signed_in(&world.app, &colleague, PASSWORD).await;
+    let national = signed_in(&world.app, "inspector.bishkek", DEMO).await;
+    let inspection = fill("/inspections/{inspection}", &world.ids);
+    assert_eq!(colleague.get(&inspection).await.status, StatusCode::OK);
+    refused_by_policy(&national.get(&inspection).await, "the national office");
+    let before = snapshot(&world.app);
+    for route in [
+        "/inspections/{inspection}/edit",
+        "/inspections/{inspection}",
+        "/inspections/{inspection}/close",
+        "/inspections/{inspection}/penalties",
+        "/inspections/{inspection}/children",
+        "/inspections/{inspection}/penalties/{penalty}",
+    ] {
+        let path = fill(route, &world.ids);
+        let edit = route.ends_with("/edit");
+        for (who, browser) in [
+            ("a colleague", &colleague),
+            ("the national office", &national),
+        ] {
+            // The colleague records what was collected, as the office does.
+            if who == "a colleague" && route.ends_with("{penalty}") {
+                continue;
+            }
+            let page = if edit {
+                browser.get(&path).await
+            } else {
+                let fields = forms
+                    .get(&path)
+                    .cloned()
+                    .unwrap_or_else(|| fallback_fields(&world, route));
+                post(browser, &path, &fields).await
+            };
+            refused_by_policy(&page, &format!("{who} {path}"));
+        }
+    }
+    assert_eq!(
+        changed(&before, &snapshot(&world.app)),
+        Vec::<String>::new()
+    );
+    // The inspection is open, and the same form from one who took part
+    // goes through.
+    let page = post(&world.a["inspector.osh"], &inspection, &forms[&inspection]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+}
