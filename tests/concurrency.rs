@@ -19,16 +19,21 @@ use crate::investigations::open_investigation;
 /// conditional UPDATE) get their chance.
 const ROUNDS: usize = 4;
 
-/// Which of the two answers won: `0` or `1`. Asserts that exactly one was
-/// saved (303) and the other refused as a conflict (409).
-fn winner(pages: [&Page; 2]) -> usize {
-    let statuses = [pages[0].status, pages[1].status];
-    match statuses {
-        [StatusCode::SEE_OTHER, StatusCode::CONFLICT] => 0,
-        [StatusCode::CONFLICT, StatusCode::SEE_OTHER] => 1,
-        _ => panic!(
+/// Send both saves to `path` at the same moment, `forms[i]` from
+/// `browsers[i]`. Asserts that exactly one was saved (303) and the other
+/// refused as a conflict (409); returns the winner's index and the loser's
+/// page.
+async fn race(browsers: [&TestApp; 2], path: &str, forms: [&[(&str, &str)]; 2]) -> (usize, Page) {
+    let (first, second) = tokio::join!(
+        browsers[0].post_form(path, forms[0]),
+        browsers[1].post_form(path, forms[1])
+    );
+    match (first.status, second.status) {
+        (StatusCode::SEE_OTHER, StatusCode::CONFLICT) => (0, second),
+        (StatusCode::CONFLICT, StatusCode::SEE_OTHER) => (1, first),
+        statuses => panic!(
             "expected one save and one conflict, got {statuses:?}:\n{}\n{}",
-            pages[0].body, pages[1].body
+            first.body, second.body
         ),
     }
 }
@@ -98,13 +103,8 @@ async fn two_workers_saving_one_case_at_once() {
         let (a, b) = (fields(0), fields(1));
         let (a, b) = (borrowed(&a), borrowed(&b));
         let path = format!("/cases/{id}");
-        let pages = tokio::join!(
-            browsers[0].post_form(&path, &a),
-            browsers[1].post_form(&path, &b)
-        );
-        let pages = [&pages.0, &pages.1];
-        let w = winner(pages);
-        let lost = pages[1 - w];
+        let (w, lost) = race(browsers, &path, [&a, &b]).await;
+        let lost = &lost;
         let theirs = lost.text_of("#conflict").expect("the conflict panel");
         assert!(theirs.contains(&narratives[w]), "their version: {theirs}");
         assert_eq!(textarea(lost, "narrative"), narratives[1 - w], "mine kept");
@@ -155,10 +155,8 @@ async fn two_provider_staff_answering_one_referral_at_once() {
         let step = format!("{path}/step");
         let accept = [("step", "accept"), ("version", &v), ("note", &notes[0])];
         let decline = [("step", "decline"), ("version", &v), ("note", &notes[1])];
-        let (pa, pb) = tokio::join!(a.post_form(&step, &accept), b.post_form(&step, &decline));
-        let pages = [&pa, &pb];
-        let w = winner(pages);
-        let lost = pages[1 - w];
+        let (w, lost) = race([&a, &b], &step, [&accept, &decline]).await;
+        let lost = &lost;
         assert!(lost.text_of("#stale").is_some());
         let shown_status = lost.text_of("#referral-status").unwrap();
         let expected = ["Кабыл алынды", "Баш тартылды"][w];
@@ -232,13 +230,8 @@ async fn two_inspectors_saving_one_inspection_at_once() {
         };
         let (a, b) = (fields(0), fields(1));
         let target = format!("/inspections/{id}");
-        let pages = tokio::join!(
-            browsers[0].post_form(&target, &a),
-            browsers[1].post_form(&target, &b)
-        );
-        let pages = [&pages.0, &pages.1];
-        let w = winner(pages);
-        let lost = pages[1 - w];
+        let (w, lost) = race(browsers, &target, [&a, &b]).await;
+        let lost = &lost;
         let theirs = lost.text_of("#conflict").expect("the conflict panel");
         assert!(theirs.contains(&notes[w]), "their version: {theirs}");
         assert_eq!(textarea(lost, "notes"), notes[1 - w], "mine kept");
@@ -300,13 +293,8 @@ async fn two_prosecutors_moving_one_investigation_at_once() {
         let (a, b) = (fields(0), fields(1));
         let (a, b) = (borrowed(&a), borrowed(&b));
         let target = format!("{path}/move");
-        let pages = tokio::join!(
-            browsers[0].post_form(&target, &a),
-            browsers[1].post_form(&target, &b)
-        );
-        let pages = [&pages.0, &pages.1];
-        let w = winner(pages);
-        let lost = pages[1 - w];
+        let (w, lost) = race(browsers, &target, [&a, &b]).await;
+        let lost = &lost;
         assert!(lost.text_of("#stale").is_some());
         let shown = lost.text_of("#investigation-stage").unwrap();
         assert!(shown.contains(labels[w]), "the winner's stage: {shown}");
