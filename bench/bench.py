@@ -94,16 +94,17 @@ def free_port():
 class Server:
     """`korgoo serve` on a data directory; measures how long until it answers."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, env=None, output=None):
         self.directory = directory
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, KORGOO_DATA_DIR=str(directory), KORGOO_LOG="warn")
+        env = dict(os.environ, KORGOO_DATA_DIR=str(directory), KORGOO_LOG="warn", **(env or {}))
         started = time.monotonic()
         self.process = subprocess.Popen(
             [str(BINARY), "serve", "--bind", f"127.0.0.1:{self.port}"],
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=output or subprocess.DEVNULL,
+            stderr=output,
         )
         while True:
             if self.process.poll() is not None:
@@ -151,42 +152,53 @@ def one(directory, sql):
 
 
 class Browser:
-    """A signed-in (or anonymous) session, as a cookie header for wrk."""
+    """A signed-in (or anonymous) session: a cookie jar and the CSRF token of
+    the last page, for wrk (its cookie header) or for requests of its own.
+    `timeout` bounds each socket operation of a request; an unreachable server
+    or a timeout raises (OSError), as urllib does."""
 
-    def __init__(self, base, login=None):
+    def __init__(self, base, login=None, timeout=1800):
         self.base = base
+        self.timeout = timeout
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
         )
         self.csrf = ""
+        self.location = None
         if login:
-            self.get("/login")
-            status, _ = self.post("/login", {"login": login, "password": PASSWORD})
+            status = self.sign_in(login)
             if status != 303:
                 raise SystemExit(f"sign-in as {login} failed ({status})")
             self.get("/")
 
-    def get(self, path):
-        try:
-            with self.opener.open(self.base + path, timeout=1800) as r:
-                body = r.read().decode()
-                status = r.status
-        except urllib.error.HTTPError as e:
-            body, status = e.read().decode(), e.code
+    def sign_in(self, login, password=PASSWORD):
+        self.get("/login")
+        status, _ = self.post("/login", {"login": login, "password": password})
+        return status
+
+    def get(self, path, timeout=None):
+        status, body = self._open(self.base + path, timeout)
         m = re.search(r'name="csrf_token" value="([^"]+)"', body)
         if m:
             self.csrf = m.group(1)
         return status, body
 
-    def post(self, path, fields):
-        data = urllib.parse.urlencode(dict(fields, csrf_token=self.csrf)).encode()
+    def post(self, path, fields, timeout=None):
+        data = urllib.parse.urlencode(dict(fields, csrf_token=self.csrf), doseq=True).encode()
         request = urllib.request.Request(self.base + path, data=data, method="POST")
+        return self._open(request, timeout)
+
+    def _open(self, request, timeout):
+        """(status, body); the redirect's target, if any, in `location`."""
         try:
-            with self.opener.open(request, timeout=1800) as r:
+            with self.opener.open(request, timeout=timeout or self.timeout) as r:
+                self.location = r.headers.get("Location")
                 return r.status, r.read().decode()
         except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
+            self.location = None
+            with e:
+                return e.code, e.read().decode()
 
     def cookie(self):
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
@@ -573,6 +585,26 @@ def machine():
             f"{platform.release()}; {pg}; {wrk_v.split(' [')[0]}")
 
 
+def write_section(name, text):
+    """Put `text` into BENCHMARKS.md between its section's markers, keeping
+    the other sections: bench/run writes "run", bench/faults "faults". A file
+    without markers (older runs) is taken as the "run" section."""
+    begin, end = f"<!-- bench/{name}: begin -->", f"<!-- bench/{name}: end -->"
+    block = f"{begin}\n{text.strip()}\n{end}\n"
+    old = OUT.read_text() if OUT.exists() else ""
+    if old and "<!-- bench/" not in old:
+        old = f"<!-- bench/run: begin -->\n{old.strip()}\n<!-- bench/run: end -->\n"
+    if begin in old and end in old:
+        rest = old[old.index(end) + len(end):].lstrip("\n")
+        new = old[:old.index(begin)] + block + ("\n" + rest if rest else "")
+    elif name == "run":
+        new = block + ("\n" + old if old else "")
+    else:
+        new = old + ("\n" if old else "") + block
+    OUT.write_text(new)
+    log(f"wrote {OUT} ({name})")
+
+
 def fmt(x, digits=1):
     return "—" if x is None else f"{x:,.{digits}f}"
 
@@ -666,8 +698,7 @@ def report(big, base):
         "Where a target is missed, the README's benchmark section says why and what would close it.",
         "",
     ]
-    OUT.write_text("\n".join(out))
-    log(f"wrote {OUT}")
+    write_section("run", "\n".join(out))
 
 
 def main():

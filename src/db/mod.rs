@@ -12,17 +12,106 @@ pub mod schema;
 pub mod text_enum;
 
 use std::path::Path;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use diesel::pg::PgConnection;
-use diesel::r2d2::{ConnectionManager, Pool as R2d2Pool};
+use diesel::r2d2::event::{AcquireEvent, CheckoutEvent};
+use diesel::r2d2::{
+    ConnectionManager, HandleError, HandleEvent, Pool as R2d2Pool, PooledConnection,
+};
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::web::error::AppError;
 use cluster::{ClusterError, Durability, PrivateCluster};
 
-pub type Pool = R2d2Pool<ConnectionManager<PgConnection>>;
+/// The connection pool, and whether the database is known to be unreachable.
+///
+/// r2d2 alone makes every request wait its whole connection timeout while
+/// the database is down, so an outage holds each request for seconds before
+/// its 503. Here a request waits in short slices, and gives up as soon as an
+/// attempt to connect has failed with no connection handed out since; r2d2
+/// keeps trying to connect in the background, and the first connection made
+/// (or handed out) ends the outage.
+#[derive(Clone)]
+pub struct Pool {
+    connections: R2d2Pool<ConnectionManager<PgConnection>>,
+    health: Arc<Health>,
+}
+
+/// Longest wait for a connection while the database is thought reachable.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often a waiting request checks whether the database went away.
+const WAIT_SLICE: Duration = Duration::from_millis(200);
+
+#[derive(Debug, Default)]
+struct Health {
+    unreachable: AtomicBool,
+}
+
+impl Health {
+    fn is_unreachable(&self) -> bool {
+        self.unreachable.load(Ordering::SeqCst)
+    }
+
+    fn reached(&self) {
+        if self.unreachable.swap(false, Ordering::SeqCst) {
+            tracing::warn!("database reachable again");
+        }
+    }
+}
+
+/// Hands r2d2's errors and events to `Health`.
+#[derive(Debug)]
+struct Watch(Arc<Health>);
+
+impl HandleError<diesel::r2d2::Error> for Watch {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        match error {
+            // Connecting failed: the database is down (or refuses us).
+            diesel::r2d2::Error::ConnectionError(e) => {
+                if !self.0.unreachable.swap(true, Ordering::SeqCst) {
+                    tracing::warn!(error = %e, "database unreachable");
+                }
+            }
+            // A pooled connection failed its test: that one is dropped and
+            // another made; the database itself may well be up.
+            diesel::r2d2::Error::QueryError(e) => {
+                tracing::debug!(error = %e, "pooled connection dropped");
+            }
+        }
+    }
+}
+
+impl HandleEvent for Watch {
+    fn handle_acquire(&self, _: AcquireEvent) {
+        self.0.reached();
+    }
+
+    fn handle_checkout(&self, _: CheckoutEvent) {
+        self.0.reached();
+    }
+}
+
+impl Pool {
+    /// A connection: within `CONNECTION_TIMEOUT`, or at once (within one
+    /// slice) once the database is known to be unreachable.
+    pub fn get(&self) -> Result<PooledConnection<ConnectionManager<PgConnection>>, AppError> {
+        let deadline = Instant::now() + CONNECTION_TIMEOUT;
+        loop {
+            let slice = WAIT_SLICE.min(deadline.saturating_duration_since(Instant::now()));
+            match self.connections.get_timeout(slice) {
+                Ok(conn) => return Ok(conn),
+                Err(e) if self.health.is_unreachable() || Instant::now() >= deadline => {
+                    return Err(AppError::unavailable(e));
+                }
+                Err(_) => {}
+            }
+        }
+    }
+}
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -113,15 +202,21 @@ pub fn with_session_settings(url: &str, statement_timeout_ms: u64) -> String {
 pub fn build_pool(url: &str, size: usize, statement_timeout_ms: u64) -> anyhow::Result<Pool> {
     let manager =
         ConnectionManager::<PgConnection>::new(with_session_settings(url, statement_timeout_ms));
+    let health = Arc::new(Health::default());
     // Built unchecked: the app starts (and answers 503) while the database is
     // down, and heals by itself when it returns, since every checkout is tested.
-    let pool = R2d2Pool::builder()
+    let connections = R2d2Pool::builder()
         .max_size(u32::try_from(size.max(1)).unwrap_or(10))
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(5))
+        .connection_timeout(CONNECTION_TIMEOUT)
         .test_on_check_out(true)
+        .error_handler(Box::new(Watch(health.clone())))
+        .event_handler(Box::new(Watch(health.clone())))
         .build_unchecked(manager);
-    Ok(pool)
+    Ok(Pool {
+        connections,
+        health,
+    })
 }
 
 /// Run `f` with a pooled connection on a blocking thread.
@@ -132,7 +227,7 @@ where
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(AppError::unavailable)?;
+        let mut conn = pool.get()?;
         f(&mut conn)
     })
     .await

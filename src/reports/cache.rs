@@ -48,6 +48,15 @@ impl<T: Clone> Shelf<T> {
             .map(|e| e.value.clone())
     }
 
+    /// An entry computed at `since` or later (and not expired).
+    fn get_since(&self, key: &str, since: u64) -> Option<T> {
+        let entries = self.0.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|e| e.generation >= since && e.made.elapsed() < MAX_AGE)
+            .map(|e| e.value.clone())
+    }
+
     fn put(&self, key: String, generation: u64, value: T) {
         if let Ok(mut entries) = self.0.lock() {
             if entries.len() >= CAPACITY {
@@ -71,9 +80,23 @@ pub struct PublicCache {
     pages: Shelf<Cached>,
     /// Protected publications (public and staff), shared by the pages and
     /// downloads that show them.
-    publications: Shelf<Arc<Bundle>>,
+    publications: Publications,
     /// Held while a publication is computed, so concurrent requests wait.
-    pub rebuilding: tokio::sync::Mutex<()>,
+    /// Owned by the computation itself (not by the request that started it),
+    /// so a client giving up cannot let a second computation start beside it.
+    pub rebuilding: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Where a computation keeps its publication: it may finish after the
+/// request that started it has gone (a client's timeout), and its result
+/// still serves the requests waiting behind it.
+#[derive(Clone, Default)]
+pub struct Publications(Arc<Shelf<Arc<Bundle>>>);
+
+impl Publications {
+    pub fn keep(&self, key: String, generation: u64, value: Arc<Bundle>) {
+        self.0.put(key, generation, value);
+    }
 }
 
 impl PublicCache {
@@ -97,11 +120,17 @@ impl PublicCache {
     }
 
     pub fn publication(&self, key: &str) -> Option<Arc<Bundle>> {
-        self.publications.get(key, self.generation())
+        self.publications.0.get(key, self.generation())
     }
 
-    pub fn keep_publication(&self, key: String, generation: u64, value: Arc<Bundle>) {
-        self.publications.put(key, generation, value);
+    /// A publication computed from the records as they were at `since` or
+    /// later: it holds every change made before `since`.
+    pub fn publication_since(&self, key: &str, since: u64) -> Option<Arc<Bundle>> {
+        self.publications.0.get_since(key, since)
+    }
+
+    pub fn publications(&self) -> Publications {
+        self.publications.clone()
     }
 }
 
@@ -114,6 +143,25 @@ mod tests {
             body: actix_web::web::Bytes::from_static(text.as_bytes()),
             content_type: "text/plain",
         }
+    }
+
+    #[test]
+    fn a_waiter_takes_what_was_computed_since_it_arrived() {
+        let shelf: Shelf<Cached> = Shelf::default();
+        shelf.put("a".into(), 3, page("three"));
+        assert!(
+            shelf.get_since("a", 4).is_none(),
+            "computed before it arrived"
+        );
+        assert_eq!(
+            shelf.get_since("a", 3).map(|c| c.body),
+            Some("three".into())
+        );
+        assert_eq!(
+            shelf.get_since("a", 2).map(|c| c.body),
+            Some("three".into())
+        );
+        assert!(shelf.get_since("b", 0).is_none());
     }
 
     #[test]

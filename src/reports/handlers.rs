@@ -182,29 +182,39 @@ where
     if let Some(hit) = state.public_cache.publication(&key) {
         return Ok(hit);
     }
-    let _turn = state.public_cache.rebuilding.lock().await;
-    if let Some(hit) = state.public_cache.publication(&key) {
+    // After waiting its turn, a request takes a publication computed since it
+    // arrived (it holds every change made before the request): while records
+    // keep changing, each waiter would otherwise find the one computed for
+    // it stale and compute again, and the queue would never drain.
+    let arrived = state.public_cache.generation();
+    let turn = state.public_cache.rebuilding.clone().lock_owned().await;
+    if let Some(hit) = state.public_cache.publication_since(&key, arrived) {
         return Ok(hit);
     }
     let generation = state.public_cache.generation();
     let timeout = state.config.report_timeout_ms;
-    // One snapshot for all of a publication's queries, so its figures agree
-    // with each other even while records change.
+    let publications = state.public_cache.publications();
+    // The turn and the keeping go with the computation, which runs to its end
+    // on its blocking thread even when the client gives up: the next waiter
+    // must not start a second one beside it, and its result must not be lost.
     let bundle = db::run(&state.pool, move |conn| {
-        conn.build_transaction()
+        let _turn = turn;
+        // One snapshot for all of a publication's queries, so its figures
+        // agree with each other even while records change.
+        let bundle = conn
+            .build_transaction()
             .read_only()
             .repeatable_read()
             .run(|conn| {
                 diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout}"))
                     .execute(conn)?;
                 make(conn)
-            })
+            })?;
+        let bundle = Arc::new(bundle);
+        publications.keep(key, generation, bundle.clone());
+        Ok(bundle)
     })
     .await?;
-    let bundle = Arc::new(bundle);
-    state
-        .public_cache
-        .keep_publication(key, generation, bundle.clone());
     Ok(bundle)
 }
 

@@ -120,9 +120,12 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => AppError::NotFound,
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
-                AppError::Unavailable(e.into())
-            }
+            // The connection broke (the server stopped or restarted under
+            // us): its transaction rolled back; the user may try again.
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => AppError::Unavailable(e.into()),
             other => AppError::Internal(other.into()),
         }
     }
