@@ -14,5 +14,10 @@ fn limit_malloc_arenas() {
     // any other thread exists.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        // Blocks of 1 MiB and more (argon2's 19 MiB, a large download) are
+        // mapped for themselves and given back to the system when freed.
+        // glibc otherwise raises this threshold after the first such block
+        // is freed, and later ones stay in an arena for good.
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
