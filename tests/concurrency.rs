@@ -319,3 +319,88 @@ async fn two_prosecutors_moving_one_investigation_at_once() {
         assert_eq!(moved, 1, "one move on the record");
     }
 }
+
+/// The races above leave it to chance whether the winner's answer is final;
+/// here it is, on purpose: the loser's page has no form left, and shows what
+/// they typed, marked as not saved.
+#[actix_web::test]
+async fn what_the_loser_typed_stays_on_the_page_when_the_winner_ended_the_record() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    let case = new_case(&app, true).await;
+    let (centre, staff) = provider(&app, "Umut Centre");
+    let colleague = fixtures::user_in(&app.db.url, Role::ServiceProvider, centre);
+    let (a, b) = (browser(&app, &staff).await, browser(&app, &colleague).await);
+    let page = refer(&app, case, centre, &[], &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let referral: i64 = referrals::table
+        .select(referrals::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let step = format!("/referrals/{referral}/step");
+    let v = a
+        .get(&format!("/referrals/{referral}"))
+        .await
+        .input_value("version")
+        .unwrap();
+    let declined = b
+        .post_form(
+            &step,
+            &[("step", "decline"), ("version", &v), ("note", "No place.")],
+        )
+        .await;
+    assert_eq!(declined.status, StatusCode::SEE_OTHER, "{}", declined.body);
+    let lost = a
+        .post_form(
+            &step,
+            &[
+                ("step", "accept"),
+                ("version", &v),
+                ("note", "We take her at 9."),
+            ],
+        )
+        .await;
+    assert_eq!(lost.status, StatusCode::CONFLICT);
+    assert!(
+        lost.text_of("textarea[name=\"note\"]").is_none(),
+        "no form left"
+    );
+    assert_eq!(
+        lost.text_of("#unsaved .pre").as_deref(),
+        Some("We take her at 9.")
+    );
+
+    let first = app.other_browser();
+    let login = first.login_as(Role::Prosecutor).await;
+    let agency = fixtures::agency_of(&mut app.conn(), &login);
+    let second = browser(
+        &app,
+        &fixtures::user_in(&app.db.url, Role::Prosecutor, agency),
+    )
+    .await;
+    let opened = crate::investigations::days_ago(60);
+    let id = open_investigation(&first, "forced_child_labor", &opened).await;
+    let v = crate::investigations::version(&app, id);
+    let moved = format!("/investigations/{id}/move");
+    let on = crate::investigations::days_ago(3);
+    let dismissed = second
+        .post_form(&moved, &[("move", "dismiss"), ("version", &v), ("on", &on)])
+        .await;
+    assert_eq!(
+        dismissed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        dismissed.body
+    );
+    let mine = crate::investigations::days_ago(2);
+    let lost = first
+        .post_form(
+            &moved,
+            &[("move", "send_to_court"), ("version", &v), ("on", &mine)],
+        )
+        .await;
+    assert_eq!(lost.status, StatusCode::CONFLICT);
+    assert!(lost.input_value("on").is_none(), "no form left");
+    let kept = lost.text_of("#unsaved").unwrap_or_default();
+    assert!(kept.contains(&mine), "mine kept: {kept}");
+}

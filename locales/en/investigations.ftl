@@ -92,4 +92,4 @@ agency-staff-hint = How many of this office's prosecutors work on child labour a
 agency-staff-year = Year
 agency-staff-count = Staff
 investigation-timeline = History of the investigation
-investigation-stale = Someone moved this investigation on after you opened it. Nothing was saved: the page now shows its current stage, and what you typed is still in the form; check it and try again.
+investigation-stale = Someone moved this investigation on after you opened it. Nothing was saved: the page now shows its current stage, and what you typed is kept on it; check it and try again.

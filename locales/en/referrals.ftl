@@ -60,4 +60,4 @@ audit-action-referral-viewed = Referral viewed
 audit-action-referral-step = Referral step
 audit-action-consent-overridden = Referral sent without consent
 audit-target-referral = Referral
-referral-stale = Someone answered this referral after you opened it. Nothing was saved: the page now shows the referral as it stands, and your note is still in the form; check it and try again.
+referral-stale = Someone answered this referral after you opened it. Nothing was saved: the page now shows the referral as it stands, and your note is kept on it; check it and try again.
