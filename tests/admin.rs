@@ -5,29 +5,17 @@ use korgoo::db::schema::{agencies, users};
 use korgoo::policy::Role;
 use reqwest::StatusCode;
 
+use crate::common::routes::{GET_ROUTES, POST_ROUTES};
 use crate::common::{BadInput, PASSWORD, TestApp, fixtures};
 
-const ADMIN_PAGES: &[&str] = &[
-    "/admin",
-    "/admin/users",
-    "/admin/users/new",
-    "/admin/users/{user}",
-    "/admin/agencies",
-    "/admin/agencies/new",
-    "/admin/agencies/{agency}",
-    "/admin/audit",
-];
-
-const ADMIN_ACTIONS: &[&str] = &[
-    "/admin/users",
-    "/admin/users/{user}",
-    "/admin/users/{user}/password",
-    "/admin/users/{user}/deactivate",
-    "/admin/users/{user}/activate",
-    "/admin/users/{user}/unlock",
-    "/admin/agencies",
-    "/admin/agencies/{agency}",
-];
+/// Every page and action of administration, from the app's route table.
+fn admin_routes(table: &[&'static str]) -> Vec<&'static str> {
+    table
+        .iter()
+        .copied()
+        .filter(|r| r.starts_with("/admin"))
+        .collect()
+}
 
 #[actix_web::test]
 async fn only_admins_reach_administration_even_by_typing_the_address() {
@@ -45,12 +33,12 @@ async fn only_admins_reach_administration_even_by_typing_the_address() {
     for &role in Role::ALL {
         let browser = app.other_browser();
         browser.login_as(role).await;
-        for page in ADMIN_PAGES {
+        for page in admin_routes(GET_ROUTES) {
             let answer = browser.get(&fill(page)).await;
             if role == Role::Admin {
                 assert!(
                     answer.status == StatusCode::OK
-                        || (page == &"/admin" && answer.status == StatusCode::SEE_OTHER),
+                        || (page == "/admin" && answer.status == StatusCode::SEE_OTHER),
                     "admin {page}: {}",
                     answer.status
                 );
@@ -60,7 +48,7 @@ async fn only_admins_reach_administration_even_by_typing_the_address() {
             }
         }
         if role != Role::Admin {
-            for action in ADMIN_ACTIONS {
+            for action in admin_routes(POST_ROUTES) {
                 let answer = browser
                     .post_form(
                         &fill(action),
