@@ -9,24 +9,7 @@ use korgoo::policy::Role;
 use reqwest::StatusCode;
 
 use crate::common::{Page, TestApp, fixtures};
-
-pub(crate) fn days_ago(days: u64) -> String {
-    (chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive()
-        - chrono::Days::new(days))
-    .format("%Y-%m-%d")
-    .to_string()
-}
-
-pub(crate) fn plus_days(days: u64) -> String {
-    (chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive()
-        + chrono::Days::new(days))
-    .format("%Y-%m-%d")
-    .to_string()
-}
+use crate::common::{days_ago, days_ahead};
 
 /// Register a child in Kara-Suu through the form; returns its id.
 pub(crate) async fn register_child(app: &TestApp, family: &str, given: &str, birth: &str) -> i64 {
@@ -174,7 +157,7 @@ pub(crate) async fn refer(
     extra: &[(&str, &str)],
 ) -> Page {
     let agency = agency.to_string();
-    let answer_by = plus_days(7);
+    let answer_by = days_ahead(7);
     let mut fields = vec![
         ("agency_id", agency.as_str()),
         ("service", "rehabilitation"),
@@ -698,7 +681,7 @@ async fn referrals_need_consent_or_a_supervisors_written_reason() {
     // A service the agency does not offer.
     let wrong = {
         let agency = centre.to_string();
-        let answer_by = plus_days(3);
+        let answer_by = days_ahead(3);
         with_version(
             &boss,
             id,

@@ -13,21 +13,10 @@ use reqwest::StatusCode;
 use rust_decimal::Decimal;
 
 use crate::common::{BadInput, PASSWORD, Page, TestApp, fixtures};
+use crate::common::{days_ago, today};
 
 const NAME: &str = "Гүлмира Токтогулова";
 const CONTACT: &str = "+996 555 12 34 56";
-
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive()
-}
-
-fn days_ago(days: u64) -> String {
-    (today() - chrono::Days::new(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
 
 fn school(app: &TestApp, territory: &str, name: &str) -> i64 {
     fixtures::agency(&mut app.conn(), AgencyKind::School, territory, name)

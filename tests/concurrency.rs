@@ -10,7 +10,7 @@ use korgoo::policy::Role;
 use reqwest::StatusCode;
 
 use crate::cases::{new_case, provider, refer};
-use crate::common::{Page, TestApp, fixtures};
+use crate::common::{Page, TestApp, days_ago, fixtures};
 use crate::inspections::{browser, cotton_farm, inspection_form, office, record_inspection};
 use crate::investigations::open_investigation;
 
@@ -208,7 +208,7 @@ async fn two_inspectors_saving_one_inspection_at_once() {
     let me_id = fixtures::user_id(&mut app.conn(), &osh.inspectors[0]).to_string();
     let browsers = [&me, &colleague];
     let farm = farm.to_string();
-    let visited = crate::inspections::days_ago(1);
+    let visited = days_ago(1);
     for round in 0..ROUNDS {
         let path = format!("/inspections/{id}/edit");
         let v = me.get(&path).await.input_value("version").unwrap();
@@ -258,16 +258,13 @@ async fn two_prosecutors_moving_one_investigation_at_once() {
     )
     .await;
     let browsers = [&app, &second];
-    let opened = crate::investigations::days_ago(60);
+    let opened = days_ago(60);
     for round in 0..ROUNDS {
         let id = open_investigation(&app, "forced_child_labor", &opened).await;
         let path = format!("/investigations/{id}");
         let v = app.get(&path).await.input_value("version").unwrap();
         assert_eq!(second.get(&path).await.input_value("version").unwrap(), v);
-        let dates = [
-            crate::investigations::days_ago(10 + round as u64),
-            crate::investigations::days_ago(20 + round as u64),
-        ];
+        let dates = [days_ago(10 + round as u64), days_ago(20 + round as u64)];
         // Odd rounds race a final move: when it wins, no form is left on
         // the loser's page, and what they typed is shown as not saved.
         let (moves, stages, labels) = if round % 2 == 0 {
@@ -378,11 +375,11 @@ async fn what_the_loser_typed_stays_on_the_page_when_the_winner_ended_the_record
         &fixtures::user_in(&app.db.url, Role::Prosecutor, agency),
     )
     .await;
-    let opened = crate::investigations::days_ago(60);
+    let opened = days_ago(60);
     let id = open_investigation(&first, "forced_child_labor", &opened).await;
     let v = crate::investigations::version(&app, id);
     let moved = format!("/investigations/{id}/move");
-    let on = crate::investigations::days_ago(3);
+    let on = days_ago(3);
     let dismissed = second
         .post_form(&moved, &[("move", "dismiss"), ("version", &v), ("on", &on)])
         .await;
@@ -392,7 +389,7 @@ async fn what_the_loser_typed_stays_on_the_page_when_the_winner_ended_the_record
         "{}",
         dismissed.body
     );
-    let mine = crate::investigations::days_ago(2);
+    let mine = days_ago(2);
     let lost = first
         .post_form(
             &moved,

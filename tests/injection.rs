@@ -24,6 +24,7 @@ use scraper::{Html, Selector};
 
 use crate::common::routes::{GET_ROUTES, fill};
 use crate::common::{PASSWORD, Page, TestApp, TestDatabase, fixtures};
+use crate::common::{days_ago, days_ahead, today};
 
 // ---------------------------------------------------------------------------
 // Hostile values
@@ -225,24 +226,6 @@ fn assert_security_headers(context: &str, path: &str, headers: &HeaderMap) {
 
 // ---------------------------------------------------------------------------
 // Small helpers
-
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive()
-}
-
-fn days_ago(days: u64) -> String {
-    (today() - chrono::Days::new(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-fn days_ahead(days: u64) -> String {
-    (today() + chrono::Days::new(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
 
 #[derive(QueryableByName)]
 struct Number {

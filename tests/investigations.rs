@@ -9,16 +9,8 @@ use korgoo::db::schema::{
 use korgoo::policy::Role;
 use reqwest::StatusCode;
 
+use crate::common::days_ago;
 use crate::common::{PASSWORD, Page, TestApp, fixtures};
-
-pub(crate) fn days_ago(days: u64) -> String {
-    (chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive()
-        - chrono::Days::new(days))
-    .format("%Y-%m-%d")
-    .to_string()
-}
 
 fn id_from(page: &Page, prefix: &str) -> i64 {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);

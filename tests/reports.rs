@@ -11,13 +11,8 @@ use reqwest::StatusCode;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
+use crate::common::today;
 use crate::common::{TestApp, fixtures};
-
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive()
-}
 
 /// Two inspections in Kara-Suu this year (one finding two children, with a
 /// fine partly collected), one investigation convicted this year, a child

@@ -11,6 +11,7 @@ use korgoo::policy::Role;
 use korgoo::training::model::{Course, TrainingInput, create_record, inspectors_trained};
 use reqwest::StatusCode;
 
+use crate::common::days_ago;
 use crate::common::{BadInput, PASSWORD, Page, TestApp, fixtures};
 
 /// A labour inspection office in `territory`.
@@ -33,15 +34,6 @@ fn member(app: &TestApp, role: Role, agency: i64) -> (String, i64) {
 async fn sign_in(app: &TestApp, login: &str) {
     let page = app.login(login, PASSWORD).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{login}: {}", page.body);
-}
-
-fn days_ago(days: u64) -> String {
-    (chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive()
-        - chrono::Days::new(days))
-    .format("%Y-%m-%d")
-    .to_string()
 }
 
 fn tomorrow() -> String {

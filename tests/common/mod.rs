@@ -438,6 +438,27 @@ pub fn scrape_csrf(body: &str) -> Option<String> {
 
 pub mod routes;
 
+/// Today in Bishkek, where every date of the app is reckoned.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Bishkek)
+        .date_naive()
+}
+
+/// A date `days` before today, as a date field sends it.
+pub fn days_ago(days: u64) -> String {
+    (today() - chrono::Days::new(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A date `days` after today, as a date field sends it.
+pub fn days_ahead(days: u64) -> String {
+    (today() + chrono::Days::new(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 pub mod fixtures {
     use super::*;
     use korgoo::admin::model::{self, AgencyInput, AgencyKind, Names, ServiceKind, UserInput};
