@@ -327,53 +327,11 @@ fn ids(app: &TestApp, admin_target: i64) -> Vec<(&'static str, String)> {
 /// trail and the sign-in counters excepted: reading and failing to sign in
 /// rightly touch those).
 fn snapshot(app: &TestApp) -> BTreeMap<String, String> {
-    #[derive(QueryableByName)]
-    struct Digest {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        digest: String,
-    }
-    const TABLES: &[&str] = &[
-        "agencies",
-        "users",
-        "children",
-        "cases",
-        "case_events",
-        "follow_ups",
-        "referrals",
-        "establishments",
-        "inspections",
-        "inspection_inspectors",
-        "inspection_violations",
-        "penalties",
-        "training_records",
-        "school_fee_complaints",
-        "investigations",
-        "investigation_cases",
-        "investigation_inspections",
-        "investigation_events",
-        "le_referrals",
-        "prosecutor_staff",
-        "recommendations",
-    ];
-    let sql = TABLES
-        .iter()
-        .map(|t| {
-            format!(
-                "SELECT '{t}' AS name, md5(coalesce(string_agg(r, ',' ORDER BY r), '')) AS digest \
-                 FROM (SELECT (to_jsonb(x) - 'failed_logins' - 'locked_until' - 'last_login_at')::text AS r \
-                 FROM {t} x) rows"
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    diesel::sql_query(sql)
-        .load::<Digest>(&mut app.conn())
-        .unwrap()
-        .into_iter()
-        .map(|d| (d.name, d.digest))
-        .collect()
+    crate::common::table_digests(
+        app,
+        &["sessions", "audit_log"],
+        &["failed_logins", "locked_until", "last_login_at"],
+    )
 }
 
 /// The POST forms on a page: (action, fields as a browser would send them).

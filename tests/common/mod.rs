@@ -438,6 +438,59 @@ pub fn scrape_csrf(body: &str) -> Option<String> {
 
 pub mod routes;
 
+/// Each table of the database but `except_tables`, with its row count and
+/// an md5 of its rows (so an UPDATE shows, not only an INSERT), leaving
+/// `except_columns` out of every row: what "nothing was written" is
+/// checked against.
+pub fn table_digests(
+    app: &TestApp,
+    except_tables: &[&str],
+    except_columns: &[&str],
+) -> std::collections::BTreeMap<String, String> {
+    #[derive(diesel::QueryableByName)]
+    struct Digest {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        digest: String,
+    }
+    let mut conn = app.conn();
+    let skipped = except_tables
+        .iter()
+        .chain(&["__diesel_schema_migrations"])
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let tables: Vec<Digest> = diesel::sql_query(format!(
+        "SELECT table_name::text AS name, '' AS digest FROM information_schema.tables \
+         WHERE table_schema = 'public' AND table_type = 'BASE TABLE' \
+         AND table_name NOT IN ({skipped}) ORDER BY 1"
+    ))
+    .load(&mut conn)
+    .unwrap();
+    let row = except_columns
+        .iter()
+        .fold("to_jsonb(x)".to_owned(), |r, c| format!("({r} - '{c}')"));
+    let sql = tables
+        .iter()
+        .map(|t| {
+            format!(
+                "SELECT '{t}' AS name, count(*)::text || ':' || \
+                 md5(coalesce(string_agg(r, '|' ORDER BY r), '')) AS digest \
+                 FROM (SELECT {row}::text AS r FROM \"{t}\" x) rows",
+                t = t.name
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    diesel::sql_query(sql)
+        .load::<Digest>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.name, d.digest))
+        .collect()
+}
+
 /// Today in Bishkek, where every date of the app is reckoned.
 pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now()
