@@ -6,6 +6,7 @@
 //! through HTTP: exact on the dashboard when the threshold lets them through,
 //! protected in the downloads and on the public page with the default one.
 
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Int4, Text};
 use korgoo::admin::model::AgencyKind;
@@ -695,6 +696,44 @@ async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
     .await;
 }
 
+/// A school-fee complaint of today in Kara-Suu, written straight into the
+/// database: the app's caches do not know of it.
+fn complaint_behind_the_apps_back(app: &TestApp) {
+    let mut conn = app.conn();
+    let school = fixtures::agency(&mut conn, AgencyKind::School, "KG-O-KARASUU", "School 1");
+    let karasuu = fixtures::location(&mut conn, "KG-O-KARASUU");
+    let logger = fixtures::user_id(
+        &mut conn,
+        &fixtures::user(&app.db.url, Role::Official, false),
+    );
+    diesel::sql_query(
+        "INSERT INTO school_fee_complaints (school_id, location_id, charged_on, amount,
+           complainant_name, complainant_contact, description, logged_by, status)
+         VALUES ($1, $2, $3, 100, '', '', 'fee', $4, 'received')",
+    )
+    .bind::<BigInt, _>(school)
+    .bind::<Int4, _>(karasuu)
+    .bind::<Date, _>(crate::common::today())
+    .bind::<BigInt, _>(logger)
+    .execute(&mut conn)
+    .expect("a complaint");
+}
+
+/// Any change through the app: the admin sets a recommendation's status.
+async fn a_change_through_the_app(app: &TestApp, version: &str) {
+    let saved = app
+        .post_form(
+            "/reports/recommendations/2",
+            &[
+                ("status", "in_progress"),
+                ("note", ""),
+                ("version", version),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+}
+
 #[actix_web::test]
 async fn a_public_page_is_cached_until_records_change() {
     let app = TestApp::spawn().await;
@@ -713,28 +752,7 @@ async fn a_public_page_is_cached_until_records_change() {
     let first = text(&anonymous, &app.url("/public")).await;
     assert_eq!(figure(&first).as_deref(), Some("0"));
     // A complaint written behind the app's back is not seen while cached…
-    let mut conn = app.conn();
-    let school = fixtures::agency(&mut conn, AgencyKind::School, "KG-O-KARASUU", "School 1");
-    let karasuu = fixtures::location(&mut conn, "KG-O-KARASUU");
-    let logger = fixtures::user_id(
-        &mut conn,
-        &fixtures::user(&app.db.url, Role::Official, false),
-    );
-    diesel::sql_query(
-        "INSERT INTO school_fee_complaints (school_id, location_id, charged_on, amount,
-           complainant_name, complainant_contact, description, logged_by, status)
-         VALUES ($1, $2, $3, 100, '', '', 'fee', $4, 'received')",
-    )
-    .bind::<BigInt, _>(school)
-    .bind::<Int4, _>(karasuu)
-    .bind::<Date, _>(
-        chrono::Utc::now()
-            .with_timezone(&chrono_tz::Asia::Bishkek)
-            .date_naive(),
-    )
-    .bind::<BigInt, _>(logger)
-    .execute(&mut conn)
-    .expect("a complaint");
+    complaint_behind_the_apps_back(&app);
     let cached = text(&anonymous, &app.url("/public")).await;
     assert_eq!(
         figure(&cached).as_deref(),
@@ -756,15 +774,141 @@ async fn a_public_page_is_cached_until_records_change() {
     let still = text(&anonymous, &app.url("/public")).await;
     assert_eq!(figure(&still).as_deref(), Some("0"));
     // …and any change made through the app makes it stale.
-    let saved = app
-        .post_form(
-            "/reports/recommendations/2",
-            &[("status", "in_progress"), ("note", ""), ("version", "1")],
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    a_change_through_the_app(&app, "1").await;
     let fresh = text(&anonymous, &app.url("/public")).await;
     assert_eq!(figure(&fresh).as_deref(), Some("1"));
+}
+
+/// When counting the figures again takes longer than a reader is kept
+/// waiting (here: the count is held up by a lock on a table it reads), the
+/// reader is shown the last count with its time, marked as being updated; it
+/// is not kept in the page cache; the count goes on without them and the next
+/// reader gets it.
+#[actix_web::test]
+async fn while_figures_are_counted_again_readers_see_the_last_count_marked_as_updating() {
+    let app = TestApp::spawn_with(|c| c.report_wait_ms = 300).await;
+    let anonymous = TestApp::new_client();
+    anonymous
+        .get(app.url("/public?lang=en"))
+        .send()
+        .await
+        .unwrap();
+    app.login_as(Role::Admin).await;
+    english(&app).await;
+    let year = crate::common::today().format("%Y").to_string();
+    let dashboard = format!("/reports/dashboard?from={year}&to={year}");
+    let find = |body: &str, css: &str| {
+        scraper::Html::parse_document(body)
+            .select(&scraper::Selector::parse(css).unwrap())
+            .next()
+            .map(|e| e.text().collect::<String>().trim().to_owned())
+    };
+    // Counted while nobody writes: the time is shown, and nothing is updating.
+    let first = text(&anonymous, &app.url("/public")).await;
+    let counted_at = find(&first, "#report-as-of").expect("the time of the count");
+    assert!(
+        counted_at.starts_with("Figures as of ")
+            && counted_at.contains(&crate::common::today().format("%d.%m.%Y").to_string()),
+        "{counted_at}"
+    );
+    assert_eq!(find(&first, "#report-updating"), None);
+    assert_eq!(
+        find(&first, "#f-school_fee_complaints").as_deref(),
+        Some("0")
+    );
+    let staff = app.get(&dashboard).await;
+    assert_eq!(staff.status, StatusCode::OK);
+    assert!(staff.text_of("#report-as-of").is_some());
+    assert_eq!(staff.text_of("#report-updating"), None);
+
+    complaint_behind_the_apps_back(&app);
+    a_change_through_the_app(&app, "1").await;
+    let mut lock = app.conn();
+    lock.batch_execute("BEGIN; LOCK TABLE school_fee_complaints IN ACCESS EXCLUSIVE MODE")
+        .expect("the table locked");
+
+    // Answered after the wait, not after the count (which cannot finish).
+    let waited = async || {
+        let started = std::time::Instant::now();
+        let page = actix_web::rt::time::timeout(
+            std::time::Duration::from_secs(30),
+            text(&anonymous, &app.url("/public")),
+        )
+        .await
+        .expect("answered while the count is held up");
+        let waited = started.elapsed();
+        assert!(
+            waited >= std::time::Duration::from_millis(300),
+            "answered before the wait was over: {waited:?}"
+        );
+        page
+    };
+    let held = waited().await;
+    assert!(
+        find(&held, "#report-updating").is_some_and(|t| t.contains("being counted again")),
+        "the earlier count is marked as being updated"
+    );
+    assert_eq!(find(&held, "#report-as-of"), Some(counted_at.clone()));
+    assert_eq!(
+        find(&held, "#f-school_fee_complaints").as_deref(),
+        Some("0")
+    );
+    // Not kept: the next reader waits again rather than getting a stale page
+    // from the cache as if it were current.
+    let again = waited().await;
+    assert!(find(&again, "#report-updating").is_some());
+    let data = anonymous
+        .get(app.url("/public/data.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        data.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-cache"),
+        "a download of the earlier count is not kept by browsers either"
+    );
+    let data: serde_json::Value = data.json().await.expect("JSON");
+    assert!(data["as_of"].as_str().is_some_and(|t| t.ends_with('Z')));
+    // Staff pages are shown their last count the same way.
+    let staff = app.get(&dashboard).await;
+    assert_eq!(staff.status, StatusCode::OK);
+    assert!(staff.text_of("#report-updating").is_some());
+
+    lock.batch_execute("COMMIT").expect("the lock released");
+    drop(lock);
+    // The count that was held up finishes by itself and serves the next
+    // reader, with the complaint.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let current = loop {
+        let page = text(&anonymous, &app.url("/public")).await;
+        if find(&page, "#report-updating").is_none() {
+            break page;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the count never finished"
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        find(&current, "#f-school_fee_complaints").as_deref(),
+        Some("1")
+    );
+    let data = anonymous
+        .get(app.url("/public/data.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        data.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("public, max-age=300")
+    );
+    let staff = app.get(&dashboard).await;
+    assert_eq!(staff.text_of("#report-updating"), None);
 }
 
 #[actix_web::test]

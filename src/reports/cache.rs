@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::publication::Bundle;
+use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -45,6 +46,15 @@ impl<T: Clone> Shelf<T> {
         entries
             .get(key)
             .filter(|e| e.generation == now && e.made.elapsed() < MAX_AGE)
+            .map(|e| e.value.clone())
+    }
+
+    /// The newest entry, whatever its generation (and not expired).
+    fn last(&self, key: &str) -> Option<T> {
+        let entries = self.0.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|e| e.made.elapsed() < MAX_AGE)
             .map(|e| e.value.clone())
     }
 
@@ -87,14 +97,44 @@ pub struct PublicCache {
     pub rebuilding: Arc<tokio::sync::Mutex<()>>,
 }
 
+/// When a publication's figures were counted, and whether a newer count is
+/// on its way (the records have changed since, and counting them takes longer
+/// than a reader is kept waiting).
+#[derive(Clone, Copy, Debug)]
+pub struct AsOf {
+    pub at: DateTime<Utc>,
+    pub updating: bool,
+}
+
+/// A publication with the time of its snapshot of the records.
+#[derive(Clone)]
+pub struct Edition {
+    pub bundle: Arc<Bundle>,
+    pub as_of: AsOf,
+}
+
+impl Edition {
+    /// The same figures, shown while a newer count is made.
+    pub fn updating(self) -> Edition {
+        Edition {
+            as_of: AsOf {
+                updating: true,
+                ..self.as_of
+            },
+            ..self
+        }
+    }
+}
+
 /// Where a computation keeps its publication: it may finish after the
-/// request that started it has gone (a client's timeout), and its result
-/// still serves the requests waiting behind it.
+/// request that started it has gone (a client's timeout, or a reader shown
+/// the previous edition), and its result still serves the requests waiting
+/// behind it.
 #[derive(Clone, Default)]
-pub struct Publications(Arc<Shelf<Arc<Bundle>>>);
+pub struct Publications(Arc<Shelf<Edition>>);
 
 impl Publications {
-    pub fn keep(&self, key: String, generation: u64, value: Arc<Bundle>) {
+    pub fn keep(&self, key: String, generation: u64, value: Edition) {
         self.0.put(key, generation, value);
     }
 }
@@ -119,14 +159,19 @@ impl PublicCache {
         self.pages.put(key, generation, value);
     }
 
-    pub fn publication(&self, key: &str) -> Option<Arc<Bundle>> {
+    pub fn publication(&self, key: &str) -> Option<Edition> {
         self.publications.0.get(key, self.generation())
     }
 
     /// A publication computed from the records as they were at `since` or
     /// later: it holds every change made before `since`.
-    pub fn publication_since(&self, key: &str, since: u64) -> Option<Arc<Bundle>> {
+    pub fn publication_since(&self, key: &str, since: u64) -> Option<Edition> {
         self.publications.0.get_since(key, since)
+    }
+
+    /// The newest publication of `key`, however many changes it misses.
+    pub fn last_publication(&self, key: &str) -> Option<Edition> {
+        self.publications.0.last(key)
     }
 
     pub fn publications(&self) -> Publications {
@@ -162,6 +207,23 @@ mod tests {
             Some("three".into())
         );
         assert!(shelf.get_since("b", 0).is_none());
+    }
+
+    #[test]
+    fn the_last_entry_outlives_changes_but_not_its_age() {
+        let shelf: Shelf<Cached> = Shelf::default();
+        shelf.put("a".into(), 3, page("three"));
+        assert!(shelf.get("a", 4).is_none());
+        assert_eq!(shelf.last("a").map(|c| c.body), Some("three".into()));
+        let Some(long_ago) = Instant::now().checked_sub(MAX_AGE) else {
+            return; // the machine started less than MAX_AGE ago
+        };
+        if let Ok(mut entries) = shelf.0.lock()
+            && let Some(e) = entries.get_mut("a")
+        {
+            e.made = long_ago;
+        }
+        assert!(shelf.last("a").is_none(), "expired");
     }
 
     #[test]

@@ -205,6 +205,7 @@ pub fn territory_table(
 struct DashboardPage {
     ctx: Ctx,
     filter: Filter,
+    as_of: Option<super::cache::AsOf>,
     years: Vec<i32>,
     threshold: i64,
     published: Option<Published>,
@@ -427,9 +428,12 @@ pub async fn dashboard(
     let mut trends = None;
     let mut tables_shown = Vec::new();
     let mut territories = None;
+    let mut as_of = None;
     if let Some(c) = &filter.chosen {
         let years = trend_years(&c.period);
-        let bundle = staff_bundle(&state, c.period, &c.path, Some(years)).await?;
+        let edition = staff_bundle(&state, c.period, &c.path, Some(years)).await?;
+        as_of = Some(edition.as_of);
+        let bundle = &edition.bundle;
         let code = bundle.place.code.clone();
         if let (Some(p), Some(report)) = (
             bundle.published(&c.period, &code),
@@ -438,14 +442,14 @@ pub async fn dashboard(
             let base = filter.query_without_territory();
             territories = Some(territory_table(
                 &ctx,
-                &bundle,
+                bundle,
                 &c.period,
                 |id| format!("/reports/dashboard?{base}&territory={id}"),
                 threshold,
             ));
             trends = Some(super::dashboard::trends(
                 &ctx,
-                &trend_of(&bundle, years, &code),
+                &trend_of(bundle, years, &code),
                 threshold,
             ));
             tables_shown = tables(
@@ -470,6 +474,7 @@ pub async fn dashboard(
         &DashboardPage {
             ctx,
             filter,
+            as_of,
             years: filter::years(),
             threshold,
             published,

@@ -8,6 +8,7 @@ use diesel::RunQueryDsl;
 
 use std::sync::Arc;
 
+use super::cache::{AsOf, Edition};
 use super::figures::{Published, Value};
 use super::filter::{self, Depth, Filter};
 use super::indicators::Period;
@@ -175,13 +176,36 @@ pub async fn read_filter(
 /// connection and kept. One request computes at a time; the others wait for
 /// it and then find it cached, rather than each taking connections to compute
 /// the same.
-async fn bundle<F>(state: &AppState, key: String, make: F) -> AppResult<Arc<Bundle>>
+///
+/// A reader waits at most `report_wait_ms` for a count that includes every
+/// change made before they asked, when an earlier edition exists: then they
+/// are shown that one, marked with its time and as being updated, while the
+/// count goes on and serves whoever asks next. On years of national data
+/// under a steady stream of records, a count takes minutes and every record
+/// saved makes the last one out of date; without this, officials would wait
+/// for counts that are out of date again before they finish.
+async fn bundle<F>(state: &AppState, key: String, make: F) -> AppResult<Edition>
 where
     F: FnOnce(&mut diesel::PgConnection) -> AppResult<Bundle> + Send + 'static,
 {
     if let Some(hit) = state.public_cache.publication(&key) {
         return Ok(hit);
     }
+    let Some(last) = state.public_cache.last_publication(&key) else {
+        return current(state, key, make).await;
+    };
+    let wait = std::time::Duration::from_millis(state.config.report_wait_ms);
+    match actix_web::rt::time::timeout(wait, current(state, key, make)).await {
+        Ok(counted) => counted,
+        Err(_) => Ok(last.updating()),
+    }
+}
+
+/// A publication that holds every change made before the call.
+async fn current<F>(state: &AppState, key: String, make: F) -> AppResult<Edition>
+where
+    F: FnOnce(&mut diesel::PgConnection) -> AppResult<Bundle> + Send + 'static,
+{
     // After waiting its turn, a request takes a publication computed since it
     // arrived (it holds every change made before the request): while records
     // keep changing, each waiter would otherwise find the one computed for
@@ -195,27 +219,35 @@ where
     let timeout = state.config.report_timeout_ms;
     let publications = state.public_cache.publications();
     // The turn and the keeping go with the computation, which runs to its end
-    // on its blocking thread even when the client gives up: the next waiter
-    // must not start a second one beside it, and its result must not be lost.
-    let bundle = db::run(&state.pool, move |conn| {
+    // on its blocking thread even when the request gives up waiting: the next
+    // waiter must not start a second one beside it, and its result must not
+    // be lost.
+    db::run(&state.pool, move |conn| {
         let _turn = turn;
         // One snapshot for all of a publication's queries, so its figures
         // agree with each other even while records change.
-        let bundle = conn
+        let (at, bundle) = conn
             .build_transaction()
             .read_only()
             .repeatable_read()
             .run(|conn| {
                 diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout}"))
                     .execute(conn)?;
-                make(conn)
+                // The snapshot is taken by the transaction's first query.
+                let at = chrono::Utc::now();
+                make(conn).map(|bundle| (at, bundle))
             })?;
-        let bundle = Arc::new(bundle);
-        publications.keep(key, generation, bundle.clone());
-        Ok(bundle)
+        let edition = Edition {
+            bundle: Arc::new(bundle),
+            as_of: AsOf {
+                at,
+                updating: false,
+            },
+        };
+        publications.keep(key, generation, edition.clone());
+        Ok(edition)
     })
-    .await?;
-    Ok(bundle)
+    .await
 }
 
 /// The staff publication about a territory and period (see `publication`).
@@ -224,7 +256,7 @@ pub async fn staff_bundle(
     period: Period,
     path: &str,
     trend: Option<Period>,
-) -> AppResult<Arc<Bundle>> {
+) -> AppResult<Edition> {
     let key = format!("staff|{}-{}|{path}|{trend:?}", period.from, period.to);
     let threshold = state.config.suppression_threshold;
     let path = path.to_owned();
@@ -237,7 +269,7 @@ pub async fn staff_bundle(
 
 /// The public publication (every year, the country and each region). The
 /// year is in the key, so a new year starts a new publication.
-pub async fn public_bundle(state: &AppState) -> AppResult<Arc<Bundle>> {
+pub async fn public_bundle(state: &AppState) -> AppResult<Edition> {
     let threshold = state.config.suppression_threshold;
     bundle(
         state,
@@ -247,23 +279,23 @@ pub async fn public_bundle(state: &AppState) -> AppResult<Arc<Bundle>> {
     .await
 }
 
-/// Read the filter and, when it is valid, the published figures.
+/// Read the filter and, when it is valid, the published figures and when
+/// they were counted.
 pub async fn load(
     state: &AppState,
     query: &str,
     scope: Option<String>,
-) -> AppResult<(Filter, Option<Published>)> {
+) -> AppResult<(Filter, Option<Published>, Option<AsOf>)> {
     let filter = read_filter(state, query, false, scope, Depth::All).await?;
-    let published = match &filter.chosen {
-        None => None,
-        Some(c) => {
-            // The dashboard's publication, so both pages hide the same.
-            let trend = super::dashboard::trend_years(&c.period);
-            let bundle = staff_bundle(state, c.period, &c.path, Some(trend)).await?;
-            bundle.published(&c.period, &bundle.place.code)
-        }
+    let Some(c) = &filter.chosen else {
+        return Ok((filter, None, None));
     };
-    Ok((filter, published))
+    // The dashboard's publication, so both pages hide the same.
+    let trend = super::dashboard::trend_years(&c.period);
+    let edition = staff_bundle(state, c.period, &c.path, Some(trend)).await?;
+    let bundle = &edition.bundle;
+    let published = bundle.published(&c.period, &bundle.place.code);
+    Ok((filter, published, Some(edition.as_of)))
 }
 
 #[derive(Template)]
@@ -273,6 +305,7 @@ struct EnforcementPage {
     filter: Filter,
     years: Vec<i32>,
     published: Option<Published>,
+    as_of: Option<AsOf>,
     assistance: Option<TableView>,
     threshold: i64,
     sections: Vec<(&'static str, &'static str, Rows)>,
@@ -296,7 +329,8 @@ pub async fn enforcement(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::ViewReports)?;
-    let (filter, published) = load(&state, req.query_string(), reader_scope(&signed.actor)).await?;
+    let (filter, published, as_of) =
+        load(&state, req.query_string(), reader_scope(&signed.actor)).await?;
     let threshold = state.config.suppression_threshold;
     let assistance = published
         .as_ref()
@@ -313,6 +347,7 @@ pub async fn enforcement(
             filter,
             years: filter::years(),
             published,
+            as_of,
             assistance,
             threshold,
             sections: vec![
@@ -356,7 +391,8 @@ async fn downloadable(
     req: &HttpRequest,
 ) -> AppResult<(i32, String, Published)> {
     policy::require(&signed.actor, Permission::ViewReports)?;
-    let (filter, published) = load(state, req.query_string(), reader_scope(&signed.actor)).await?;
+    let (filter, published, _) =
+        load(state, req.query_string(), reader_scope(&signed.actor)).await?;
     match (filter.chosen, published) {
         (Some(c), Some(p)) => Ok((c.period.to, c.path, p)),
         _ => Err(AppError::BadRequest),

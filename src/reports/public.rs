@@ -5,13 +5,14 @@
 //! protected, the state's actions exact, no record and no name of anyone.
 //!
 //! Pages for signed-out readers and the downloads are cached (`cache`) until
-//! the next change of records.
+//! the next change of records. Pages and downloads made from an earlier
+//! edition of the figures, while a newer one is counted, are not kept.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::cache::Cached;
+use super::cache::{AsOf, Cached};
 use super::dashboard::{self, Trends};
 use super::figures::{self, Published, Value};
 use super::filter::{self, Depth, Filter};
@@ -28,7 +29,8 @@ use crate::web::error::{AppError, AppResult};
 
 /// Serve from the cache, or compute, keep and serve. Only pages for
 /// signed-out readers with no message waiting are kept; signed-in readers'
-/// pages carry their name and their session's token.
+/// pages carry their name and their session's token. `compute` gives the
+/// status, the body and when its figures were counted.
 async fn cached<F, Fut>(
     state: &AppState,
     ctx: Option<&Ctx>,
@@ -37,7 +39,7 @@ async fn cached<F, Fut>(
 ) -> AppResult<HttpResponse>
 where
     F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = AppResult<(actix_web::http::StatusCode, Cached)>>,
+    Fut: std::future::Future<Output = AppResult<Computed>>,
 {
     let shareable = ctx.is_none_or(|c| c.actor.is_none() && c.flash.is_none());
     let lang = ctx.map_or("", |c| c.lang.as_str());
@@ -47,30 +49,42 @@ where
         Some(_) => format!("{lang}|{}?{}", req.path(), req.query_string()),
         None => req.path().to_owned(),
     };
-    let respond = |status, value: Cached| {
+    let respond = |status, value: Cached, updating: bool| {
         let mut response = HttpResponse::build(status);
         response.content_type(value.content_type);
         if ctx.is_none() {
-            // Downloads are the same for everyone.
-            response.insert_header((header::CACHE_CONTROL, "public, max-age=300"));
+            // Downloads are the same for everyone; one made from figures
+            // being counted again is fetched anew next time.
+            let keep = if updating {
+                "no-cache"
+            } else {
+                "public, max-age=300"
+            };
+            response.insert_header((header::CACHE_CONTROL, keep));
         }
         response.body(value.body)
     };
     if shareable && let Some(hit) = state.public_cache.get(&key) {
-        return Ok(respond(actix_web::http::StatusCode::OK, hit));
+        return Ok(respond(actix_web::http::StatusCode::OK, hit, false));
     }
     let generation = state.public_cache.generation();
-    let (status, value) = compute().await?;
-    if shareable && status == actix_web::http::StatusCode::OK {
+    let (status, value, as_of) = compute().await?;
+    let updating = as_of.is_some_and(|a| a.updating);
+    if shareable && status == actix_web::http::StatusCode::OK && !updating {
         state.public_cache.put(key, generation, value.clone());
     }
-    Ok(respond(status, value))
+    Ok(respond(status, value, updating))
 }
+
+/// A page or download: its status, its body, and when its figures were
+/// counted (none when it shows no figures).
+type Computed = (actix_web::http::StatusCode, Cached, Option<AsOf>);
 
 fn html<T: Template>(
     page: &T,
     status: actix_web::http::StatusCode,
-) -> AppResult<(actix_web::http::StatusCode, Cached)> {
+    as_of: Option<AsOf>,
+) -> AppResult<Computed> {
     let body = page.render().map_err(AppError::internal)?;
     Ok((
         status,
@@ -78,6 +92,7 @@ fn html<T: Template>(
             body: body.into(),
             content_type: "text/html; charset=utf-8",
         },
+        as_of,
     ))
 }
 
@@ -86,6 +101,7 @@ fn html<T: Template>(
 struct PublicPage {
     ctx: Ctx,
     filter: Filter,
+    as_of: Option<AsOf>,
     years: Vec<i32>,
     threshold: i64,
     published: Option<Published>,
@@ -164,7 +180,12 @@ pub async fn index(
     let query = req.query_string().to_owned();
     cached(&state, Some(&ctx), &req, || async move {
         let ctx = render_ctx;
-        let (filter, published, trend) = public_choice(state_ref, &query).await?;
+        let Choice {
+            filter,
+            published,
+            trend,
+            as_of,
+        } = public_choice(state_ref, &query).await?;
         // A region shows its headline figures; the breakdowns are the
         // country's (see `publication::headline`).
         let full = published.as_ref().is_some_and(|p| p.full);
@@ -182,6 +203,7 @@ pub async fn index(
             &PublicPage {
                 ctx,
                 filter,
+                as_of,
                 years: filter::years(),
                 threshold,
                 published,
@@ -209,6 +231,7 @@ pub async fn index(
                 trends,
             },
             status,
+            as_of,
         )
     })
     .await
@@ -219,6 +242,7 @@ pub async fn index(
 struct PublicRecommendations {
     ctx: Ctx,
     filter: Filter,
+    as_of: Option<AsOf>,
     years: Vec<i32>,
     items: Vec<Item>,
     threshold: i64,
@@ -236,7 +260,12 @@ pub async fn recommendations(
     let query = req.query_string().to_owned();
     cached(&state, Some(&ctx), &req, || async move {
         let ctx = render_ctx;
-        let (filter, published, _) = public_choice(state_ref, &query).await?;
+        let Choice {
+            filter,
+            published,
+            as_of,
+            ..
+        } = public_choice(state_ref, &query).await?;
         let statuses =
             db::run(&state_ref.pool, |conn| Ok(recommendations::statuses(conn)?)).await?;
         let (status, items) = match &published {
@@ -250,11 +279,13 @@ pub async fn recommendations(
             &PublicRecommendations {
                 ctx,
                 filter,
+                as_of,
                 years: filter::years(),
                 items,
                 threshold,
             },
             status,
+            as_of,
         )
     })
     .await
@@ -270,30 +301,46 @@ struct DataRow<'a> {
     value: serde_json::Value,
 }
 
-/// The public choice of year and region, its figures and its trend, all
-/// from the one public publication.
-#[allow(clippy::type_complexity)]
-async fn public_choice(
-    state: &AppState,
-    query: &str,
-) -> AppResult<(Filter, Option<Published>, Option<Vec<(i32, Published)>>)> {
+/// The public choice of year and region, its figures, its trend and when
+/// they were counted, all from the one public publication.
+struct Choice {
+    filter: Filter,
+    published: Option<Published>,
+    trend: Option<Vec<(i32, Published)>>,
+    as_of: Option<AsOf>,
+}
+
+async fn public_choice(state: &AppState, query: &str) -> AppResult<Choice> {
     let filter = read_filter(state, query, false, None, Depth::Regions).await?;
     let Some(c) = &filter.chosen else {
-        return Ok((filter, None, None));
+        return Ok(Choice {
+            filter,
+            published: None,
+            trend: None,
+            as_of: None,
+        });
     };
-    let bundle = public_bundle(state).await?;
+    let edition = public_bundle(state).await?;
+    let bundle = &edition.bundle;
     // A path's last part is the territory's code.
     let code = c.path.rsplit('/').next().unwrap_or("KG").to_owned();
     let published = bundle.published(&c.period, &code);
-    let trend = dashboard::trend_of(&bundle, dashboard::trend_years(&c.period), &code);
-    Ok((filter, published, Some(trend)))
+    let trend = dashboard::trend_of(bundle, dashboard::trend_years(&c.period), &code);
+    Ok(Choice {
+        filter,
+        published,
+        trend: Some(trend),
+        as_of: Some(edition.as_of),
+    })
 }
 
 /// Every published figure of the public publication: (year, territory code,
-/// figures), the country first, then the regions, year by year.
-async fn open_data(state: &AppState) -> AppResult<Vec<(i32, String, Published)>> {
-    let bundle = public_bundle(state).await?;
-    Ok(bundle
+/// figures), the country first, then the regions, year by year; and when
+/// they were counted.
+async fn open_data(state: &AppState) -> AppResult<(Vec<(i32, String, Published)>, AsOf)> {
+    let edition = public_bundle(state).await?;
+    let bundle = &edition.bundle;
+    let rows = bundle
         .publication
         .entries()
         .iter()
@@ -302,7 +349,8 @@ async fn open_data(state: &AppState) -> AppResult<Vec<(i32, String, Published)>>
                 .published(&e.period, &e.code)
                 .map(|p| (e.period.from, e.code.clone(), p))
         })
-        .collect())
+        .collect();
+    Ok((rows, edition.as_of))
 }
 
 /// The open data as CSV: year, territory, figure, kind, value.
@@ -310,7 +358,7 @@ pub async fn data_csv(state: web::Data<AppState>, req: HttpRequest) -> AppResult
     let threshold = state.config.suppression_threshold;
     let state_ref = &state;
     cached(&state, None, &req, || async move {
-        let data = open_data(state_ref).await?;
+        let (data, as_of) = open_data(state_ref).await?;
         let mut body = String::from("year,territory,figure,kind,value\n");
         for (year, territory, published) in &data {
             for (name, value) in &published.figures {
@@ -329,6 +377,7 @@ pub async fn data_csv(state: web::Data<AppState>, req: HttpRequest) -> AppResult
                 body: body.into(),
                 content_type: "text/csv; charset=utf-8",
             },
+            Some(as_of),
         ))
     })
     .await
@@ -340,7 +389,7 @@ pub async fn data_json(state: web::Data<AppState>, req: HttpRequest) -> AppResul
     let threshold = state.config.suppression_threshold;
     let state_ref = &state;
     cached(&state, None, &req, || async move {
-        let data = open_data(state_ref).await?;
+        let (data, as_of) = open_data(state_ref).await?;
         let mut rows = Vec::new();
         for (year, territory, published) in &data {
             for (name, value) in &published.figures {
@@ -369,6 +418,7 @@ pub async fn data_json(state: web::Data<AppState>, req: HttpRequest) -> AppResul
         }
         let body = serde_json::to_vec(&serde_json::json!({
             "schema": "/public/schema",
+            "as_of": as_of.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             "suppression_threshold": threshold,
             "rows": rows,
         }))
@@ -379,6 +429,7 @@ pub async fn data_json(state: web::Data<AppState>, req: HttpRequest) -> AppResul
                 body: body.into(),
                 content_type: "application/json",
             },
+            Some(as_of),
         ))
     })
     .await

@@ -224,6 +224,10 @@ impl TestApp {
             .await
             .expect("creating the test database");
         let mut config = Config::defaults();
+        // Tests compare figures with the records right after a change, on a
+        // machine busy with other tests: readers wait for the new count
+        // however long it takes, unless a test sets a wait of its own.
+        config.report_wait_ms = 120_000;
         adjust(&mut config);
         let pool = db::build_pool(&db.url, 4, config.statement_timeout_ms).expect("a pool");
         TestApp::start(db, config, pool)
