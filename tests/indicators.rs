@@ -779,6 +779,24 @@ async fn a_public_page_is_cached_until_records_change() {
     assert_eq!(figure(&fresh).as_deref(), Some("1"));
 }
 
+/// The open data as JSON, with how long browsers may keep it.
+async fn open_data_json(
+    client: &reqwest::Client,
+    app: &TestApp,
+) -> (Option<String>, serde_json::Value) {
+    let response = client
+        .get(app.url("/public/data.json"))
+        .send()
+        .await
+        .expect("GET");
+    let kept = response
+        .headers()
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (kept, response.json().await.expect("JSON"))
+}
+
 /// When counting the figures again takes longer than a reader is kept
 /// waiting (here: the count is held up by a lock on a table it reads), the
 /// reader is shown the last count with its time, marked as being updated; it
@@ -857,19 +875,12 @@ async fn while_figures_are_counted_again_readers_see_the_last_count_marked_as_up
     // from the cache as if it were current.
     let again = waited().await;
     assert!(find(&again, "#report-updating").is_some());
-    let data = anonymous
-        .get(app.url("/public/data.json"))
-        .send()
-        .await
-        .unwrap();
+    let (kept, data) = open_data_json(&anonymous, &app).await;
     assert_eq!(
-        data.headers()
-            .get("cache-control")
-            .and_then(|v| v.to_str().ok()),
+        kept.as_deref(),
         Some("no-cache"),
         "a download of the earlier count is not kept by browsers either"
     );
-    let data: serde_json::Value = data.json().await.expect("JSON");
     assert!(data["as_of"].as_str().is_some_and(|t| t.ends_with('Z')));
     // Staff pages are shown their last count the same way.
     let staff = app.get(&dashboard).await;
@@ -896,17 +907,8 @@ async fn while_figures_are_counted_again_readers_see_the_last_count_marked_as_up
         find(&current, "#f-school_fee_complaints").as_deref(),
         Some("1")
     );
-    let data = anonymous
-        .get(app.url("/public/data.json"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        data.headers()
-            .get("cache-control")
-            .and_then(|v| v.to_str().ok()),
-        Some("public, max-age=300")
-    );
+    let (kept, _) = open_data_json(&anonymous, &app).await;
+    assert_eq!(kept.as_deref(), Some("public, max-age=300"));
     let staff = app.get(&dashboard).await;
     assert_eq!(staff.text_of("#report-updating"), None);
 }

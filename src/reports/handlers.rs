@@ -233,7 +233,8 @@ where
             .run(|conn| {
                 diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout}"))
                     .execute(conn)?;
-                // The snapshot is taken by the transaction's first query.
+                // The snapshot is taken by `make`'s first query (SET takes
+                // none), so this is its time to well within the minute shown.
                 let at = chrono::Utc::now();
                 make(conn).map(|bundle| (at, bundle))
             })?;
