@@ -58,6 +58,11 @@ FOLLOW_UP_VERSION = bench.re.compile(
     r'<input type="hidden" name="version" value="(\d+)"'
 )
 VERSION = bench.re.compile(r'name="version" value="(\d+)"')
+# When the figures on a computed page were counted (Asia/Bishkek, to the
+# minute), and the notice shown when they are an earlier count being updated.
+AS_OF = bench.re.compile(r'id="report-as-of">[^<]*?(\d\d)\.(\d\d)\.(\d{4}) (\d\d):(\d\d)')
+UPDATING = 'id="report-updating"'
+BISHKEK = datetime.timezone(datetime.timedelta(hours=6))
 
 
 def unavailable_titles():
@@ -131,6 +136,7 @@ class Run:
         self.tag = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S")
         self.requests = []  # (start, end, role, page, status, outcome)
         self.writes = []  # dicts
+        self.editions = []  # (page, current, age in seconds) of each computed page served
         self.t0 = None
         self.end = None
         self.events = {}
@@ -295,16 +301,18 @@ class User:
             }, f"/referrals/{referral}")
 
     def official(self):
-        year = datetime.date.today().year
         slow = self.run.args.report_timeout
-        pages = [("home", "/", None), ("dashboard", "/reports/dashboard", slow),
-                 ("enforcement report", f"/reports/enforcement?year={year - 1}", slow),
-                 ("public page", "/public", slow)]
+        pages = [("home", "/", None)] + [(page, path, slow) for page, path in computed_pages()]
         i = 0
         while not self.done():
             page, path, timeout = pages[i % len(pages)]
             i += 1
-            self.get(page, path, timeout)
+            status, body, _ = self.get(page, path, timeout)
+            m = AS_OF.search(body) if status == 200 and page in REPORTS else None
+            if m:
+                day, month, year_, hour, minute = map(int, m.groups())
+                counted = datetime.datetime(year_, month, day, hour, minute, tzinfo=BISHKEK)
+                self.run.editions.append((page, UPDATING not in body, time.time() - counted.timestamp()))
 
     def work(self):
         getattr(self, self.role)()
@@ -313,6 +321,29 @@ class User:
 BASE = [""]
 # The officials' pages computed from the records (again after any write).
 REPORTS = ("dashboard", "enforcement report", "public page")
+
+
+def computed_pages():
+    year = datetime.date.today().year
+    return [("dashboard", "/reports/dashboard"),
+            ("enforcement report", f"/reports/enforcement?year={year - 1}"),
+            ("public page", "/public")]
+
+
+def warm_up(users, run):
+    """Count the officials' pages once before the users start, as on a server
+    that has been running: the first count after a start has no earlier one
+    to show while it is made (see the README)."""
+    official = next(u for u in users if u.role == "official")
+    browser = Browser(BASE[0], timeout=3600)
+    browser.sign_in(official.login)
+    for page, path in computed_pages():
+        started = time.monotonic()
+        status, body = browser.get(path)
+        took = time.monotonic() - started
+        m = AS_OF.search(body)
+        log(f"warm-up: {page} counted in {took:.1f} s (HTTP {status}, as of {m and ':'.join(m.groups())})")
+        run.events[f"warm-up {page}"] = round(took, 1)
 
 
 # ----------------------------------------------------------------- who works on what
@@ -446,6 +477,8 @@ def drive(directory, server, run):
     args = run.args
     users = cast(directory, args.users, run)
     log(f"{len(users)} users: " + ", ".join(f"{sum(u.role == r for u in users)} {r}" for r, _ in MIX))
+    if not args.no_warm_up:
+        warm_up(users, run)
     # Sign in first (argon2 on two cores takes a while), then start together.
     started = time.monotonic()
     ready = threading.Barrier(len(users) + 1)
@@ -689,9 +722,16 @@ def analyse(run):
         p["lat"].append((r[1] - r[0]) * 1000)
         p["bad"] += r[5] not in ("ok", "refused")
         p["timeouts"] += r[5] == "timeout"
+    # The computed pages served: with a current count, or with the last one
+    # while a new one is made; how old the figures shown were.
+    editions = {}
+    for page, current, age in run.editions:
+        e = editions.setdefault(page, dict(current=0, earlier=0, ages=[]))
+        e["current" if current else "earlier"] += 1
+        e["ages"].append(age)
     return dict(phases=rows, recovery=recovery, last_unserved=last_bad,
                 late_unserved=len(late), other_5xx=other_5xx, timeouts=timeouts,
-                report_timeouts=report_timeouts, by_page=by_page,
+                report_timeouts=report_timeouts, by_page=by_page, editions=editions,
                 down=down, up=up)
 
 
@@ -809,6 +849,27 @@ def report_section(run, info, figures, checked, users, server):
     for page, p in sorted(figures["by_page"].items(), key=lambda kv: (kv[1]["role"], kv[0])):
         out.append(f"| {page} | {p['role']} | {p['n']:,} | {fmt(percentile(p['lat'], 50))} | "
                    f"{fmt(percentile(p['lat'], 99))} | {p['bad']:,} | {p['timeouts']:,} |")
+    out += [
+        "",
+        "The computed pages wait up to the app's `KORGOO_REPORT_WAIT_MS` (default 3 s) for a count "
+        "that includes every change made before they were asked for; past it they show the last "
+        "count with its time, marked as being updated. The first count after the server starts "
+        "has none before it, so it is waited for: "
+        + (", ".join(f"{page} {run.events[f'warm-up {page}']:.0f} s" for page in REPORTS
+                     if f"warm-up {page}" in run.events)
+           + " on the idle server before the users started (as on a server that has been running)"
+           if not args.no_warm_up else "this run started the users on a server that had counted nothing")
+        + ". The age of the figures is the time of the answer minus the time of the count the "
+        "page shows (given to the minute, so ±60 s).",
+        "",
+        "| Page | Served | With the current count | With the last count, marked as being updated | Age of the figures p50 s | Max s |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for page in REPORTS:
+        e = figures["editions"].get(page)
+        if e:
+            out.append(f"| {page} | {e['current'] + e['earlier']:,} | {e['current']:,} | {e['earlier']:,} | "
+                       f"{fmt(percentile(e['ages'], 50))} | {fmt(max(e['ages']))} |")
     defects = list(checked["defects"])
     defects += [f"{len(figures['other_5xx'])} responses with another 5xx"] if figures["other_5xx"] else []
     defects += [f"{len(figures['timeouts'])} requests hung"] if figures["timeouts"] else []
@@ -840,6 +901,8 @@ def main():
                         help="client timeout for the dashboard, report and public page (default 120)")
     parser.add_argument("--referrals-per-provider", type=int, default=600)
     parser.add_argument("--no-report", action="store_true", help="do not write BENCHMARKS.md")
+    parser.add_argument("--no-warm-up", action="store_true",
+                        help="start the users on a server that has counted nothing yet")
     parser.add_argument("--shared-note", action="store_true",
                         help="say in the report that others compiled on the machine during the run")
     args = parser.parse_args()
