@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::publication::Bundle;
+use crate::web::error::ErrorPage;
 use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -90,10 +91,15 @@ pub struct PublicCache {
     /// Protected publications (public and staff), shared by the pages and
     /// downloads that show them.
     publications: Publications,
-    /// Held while a publication is computed, so concurrent requests wait.
-    /// Owned by the computation itself (not by the request that started it),
-    /// so a client giving up cannot let a second computation start beside it.
+    /// Held while a publication is computed: one count at a time, taken in
+    /// turn by the keys asked for.
     pub rebuilding: Arc<tokio::sync::Mutex<()>>,
+    /// The counts asked for and not yet done (see `want`).
+    counts: Mutex<HashMap<String, u64>>,
+    /// Failed counts so far, per key, and the page their readers get.
+    failures: Mutex<HashMap<String, (u64, ErrorPage)>>,
+    /// Woken after every count, done or failed.
+    pub counted: tokio::sync::Notify,
 }
 
 /// When a publication's figures were counted, and whether a newer count is
@@ -176,6 +182,64 @@ impl PublicCache {
     pub fn publications(&self) -> Publications {
         self.publications.clone()
     }
+
+    /// A reader needs a count of `key` made at `generation` or later. True
+    /// when the caller must start the count: a key has at most one, running
+    /// or waiting for its turn, which counts again while readers arrived
+    /// after it began (`counted`).
+    pub fn want(&self, key: &str, generation: u64) -> bool {
+        let Ok(mut counts) = self.counts.lock() else {
+            return false;
+        };
+        match counts.get_mut(key) {
+            Some(wanted) => {
+                *wanted = (*wanted).max(generation);
+                false
+            }
+            None => {
+                counts.insert(key.to_owned(), generation);
+                true
+            }
+        }
+    }
+
+    /// A count of `key` made at `generation` was kept. True when it must
+    /// count again for readers that arrived after it began.
+    pub fn counted(&self, key: &str, generation: u64) -> bool {
+        let again = match self.counts.lock() {
+            Ok(mut counts) => match counts.get(key) {
+                Some(wanted) if *wanted > generation => true,
+                _ => {
+                    counts.remove(key);
+                    false
+                }
+            },
+            Err(_) => false,
+        };
+        self.counted.notify_waiters();
+        again
+    }
+
+    /// A count of `key` failed: its waiting readers get `page`.
+    pub fn count_failed(&self, key: &str, page: ErrorPage) {
+        if let Ok(mut counts) = self.counts.lock() {
+            counts.remove(key);
+        }
+        if let Ok(mut failures) = self.failures.lock() {
+            let entry = failures.entry(key.to_owned()).or_insert((0, page));
+            *entry = (entry.0 + 1, page);
+        }
+        self.counted.notify_waiters();
+    }
+
+    /// How many counts of `key` have failed so far, and the page of the last.
+    pub fn failures(&self, key: &str) -> (u64, Option<ErrorPage>) {
+        self.failures
+            .lock()
+            .ok()
+            .and_then(|f| f.get(key).map(|(n, page)| (*n, Some(*page))))
+            .unwrap_or((0, None))
+    }
 }
 
 #[cfg(test)]
@@ -225,6 +289,25 @@ mod tests {
         assert!(shelf.get("a", 3).is_none(), "expired as a current entry");
         assert_eq!(shelf.last("a").map(|c| c.body), Some("three".into()));
         assert!(shelf.last("b").is_none());
+    }
+
+    #[test]
+    fn a_key_has_one_count_which_goes_on_while_readers_need_a_newer_one() {
+        let cache = PublicCache::default();
+        assert!(cache.want("a", 3), "the first reader starts the count");
+        assert!(!cache.want("a", 3), "the second waits for it");
+        assert!(cache.want("b", 3), "another key has a count of its own");
+        assert!(
+            !cache.want("a", 5),
+            "arrived after a change: still one count"
+        );
+        assert!(cache.counted("a", 4), "made at 4, and a reader needs 5");
+        assert!(!cache.counted("a", 5), "done");
+        assert!(cache.want("a", 6), "a new count once the last is done");
+        cache.count_failed("a", ErrorPage::Unavailable);
+        assert_eq!(cache.failures("a"), (1, Some(ErrorPage::Unavailable)));
+        assert!(cache.want("a", 6), "a failed count is not waited for");
+        assert_eq!(cache.failures("b"), (0, None));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::db;
 use crate::policy::{self, Permission};
 use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, TIME_ZONE, render_with};
-use crate::web::error::{AppError, AppResult};
+use crate::web::error::{AppError, AppResult, ErrorPage};
 use crate::web::money;
 
 /// The report's rows: a label and the figures shown on that row.
@@ -172,83 +172,125 @@ pub async fn read_filter(
     .await
 }
 
-/// A publication from the cache, or computed by `make` on a database
-/// connection and kept. One request computes at a time; the others wait for
-/// it and then find it cached, rather than each taking connections to compute
-/// the same.
+/// A publication from the cache, or counted by `make` on a database
+/// connection and kept. A key has at most one count, which outlives the
+/// request that asked for it (`count`); readers wait for it, and the counts
+/// of different keys take turns, one at a time, so many readers of the same
+/// figures cost one count and a first count is never starved by recounts.
 ///
 /// A reader waits at most `report_wait_ms` for a count that includes every
-/// change made before they asked, when an earlier edition exists: then they
-/// are shown that one, marked with its time and as being updated, while the
-/// count goes on and serves whoever asks next. On years of national data
-/// under a steady stream of records, a count takes minutes and every record
-/// saved makes the last one out of date; without this, officials would wait
-/// for counts that are out of date again before they finish.
+/// change made before they asked. Past it they are shown the last count,
+/// marked with its time and as being updated, while the count goes on and
+/// serves whoever asks next; when there is none yet (the first count since
+/// the server started), a page that says the figures are being counted and
+/// reloads itself. On years of national data under a steady stream of
+/// records, a count takes minutes and every record saved makes the last one
+/// out of date; without this, readers would wait for counts that are out of
+/// date again before they finish.
 async fn bundle<F>(state: &AppState, key: String, make: F) -> AppResult<Edition>
 where
-    F: FnOnce(&mut diesel::PgConnection) -> AppResult<Bundle> + Send + 'static,
+    F: Fn(&mut diesel::PgConnection) -> AppResult<Bundle> + Send + Sync + 'static,
 {
-    if let Some(hit) = state.public_cache.publication(&key) {
+    let cache = &state.public_cache;
+    if let Some(hit) = cache.publication(&key) {
         return Ok(hit);
     }
-    let Some(last) = state.public_cache.last_publication(&key) else {
-        return current(state, key, make).await;
-    };
-    let wait = std::time::Duration::from_millis(state.config.report_wait_ms);
-    match actix_web::rt::time::timeout(wait, current(state, key, make)).await {
-        Ok(counted) => counted,
-        Err(_) => Ok(last.updating()),
+    // Take a publication counted since the reader arrived: it holds every
+    // change made before the request, even if records changed since.
+    let arrived = cache.generation();
+    let (failed_before, _) = cache.failures(&key);
+    if cache.want(&key, arrived) {
+        actix_web::rt::spawn(count(state, key.clone(), Arc::new(make)));
+    }
+    let deadline =
+        tokio::time::Instant::now() + std::time::Duration::from_millis(state.config.report_wait_ms);
+    loop {
+        let woken = cache.counted.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        if let Some(edition) = cache.publication_since(&key, arrived) {
+            return Ok(edition);
+        }
+        // The count failed (the database went away, a statement ran out of
+        // time): the last count if there is one, else the reason; the next
+        // reader starts a new count.
+        if let (failed, Some(page)) = cache.failures(&key)
+            && failed > failed_before
+        {
+            return cache
+                .last_publication(&key)
+                .map(Edition::updating)
+                .ok_or_else(|| page.into());
+        }
+        if tokio::time::timeout_at(deadline, woken).await.is_err() {
+            return cache
+                .last_publication(&key)
+                .map(Edition::updating)
+                .ok_or(AppError::Counting);
+        }
     }
 }
 
-/// A publication that holds every change made before the call.
-async fn current<F>(state: &AppState, key: String, make: F) -> AppResult<Edition>
+/// Count `key` (in its turn), keep it, and count again while readers need a
+/// newer one. Runs on its own, not in a request: readers may stop waiting.
+fn count<F>(
+    state: &AppState,
+    key: String,
+    make: Arc<F>,
+) -> impl std::future::Future<Output = ()> + 'static
 where
-    F: FnOnce(&mut diesel::PgConnection) -> AppResult<Bundle> + Send + 'static,
+    F: Fn(&mut diesel::PgConnection) -> AppResult<Bundle> + Send + Sync + 'static,
 {
-    // After waiting its turn, a request takes a publication computed since it
-    // arrived (it holds every change made before the request): while records
-    // keep changing, each waiter would otherwise find the one computed for
-    // it stale and compute again, and the queue would never drain.
-    let arrived = state.public_cache.generation();
-    let turn = state.public_cache.rebuilding.clone().lock_owned().await;
-    if let Some(hit) = state.public_cache.publication_since(&key, arrived) {
-        return Ok(hit);
-    }
-    let generation = state.public_cache.generation();
+    let cache = state.public_cache.clone();
+    let pool = state.pool.clone();
     let timeout = state.config.report_timeout_ms;
-    let publications = state.public_cache.publications();
-    // The turn and the keeping go with the computation, which runs to its end
-    // on its blocking thread even when the request gives up waiting: the next
-    // waiter must not start a second one beside it, and its result must not
-    // be lost.
-    db::run(&state.pool, move |conn| {
-        let _turn = turn;
-        // One snapshot for all of a publication's queries, so its figures
-        // agree with each other even while records change.
-        let (at, bundle) = conn
-            .build_transaction()
-            .read_only()
-            .repeatable_read()
-            .run(|conn| {
-                diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout}"))
-                    .execute(conn)?;
-                // The snapshot is taken by `make`'s first query (SET takes
-                // none), so this is its time to well within the minute shown.
-                let at = chrono::Utc::now();
-                make(conn).map(|bundle| (at, bundle))
-            })?;
-        let edition = Edition {
-            bundle: Arc::new(bundle),
-            as_of: AsOf {
-                at,
-                updating: false,
-            },
-        };
-        publications.keep(key, generation, edition.clone());
-        Ok(edition)
-    })
-    .await
+    async move {
+        loop {
+            let turn = cache.rebuilding.clone().lock_owned().await;
+            let generation = cache.generation();
+            let publications = cache.publications();
+            let (make, kept_as) = (make.clone(), key.clone());
+            let counted = db::run(&pool, move |conn| {
+                let _turn = turn;
+                // One snapshot for all of a publication's queries, so its
+                // figures agree with each other even while records change.
+                let (at, bundle) =
+                    conn.build_transaction()
+                        .read_only()
+                        .repeatable_read()
+                        .run(|conn| {
+                            diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout}"))
+                                .execute(conn)?;
+                            // The snapshot is taken by `make`'s first query (SET
+                            // takes none), so this is its time to well within
+                            // the minute shown.
+                            let at = chrono::Utc::now();
+                            make(conn).map(|bundle| (at, bundle))
+                        })?;
+                let edition = Edition {
+                    bundle: Arc::new(bundle),
+                    as_of: AsOf {
+                        at,
+                        updating: false,
+                    },
+                };
+                publications.keep(kept_as, generation, edition);
+                Ok(())
+            })
+            .await;
+            match counted {
+                Ok(()) if cache.counted(&key, generation) => continue,
+                Ok(()) => return,
+                Err(e) => {
+                    let page = e.page().unwrap_or(ErrorPage::Internal);
+                    // Readers get the page; the cause is logged here, once.
+                    tracing::warn!(error = %e, "counting a report failed");
+                    cache.count_failed(&key, page);
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// The staff publication about a territory and period (see `publication`).

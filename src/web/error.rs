@@ -31,6 +31,10 @@ pub enum AppError {
     /// Signed in with a password the admin set: change it first.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// A report's figures are being counted for the first time since the
+    /// server started, and the reader has waited their share.
+    #[error("the figures are being counted")]
+    Counting,
     #[error("database unavailable: {0:#}")]
     Unavailable(anyhow::Error),
     #[error("internal error: {0:#}")]
@@ -46,6 +50,7 @@ pub enum ErrorPage {
     BadRequest,
     PayloadTooLarge,
     TooManyRequests,
+    Counting,
     Unavailable,
     Internal,
 }
@@ -58,7 +63,7 @@ impl ErrorPage {
             ErrorPage::BadRequest => StatusCode::BAD_REQUEST,
             ErrorPage::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorPage::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorPage::Counting | ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorPage::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,6 +77,7 @@ impl ErrorPage {
             ErrorPage::BadRequest => ("error-bad-request-title", "error-bad-request-body"),
             ErrorPage::PayloadTooLarge => ("error-too-large-title", "error-too-large-body"),
             ErrorPage::TooManyRequests => ("error-rate-limited-title", "error-rate-limited-body"),
+            ErrorPage::Counting => ("error-counting-title", "error-counting-body"),
             ErrorPage::Unavailable => ("error-unavailable-title", "error-unavailable-body"),
             ErrorPage::Internal => ("error-internal-title", "error-internal-body"),
         }
@@ -108,10 +114,24 @@ impl AppError {
             AppError::BadRequest => ErrorPage::BadRequest,
             AppError::PayloadTooLarge => ErrorPage::PayloadTooLarge,
             AppError::TooManyRequests => ErrorPage::TooManyRequests,
+            AppError::Counting => ErrorPage::Counting,
             AppError::Unavailable(_) => ErrorPage::Unavailable,
             AppError::Internal(_) => ErrorPage::Internal,
             AppError::SignInRequired | AppError::PasswordChangeRequired => return None,
         })
+    }
+}
+
+impl From<ErrorPage> for AppError {
+    /// The error a reader gets when a count they waited for failed (the
+    /// count logged its cause).
+    fn from(page: ErrorPage) -> Self {
+        match page {
+            ErrorPage::NotFound => AppError::NotFound,
+            ErrorPage::BadRequest => AppError::BadRequest,
+            ErrorPage::Unavailable => AppError::unavailable(anyhow::anyhow!("the count failed")),
+            _ => AppError::internal(anyhow::anyhow!("the count failed")),
+        }
     }
 }
 

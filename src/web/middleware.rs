@@ -262,6 +262,11 @@ fn render_error(req: &HttpRequest, state: &web::Data<AppState>, page: ErrorPage)
     if page == ErrorPage::TooManyRequests {
         builder.insert_header((header::RETRY_AFTER, "60"));
     }
+    if page == ErrorPage::Counting {
+        // Browsers reload the page by themselves when the count may be done.
+        builder.insert_header((header::RETRY_AFTER, "15"));
+        builder.insert_header((header::REFRESH, "15"));
+    }
     match template.render() {
         Ok(html) => builder.body(html),
         Err(e) => {

@@ -28,7 +28,9 @@ pub struct AppState {
     /// Sign-in attempts per client address.
     pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
     /// Public pages and open data, until records change.
-    pub public_cache: crate::reports::cache::PublicCache,
+    /// Shared with the counts of reports, which outlive the request that
+    /// asked for them.
+    pub public_cache: Arc<crate::reports::cache::PublicCache>,
 }
 
 impl AppState {
