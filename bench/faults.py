@@ -65,19 +65,22 @@ UPDATING = 'id="report-updating"'
 BISHKEK = datetime.timezone(datetime.timedelta(hours=6))
 
 
-def unavailable_titles():
-    """The 503 page's title in every language (from locales/*/base.ftl)."""
-    titles = []
+def titles(key):
+    """A page's title in every language (from locales/*/base.ftl)."""
+    found = []
     for ftl in sorted((bench.ROOT / "locales").glob("*/base.ftl")):
         for line in ftl.read_text().splitlines():
-            if line.startswith("error-unavailable-title"):
-                titles.append(line.split("=", 1)[1].strip())
-    if not titles:
-        raise SystemExit("no error-unavailable-title in locales/")
-    return titles
+            if line.startswith(key + " "):
+                found.append(line.split("=", 1)[1].strip())
+    if not found:
+        raise SystemExit(f"no {key} in locales/")
+    return found
 
 
-TITLES = unavailable_titles()
+# The 503 pages: the database is unreachable; a report's first count since
+# the server started is still under way (the page reloads itself).
+TITLES = titles("error-unavailable-title")
+COUNTING = titles("error-counting-title")
 
 
 # ----------------------------------------------------------------- the database's outage
@@ -152,6 +155,8 @@ def classify(status, body):
     if status < 400:
         return "ok"
     if status == 503:
+        if any(t in body for t in COUNTING):
+            return "being counted"
         return "unavailable" if any(t in body for t in TITLES) else "503 without the page"
     if status >= 500:
         return f"{status}"
@@ -339,7 +344,13 @@ def warm_up(users, run):
     browser.sign_in(official.login)
     for page, path in computed_pages():
         started = time.monotonic()
-        status, body = browser.get(path)
+        # Past the app's wait, the first count answers "being counted" and
+        # goes on: ask again, as the page itself does, until it is done.
+        while True:
+            status, body = browser.get(path)
+            if classify(status, body) != "being counted":
+                break
+            time.sleep(1)
         took = time.monotonic() - started
         m = AS_OF.search(body)
         log(f"warm-up: {page} counted in {took:.1f} s (HTTP {status}, as of {m and ':'.join(m.groups())})")
@@ -710,8 +721,10 @@ def analyse(run):
     # The last request not served because of the outage.
     unserved = [r for r in run.requests if r[5] not in ("ok", "refused")]
     last_bad = max((r[1] for r in unserved), default=None)
-    late = [r for r in unserved if r[0] >= up + 10 and r[5] != "timeout"]
-    other_5xx = [r for r in run.requests if r[5] not in ("ok", "refused", "unavailable", "timeout")
+    # ("Being counted" is a report's first count under way, not the outage.)
+    late = [r for r in unserved if r[0] >= up + 10 and r[5] not in ("timeout", "being counted")]
+    other_5xx = [r for r in run.requests
+                 if r[5] not in ("ok", "refused", "unavailable", "being counted", "timeout")
                  and not r[5].startswith("connection")]
     timeouts = [r for r in run.requests if r[5] == "timeout" and r[3] not in REPORTS]
     report_timeouts = [r for r in run.requests if r[5] == "timeout" and r[3] in REPORTS]
@@ -787,7 +800,7 @@ def report_section(run, info, figures, checked, users, server):
     slowest = max(((r[1] - r[0]) * 1000 for r in outage_reqs if r not in queued), default=None)
     recovery = "never" if figures["recovery"] is None else f"{figures['recovery'] * 1000:.0f} ms"
     wrong = {k: v - (len(queued) if k == "timeout" else 0) for k, v in during["outcomes"].items()
-             if k not in ("unavailable", "ok", "refused") and not k.startswith("connection")}
+             if k not in ("unavailable", "being counted", "ok", "refused") and not k.startswith("connection")}
     wrong = {k: v for k, v in wrong.items() if v}
     out += [
         "",
@@ -854,22 +867,26 @@ def report_section(run, info, figures, checked, users, server):
         "The computed pages wait up to the app's `KORGOO_REPORT_WAIT_MS` (default 3 s) for a count "
         "that includes every change made before they were asked for; past it they show the last "
         "count with its time, marked as being updated. The first count after the server starts "
-        "has none before it, so it is waited for: "
-        + (", ".join(f"{page} {run.events[f'warm-up {page}']:.0f} s" for page in REPORTS
-                     if f"warm-up {page}" in run.events)
+        "has none before it: past the wait its readers get the page that says the figures are "
+        "being counted, which reloads itself. "
+        + ("The three pages were counted in "
+           + ", ".join(f"{page} {run.events[f'warm-up {page}']:.0f} s" for page in REPORTS
+                       if f"warm-up {page}" in run.events)
            + " on the idle server before the users started (as on a server that has been running)"
-           if not args.no_warm_up else "this run started the users on a server that had counted nothing")
+           if not args.no_warm_up else "This run started the users on a server that had counted nothing")
         + ". The age of the figures is the time of the answer minus the time of the count the "
         "page shows (given to the minute, so ±60 s).",
         "",
-        "| Page | Served | With the current count | With the last count, marked as being updated | Age of the figures p50 s | Max s |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| Page | Served | With the current count | With the last count, marked as being updated | "
+        "Told the first count is under way | Age of the figures p50 s | Max s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for page in REPORTS:
-        e = figures["editions"].get(page)
-        if e:
-            out.append(f"| {page} | {e['current'] + e['earlier']:,} | {e['current']:,} | {e['earlier']:,} | "
-                       f"{fmt(percentile(e['ages'], 50))} | {fmt(max(e['ages']))} |")
+        e = figures["editions"].get(page, dict(current=0, earlier=0, ages=[]))
+        told = sum(1 for r in run.requests if r[3] == page and r[5] == "being counted")
+        ages = e["ages"]
+        out.append(f"| {page} | {e['current'] + e['earlier']:,} | {e['current']:,} | {e['earlier']:,} | "
+                   f"{told:,} | {fmt(percentile(ages, 50))} | {fmt(max(ages) if ages else None)} |")
     defects = list(checked["defects"])
     defects += [f"{len(figures['other_5xx'])} responses with another 5xx"] if figures["other_5xx"] else []
     defects += [f"{len(figures['timeouts'])} requests hung"] if figures["timeouts"] else []
