@@ -271,6 +271,17 @@ async fn text(client: &reqwest::Client, url: &str) -> String {
 }
 
 /// Read the following pages in English (the choice is remembered).
+/// A signed-out visitor who chose English (a cookie of their own).
+async fn english_visitor(app: &TestApp) -> reqwest::Client {
+    let visitor = TestApp::new_client();
+    visitor
+        .get(app.url("/public?lang=en"))
+        .send()
+        .await
+        .expect("GET");
+    visitor
+}
+
 async fn english(app: &TestApp) {
     let page = app.get("/?lang=en").await;
     assert!(page.status.is_success() || page.status.is_redirection());
@@ -586,12 +597,7 @@ async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
             }
         }
     }
-    let anonymous = TestApp::new_client();
-    anonymous
-        .get(app.url("/public?lang=en"))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = english_visitor(&app).await;
     for path in [
         "/public",
         "/public/recommendations",
@@ -737,12 +743,7 @@ async fn a_change_through_the_app(app: &TestApp, version: &str) {
 #[actix_web::test]
 async fn a_public_page_is_cached_until_records_change() {
     let app = TestApp::spawn().await;
-    let anonymous = TestApp::new_client();
-    anonymous
-        .get(app.url("/public?lang=en"))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = english_visitor(&app).await;
     let figure = |body: &str| {
         scraper::Html::parse_document(body)
             .select(&scraper::Selector::parse("#f-school_fee_complaints").unwrap())
@@ -820,12 +821,7 @@ async fn counted(client: &reqwest::Client, url: &str) -> String {
 #[actix_web::test]
 async fn while_figures_are_counted_again_readers_see_the_last_count_marked_as_updating() {
     let app = TestApp::spawn_with(|c| c.report_wait_ms = 300).await;
-    let anonymous = TestApp::new_client();
-    anonymous
-        .get(app.url("/public?lang=en"))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = english_visitor(&app).await;
     app.login_as(Role::Admin).await;
     english(&app).await;
     let year = crate::common::today().format("%Y").to_string();
@@ -936,7 +932,7 @@ async fn a_first_count_slower_than_the_wait_says_so_and_the_page_reloads_itself(
     let app = TestApp::spawn_with(|c| c.report_wait_ms = 300).await;
     app.login_as(Role::Official).await;
     english(&app).await;
-    let anonymous = TestApp::new_client();
+    let anonymous = english_visitor(&app).await;
     let mut lock = app.conn();
     lock.batch_execute("BEGIN; LOCK TABLE school_fee_complaints IN ACCESS EXCLUSIVE MODE")
         .expect("the table locked");
@@ -966,7 +962,6 @@ async fn a_first_count_slower_than_the_wait_says_so_and_the_page_reloads_itself(
         assert_eq!(header("retry-after").as_deref(), Some("15"), "{path}");
         response.text().await.expect("a body")
     };
-    anonymous.get(app.url("/?lang=en")).send().await.unwrap();
     let first = counting(&anonymous, "/public").await;
     assert!(first.contains("The figures are being counted"), "{first}");
     assert!(first.contains("reloads by itself"));
