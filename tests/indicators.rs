@@ -965,6 +965,10 @@ async fn a_first_count_slower_than_the_wait_says_so_and_the_page_reloads_itself(
     let first = counting(&anonymous, "/public").await;
     assert!(first.contains("The figures are being counted"), "{first}");
     assert!(first.contains("reloads by itself"));
+    assert!(
+        !first.contains("class=\"status-code\""),
+        "a wait, not shown as a failure"
+    );
     // A signed-in reader of the same figures waits for the same count.
     let staff = counting(&app.client, "/public").await;
     assert!(staff.contains("The figures are being counted"));

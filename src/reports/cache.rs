@@ -99,7 +99,7 @@ pub struct PublicCache {
     /// Failed counts so far, per key, and the page their readers get.
     failures: Mutex<HashMap<String, (u64, ErrorPage)>>,
     /// Woken after every count, done or failed.
-    pub counted: tokio::sync::Notify,
+    pub count_ended: tokio::sync::Notify,
 }
 
 /// When a publication's figures were counted, and whether a newer count is
@@ -216,7 +216,7 @@ impl PublicCache {
             },
             Err(_) => false,
         };
-        self.counted.notify_waiters();
+        self.count_ended.notify_waiters();
         again
     }
 
@@ -229,7 +229,7 @@ impl PublicCache {
             let entry = failures.entry(key.to_owned()).or_insert((0, page));
             *entry = (entry.0 + 1, page);
         }
-        self.counted.notify_waiters();
+        self.count_ended.notify_waiters();
     }
 
     /// How many counts of `key` have failed so far, and the page of the last.

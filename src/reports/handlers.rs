@@ -205,7 +205,7 @@ where
     let deadline =
         tokio::time::Instant::now() + std::time::Duration::from_millis(state.config.report_wait_ms);
     loop {
-        let woken = cache.counted.notified();
+        let woken = cache.count_ended.notified();
         tokio::pin!(woken);
         woken.as_mut().enable();
         if let Some(edition) = cache.publication_since(&key, arrived) {

@@ -236,7 +236,9 @@ struct ErrorTemplate {
     ctx: Ctx,
     title_key: &'static str,
     body_key: &'static str,
-    status: u16,
+    /// The status shown large; none on the page that asks the reader to wait
+    /// for a count, which is not a failure.
+    status: Option<u16>,
 }
 
 fn render_error(req: &HttpRequest, state: &web::Data<AppState>, page: ErrorPage) -> HttpResponse {
@@ -255,7 +257,7 @@ fn render_error(req: &HttpRequest, state: &web::Data<AppState>, page: ErrorPage)
         ctx: Ctx::new(info, state.i18n.clone(), req.path().to_owned()),
         title_key,
         body_key,
-        status: page.status().as_u16(),
+        status: (page != ErrorPage::Counting).then(|| page.status().as_u16()),
     };
     let mut builder = HttpResponse::build(page.status());
     builder.content_type("text/html; charset=utf-8");
