@@ -360,6 +360,33 @@ def warm_up(users, run):
 # ----------------------------------------------------------------- who works on what
 
 
+def busiest(directory, table, column, n, where="TRUE"):
+    """The `n` values of `column` (agencies) with the most rows of `table`."""
+    return [int(r[0]) for r in psql(
+        directory,
+        f"SELECT {column} FROM {table} WHERE {where} GROUP BY {column} ORDER BY count(*) DESC LIMIT {n}",
+    )]
+
+
+def in_turn(directory, role, agencies, wanted):
+    """Up to `wanted` (login, agency) of the scale users of `role` in
+    `agencies`, one agency after another, so the work is spread."""
+    if not agencies:
+        return []
+    staff = psql(
+        directory,
+        f"SELECT login, agency_id FROM users WHERE login LIKE 'scale.{role}.%' "
+        f"AND agency_id IN ({','.join(map(str, agencies))}) AND active ORDER BY id",
+    )
+    by_agency = {a: [login for login, g in staff if int(g) == a] for a in agencies}
+    chosen = []
+    while len(chosen) < wanted and any(by_agency.values()):
+        for agency in agencies:
+            if by_agency[agency] and len(chosen) < wanted:
+                chosen.append((by_agency[agency].pop(0), agency))
+    return chosen
+
+
 def cast(directory, users, run):
     """The simulated users and what each works on: disjoint cases for the case
     workers (open ones of their unit), fresh referrals sent to the providers'
@@ -371,23 +398,8 @@ def cast(directory, users, run):
     cast = []
 
     # Case workers: the units with the most cases where a visit can be recorded.
-    units = [int(r[0]) for r in psql(
-        directory,
-        "SELECT unit_id FROM cases WHERE status IN ('in_services', 'monitoring') "
-        "GROUP BY unit_id ORDER BY count(*) DESC LIMIT 25",
-    )]
-    workers_by_unit = {u: [] for u in units}
-    for login, unit in psql(
-        directory,
-        "SELECT login, agency_id FROM users WHERE login LIKE 'scale.case_worker.%' "
-        f"AND agency_id IN ({','.join(map(str, units))}) AND active ORDER BY id",
-    ):
-        workers_by_unit[int(unit)].append(login)
-    chosen = []
-    while len(chosen) < counts["case_worker"] and any(workers_by_unit.values()):
-        for unit in units:
-            if workers_by_unit[unit] and len(chosen) < counts["case_worker"]:
-                chosen.append((workers_by_unit[unit].pop(0), unit))
+    units = busiest(directory, "cases", "unit_id", 25, "status IN ('in_services', 'monitoring')")
+    chosen = in_turn(directory, "case_worker", units, counts["case_worker"])
     cases_by_unit = {u: [] for u in units}
     for case, unit in psql(
         directory,
@@ -403,15 +415,7 @@ def cast(directory, users, run):
                 cast.append(User(run, "case_worker", login, {"cases": share}))
 
     # Inspectors: those of the offices with the most inspections.
-    offices = [int(r[0]) for r in psql(
-        directory,
-        "SELECT office_id FROM inspections GROUP BY office_id ORDER BY count(*) DESC LIMIT 9",
-    )]
-    inspectors = psql(
-        directory,
-        "SELECT login, agency_id FROM users WHERE login LIKE 'scale.inspector.%' "
-        f"AND agency_id IN ({','.join(map(str, offices))}) AND active ORDER BY id",
-    )
+    offices = busiest(directory, "inspections", "office_id", 9)
     per_office = {}
     for office in offices:
         establishments = [(int(e), l) for e, l in psql(
@@ -425,31 +429,14 @@ def cast(directory, users, run):
             f"SELECT id FROM inspections WHERE office_id = {office} ORDER BY id DESC LIMIT 50",
         )]
         per_office[office] = {"establishments": establishments, "inspections": seen}
-    by_office = {o: [l for l, a in inspectors if int(a) == o] for o in offices}
-    taken = 0
-    while taken < counts["inspector"] and any(by_office.values()):
-        for office in offices:
-            if by_office[office] and taken < counts["inspector"] and per_office[office]["establishments"]:
-                cast.append(User(run, "inspector", by_office[office].pop(0), per_office[office]))
-                taken += 1
+    offices = [o for o in offices if per_office[o]["establishments"]]
+    for login, office in in_turn(directory, "inspector", offices, counts["inspector"]):
+        cast.append(User(run, "inspector", login, per_office[office]))
 
     # Providers: staff of the agencies with the most referrals, each with
     # referrals of their own to answer, sent just now on cases in services.
-    agencies = [int(r[0]) for r in psql(
-        directory,
-        "SELECT agency_id FROM referrals GROUP BY agency_id ORDER BY count(*) DESC LIMIT 12",
-    )]
-    staff = psql(
-        directory,
-        "SELECT login, agency_id FROM users WHERE login LIKE 'scale.service_provider.%' "
-        f"AND agency_id IN ({','.join(map(str, agencies))}) AND active ORDER BY id",
-    )
-    by_agency = {a: [l for l, g in staff if int(g) == a] for a in agencies}
-    providers = []
-    while len(providers) < counts["service_provider"] and any(by_agency.values()):
-        for agency in agencies:
-            if by_agency[agency] and len(providers) < counts["service_provider"]:
-                providers.append((by_agency[agency].pop(0), agency))
+    agencies = busiest(directory, "referrals", "agency_id", 12)
+    providers = in_turn(directory, "service_provider", agencies, counts["service_provider"])
     per_user = run.args.referrals_per_provider
     run.referrals_from = int(one(directory, "SELECT coalesce(max(id), 0) FROM referrals"))
     for login, agency in providers:
