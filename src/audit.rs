@@ -48,6 +48,8 @@ crate::text_enum! {
         InspectionCreated = "inspection_created",
         InspectionUpdated = "inspection_updated",
         InspectionClosed = "inspection_closed",
+        InspectionCorrected = "inspection_corrected",
+        PenaltyStatusChanged = "penalty_status_changed",
         PenaltyImposed = "penalty_imposed",
         /// What was collected of a penalty, and its status.
         PenaltyCollected = "penalty_collected",

@@ -157,6 +157,17 @@ pub fn can_edit_inspection(actor: &Actor, took_part: bool) -> bool {
     actor.role == Role::Inspector && took_part
 }
 
+/// May the actor decide a penalty for the inspection (also after it was
+/// closed: closing ends the visit's record, not the penalty procedure), and
+/// correct a closed inspection with a reason? Those who took part, and the
+/// head of the labour inspection office of its territory.
+pub fn can_follow_up_inspection(actor: &Actor, took_part: bool, path: &str) -> bool {
+    can_edit_inspection(actor, took_part)
+        || (allows(actor, Permission::ViewInspections)
+            && heads_inspection(actor)
+            && scope(actor).covers_path(path))
+}
+
 /// May the actor record what was collected of a penalty? The office's
 /// inspectors, and the head of the territory.
 pub fn can_record_collection(actor: &Actor, office: i64, path: &str) -> bool {

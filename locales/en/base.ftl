@@ -80,3 +80,7 @@ error-money-cents = At most two digits after the comma (tyiyn).
 error-money-too-large = This amount is too large; check it.
 error-money-zero = The amount must be more than zero.
 footer-public = Public figures
+entered-later = { $days ->
+    [one] typed in { $days } day later
+   *[other] typed in { $days } days later
+}

@@ -61,3 +61,7 @@ audit-action-referral-step = Referral step
 audit-action-consent-overridden = Referral sent without consent
 audit-target-referral = Referral
 referral-stale = Someone answered this referral after you opened it. Nothing was saved: the page now shows the referral as it stands, and your note is kept on it; check it and try again.
+referral-started-on = Service started on
+referral-ended-on = Service ended on
+referral-day-hint = The day the service actually started or ended, also when typed in later: the reports count by this day.
+error-referral-day-too-early = This day cannot be before the referral was sent or the service started.

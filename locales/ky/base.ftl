@@ -80,3 +80,6 @@ error-money-cents = Үтүрдөн кийин эки гана сан (тыйын
 error-money-too-large = Сумма өтө чоң; текшериңиз.
 error-money-zero = Сумма нөлдөн чоң болушу керек.
 footer-public = Жалпыга ачык көрсөткүчтөр
+entered-later = { $days ->
+   *[other] { $days } күндөн кийин киргизилген
+}

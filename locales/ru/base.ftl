@@ -80,3 +80,9 @@ error-money-cents = Не более двух цифр после запятой 
 error-money-too-large = Слишком большая сумма; проверьте её.
 error-money-zero = Сумма должна быть больше нуля.
 footer-public = Общедоступные показатели
+entered-later = { $days ->
+    [one] внесено через { $days } день
+    [few] внесено через { $days } дня
+    [many] внесено через { $days } дней
+   *[other] внесено через { $days } дня
+}

@@ -23,6 +23,8 @@ pub struct CaseValues {
     pub narrative: String,
     pub consent_given_by: String,
     pub consent_given_on: String,
+    /// The day the child was identified (dd.mm.yyyy or yyyy-mm-dd).
+    pub identified_on: String,
     pub version: String,
 }
 
@@ -36,6 +38,7 @@ impl CaseValues {
             narrative: form.get("narrative").to_owned(),
             consent_given_by: form.get("consent_given_by").to_owned(),
             consent_given_on: form.get("consent_given_on").to_owned(),
+            identified_on: form.get("identified_on").to_owned(),
             version: form.get("version").to_owned(),
         }
     }
@@ -57,14 +60,16 @@ impl CaseValues {
                 .as_ref()
                 .map(|c| c.given_on.format("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
+            identified_on: case.identified_on.format("%Y-%m-%d").to_string(),
             version: case.version.to_string(),
         }
     }
 
-    pub fn blank(source: Option<CaseSource>) -> CaseValues {
+    pub fn blank(source: Option<CaseSource>, today: NaiveDate) -> CaseValues {
         CaseValues {
             source: source.map(|s| s.as_str().to_owned()).unwrap_or_default(),
             risk: Risk::Medium.as_str().to_owned(),
+            identified_on: today.format("%Y-%m-%d").to_string(),
             ..CaseValues::default()
         }
     }
@@ -74,8 +79,13 @@ impl CaseValues {
         self.forms.iter().any(|f| f == form.as_str())
     }
 
-    pub fn parse(&self, today: NaiveDate) -> Result<CaseInput, FieldErrors> {
+    /// The case as typed, for a child born on `born`: the child cannot have
+    /// been identified before birth, nor after today.
+    pub fn parse(&self, today: NaiveDate, born: NaiveDate) -> Result<CaseInput, FieldErrors> {
         let mut errors = FieldErrors::new();
+        let identified_on = identified_on(&self.identified_on, today, born)
+            .map_err(|e| errors.add("identified_on", e))
+            .ok();
         let source = choice(&self.source, CaseSource::parse)
             .map_err(|e| errors.add("source", e))
             .ok();
@@ -123,8 +133,10 @@ impl CaseValues {
                 }
             },
         };
-        match (source, sector, risk, narrative) {
-            (Some(source), Some(sector), Some(risk), Some(narrative)) if errors.is_empty() => {
+        match (source, sector, risk, narrative, identified_on) {
+            (Some(source), Some(sector), Some(risk), Some(narrative), Some(identified_on))
+                if errors.is_empty() =>
+            {
                 Ok(CaseInput {
                     source,
                     forms,
@@ -132,11 +144,26 @@ impl CaseValues {
                     risk,
                     narrative,
                     consent,
+                    identified_on,
                 })
             }
             _ => Err(errors),
         }
     }
+}
+
+/// The day a child was identified: required, not after today, not before
+/// the child was born.
+pub fn identified_on(
+    typed: &str,
+    today: NaiveDate,
+    born: NaiveDate,
+) -> Result<NaiveDate, &'static str> {
+    let day = required_date(typed, today)?;
+    if day < born {
+        return Err("error-identified-before-birth");
+    }
+    Ok(day)
 }
 
 /// What a workflow form sent, kept as typed.
@@ -160,6 +187,9 @@ pub struct StepValues {
     pub answer_by: String,
     pub planned_end: String,
     pub override_reason: String,
+    pub le_note: String,
+    /// The day the case is referred to law enforcement, as typed.
+    pub le_sent_on: String,
 }
 
 impl StepValues {
@@ -171,6 +201,8 @@ impl StepValues {
             comment: form.get("comment").to_owned(),
             closure_reason: form.get("closure_reason").to_owned(),
             closure_note: form.get("closure_note").to_owned(),
+            le_note: form.get("le_note").to_owned(),
+            le_sent_on: form.get("le_sent_on").to_owned(),
             visited_on: form.get("visited_on").to_owned(),
             still_working: form.get("still_working").to_owned(),
             attending_school: form.get("attending_school").to_owned(),
@@ -367,13 +399,40 @@ mod tests {
             sector: "agriculture".into(),
             risk: "high".into(),
             narrative: "Found picking cotton.".into(),
+            identified_on: "12.09.2025".into(),
             ..CaseValues::default()
         }
     }
 
+    fn born() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2012, 3, 1).unwrap()
+    }
+
+    #[test]
+    fn a_child_is_identified_on_a_past_day_after_birth() {
+        let input = valid().parse(today(), born()).unwrap();
+        assert_eq!(input.identified_on, NaiveDate::from_ymd_opt(2025, 9, 12).unwrap());
+        let mut v = valid();
+        v.identified_on = "26.11.2026".into();
+        assert_eq!(
+            v.parse(today(), born()).unwrap_err().get("identified_on"),
+            Some("error-date-in-future")
+        );
+        v.identified_on = "28.02.2012".into();
+        assert_eq!(
+            v.parse(today(), born()).unwrap_err().get("identified_on"),
+            Some("error-identified-before-birth")
+        );
+        v.identified_on.clear();
+        assert_eq!(
+            v.parse(today(), born()).unwrap_err().get("identified_on"),
+            Some("error-required")
+        );
+    }
+
     #[test]
     fn a_case_without_consent_parses() {
-        let input = valid().parse(today()).unwrap();
+        let input = valid().parse(today(), born()).unwrap();
         assert_eq!(input.forms, vec![ExploitationForm::HazardousWork]);
         assert_eq!(input.consent, None);
     }
@@ -383,14 +442,14 @@ mod tests {
         let mut v = valid();
         v.consent_given_on = "2026-11-20".into();
         assert_eq!(
-            v.parse(today()).unwrap_err().get("consent_given_by"),
+            v.parse(today(), born()).unwrap_err().get("consent_given_by"),
             Some("error-consent-who")
         );
         v.consent_given_by = "Гүлмира Токтогулова (mother)".into();
-        assert!(v.parse(today()).unwrap().consent.is_some());
+        assert!(v.parse(today(), born()).unwrap().consent.is_some());
         v.consent_given_on = "2027-01-01".into();
         assert_eq!(
-            v.parse(today()).unwrap_err().get("consent_given_on"),
+            v.parse(today(), born()).unwrap_err().get("consent_given_on"),
             Some("error-date-in-future")
         );
     }
@@ -400,12 +459,12 @@ mod tests {
         let mut v = valid();
         v.forms.clear();
         assert_eq!(
-            v.parse(today()).unwrap_err().get("forms"),
+            v.parse(today(), born()).unwrap_err().get("forms"),
             Some("error-forms-required")
         );
         v.forms = vec!["offender".into()];
         assert_eq!(
-            v.parse(today()).unwrap_err().get("forms"),
+            v.parse(today(), born()).unwrap_err().get("forms"),
             Some("error-invalid-choice")
         );
     }

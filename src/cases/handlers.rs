@@ -25,7 +25,7 @@ use crate::referrals::model::{self as referrals, ProviderOption, ReferralLine, S
 use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, TIME_ZONE, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{FieldErrors, FormData, SaveOutcome};
+use crate::web::forms::{FieldErrors, FormData, SaveOutcome, required_date};
 use crate::web::session;
 
 const PAGE_SIZE: i64 = 50;
@@ -219,6 +219,12 @@ impl FormPage {
     fn is_new(&self) -> bool {
         self.case.is_none()
     }
+
+    /// The inspection the child was found at, whose visit is the day of
+    /// identification.
+    fn found_at_inspection(&self) -> Option<(i64, NaiveDate)> {
+        self.case.as_ref().and_then(|c| c.inspection)
+    }
 }
 
 /// The child a case is being opened for, if the actor may open one for them.
@@ -267,7 +273,7 @@ pub async fn new(
     let child = child_for_case(&state, &signed.ctx, &signed.actor, child_id).await?;
     render(&FormPage::new(
         signed.ctx,
-        CaseValues::blank(None),
+        CaseValues::blank(None, today()),
         child.id,
         child.full_name(),
         None,
@@ -289,7 +295,7 @@ pub async fn create(
     let child_id = child_param(&form)?;
     let child = child_for_case(&state, &ctx, &actor, child_id).await?;
     let values = CaseValues::from_form(&form);
-    let input = match values.parse(today()) {
+    let input = match values.parse(today(), child.birth_date) {
         Ok(input) => input,
         Err(errors) => {
             let mut page = FormPage::new(ctx, values, child.id, child.full_name(), None);
@@ -1044,6 +1050,7 @@ pub async fn refer_to_law_enforcement(
     let values = StepValues::from_form(&form);
     let agency = form.get("le_agency_id").trim().parse::<i64>().ok();
     let note_text = form.get("le_note").to_owned();
+    let sent_on_text = form.get("le_sent_on").to_owned();
     let who = Who::actor(&actor, &ctx.client_addr);
     let session_hash = ctx.session_hash.clone();
     let worker = actor.clone();
@@ -1069,11 +1076,31 @@ pub async fn refer_to_law_enforcement(
         }
         let mut errors = FieldErrors::new();
         let note = step_text(&mut errors, "le_note", &note_text, NOTE_TEXT, false);
-        if !errors.is_empty() {
+        // Dated by the day the unit sent it, which may be before the day it
+        // is typed in, but not before the child was identified.
+        let sent_on = match required_date(&sent_on_text, today()) {
+            Ok(day) if day < case.identified_on => {
+                errors.add("le_sent_on", "error-before-identified");
+                None
+            }
+            Ok(day) => Some(day),
+            Err(key) => {
+                errors.add("le_sent_on", key);
+                None
+            }
+        };
+        let Some(sent_on) = sent_on.filter(|_| errors.is_empty()) else {
             return Ok(Done::Invalid(errors));
-        }
-        let referral =
-            crate::investigations::model::refer(conn, agency, Some(id), None, &note, worker.id)?;
+        };
+        let referral = crate::investigations::model::refer(
+            conn,
+            agency,
+            Some(id),
+            None,
+            &note,
+            worker.id,
+            sent_on,
+        )?;
         model::add_event(
             conn,
             id,
@@ -1285,6 +1312,9 @@ fn changed_fields(case: &Case, input: &model::CaseInput) -> Vec<&'static str> {
     if case.consent != input.consent {
         changed.push("consent");
     }
+    if case.identified_on != input.identified_on {
+        changed.push("identified_on");
+    }
     changed
 }
 
@@ -1316,8 +1346,13 @@ pub async fn update(
     let id = path.into_inner();
     let case = open_for_edit(&state, &ctx, &actor, id).await?;
     let mut values = CaseValues::from_form(&form);
+    // A child found at an inspection was identified on the day of the visit:
+    // that date follows the inspection, not the case form.
+    if let Some((_, visited_on)) = case.inspection {
+        values.identified_on = visited_on.format("%Y-%m-%d").to_string();
+    }
     let (child_id, child_name) = (case.child_id, case.child_name.clone());
-    let parsed = values.parse(today()).and_then(|input| {
+    let parsed = values.parse(today(), case.child_birth_date).and_then(|input| {
         values
             .version
             .trim()

@@ -16,7 +16,7 @@ use crate::children::forms::ChildValues;
 use crate::children::model::{self as children, ChildInput};
 use crate::policy::Scope;
 use crate::web::error::AppResult;
-use crate::web::forms::{FieldErrors, FormData, text};
+use crate::web::forms::{FieldErrors, FormData, required_date, text};
 
 /// The short form as typed, to show again with its messages.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +24,9 @@ pub struct FoundValues {
     pub child: ChildValues,
     pub forms: Vec<String>,
     pub doing: String,
+    /// The day law enforcement referred the child (its own form only; at an
+    /// inspection the child was identified on the day of the visit).
+    pub identified_on: String,
 }
 
 impl FoundValues {
@@ -35,6 +38,7 @@ impl FoundValues {
             },
             forms: vec![ExploitationForm::HazardousWork.as_str().to_owned()],
             doing: String::new(),
+            identified_on: String::new(),
         }
     }
 
@@ -52,6 +56,7 @@ impl FoundValues {
             },
             forms: form.all("forms").into_iter().map(str::to_owned).collect(),
             doing: form.get("doing").to_owned(),
+            identified_on: form.get("identified_on").to_owned(),
         }
     }
 
@@ -59,12 +64,21 @@ impl FoundValues {
         self.forms.iter().any(|f| f == form.as_str())
     }
 
-    /// The child, the forms of exploitation and what the child was doing.
+    /// The child, the forms of exploitation and what the child was doing,
+    /// found on `found_on` (the visit) or, without it, on the day typed in
+    /// `identified_on`; either way not before the child was born.
     pub fn parse(
         &self,
         today: NaiveDate,
-    ) -> Result<(ChildInput, Vec<ExploitationForm>, String), FieldErrors> {
+        found_on: Option<NaiveDate>,
+    ) -> Result<Found, FieldErrors> {
         let mut errors = FieldErrors::new();
+        let identified_on = match found_on {
+            Some(day) => Some(day),
+            None => required_date(&self.identified_on, today)
+                .map_err(|e| errors.add("identified_on", e))
+                .ok(),
+        };
         let mut forms = Vec::new();
         for f in &self.forms {
             match ExploitationForm::parse(f) {
@@ -80,8 +94,22 @@ impl FoundValues {
         let narrative = text(&self.doing, 2000, true)
             .map_err(|e| errors.add("doing", e))
             .unwrap_or_default();
-        match self.child.parse(today) {
-            Ok(child) if errors.is_empty() => Ok((child, forms, narrative)),
+        let child = self.child.parse(today);
+        if let (Ok(child), Some(day)) = (&child, identified_on) {
+            if child.birth_date > day {
+                match found_on {
+                    Some(_) => errors.add("birth_date", "error-born-after-visit"),
+                    None => errors.add("identified_on", "error-identified-before-birth"),
+                }
+            }
+        }
+        match child {
+            Ok(child) if errors.is_empty() => Ok(Found {
+                child,
+                forms,
+                narrative,
+                identified_on: identified_on.unwrap_or(today),
+            }),
             Ok(_) => Err(errors),
             Err(mut child_errors) => {
                 for field in errors.fields() {
@@ -93,6 +121,14 @@ impl FoundValues {
             }
         }
     }
+}
+
+/// A child found, as the short form gives it.
+pub struct Found {
+    pub child: ChildInput,
+    pub forms: Vec<ExploitationForm>,
+    pub narrative: String,
+    pub identified_on: NaiveDate,
 }
 
 /// Where the child was found, for the case.
@@ -118,18 +154,22 @@ pub enum Intake {
 /// lives), but its results are not shown to whoever found the child: other
 /// children's records are the units'. The unit head sees the likely
 /// duplicates on the child's page and merges them if they are one child.
-#[allow(clippy::too_many_arguments)]
 pub fn open_case(
     conn: &mut PgConnection,
     who: &Who,
     by: i64,
-    child: &ChildInput,
-    forms: Vec<ExploitationForm>,
-    narrative: String,
+    found: Found,
     origin: Origin,
     deadlines: Deadlines,
     today: NaiveDate,
 ) -> AppResult<Intake> {
+    let Found {
+        child,
+        forms,
+        narrative,
+        identified_on,
+    } = found;
+    let child = &child;
     let Some(unit_id) = model::unit_for_location(conn, child.home_location_id)? else {
         return Ok(Intake::NoUnit);
     };
@@ -150,6 +190,7 @@ pub fn open_case(
         risk: Risk::Medium,
         narrative,
         consent: None,
+        identified_on,
     };
     let case_id = model::create_case(
         conn,

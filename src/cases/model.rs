@@ -169,6 +169,9 @@ pub struct CaseInput {
     pub risk: Risk,
     pub narrative: String,
     pub consent: Option<Consent>,
+    /// The day the child was identified: what every figure counts the child
+    /// by (not the day the case was typed in).
+    pub identified_on: NaiveDate,
 }
 
 /// A case as its page shows it.
@@ -209,6 +212,7 @@ pub struct Case {
     pub status_since: DateTime<Utc>,
     pub opened_by: String,
     pub opened_at: DateTime<Utc>,
+    pub identified_on: NaiveDate,
     pub version: i32,
     /// The inspection at which the child was found: number and date.
     pub inspection: Option<(i64, NaiveDate)>,
@@ -226,6 +230,16 @@ impl Case {
 
     pub fn has_form(&self, form: &ExploitationForm) -> bool {
         self.forms.contains(form)
+    }
+
+    /// Days between the identification and the day the case was typed in
+    /// (0 when typed in on the day): a late entry stays visible.
+    pub fn entered_days_later(&self) -> i64 {
+        let typed = self
+            .opened_at
+            .with_timezone(&crate::web::context::TIME_ZONE)
+            .date_naive();
+        (typed - self.identified_on).num_days().max(0)
     }
 
     pub fn is_overdue(&self, today: &NaiveDate) -> bool {
@@ -330,6 +344,8 @@ struct CaseRow {
     opened_by_name: String,
     #[diesel(sql_type = Timestamptz)]
     opened_at: DateTime<Utc>,
+    #[diesel(sql_type = Date)]
+    identified_on: NaiveDate,
     #[diesel(sql_type = Int4)]
     version: i32,
     #[diesel(sql_type = Nullable<BigInt>)]
@@ -384,6 +400,7 @@ impl From<CaseRow> for Case {
             status_since: r.status_since,
             opened_by: r.opened_by_name,
             opened_at: r.opened_at,
+            identified_on: r.identified_on,
             version: r.version,
             inspection: r.inspection_id.zip(r.inspection_visited_on),
         }
@@ -402,7 +419,7 @@ const CASE_SELECT: &str =
         c.closure_requested_note, wr.display_name AS closure_requested_name, c.closure_reason,
         c.closed_at, c.transfer_to_unit_id, t.name_ky AS transfer_ky, t.name_ru AS transfer_ru,
         t.name_en AS transfer_en, c.due_on, c.status_since, wo.display_name AS opened_by_name,
-        c.opened_at, c.version, c.inspection_id, i.visited_on AS inspection_visited_on
+        c.opened_at, c.identified_on, c.version, c.inspection_id, i.visited_on AS inspection_visited_on
      FROM cases c
      JOIN children ch ON ch.id = c.child_id
      JOIN locations hl ON hl.id = ch.home_location_id
@@ -477,6 +494,7 @@ pub fn create_case(conn: &mut PgConnection, new: &NewCase) -> QueryResult<i64> {
             cases::consent_given_on.eq(input.consent.as_ref().map(|c| c.given_on)),
             cases::opened_by.eq(new.opened_by),
             cases::due_on.eq(new.due_on),
+            cases::identified_on.eq(input.identified_on),
         ))
         .returning(cases::id)
         .get_result(conn)
@@ -503,6 +521,7 @@ pub fn update_case(
         cases::narrative.eq(&input.narrative),
         cases::consent_given_by.eq(input.consent.as_ref().map(|c| c.given_by.clone())),
         cases::consent_given_on.eq(input.consent.as_ref().map(|c| c.given_on)),
+        cases::identified_on.eq(input.identified_on),
         cases::version.eq(cases::version + 1),
         cases::updated_at.eq(Utc::now()),
     ))

@@ -85,6 +85,7 @@ diesel::table! {
         version -> Int4,
         updated_at -> Timestamptz,
         inspection_id -> Nullable<Int8>,
+        identified_on -> Date,
     }
 }
 
@@ -256,6 +257,7 @@ diesel::table! {
         sent_at -> Timestamptz,
         answered_at -> Nullable<Timestamptz>,
         version -> Int4,
+        sent_on -> Date,
     }
 }
 
@@ -284,6 +286,28 @@ diesel::table! {
         status -> Text,
         version -> Int4,
         created_at -> Timestamptz,
+        decided_on -> Date,
+        recorded_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    penalty_payments (id) {
+        id -> Int8,
+        penalty_id -> Int8,
+        paid_on -> Date,
+        amount -> Numeric,
+        recorded_by -> Nullable<Int8>,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    penalty_violations (penalty_id, kind) {
+        penalty_id -> Int8,
+        inspection_id -> Int8,
+        kind -> Text,
+        cancelled -> Bool,
     }
 }
 
@@ -328,6 +352,8 @@ diesel::table! {
         started_at -> Nullable<Timestamptz>,
         ended_at -> Nullable<Timestamptz>,
         version -> Int4,
+        started_on -> Nullable<Date>,
+        ended_on -> Nullable<Date>,
     }
 }
 
@@ -436,6 +462,9 @@ diesel::joinable!(le_referrals -> inspections (inspection_id));
 diesel::joinable!(le_referrals -> investigations (investigation_id));
 diesel::joinable!(le_referrals -> users (sent_by));
 diesel::joinable!(penalties -> inspections (inspection_id));
+diesel::joinable!(penalty_payments -> penalties (penalty_id));
+diesel::joinable!(penalty_payments -> users (recorded_by));
+diesel::joinable!(penalty_violations -> penalties (penalty_id));
 diesel::joinable!(prosecutor_staff -> agencies (agency_id));
 diesel::joinable!(recommendations -> users (updated_by));
 diesel::joinable!(referrals -> agencies (agency_id));
@@ -467,6 +496,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     le_referrals,
     locations,
     penalties,
+    penalty_payments,
+    penalty_violations,
     prosecutor_staff,
     recommendations,
     referrals,

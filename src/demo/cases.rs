@@ -435,6 +435,7 @@ fn open_case(
         risk: *dice.pick(&[Risk::Low, Risk::Medium, Risk::Medium, Risk::High]),
         narrative: narrative.to_owned(),
         consent,
+        identified_on: opened,
     };
     let id = cases::create_case(
         conn,
@@ -776,6 +777,16 @@ fn refer(
                     ReferralStatus::Completed | ReferralStatus::Failed
                 )
                 .then(|| at(ended, 12))),
+                referrals::started_on.eq(matches!(
+                    status,
+                    ReferralStatus::InService | ReferralStatus::Completed | ReferralStatus::Failed
+                )
+                .then_some(started)),
+                referrals::ended_on.eq(matches!(
+                    status,
+                    ReferralStatus::Completed | ReferralStatus::Failed
+                )
+                .then_some(ended)),
                 referrals::decline_reason.eq(decline),
                 referrals::outcome_note.eq(outcome),
             ))

@@ -13,7 +13,7 @@ use serde_json::json;
 use super::cases::{Dice, at};
 use crate::audit::{self, AuditAction, TargetKind, Who};
 use crate::db::schema::{
-    agencies, cases, children, establishments, inspections, locations, penalties, users,
+    agencies, cases, children, establishments, inspections, locations, users,
 };
 use crate::inspections::model::{
     self as model, Bands, EstablishmentInput, EstablishmentKind, InspectionInput, InspectionKind,
@@ -231,7 +231,7 @@ fn record(
             .then(|| visit.on + Days::new(60)),
         inspectors: vec![visit.inspector],
     };
-    let id = model::create_inspection(conn, &input, visit.office, visit.inspector)?;
+    let id = model::create_inspection(conn, &input, visit.office, visit.inspector, today)?;
     audit::record(
         conn,
         who,
@@ -256,17 +256,25 @@ fn record(
             PenaltyStatus::PartlyPaid => (imposed / Decimal::from(2)).round_dp(2),
             _ => Decimal::ZERO,
         };
-        let paid_on = (visit.on + Days::new(20 + dice.below(40))).min(today);
-        diesel::insert_into(penalties::table)
-            .values((
-                penalties::inspection_id.eq(id),
-                penalties::legal_basis.eq(*dice.pick(BASES)),
-                penalties::imposed.eq(imposed),
-                penalties::collected.eq(collected),
-                penalties::collected_on.eq((!collected.is_zero()).then_some(paid_on)),
-                penalties::status.eq(status),
-            ))
-            .execute(conn)?;
+        // The decision often comes after the visit was closed (day 3).
+        let decided_on = (visit.on + Days::new(2 + dice.below(18))).min(today);
+        let paid_on = (decided_on + Days::new(10 + dice.below(40))).min(today);
+        let decision = model::PenaltyInput {
+            legal_basis: (*dice.pick(BASES)).to_owned(),
+            imposed,
+            decided_on,
+            violations: input.violations.iter().map(|(k, _)| *k).collect(),
+        };
+        let penalty = model::impose(conn, id, &decision, visit.inspector)?;
+        if !collected.is_zero() {
+            let payment = model::Payment {
+                amount: collected,
+                paid_on,
+            };
+            model::record_payment(conn, penalty, 1, &payment, visit.inspector)?;
+        } else if matches!(status, PenaltyStatus::Appealed | PenaltyStatus::Cancelled) {
+            model::set_penalty_status(conn, penalty, 1, status)?;
+        }
     }
     // Visits more than two weeks old are closed.
     if visit.on + Days::new(14) < today {

@@ -104,7 +104,7 @@ pub(super) fn load(conn: &mut PgConnection, who: &Who) -> anyhow::Result<()> {
         if opened > today {
             continue;
         }
-        let referral = model::refer(conn, osh, Some(case), None, "", worker)?;
+        let referral = model::refer(conn, osh, Some(case), None, "", worker, opened)?;
         let offense = match forms.iter().flatten().map(String::as_str).next() {
             Some("commercial_sexual_exploitation") => Offense::Csec,
             Some("trafficking") => Offense::ChildTrafficking,
@@ -138,7 +138,7 @@ pub(super) fn load(conn: &mut PgConnection, who: &Who) -> anyhow::Result<()> {
         ))
         .load(conn)?;
     for (inspection, to, visited, inspector) in referred {
-        let referral = model::refer(conn, to, None, Some(inspection), "", inspector)?;
+        let referral = model::refer(conn, to, None, Some(inspection), "", inspector, visited.min(today))?;
         // Most are taken up by the agency they went to; some still wait.
         if dice.below(4) == 0 {
             continue;

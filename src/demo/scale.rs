@@ -1047,6 +1047,7 @@ impl Generator {
         violations: &mut Csv,
         fines: &mut Csv,
     ) -> anyhow::Result<()> {
+        let first_penalty = self.ids.penalty - fines.rows as i64;
         self.summary.inspections += copy!(
             conn,
             inspections::table,
@@ -1106,10 +1107,28 @@ impl Generator {
                 penalties::collected,
                 penalties::collected_on,
                 penalties::status,
-                penalties::created_at
+                penalties::created_at,
+                penalties::decided_on
             ),
             fines
         )?;
+        // A scale penalty is the penalty for every violation of its
+        // inspection, and what was collected of it came in one payment.
+        diesel::sql_query(
+            "INSERT INTO penalty_violations (penalty_id, inspection_id, kind, cancelled)
+             SELECT p.id, v.inspection_id, v.kind, p.status = 'cancelled'
+             FROM penalties p JOIN inspection_violations v ON v.inspection_id = p.inspection_id
+             WHERE p.id >= $1",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(first_penalty)
+        .execute(conn)?;
+        diesel::sql_query(
+            "INSERT INTO penalty_payments (penalty_id, paid_on, amount, recorded_at)
+             SELECT id, collected_on, collected, created_at FROM penalties
+             WHERE collected > 0 AND id >= $1",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(first_penalty)
+        .execute(conn)?;
         Ok(())
     }
 
@@ -1237,6 +1256,9 @@ impl Generator {
             };
             let on = (collected > 0).then(|| visited + Duration::days(rng.random_range(5..60)));
             let on = on.map(|d| d.min(self.today));
+            let decided = (visited + Duration::days(rng.random_range(0..5)))
+                .min(on.unwrap_or(self.today))
+                .min(self.today);
             fines
                 .int(self.ids.penalty)
                 .int(id)
@@ -1246,6 +1268,7 @@ impl Generator {
                 .opt_date(on)
                 .text(status)
                 .time(closed_at.unwrap_or(created))
+                .date(decided)
                 .end();
             self.ids.penalty += 1;
         }
@@ -1338,7 +1361,8 @@ impl Generator {
                 cases::status_since,
                 cases::opened_by,
                 cases::opened_at,
-                cases::updated_at
+                cases::updated_at,
+                cases::identified_on
             ),
             out.cases
         )?;
@@ -1373,7 +1397,9 @@ impl Generator {
                 referrals::sent_at,
                 referrals::answered_at,
                 referrals::started_at,
-                referrals::ended_at
+                referrals::ended_at,
+                referrals::started_on,
+                referrals::ended_on
             ),
             out.referrals
         )?;
@@ -1447,7 +1473,8 @@ impl Generator {
                 le_referrals::investigation_id,
                 le_referrals::sent_by,
                 le_referrals::sent_at,
-                le_referrals::answered_at
+                le_referrals::answered_at,
+                le_referrals::sent_on
             ),
             out.le_referrals
         )?;
@@ -1807,6 +1834,7 @@ impl Generator {
             .int(worker)
             .time(opened_at)
             .time(t.max(opened_at))
+            .date(opened_on)
             .end();
 
         if victim && stage >= 2 && self.rng.random_bool(0.1) {
@@ -1906,6 +1934,8 @@ impl Generator {
             .opt_time(answered)
             .opt_time(started)
             .opt_time(ended)
+            .opt_date(started.map(Self::date_of))
+            .opt_date(ended.map(Self::date_of))
             .end();
         self.event(out, case, sent, worker, "referral_sent");
         if let Some(e) = ended {
@@ -2045,6 +2075,7 @@ impl Generator {
             .int(worker)
             .time(sent)
             .time(accepted)
+            .date(Self::date_of(sent))
             .end();
         self.ids.le_referral += 1;
     }

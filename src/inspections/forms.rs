@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::model::{
-    Bands, Collection, Establishment, EstablishmentInput, EstablishmentKind, Inspection,
-    InspectionInput, InspectionKind, InspectionMethod, PenaltyStatus, ViolationKind,
+    Bands, Establishment, EstablishmentInput, EstablishmentKind, Inspection, InspectionInput,
+    InspectionKind, InspectionMethod, Payment, PenaltyInput, PenaltyStatus, ViolationKind,
 };
 use crate::cases::model::Sector;
 use crate::web::forms::{
@@ -143,6 +143,8 @@ pub struct InspectionValues {
     pub follow_up_on: String,
     pub inspectors: Vec<String>,
     pub version: String,
+    /// Why a closed inspection is corrected.
+    pub correction_reason: String,
 }
 
 fn violation_field(kind: ViolationKind) -> String {
@@ -158,6 +160,7 @@ impl InspectionValues {
             method: form.get("method").to_owned(),
             bands: BAND_FIELDS.map(|f| form.get(f).to_owned()),
             children_found: form.get("children_found").to_owned(),
+            correction_reason: form.get("correction_reason").to_owned(),
             violations: ViolationKind::ALL
                 .iter()
                 .map(|k| (*k, form.get(&violation_field(*k)).to_owned()))
@@ -221,6 +224,7 @@ impl InspectionValues {
                 .unwrap_or_default(),
             inspectors: i.inspectors.iter().map(|(id, _)| id.to_string()).collect(),
             version: i.version.to_string(),
+            correction_reason: String::new(),
         }
     }
 
@@ -346,8 +350,16 @@ impl InspectionValues {
 
 // ------------------------------------------------------------------ penalties
 
-/// A new penalty: legal basis and the amount imposed.
-pub fn parse_penalty(form: &FormData) -> Result<(String, Decimal), FieldErrors> {
+/// A penalty decision: the legal basis, the amount, the day it was decided
+/// (not before the visit, not after today) and the violations of the
+/// inspection it is imposed for (at least one, each not penalised yet:
+/// `open` lists those still open to a penalty).
+pub fn parse_penalty(
+    form: &FormData,
+    open: &[ViolationKind],
+    visited_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<PenaltyInput, FieldErrors> {
     let mut errors = FieldErrors::new();
     let basis = required_text(form.get("legal_basis"), 300)
         .map_err(|e| errors.add("legal_basis", e))
@@ -355,77 +367,101 @@ pub fn parse_penalty(form: &FormData) -> Result<(String, Decimal), FieldErrors> 
     let imposed = money::positive(form.get("imposed"))
         .map_err(|e| errors.add("imposed", e))
         .ok();
-    match (basis, imposed) {
-        (Some(b), Some(i)) if errors.is_empty() => Ok((b, i)),
+    let decided_on = match required_date(form.get("decided_on"), today) {
+        Ok(d) if d < visited_on => {
+            errors.add("decided_on", "error-decided-before-visit");
+            None
+        }
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.add("decided_on", e);
+            None
+        }
+    };
+    let mut violations = Vec::new();
+    for typed in form.all("violations") {
+        match ViolationKind::parse(typed.trim()) {
+            Some(v) if open.contains(&v) => {
+                if !violations.contains(&v) {
+                    violations.push(v)
+                }
+            }
+            _ => errors.add("violations", "error-invalid-choice"),
+        }
+    }
+    if violations.is_empty() && errors.get("violations").is_none() {
+        errors.add(
+            "violations",
+            if open.is_empty() {
+                "error-penalty-no-violation-left"
+            } else {
+                "error-penalty-violations-required"
+            },
+        );
+    }
+    violations.sort();
+    match (basis, imposed, decided_on) {
+        (Some(legal_basis), Some(imposed), Some(decided_on)) if errors.is_empty() => {
+            Ok(PenaltyInput {
+                legal_basis,
+                imposed,
+                decided_on,
+                violations,
+            })
+        }
         _ => Err(errors),
     }
 }
 
-/// A collection update: what was paid, when, and the penalty's status. The
-/// status must agree with the amounts (paid = all of it; partly paid = some).
-pub fn parse_collection(
+/// A payment: the amount paid (field `collected`, above zero, at most what
+/// is still owed) and the day it was paid (field `collected_on`: not before
+/// the penalty was decided, not after today).
+pub fn parse_payment(
     form: &FormData,
-    imposed: Decimal,
-    visited_on: NaiveDate,
+    owed: Decimal,
+    decided_on: NaiveDate,
     today: NaiveDate,
-) -> Result<Collection, FieldErrors> {
+) -> Result<Payment, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let collected = match form.get("collected").trim() {
-        "" => Ok(Decimal::ZERO),
-        typed => money::parse(typed),
-    }
-    .map_err(|e| errors.add("collected", e))
-    .ok();
-    if collected.is_some_and(|c| c > imposed) {
+    let amount = money::positive(form.get("collected"))
+        .map_err(|e| errors.add("collected", e))
+        .ok();
+    if amount.is_some_and(|a| a > owed) {
         errors.add("collected", "error-collected-more-than-imposed");
     }
-    let collected_on = match form.get("collected_on").trim() {
-        "" => None,
-        typed => match required_date(typed, today) {
-            Ok(d) if d < visited_on => {
-                errors.add("collected_on", "error-collected-before-visit");
-                None
-            }
-            Ok(d) => Some(d),
-            Err(e) => {
-                errors.add("collected_on", e);
-                None
-            }
-        },
+    let paid_on = match required_date(form.get("collected_on"), today) {
+        Ok(d) if d < decided_on => {
+            errors.add("collected_on", "error-paid-before-decision");
+            None
+        }
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.add("collected_on", e);
+            None
+        }
     };
-    let status = choice(form.get("status"), PenaltyStatus::parse)
-        .map_err(|e| errors.add("status", e))
-        .ok();
-    if let (Some(c), Some(s)) = (collected, status) {
-        let paid_some = !c.is_zero();
-        if paid_some && collected_on.is_none() && errors.get("collected_on").is_none() {
-            errors.add("collected_on", "error-collected-on-required");
-        }
-        if !paid_some && collected_on.is_some() {
-            errors.add("collected", "error-collected-date-without-amount");
-        }
-        match s {
-            PenaltyStatus::Paid if c != imposed => errors.add("status", "error-paid-needs-all"),
-            PenaltyStatus::PartlyPaid if !paid_some || c >= imposed => {
-                errors.add("status", "error-partly-paid-needs-part")
-            }
-            PenaltyStatus::Imposed if paid_some => errors.add("status", "error-imposed-but-paid"),
-            PenaltyStatus::Cancelled if paid_some => {
-                errors.add("status", "error-cancelled-but-paid")
-            }
-            PenaltyStatus::Appealed if c >= imposed => {
-                errors.add("status", "error-appealed-but-paid")
-            }
-            _ => {}
-        }
-    }
-    match (collected, status) {
-        (Some(collected), Some(status)) if errors.is_empty() => Ok(Collection {
-            collected,
-            collected_on,
-            status,
-        }),
+    match (amount, paid_on) {
+        (Some(amount), Some(paid_on)) if errors.is_empty() => Ok(Payment { amount, paid_on }),
         _ => Err(errors),
+    }
+}
+
+/// What a penalty's standing becomes: appealed, cancelled (only while
+/// nothing was paid) or in force again (imposed, or partly paid when some
+/// was paid).
+pub fn parse_standing(form: &FormData, collected: Decimal) -> Result<PenaltyStatus, FieldErrors> {
+    let paid_some = !collected.is_zero();
+    match form.get("standing").trim() {
+        "appealed" => Ok(PenaltyStatus::Appealed),
+        "cancelled" if paid_some => Err(FieldErrors::from_one(
+            "standing",
+            "error-cancelled-but-paid",
+        )),
+        "cancelled" => Ok(PenaltyStatus::Cancelled),
+        "in_force" if paid_some => Ok(PenaltyStatus::PartlyPaid),
+        "in_force" => Ok(PenaltyStatus::Imposed),
+        "" => Err(FieldErrors::from_one("standing", "error-required")),
+        _ => Err(FieldErrors::from_one("standing", "error-invalid-choice")),
     }
 }
 
@@ -471,30 +507,22 @@ mod tests {
     }
 
     #[test]
-    fn collections_agree_with_the_amounts() {
-        let imposed = Decimal::from_str("5000.00").unwrap();
-        let visit = day("2026-10-01");
+    fn a_payment_is_at_most_what_is_owed_and_not_before_the_decision() {
+        let owed = Decimal::from_str("5000.00").unwrap();
+        let decided = day("2026-10-01");
         let today = day("2026-11-25");
-        let ok = parse_collection(
-            &form(&[
-                ("collected", "2500,50"),
-                ("collected_on", "2026-11-01"),
-                ("status", "partly_paid"),
-            ]),
-            imposed,
-            visit,
+        let ok = parse_payment(
+            &form(&[("collected", "2500,50"), ("collected_on", "2026-11-01")]),
+            owed,
+            decided,
             today,
         )
         .unwrap();
-        assert_eq!(ok.collected, Decimal::from_str("2500.50").unwrap());
-        let too_much = parse_collection(
-            &form(&[
-                ("collected", "5000.01"),
-                ("collected_on", "2026-11-01"),
-                ("status", "paid"),
-            ]),
-            imposed,
-            visit,
+        assert_eq!(ok.amount, Decimal::from_str("2500.50").unwrap());
+        let too_much = parse_payment(
+            &form(&[("collected", "5000.01"), ("collected_on", "2026-11-01")]),
+            owed,
+            decided,
             today,
         )
         .unwrap_err();
@@ -502,34 +530,26 @@ mod tests {
             too_much.get("collected"),
             Some("error-collected-more-than-imposed")
         );
-        let not_all = parse_collection(
-            &form(&[
-                ("collected", "4999.99"),
-                ("collected_on", "2026-11-01"),
-                ("status", "paid"),
-            ]),
-            imposed,
-            visit,
+        let early = parse_payment(
+            &form(&[("collected", "10"), ("collected_on", "2026-09-30")]),
+            owed,
+            decided,
             today,
         )
         .unwrap_err();
-        assert_eq!(not_all.get("status"), Some("error-paid-needs-all"));
-        let future = parse_collection(
-            &form(&[
-                ("collected", "5000"),
-                ("collected_on", "2099-01-01"),
-                ("status", "paid"),
-            ]),
-            imposed,
-            visit,
+        assert_eq!(early.get("collected_on"), Some("error-paid-before-decision"));
+        let future = parse_payment(
+            &form(&[("collected", "5000"), ("collected_on", "2099-01-01")]),
+            owed,
+            decided,
             today,
         )
         .unwrap_err();
         assert_eq!(future.get("collected_on"), Some("error-date-in-future"));
-        let negative = parse_collection(
-            &form(&[("collected", "-1"), ("status", "imposed")]),
-            imposed,
-            visit,
+        let negative = parse_payment(
+            &form(&[("collected", "-1"), ("collected_on", "2026-11-01")]),
+            owed,
+            decided,
             today,
         )
         .unwrap_err();
@@ -537,18 +557,46 @@ mod tests {
     }
 
     #[test]
-    fn a_penalty_needs_a_basis_and_a_positive_amount() {
-        assert!(
-            parse_penalty(&form(&[
+    fn a_penalty_names_violations_still_open_and_a_day_after_the_visit() {
+        let open = [ViolationKind::UnderageWork, ViolationKind::HazardousWork];
+        let (visit, today) = (day("2026-10-01"), day("2026-11-25"));
+        let ok = parse_penalty(
+            &form(&[
                 ("legal_basis", "Labour Code art. 412"),
-                ("imposed", "10 000")
-            ]))
-            .is_ok()
-        );
-        let e = parse_penalty(&form(&[("legal_basis", ""), ("imposed", "abc")])).unwrap_err();
+                ("imposed", "10 000"),
+                ("decided_on", "2026-11-20"),
+                ("violations", "underage_work"),
+            ]),
+            &open,
+            visit,
+            today,
+        )
+        .unwrap();
+        assert_eq!(ok.violations, vec![ViolationKind::UnderageWork]);
+        let e = parse_penalty(
+            &form(&[
+                ("legal_basis", ""),
+                ("imposed", "abc"),
+                ("decided_on", "2026-09-30"),
+                ("violations", "night_work"),
+            ]),
+            &open,
+            visit,
+            today,
+        )
+        .unwrap_err();
         assert_eq!(e.get("legal_basis"), Some("error-required"));
         assert_eq!(e.get("imposed"), Some("error-money-format"));
-        let zero = parse_penalty(&form(&[("legal_basis", "x"), ("imposed", "0")])).unwrap_err();
-        assert_eq!(zero.get("imposed"), Some("error-money-zero"));
+        assert_eq!(e.get("decided_on"), Some("error-decided-before-visit"));
+        assert_eq!(e.get("violations"), Some("error-invalid-choice"));
+        let none = parse_penalty(
+            &form(&[("legal_basis", "x"), ("imposed", "0"), ("decided_on", "2026-11-20")]),
+            &open,
+            visit,
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(none.get("imposed"), Some("error-money-zero"));
+        assert_eq!(none.get("violations"), Some("error-penalty-violations-required"));
     }
 }

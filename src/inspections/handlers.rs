@@ -6,16 +6,17 @@ use diesel::PgConnection;
 use serde_json::json;
 
 use super::forms::{
-    BAND_FIELDS, EstablishmentValues, InspectionValues, parse_collection, parse_penalty,
+    BAND_FIELDS, EstablishmentValues, InspectionValues, parse_payment, parse_penalty,
+    parse_standing,
 };
 use super::model::{
     self, AgencyChoice, Choice, Cursor, Establishment, EstablishmentKind, FoundChild, Inspection,
-    InspectionFilter, InspectionKind, InspectionLine, InspectionMethod, Outstanding, Penalty,
-    PenaltyStatus, Totals, ViolationKind,
+    InspectionFilter, InspectionKind, InspectionLine, InspectionMethod, InspectionStatus,
+    Outstanding, Penalty, PenaltyStatus, Totals, ViolationKind,
 };
 use crate::admin::model::{LocationOption, location_options};
 use crate::audit::{self, AuditAction, TargetKind, Who};
-use crate::cases::forms::optional_date;
+use crate::cases::forms::{NOTE_TEXT, optional_date};
 use crate::cases::intake::{self, FoundValues, Intake, Origin};
 use crate::cases::model::{CaseSource, ExploitationForm, Sector};
 use crate::cases::workflow::Deadlines;
@@ -25,7 +26,7 @@ use crate::policy::{self, Actor, Permission};
 use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, TIME_ZONE, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{FieldErrors, FormData};
+use crate::web::forms::{FieldErrors, FormData, text};
 use crate::web::session;
 
 const PAGE_SIZE: i64 = 50;
@@ -676,6 +677,13 @@ fn check_inspection(
     Ok(errors)
 }
 
+/// A visit dated after today is a plan: nothing has been found yet.
+fn plan_has_no_findings(errors: &mut FieldErrors, input: &model::InspectionInput) {
+    if input.visited_on > today() && (input.bands.total() > 0 || !input.violations.is_empty()) {
+        errors.add("visited_on", "error-planned-with-findings");
+    }
+}
+
 pub async fn create(
     signed: Signed,
     state: web::Data<AppState>,
@@ -694,12 +702,20 @@ pub async fn create(
         Ok(input) => {
             db::transaction(&state.pool, move |conn| {
                 visible_establishment(conn, &inspector, input.establishment_id)?;
-                let errors = check_inspection(conn, office, &input, &[])?;
+                let mut errors = check_inspection(conn, office, &input, &[])?;
+                plan_has_no_findings(&mut errors, &input);
                 if !errors.is_empty() {
                     return Ok(Err(errors));
                 }
-                let id = model::create_inspection(conn, &input, office, inspector.id)?;
-                refer_to_law_enforcement(conn, &who, id, input.law_enforcement_id, inspector.id)?;
+                let id = model::create_inspection(conn, &input, office, inspector.id, today())?;
+                refer_to_law_enforcement(
+                    conn,
+                    &who,
+                    id,
+                    input.law_enforcement_id,
+                    inspector.id,
+                    input.visited_on,
+                )?;
                 audit::record(
                     conn,
                     &who,
@@ -731,6 +747,7 @@ fn refer_to_law_enforcement(
     inspection: i64,
     agency: Option<i64>,
     by: i64,
+    visited_on: NaiveDate,
 ) -> AppResult<()> {
     use crate::investigations::model as le;
     let Some(agency) = agency else {
@@ -739,7 +756,10 @@ fn refer_to_law_enforcement(
     if le::inspection_referred(conn, inspection, agency)? {
         return Ok(());
     }
-    let referral = le::refer(conn, agency, None, Some(inspection), "", by)?;
+    // Sent with the visit's record: dated by the visit (a plan's referral
+    // cannot be dated ahead of today).
+    let sent_on = visited_on.min(today());
+    let referral = le::refer(conn, agency, None, Some(inspection), "", by, sent_on)?;
     audit::record(
         conn,
         who,
@@ -748,6 +768,17 @@ fn refer_to_law_enforcement(
         json!({ "inspection_id": inspection, "agency_id": agency }),
     )?;
     Ok(())
+}
+
+/// May the actor change the record: an open or planned one as one who took
+/// part; a closed one as a correction (see `policy::can_follow_up_inspection`).
+fn may_change(actor: &Actor, inspection: &Inspection) -> bool {
+    let took_part = inspection.took_part(actor.id);
+    if inspection.is_editable() {
+        policy::can_edit_inspection(actor, took_part)
+    } else {
+        policy::can_follow_up_inspection(actor, took_part, &inspection.path)
+    }
 }
 
 fn visible_inspection(conn: &mut PgConnection, actor: &Actor, id: i64) -> AppResult<Inspection> {
@@ -768,6 +799,11 @@ struct ShowPage {
     /// What became of the referral to law enforcement, if any.
     le_referrals: Vec<crate::investigations::model::InspectionReferral>,
     can_edit: bool,
+    /// A closed inspection's record may be corrected (with a reason).
+    can_correct: bool,
+    can_impose: bool,
+    /// The violations no penalty in force names yet.
+    unpenalised: Vec<ViolationKind>,
     can_collect: bool,
     can_open_cases: bool,
     errors: FieldErrors,
@@ -777,7 +813,6 @@ struct ShowPage {
     form: FormData,
     found_child: FoundValues,
     places: Vec<LocationOption>,
-    statuses: &'static [PenaltyStatus],
     sexes: &'static [Sex],
     schooling: &'static [SchoolStatus],
     case_forms: &'static [ExploitationForm],
@@ -809,6 +844,16 @@ impl ShowPage {
         self.form.get(name).to_owned()
     }
 
+    /// What is still owed of a penalty, as the payment field offers it.
+    fn owed_input(&self, penalty: &Penalty) -> String {
+        self.money_input(&penalty.owed())
+    }
+
+    /// Was the violation ticked on the penalty form sent back?
+    fn ticked(&self, kind: &ViolationKind) -> bool {
+        self.form.all("violations").contains(&kind.as_str())
+    }
+
     fn children_left(&self) -> i32 {
         self.inspection.children_found - self.found.len() as i32
     }
@@ -820,7 +865,8 @@ impl ShowPage {
 
 async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppResult<ShowPage> {
     let viewer = actor.clone();
-    let (inspection, penalties, found, places, le_referrals) = db::run(&state.pool, move |conn| {
+    let (inspection, penalties, found, places, le_referrals, unpenalised) =
+        db::run(&state.pool, move |conn| {
         let inspection = visible_inspection(conn, &viewer, id)?;
         Ok((
             inspection,
@@ -828,12 +874,17 @@ async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppRes
             model::cases_of_inspection(conn, id)?,
             location_options(conn)?,
             crate::investigations::model::referrals_of_inspection(conn, id)?,
+            model::unpenalised(conn, id)?,
         ))
     })
     .await?;
     let took_part = inspection.took_part(actor.id);
+    let follows_up = policy::can_follow_up_inspection(actor, took_part, &inspection.path);
     Ok(ShowPage {
-        can_edit: inspection.is_open() && policy::can_edit_inspection(actor, took_part),
+        can_edit: inspection.is_editable() && policy::can_edit_inspection(actor, took_part),
+        can_correct: !inspection.is_editable() && follows_up,
+        can_impose: !inspection.is_planned() && follows_up,
+        unpenalised,
         can_collect: policy::can_record_collection(actor, inspection.office_id, &inspection.path),
         can_open_cases: policy::can_edit_inspection(actor, took_part),
         ctx,
@@ -846,7 +897,6 @@ async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppRes
         form: FormData::default(),
         found_child: FoundValues::blank(inspection.establishment.location_id),
         places,
-        statuses: PenaltyStatus::ALL,
         sexes: Sex::ALL,
         schooling: SchoolStatus::ALL,
         case_forms: ExploitationForm::ALL,
@@ -878,9 +928,7 @@ pub async fn edit(
         visible_inspection(conn, &viewer, id)
     })
     .await?;
-    if !inspection.is_open()
-        || !policy::can_edit_inspection(&signed.actor, inspection.took_part(signed.actor.id))
-    {
+    if !may_change(&signed.actor, &inspection) {
         return Err(AppError::Forbidden);
     }
     let values = InspectionValues::from_record(&inspection);
@@ -894,7 +942,7 @@ pub async fn update(
     path: web::Path<i64>,
     form: FormData,
 ) -> AppResult<HttpResponse> {
-    policy::require(&signed.actor, Permission::RecordInspections)?;
+    policy::require(&signed.actor, Permission::ViewInspections)?;
     let Signed { ctx, actor } = signed;
     let id = path.into_inner();
     let viewer = actor.clone();
@@ -902,9 +950,11 @@ pub async fn update(
         visible_inspection(conn, &viewer, id)
     })
     .await?;
-    if !current.is_open() || !policy::can_edit_inspection(&actor, current.took_part(actor.id)) {
+    if !may_change(&actor, &current) {
         return Err(AppError::Forbidden);
     }
+    let from = current.status;
+    let correcting = from == InspectionStatus::Closed;
     let office = current.office_id;
     let already = current.inspector_ids();
     let actor_id = actor.id;
@@ -913,7 +963,35 @@ pub async fn update(
     // The place of an inspection is not changed by editing it.
     values.establishment_id = current.establishment.id.to_string();
     let version = values.version.trim().parse::<i32>().unwrap_or(-1);
-    let parsed = values.parse(actor.id);
+    let parsed = values.parse(actor.id).and_then(|mut input| {
+        // The head of the office correcting a record did not take part.
+        if !already.contains(&actor.id) {
+            input.inspectors.retain(|i| *i != actor.id);
+        }
+        if input.inspectors.is_empty() {
+            input.inspectors = already.clone();
+        }
+        let mut errors = FieldErrors::new();
+        if correcting {
+            // A closed inspection's act is corrected, never reopened: the
+            // visit happened, and the correction says why.
+            if input.visited_on > today() {
+                errors.add("visited_on", "error-date-in-future");
+            }
+            if form.get("correction_reason").trim().is_empty() {
+                errors.add("correction_reason", "error-correction-reason-required");
+            }
+        }
+        match text(form.get("correction_reason"), NOTE_TEXT, true) {
+            Ok(_) if errors.is_empty() => Ok(input),
+            Ok(_) => Err(errors),
+            Err(key) => {
+                errors.add("correction_reason", key);
+                Err(errors)
+            }
+        }
+    });
+    let reason = form.get("correction_reason").trim().to_owned();
     let who = Who::actor(&actor, &ctx.client_addr);
     let session_hash = ctx.session_hash.clone();
     enum Saved {
@@ -927,14 +1005,28 @@ pub async fn update(
             db::transaction(&state.pool, move |conn| {
                 model::lock_inspection(conn, id)?;
                 let mut errors = check_inspection(conn, office, &input, &already)?;
+                if !correcting {
+                    plan_has_no_findings(&mut errors, &input);
+                }
                 let opened = model::cases_of_inspection(conn, id)?.len() as i32;
                 if input.bands.total() < opened {
                     errors.add("children_found", "error-fewer-than-cases");
                 }
+                // A violation a penalty names stays on the record.
+                let penalised = model::penalised(conn, id)?;
+                if penalised
+                    .iter()
+                    .any(|k| !input.violations.iter().any(|(v, _)| v == k))
+                {
+                    errors.add("violations", "error-violation-penalised");
+                }
+                if input.visited_on > today() && !model::penalties_of(conn, id)?.is_empty() {
+                    errors.add("visited_on", "error-planned-with-findings");
+                }
                 if !errors.is_empty() {
                     return Ok(Saved::Invalid(errors));
                 }
-                if !model::update_inspection(conn, id, version, &input)? {
+                if !model::update_inspection(conn, id, version, &input, from, today())? {
                     return Ok(Saved::Stale);
                 }
                 // A referral goes when the agency is named or changed, not on
@@ -944,15 +1036,32 @@ pub async fn update(
                     if let Some(old) = was_referred_to {
                         crate::investigations::model::withdraw_waiting(conn, id, old)?;
                     }
-                    refer_to_law_enforcement(conn, &who, id, input.law_enforcement_id, actor_id)?;
+                    refer_to_law_enforcement(
+                        conn,
+                        &who,
+                        id,
+                        input.law_enforcement_id,
+                        actor_id,
+                        input.visited_on,
+                    )?;
                 }
-                audit::record(
-                    conn,
-                    &who,
-                    AuditAction::InspectionUpdated,
-                    Some((TargetKind::Inspection, id)),
-                    json!({}),
-                )?;
+                if correcting {
+                    audit::record(
+                        conn,
+                        &who,
+                        AuditAction::InspectionCorrected,
+                        Some((TargetKind::Inspection, id)),
+                        json!({ "reason": reason, "visited_on": input.visited_on }),
+                    )?;
+                } else {
+                    audit::record(
+                        conn,
+                        &who,
+                        AuditAction::InspectionUpdated,
+                        Some((TargetKind::Inspection, id)),
+                        json!({}),
+                    )?;
+                }
                 session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
                 Ok(Saved::Done)
             })
@@ -1033,12 +1142,16 @@ pub async fn close(
         if !policy::can_edit_inspection(&inspector, inspection.took_part(inspector.id)) {
             return Err(AppError::Forbidden);
         }
-        if !inspection.is_open() {
+        if inspection.status == InspectionStatus::Closed {
             return Ok(invalid("close", "error-inspection-closed"));
         }
-        // A completed inspection happened: it cannot lie in the future.
+        // A completed inspection happened: it cannot lie in the future, and
+        // a plan is first recorded as conducted.
         if inspection.visited_on > today() {
             return Ok(invalid("close", "error-close-future-visit"));
+        }
+        if inspection.is_planned() {
+            return Ok(invalid("close", "error-close-planned"));
         }
         if version != inspection.version
             || !model::close_inspection(conn, id, version, inspector.id)?
@@ -1059,49 +1172,77 @@ pub async fn close(
     after_post(&state, ctx, &actor, id, done, |_| {}).await
 }
 
-/// Impose a penalty (while the inspection is open).
+/// Impose a penalty for violations of the inspection, on the day it was
+/// decided; also after the inspection was closed, never on a plan.
 pub async fn impose(
     signed: Signed,
     state: web::Data<AppState>,
     path: web::Path<i64>,
     form: FormData,
 ) -> AppResult<HttpResponse> {
-    policy::require(&signed.actor, Permission::RecordInspections)?;
+    policy::require(&signed.actor, Permission::ViewInspections)?;
     let Signed { ctx, actor } = signed;
     let id = path.into_inner();
-    let parsed = parse_penalty(&form);
     let who = Who::actor(&actor, &ctx.client_addr);
     let session_hash = ctx.session_hash.clone();
     let inspector = actor.clone();
+    let typed = form.clone();
     let done = db::transaction(&state.pool, move |conn| {
         model::lock_inspection(conn, id)?;
         let inspection = visible_inspection(conn, &inspector, id)?;
-        if !policy::can_edit_inspection(&inspector, inspection.took_part(inspector.id)) {
+        let took_part = inspection.took_part(inspector.id);
+        if !policy::can_follow_up_inspection(&inspector, took_part, &inspection.path) {
             return Err(AppError::Forbidden);
         }
-        if !inspection.is_open() {
-            return Ok(invalid("imposed", "error-inspection-closed"));
+        if inspection.is_planned() {
+            return Ok(invalid("penalty", "error-penalty-planned"));
         }
-        let (basis, amount) = match parsed {
+        let open = model::unpenalised(conn, id)?;
+        let input = match parse_penalty(&typed, &open, inspection.visited_on, today()) {
             Ok(p) => p,
             Err(errors) => return Ok(Done::Invalid(errors)),
         };
-        let penalty = model::impose(conn, id, &basis, amount)?;
+        let penalty = model::impose(conn, id, &input, inspector.id)?;
         audit::record(
             conn,
             &who,
             AuditAction::PenaltyImposed,
             Some((TargetKind::Inspection, id)),
-            json!({ "penalty_id": penalty, "imposed": amount.to_string() }),
+            json!({
+                "penalty_id": penalty,
+                "imposed": input.imposed.to_string(),
+                "decided_on": input.decided_on,
+                "violations": input.violations.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
+            }),
         )?;
-        session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
+        session::flash(conn, session_hash.as_deref(), "flash-penalty-imposed")?;
         Ok(Done::Saved)
     })
     .await?;
     after_post(&state, ctx, &actor, id, done, |page| page.form = form).await
 }
 
-/// Record what was collected of a penalty (also after closing).
+/// The penalty of the inspection at `path`, for one who may record its
+/// collection (also after the inspection was closed).
+fn penalty_for_clerk(
+    conn: &mut PgConnection,
+    clerk: &Actor,
+    id: i64,
+    penalty_id: i64,
+) -> AppResult<Penalty> {
+    let inspection = visible_inspection(conn, clerk, id)?;
+    if !policy::can_record_collection(clerk, inspection.office_id, &inspection.path) {
+        return Err(AppError::Forbidden);
+    }
+    let penalty = model::get_penalty(conn, penalty_id)?;
+    if penalty.inspection_id != id {
+        return Err(AppError::NotFound);
+    }
+    Ok(penalty)
+}
+
+/// Record a payment of a penalty, on the day it was paid: collections are
+/// counted in the year paid.
 pub async fn collect(
     signed: Signed,
     state: web::Data<AppState>,
@@ -1117,22 +1258,18 @@ pub async fn collect(
     let clerk = actor.clone();
     let typed = form.clone();
     let done = db::transaction(&state.pool, move |conn| {
-        let inspection = visible_inspection(conn, &clerk, id)?;
-        if !policy::can_record_collection(&clerk, inspection.office_id, &inspection.path) {
-            return Err(AppError::Forbidden);
+        let penalty = penalty_for_clerk(conn, &clerk, id, penalty_id)?;
+        if version != penalty.version {
+            return Ok(Done::Stale);
         }
-        let penalty = model::get_penalty(conn, penalty_id)?;
-        if penalty.inspection_id != id {
-            return Err(AppError::NotFound);
+        if !penalty.takes_payments() {
+            return Ok(invalid("collected", "error-penalty-takes-no-payment"));
         }
-        let collection =
-            match parse_collection(&typed, penalty.imposed, inspection.visited_on, today()) {
-                Ok(c) => c,
-                Err(errors) => return Ok(Done::Invalid(errors)),
-            };
-        if version != penalty.version
-            || !model::record_collection(conn, penalty_id, version, &collection)?
-        {
+        let payment = match parse_payment(&typed, penalty.owed(), penalty.decided_on, today()) {
+            Ok(p) => p,
+            Err(errors) => return Ok(Done::Invalid(errors)),
+        };
+        if !model::record_payment(conn, penalty_id, version, &payment, clerk.id)? {
             return Ok(Done::Stale);
         }
         audit::record(
@@ -1142,8 +1279,60 @@ pub async fn collect(
             Some((TargetKind::Inspection, id)),
             json!({
                 "penalty_id": penalty_id,
-                "collected": [penalty.collected.to_string(), collection.collected.to_string()],
-                "status": [penalty.status.as_str(), collection.status.as_str()],
+                "amount": payment.amount.to_string(),
+                "paid_on": payment.paid_on,
+            }),
+        )?;
+        session::flash(conn, session_hash.as_deref(), "flash-payment-recorded")?;
+        Ok(Done::Saved)
+    })
+    .await?;
+    after_post(&state, ctx, &actor, id, done, |page| {
+        page.form = form;
+        page.failed_penalty = Some(penalty_id);
+    })
+    .await
+}
+
+/// A penalty is appealed, cancelled (only while nothing was paid; final), or
+/// in force again after an appeal.
+pub async fn standing(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let Signed { ctx, actor } = signed;
+    let (id, penalty_id) = path.into_inner();
+    let version = form.get("version").trim().parse::<i32>().unwrap_or(-1);
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let clerk = actor.clone();
+    let typed = form.clone();
+    let done = db::transaction(&state.pool, move |conn| {
+        let penalty = penalty_for_clerk(conn, &clerk, id, penalty_id)?;
+        if version != penalty.version {
+            return Ok(Done::Stale);
+        }
+        if !penalty.takes_payments() {
+            return Ok(invalid("standing", "error-penalty-final"));
+        }
+        let to = match parse_standing(&typed, penalty.collected) {
+            Ok(s) => s,
+            Err(errors) => return Ok(Done::Invalid(errors)),
+        };
+        if !model::set_penalty_status(conn, penalty_id, version, to)? {
+            return Ok(Done::Stale);
+        }
+        audit::record(
+            conn,
+            &who,
+            AuditAction::PenaltyStatusChanged,
+            Some((TargetKind::Inspection, id)),
+            json!({
+                "penalty_id": penalty_id,
+                "status": [penalty.status.as_str(), to.as_str()],
             }),
         )?;
         session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
@@ -1184,13 +1373,20 @@ pub async fn child_found(
         if !policy::can_edit_inspection(&inspector, inspection.took_part(inspector.id)) {
             return Err(AppError::Forbidden);
         }
+        if inspection.is_planned() {
+            return Ok(Err(FieldErrors::from_one(
+                "family_name",
+                "error-planned-with-findings",
+            )));
+        }
         if model::cases_of_inspection(conn, id)?.len() as i32 >= inspection.children_found {
             return Ok(Err(FieldErrors::from_one(
                 "family_name",
                 "error-all-children-have-cases",
             )));
         }
-        let (child, forms, narrative) = match typed.parse(today()) {
+        // The child was identified at the visit, whenever this is typed in.
+        let found = match typed.parse(today(), Some(inspection.visited_on)) {
             Ok(parsed) => parsed,
             Err(errors) => return Ok(Err(errors)),
         };
@@ -1204,9 +1400,7 @@ pub async fn child_found(
             conn,
             &who,
             inspector.id,
-            &child,
-            forms,
-            narrative,
+            found,
             origin,
             deadlines,
             today(),

@@ -42,6 +42,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/{id}/close", web::post().to(close))
             .route("/{id}/penalties", web::post().to(impose))
             .route("/{id}/penalties/{penalty}", web::post().to(collect))
+            .route(
+                "/{id}/penalties/{penalty}/standing",
+                web::post().to(standing),
+            )
             .route("/{id}/children", web::post().to(child_found)),
     );
 }

@@ -4,13 +4,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Date, Int4, Nullable, Numeric, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Int4, Nullable, Numeric, Text, Timestamptz};
 use rust_decimal::Decimal;
 
 use crate::admin::model::Names;
 use crate::cases::model::Sector;
 use crate::db::schema::{
     establishments, inspection_inspectors, inspection_violations, inspections, penalties,
+    cases, penalty_payments, penalty_violations,
 };
 
 crate::text_enum! {
@@ -101,6 +102,7 @@ crate::text_enum! {
 
 crate::text_enum! {
     pub enum InspectionStatus ("inspection-status") {
+        Planned = "planned",
         Open = "open",
         Closed = "closed",
     }
@@ -349,11 +351,22 @@ pub struct InspectionInput {
     pub inspectors: Vec<i64>,
 }
 
+/// An inspection dated after `today` is a plan; one whose day has come is
+/// conducted once its record is saved.
+pub fn status_for(visited_on: NaiveDate, today: NaiveDate) -> InspectionStatus {
+    if visited_on > today {
+        InspectionStatus::Planned
+    } else {
+        InspectionStatus::Open
+    }
+}
+
 pub fn create_inspection(
     conn: &mut PgConnection,
     input: &InspectionInput,
     office_id: i64,
     by: i64,
+    today: NaiveDate,
 ) -> QueryResult<i64> {
     let b = &input.bands;
     // Where and in which sector, as the establishment is at the visit.
@@ -379,6 +392,7 @@ pub fn create_inspection(
             inspections::law_enforcement_id.eq(input.law_enforcement_id),
             inspections::notes.eq(&input.notes),
             inspections::follow_up_on.eq(input.follow_up_on),
+            inspections::status.eq(status_for(input.visited_on, today)),
             inspections::created_by.eq(by),
         ))
         .returning(inspections::id)
@@ -406,45 +420,56 @@ fn replace_parts(conn: &mut PgConnection, id: i64, input: &InspectionInput) -> Q
     diesel::insert_into(inspection_inspectors::table)
         .values(&people)
         .execute(conn)?;
+    // Violations are kept row by row (a penalty names them): the ones no
+    // longer found go, the others take their new count.
+    let kinds: Vec<&str> = input.violations.iter().map(|(k, _)| k.as_str()).collect();
     diesel::delete(
-        inspection_violations::table.filter(inspection_violations::inspection_id.eq(id)),
+        inspection_violations::table
+            .filter(inspection_violations::inspection_id.eq(id))
+            .filter(inspection_violations::kind.ne_all(kinds)),
     )
     .execute(conn)?;
-    let found: Vec<_> = input
-        .violations
-        .iter()
-        .map(|(kind, count)| {
-            (
+    for (kind, count) in &input.violations {
+        diesel::insert_into(inspection_violations::table)
+            .values((
                 inspection_violations::inspection_id.eq(id),
                 inspection_violations::kind.eq(*kind),
                 inspection_violations::count.eq(*count),
-            )
-        })
-        .collect();
-    if !found.is_empty() {
-        diesel::insert_into(inspection_violations::table)
-            .values(&found)
+            ))
+            .on_conflict((inspection_violations::inspection_id, inspection_violations::kind))
+            .do_update()
+            .set(inspection_violations::count.eq(*count))
             .execute(conn)?;
     }
     Ok(())
 }
 
-/// Save an open inspection over `version`; `Ok(false)` when it changed or
-/// was closed meanwhile.
+/// Save an inspection over `version`, as it was (`from`: planned, open, or
+/// closed for a correction); `Ok(false)` when it changed meanwhile. A
+/// planned or open one becomes planned or conducted by its date; a closed
+/// one stays closed. The cases of the children found there follow the day
+/// of the visit.
 pub fn update_inspection(
     conn: &mut PgConnection,
     id: i64,
     version: i32,
     input: &InspectionInput,
+    from: InspectionStatus,
+    today: NaiveDate,
 ) -> QueryResult<bool> {
     let b = &input.bands;
+    let to = match from {
+        InspectionStatus::Closed => InspectionStatus::Closed,
+        _ => status_for(input.visited_on, today),
+    };
     let updated = diesel::update(
         inspections::table
             .filter(inspections::id.eq(id))
             .filter(inspections::version.eq(version))
-            .filter(inspections::status.eq(InspectionStatus::Open)),
+            .filter(inspections::status.eq(from)),
     )
     .set((
+        inspections::status.eq(to),
         inspections::establishment_id.eq(input.establishment_id),
         inspections::visited_on.eq(input.visited_on),
         inspections::kind.eq(input.kind),
@@ -466,6 +491,9 @@ pub fn update_inspection(
         return Ok(false);
     }
     replace_parts(conn, id, input)?;
+    diesel::update(cases::table.filter(cases::inspection_id.eq(id)))
+        .set(cases::identified_on.eq(input.visited_on))
+        .execute(conn)?;
     Ok(true)
 }
 
@@ -523,6 +551,15 @@ pub struct Inspection {
 impl Inspection {
     pub fn is_open(&self) -> bool {
         self.status == InspectionStatus::Open
+    }
+
+    pub fn is_planned(&self) -> bool {
+        self.status == InspectionStatus::Planned
+    }
+
+    /// The record can still be edited as such (not closed).
+    pub fn is_editable(&self) -> bool {
+        self.status != InspectionStatus::Closed
     }
 
     pub fn took_part(&self, user: i64) -> bool {
@@ -859,24 +896,89 @@ pub struct Penalty {
     pub status: PenaltyStatus,
     #[diesel(sql_type = Int4)]
     pub version: i32,
+    #[diesel(sql_type = Date)]
+    pub decided_on: NaiveDate,
+    /// The violations the penalty was imposed for.
+    #[diesel(sql_type = Array<Text>)]
+    pub violations: Vec<ViolationKind>,
+    /// What was paid, on which day, oldest first.
+    #[diesel(sql_type = Array<Date>)]
+    pub paid_on: Vec<NaiveDate>,
+    #[diesel(sql_type = Array<Numeric>)]
+    pub paid: Vec<Decimal>,
 }
 
+impl Penalty {
+    pub fn owed(&self) -> Decimal {
+        self.imposed - self.collected
+    }
+
+    /// Payments can still be recorded: not cancelled, not paid in full.
+    pub fn takes_payments(&self) -> bool {
+        self.status != PenaltyStatus::Cancelled && self.collected < self.imposed
+    }
+
+    pub fn payments(&self) -> impl Iterator<Item = (&NaiveDate, &Decimal)> {
+        self.paid_on.iter().zip(self.paid.iter())
+    }
+}
+
+const PENALTY_SELECT: &str =
+    "SELECT p.id, p.inspection_id, p.legal_basis, p.imposed, p.collected, p.collected_on,
+            p.status, p.version, p.decided_on,
+            ARRAY(SELECT pv.kind FROM penalty_violations pv WHERE pv.penalty_id = p.id
+                  ORDER BY pv.kind) AS violations,
+            ARRAY(SELECT pp.paid_on FROM penalty_payments pp WHERE pp.penalty_id = p.id
+                  ORDER BY pp.paid_on, pp.id) AS paid_on,
+            ARRAY(SELECT pp.amount FROM penalty_payments pp WHERE pp.penalty_id = p.id
+                  ORDER BY pp.paid_on, pp.id) AS paid
+     FROM penalties p";
+
 pub fn penalties_of(conn: &mut PgConnection, inspection: i64) -> QueryResult<Vec<Penalty>> {
-    diesel::sql_query(
-        "SELECT id, inspection_id, legal_basis, imposed, collected, collected_on, status, version
-         FROM penalties WHERE inspection_id = $1 ORDER BY id",
-    )
+    diesel::sql_query(format!(
+        "{PENALTY_SELECT} WHERE p.inspection_id = $1 ORDER BY p.id"
+    ))
     .bind::<BigInt, _>(inspection)
     .load(conn)
 }
 
 pub fn get_penalty(conn: &mut PgConnection, id: i64) -> QueryResult<Penalty> {
-    diesel::sql_query(
-        "SELECT id, inspection_id, legal_basis, imposed, collected, collected_on, status, version
-         FROM penalties WHERE id = $1",
+    diesel::sql_query(format!("{PENALTY_SELECT} WHERE p.id = $1"))
+        .bind::<BigInt, _>(id)
+        .get_result(conn)
+}
+
+/// The violations of an inspection that no penalty in force names yet.
+pub fn unpenalised(conn: &mut PgConnection, inspection: i64) -> QueryResult<Vec<ViolationKind>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        kind: ViolationKind,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT v.kind FROM inspection_violations v WHERE v.inspection_id = $1
+           AND NOT EXISTS (SELECT 1 FROM penalty_violations pv
+                           WHERE pv.inspection_id = v.inspection_id AND pv.kind = v.kind
+                             AND NOT pv.cancelled)
+         ORDER BY v.kind",
     )
-    .bind::<BigInt, _>(id)
-    .get_result(conn)
+    .bind::<BigInt, _>(inspection)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.kind).collect())
+}
+
+/// The violations of an inspection a penalty in force names: they cannot be
+/// removed from the inspection.
+pub fn penalised(conn: &mut PgConnection, inspection: i64) -> QueryResult<Vec<ViolationKind>> {
+    let kinds: Vec<String> = penalty_violations::table
+        .filter(penalty_violations::inspection_id.eq(inspection))
+        .filter(penalty_violations::cancelled.eq(false))
+        .select(penalty_violations::kind)
+        .load(conn)?;
+    Ok(kinds
+        .iter()
+        .filter_map(|k| ViolationKind::parse(k))
+        .collect())
 }
 
 /// Hold the inspection's row until the transaction ends, so that checks on
@@ -890,48 +992,116 @@ pub fn lock_inspection(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// A penalty decision: for which violations, on which day, how much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PenaltyInput {
+    pub legal_basis: String,
+    pub imposed: Decimal,
+    pub decided_on: NaiveDate,
+    pub violations: Vec<ViolationKind>,
+}
+
 pub fn impose(
     conn: &mut PgConnection,
     inspection: i64,
-    legal_basis: &str,
-    imposed: Decimal,
+    input: &PenaltyInput,
+    by: i64,
 ) -> QueryResult<i64> {
-    diesel::insert_into(penalties::table)
+    let id = diesel::insert_into(penalties::table)
         .values((
             penalties::inspection_id.eq(inspection),
-            penalties::legal_basis.eq(legal_basis),
-            penalties::imposed.eq(imposed),
+            penalties::legal_basis.eq(&input.legal_basis),
+            penalties::imposed.eq(input.imposed),
+            penalties::decided_on.eq(input.decided_on),
+            penalties::recorded_by.eq(Some(by)),
         ))
         .returning(penalties::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    let links: Vec<_> = input
+        .violations
+        .iter()
+        .map(|kind| {
+            (
+                penalty_violations::penalty_id.eq(id),
+                penalty_violations::inspection_id.eq(inspection),
+                penalty_violations::kind.eq(*kind),
+            )
+        })
+        .collect();
+    diesel::insert_into(penalty_violations::table)
+        .values(&links)
+        .execute(conn)?;
+    Ok(id)
 }
 
-/// What a collection update records.
+/// A payment of a penalty.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Collection {
-    pub collected: Decimal,
-    pub collected_on: Option<NaiveDate>,
-    pub status: PenaltyStatus,
+pub struct Payment {
+    pub amount: Decimal,
+    pub paid_on: NaiveDate,
 }
 
-pub fn record_collection(
+/// Record a payment over the penalty's `version`: the penalty's sum, last
+/// day and status follow in the same statement; `Ok(false)` when stale.
+pub fn record_payment(
     conn: &mut PgConnection,
     id: i64,
     version: i32,
-    c: &Collection,
+    payment: &Payment,
+    by: i64,
+) -> QueryResult<bool> {
+    let updated = diesel::sql_query(
+        "UPDATE penalties SET
+           collected = collected + $3,
+           collected_on = greatest(collected_on, $4),
+           status = CASE WHEN collected + $3 = imposed THEN 'paid'
+                         WHEN status = 'appealed' THEN 'appealed' ELSE 'partly_paid' END,
+           version = version + 1
+         WHERE id = $1 AND version = $2 AND status <> 'cancelled' AND collected + $3 <= imposed",
+    )
+    .bind::<BigInt, _>(id)
+    .bind::<Int4, _>(version)
+    .bind::<Numeric, _>(payment.amount)
+    .bind::<Date, _>(payment.paid_on)
+    .execute(conn)?;
+    if updated != 1 {
+        return Ok(false);
+    }
+    diesel::insert_into(penalty_payments::table)
+        .values((
+            penalty_payments::penalty_id.eq(id),
+            penalty_payments::paid_on.eq(payment.paid_on),
+            penalty_payments::amount.eq(payment.amount),
+            penalty_payments::recorded_by.eq(Some(by)),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Set a penalty's standing (appealed, cancelled, or in force again) over
+/// its `version`; a cancelled penalty frees its violations for another.
+pub fn set_penalty_status(
+    conn: &mut PgConnection,
+    id: i64,
+    version: i32,
+    status: PenaltyStatus,
 ) -> QueryResult<bool> {
     let updated = diesel::update(
         penalties::table
             .filter(penalties::id.eq(id))
-            .filter(penalties::version.eq(version)),
+            .filter(penalties::version.eq(version))
+            .filter(penalties::status.ne(PenaltyStatus::Cancelled)),
     )
     .set((
-        penalties::collected.eq(c.collected),
-        penalties::collected_on.eq(c.collected_on),
-        penalties::status.eq(c.status),
+        penalties::status.eq(status),
         penalties::version.eq(penalties::version + 1),
     ))
     .execute(conn)?;
+    if updated == 1 && status == PenaltyStatus::Cancelled {
+        diesel::update(penalty_violations::table.filter(penalty_violations::penalty_id.eq(id)))
+            .set(penalty_violations::cancelled.eq(true))
+            .execute(conn)?;
+    }
     Ok(updated == 1)
 }
 

@@ -309,7 +309,10 @@ async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppRes
         errors: FieldErrors::new(),
         stale: false,
         today: today(),
-        found_child: FoundValues::blank(0),
+        found_child: FoundValues {
+            identified_on: today().format("%Y-%m-%d").to_string(),
+            ..FoundValues::blank(0)
+        },
         places,
         sexes: crate::children::model::Sex::ALL,
         schooling: crate::children::model::SchoolStatus::ALL,
@@ -488,7 +491,7 @@ pub async fn refer_victim(
         if !policy::can_investigate(&investigator, investigation.agency_id) {
             return Err(AppError::NotFound);
         }
-        let (child, forms, narrative) = match typed.parse(today()) {
+        let found = match typed.parse(today(), None) {
             Ok(parsed) => parsed,
             Err(errors) => return Ok(Err(errors)),
         };
@@ -502,9 +505,7 @@ pub async fn refer_victim(
             conn,
             &who,
             investigator.id,
-            &child,
-            forms,
-            narrative,
+            found,
             origin,
             deadlines,
             today(),

@@ -410,6 +410,7 @@ pub fn refer(
     inspection: Option<i64>,
     note: &str,
     by: i64,
+    sent_on: NaiveDate,
 ) -> QueryResult<i64> {
     diesel::insert_into(le_referrals::table)
         .values((
@@ -418,6 +419,7 @@ pub fn refer(
             le_referrals::inspection_id.eq(inspection),
             le_referrals::note.eq(note),
             le_referrals::sent_by.eq(by),
+            le_referrals::sent_on.eq(sent_on),
         ))
         .returning(le_referrals::id)
         .get_result(conn)

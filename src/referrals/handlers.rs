@@ -12,9 +12,9 @@ use crate::cases::model::{self as cases, EventKind};
 use crate::db;
 use crate::policy::{self, Actor, Permission};
 use crate::web::AppState;
-use crate::web::context::{Ctx, Signed, render, render_with, see_other};
+use crate::web::context::{Ctx, Signed, TIME_ZONE, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{FieldErrors, FormData};
+use crate::web::forms::{FieldErrors, FormData, required_date};
 use crate::web::session;
 
 const PAGE_SIZE: i64 = 50;
@@ -73,6 +73,8 @@ struct ShowPage {
     referral: ProviderView,
     steps: Vec<ReferralStep>,
     note: String,
+    /// The day of the step, as typed (the start or end of the service).
+    on: String,
     errors: FieldErrors,
     stale: bool,
     today: NaiveDate,
@@ -116,6 +118,7 @@ fn page(ctx: Ctx, referral: ProviderView, note: String) -> ShowPage {
         referral,
         steps,
         note,
+        on: today().format("%Y-%m-%d").to_string(),
         errors: FieldErrors::new(),
         stale: false,
         today: today(),
@@ -140,6 +143,23 @@ enum Answered {
 
 /// Accept, decline, start, complete or fail a referral; each step lands on
 /// the case's timeline.
+/// The day a service started or ended: typed, not after today, not before
+/// the referral was sent nor (for its end) before the service started.
+fn step_day(errors: &mut FieldErrors, typed: &str, referral: &ProviderView) -> Option<NaiveDate> {
+    let sent = referral.sent_at.with_timezone(&TIME_ZONE).date_naive();
+    match required_date(typed, today()) {
+        Ok(day) if day < referral.started_on.unwrap_or(sent) => {
+            errors.add("on", "error-referral-day-too-early");
+            None
+        }
+        Ok(day) => Some(day),
+        Err(key) => {
+            errors.add("on", key);
+            None
+        }
+    }
+}
+
 pub async fn step(
     signed: Signed,
     state: web::Data<AppState>,
@@ -178,17 +198,21 @@ pub async fn step(
         NOTE_TEXT,
         step.is_some_and(ReferralStep::needs_note),
     );
+    let on = match step {
+        Some(s) if s.needs_day() => step_day(&mut errors, form.get("on"), &referral),
+        _ => Some(today()),
+    };
     if version.is_none() {
         errors.add("step", "error-invalid-choice");
     }
     let from = referral.status;
-    let outcome = match (next, version) {
-        (Some((step, to)), Some(version)) if errors.is_empty() => {
+    let outcome = match (next, version, on) {
+        (Some((step, to)), Some(version), Some(on)) if errors.is_empty() => {
             let who = Who::actor(&actor, &ctx.client_addr);
             let session_hash = ctx.session_hash.clone();
             let by = actor.id;
             db::transaction(&state.pool, move |conn| {
-                if !model::take_step(conn, id, version, step, from, to, &note)? {
+                if !model::take_step(conn, id, version, step, from, to, &note, on)? {
                     return Ok(Answered::Stale);
                 }
                 let case_id = model::case_of(conn, id)?;
@@ -205,7 +229,7 @@ pub async fn step(
                     Some(by),
                     kind,
                     &note,
-                    json!({ "referral_id": id }),
+                    json!({ "referral_id": id, "on": on }),
                 )?;
                 audit::record(
                     conn,
@@ -225,6 +249,7 @@ pub async fn step(
         Answered::Saved => Ok(see_other(&format!("/referrals/{id}"))),
         Answered::Invalid(errors) => {
             let mut page = page(ctx, referral, typed_note);
+            page.on = form.get("on").to_owned();
             page.errors = errors;
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

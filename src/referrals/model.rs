@@ -74,6 +74,16 @@ impl ReferralStep {
     pub fn needs_note(self) -> bool {
         matches!(self, ReferralStep::Decline | ReferralStep::Fail)
     }
+
+    /// Does the step say on which day it happened? The start and the end of
+    /// the service do: the reports count a child assisted on the day the
+    /// service started, whenever the provider types it in.
+    pub fn needs_day(self) -> bool {
+        matches!(
+            self,
+            ReferralStep::Start | ReferralStep::Complete | ReferralStep::Fail
+        )
+    }
 }
 
 impl ReferralStatus {
@@ -149,6 +159,7 @@ pub fn take_step(
     from: ReferralStatus,
     to: ReferralStatus,
     note: &str,
+    on: NaiveDate,
 ) -> QueryResult<bool> {
     let now = Utc::now();
     // The status the step was judged on is part of the condition, so a step
@@ -173,12 +184,17 @@ pub fn take_step(
             ))
             .execute(conn)?,
         ReferralStep::Start => diesel::update(target)
-            .set((base, referrals::started_at.eq(now)))
+            .set((
+                base,
+                referrals::started_at.eq(now),
+                referrals::started_on.eq(on),
+            ))
             .execute(conn)?,
         ReferralStep::Complete | ReferralStep::Fail => diesel::update(target)
             .set((
                 base,
                 referrals::ended_at.eq(now),
+                referrals::ended_on.eq(on),
                 referrals::outcome_note.eq(note),
             ))
             .execute(conn)?,
@@ -310,6 +326,8 @@ pub struct ProviderView {
     pub answer_by: NaiveDate,
     pub planned_end: Option<NaiveDate>,
     pub sent_at: DateTime<Utc>,
+    /// The day the service started, as the provider said.
+    pub started_on: Option<NaiveDate>,
     pub decline_reason: String,
     pub outcome_note: String,
     pub version: i32,
@@ -357,6 +375,8 @@ struct ProviderRow {
     planned_end: Option<NaiveDate>,
     #[diesel(sql_type = Timestamptz)]
     sent_at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Date>)]
+    started_on: Option<NaiveDate>,
     #[diesel(sql_type = Text)]
     decline_reason: String,
     #[diesel(sql_type = Text)]
@@ -401,7 +421,7 @@ pub fn provider_view(conn: &mut PgConnection, id: i64) -> QueryResult<ProviderVi
     let r: ProviderRow = diesel::sql_query(
         "SELECT r.id, r.agency_id, u.name_ky AS unit_ky, u.name_ru AS unit_ru, u.name_en AS unit_en,
                 r.service, r.urgency, r.status, r.note, r.answer_by, r.planned_end, r.sent_at,
-                r.decline_reason, r.outcome_note, r.version, r.shared,
+                r.started_on, r.decline_reason, r.outcome_note, r.version, r.shared,
                 ch.family_name, ch.given_name, ch.patronymic, ch.birth_date, ch.sex,
                 ch.guardian_name, ch.guardian_contact,
                 l.name_ky AS home_ky, l.name_ru AS home_ru, l.name_en AS home_en,
@@ -427,6 +447,7 @@ pub fn provider_view(conn: &mut PgConnection, id: i64) -> QueryResult<ProviderVi
         answer_by: r.answer_by,
         planned_end: r.planned_end,
         sent_at: r.sent_at,
+        started_on: r.started_on,
         decline_reason: r.decline_reason,
         outcome_note: r.outcome_note,
         version: r.version,

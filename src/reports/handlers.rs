@@ -34,19 +34,19 @@ pub const LABOR_ROWS: Rows = &[
     ("report-routine", &["inspections_routine"]),
     ("report-unannounced", &["inspections_unannounced"]),
     ("report-complaint-driven", &["inspections_complaint_driven"]),
+    ("report-planned", &["inspections_planned"]),
     (
         "report-found-child-labor",
         &["inspections_finding_child_labor"],
     ),
     ("report-violations", &["child_labor_violations"]),
+    ("report-violations-penalised", &["violations_penalised"]),
     (
         "report-penalties-imposed",
         &["penalties_imposed", "penalties_imposed_kgs"],
     ),
-    (
-        "report-penalties-collected",
-        &["penalties_collected", "penalties_collected_kgs"],
-    ),
+    ("report-penalties-collected", &["penalties_collected"]),
+    ("report-collected-kgs", &["penalties_collected_kgs"]),
     (
         "report-referred",
         &["inspections_referred_to_law_enforcement"],

@@ -3,24 +3,37 @@
 //! show, for a period of whole years and a territory. Everything here is raw:
 //! suppression is applied where the figures are published (`suppress`).
 //!
-//! Definitions, so that every figure can be traced (withdrawal here is what
-//! the latest visit of the period found; the stricter monitoring rule of a
-//! case's closure, several clean visits apart, is the closure reason
-//! "withdrawn" on the case itself):
-//! - *identified*: a case opened in the period (Asia/Bishkek time) whose
-//!   territory lies in the territory; a child counts once however many cases.
+//! Definitions, so that every figure can be traced. Every figure is dated
+//! by the day its event happened, typed by the user and never after today,
+//! not by when it was typed in (DESIGN §4 "Dates"); a record typed in late
+//! counts in its own year, and nothing typed today moves a past year except a
+//! correction of that year's own records. Withdrawal here is what the latest
+//! visit of the period found; the stricter monitoring rule of a case's
+//! closure, several clean visits apart, is the closure reason "withdrawn" on
+//! the case itself.
+//! - *identified*: a case whose child was identified in the period
+//!   (`cases.identified_on`: the inspection's visit for a child found at an
+//!   inspection, the referral's day for one referred by law enforcement, the
+//!   day typed for other sources) and whose territory lies in the territory;
+//!   a child counts once however many cases. The age band is the age on that
+//!   day.
 //! - *assisted*: a child whose referral to a service (not to law enforcement)
-//!   started being served in the period (status in service or completed).
+//!   started being served in the period (`referrals.started_on`, the day the
+//!   provider says the service started; status in service or completed).
 //! - *received a service* (monitoring): an identified child with such a
-//!   referral at any time; *median days*: from the case's opening to the first
-//!   service's start, over identified cases that have one.
-//! - *followed up* / *withdrawn*: cases with a follow-up visit in the period;
-//!   withdrawn when the latest visit in the period found the child no longer
-//!   working.
-//! - *overdue referrals*: as the unit's queues count them, today.
+//!   service started by the end of the period (a service started later does
+//!   not rewrite the period); *median days*: from the day of identification
+//!   to the first service's start, over identified cases that have one.
+//! - *followed up* / *withdrawn*: cases with a follow-up visit in the period
+//!   (`follow_ups.visited_on`); withdrawn when the latest visit in the period
+//!   found the child no longer working.
+//! - *street children with a service*: of the street children identified in
+//!   the period, those with such a service started by its end.
+//! - *cases by status* and *overdue referrals*: as they stand today (the
+//!   state of the work, not a figure of the period's events).
 //!
-//! Queries use range conditions on indexed columns (`cases.opened_at`,
-//! `referrals.started_at`, `follow_ups.visited_on`, `inspections.visited_on`)
+//! Queries use range conditions on indexed columns (`cases.identified_on`,
+//! `referrals.started_on`, `follow_ups.visited_on`, `inspections.visited_on`)
 //! so a year is read through its index rather than by scanning every row.
 //! No HTTP in here.
 
@@ -91,6 +104,10 @@ pub fn under(column: &str) -> String {
     format!("({column} = $2 OR left({column}, length($2) + 1) = $2 || '/')")
 }
 
+/// An inspection `i` that was conducted: a planned one (dated after today,
+/// or whose day has come without a record of what was found) is not.
+pub const CONDUCTED: &str = "i.status <> 'planned'";
+
 /// Instant column within the period.
 pub fn during(column: &str) -> String {
     format!("({column} >= $1 AND {column} < $3)")
@@ -106,7 +123,7 @@ fn identified_cases() -> String {
     format!(
         "SELECT c.* FROM cases c JOIN locations l ON l.id = c.location_id
          WHERE {} AND {}",
-        during("c.opened_at"),
+        on_days("c.identified_on"),
         under("l.path")
     )
 }
@@ -118,7 +135,7 @@ fn served_referrals() -> String {
          JOIN cases c ON c.id = r.case_id JOIN locations l ON l.id = c.location_id
          WHERE r.status IN ('in_service', 'completed') AND r.service <> 'law_enforcement'
            AND {} AND {}",
-        during("r.started_at"),
+        on_days("r.started_on"),
         under("l.path")
     )
 }
@@ -248,8 +265,7 @@ pub fn identified(conn: &mut PgConnection, period: &Period, path: &str) -> Query
         conn,
         "SELECT CASE WHEN a < 14 THEN 'under_14' WHEN a < 16 THEN '14_15' WHEN a < 18 THEN '16_17' ELSE '18_over' END AS key,
                 count(DISTINCT child_id) AS n
-         FROM (SELECT c.child_id, date_part('year', age((c.opened_at AT TIME ZONE 'Asia/Bishkek')::date,
-                      ch.birth_date)) AS a
+         FROM (SELECT c.child_id, date_part('year', age(c.identified_on, ch.birth_date)) AS a
                FROM c JOIN children ch ON ch.id = c.child_id) x GROUP BY 1"
             .into(),
     )?;
@@ -329,7 +345,7 @@ pub fn groups(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResu
         "WITH c AS ({c}),
          street AS (SELECT * FROM c WHERE sector = 'street_work' OR 'forced_begging' = ANY(forms)),
          got AS (SELECT st.child_id, r.service FROM street st JOIN referrals r ON r.case_id = st.id
-                 WHERE r.status IN ('in_service', 'completed'))
+                 WHERE r.status IN ('in_service', 'completed') AND r.started_on < $5)
          SELECT key, n FROM (
            SELECT 'csec' AS key, count(DISTINCT child_id) AS n FROM c
              WHERE 'commercial_sexual_exploitation' = ANY(forms)
@@ -424,17 +440,18 @@ pub fn monitoring(
     );
     let sql = format!(
         "WITH c AS ({c}),
-         first AS (SELECT c.id, c.child_id, c.opened_at,
-                     (SELECT min(r.started_at) FROM referrals r WHERE r.case_id = c.id
-                        AND r.status IN ('in_service', 'completed') AND r.service <> 'law_enforcement')
-                       AS served_at FROM c),
+         first AS (SELECT c.id, c.child_id, c.identified_on,
+                     (SELECT min(r.started_on) FROM referrals r WHERE r.case_id = c.id
+                        AND r.status IN ('in_service', 'completed') AND r.service <> 'law_enforcement'
+                        AND r.started_on < $5)
+                       AS served_on FROM c),
          latest AS ({latest})
          SELECT
            (SELECT count(DISTINCT child_id) FROM c) AS identified,
-           (SELECT count(DISTINCT child_id) FROM first WHERE served_at IS NOT NULL) AS served,
+           (SELECT count(DISTINCT child_id) FROM first WHERE served_on IS NOT NULL) AS served,
            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY
-               extract(epoch FROM served_at - opened_at) / 86400.0)
-              FROM first WHERE served_at IS NOT NULL)::float8 AS median_days,
+               greatest(served_on - identified_on, 0))
+              FROM first WHERE served_on IS NOT NULL)::float8 AS median_days,
            (SELECT count(DISTINCT child_id) FROM latest) AS followed_up,
            (SELECT count(DISTINCT child_id) FROM latest WHERE NOT still_working) AS withdrawn,
            (SELECT count(*) FROM referrals r JOIN ({cases_here}) h ON h.id = r.case_id
@@ -487,7 +504,7 @@ pub fn violations_by_kind(
     let sql = format!(
         "SELECT v.kind AS key, coalesce(sum(v.count), 0)::bigint AS n FROM inspection_violations v
          JOIN inspections i ON i.id = v.inspection_id JOIN locations l ON l.id = i.location_id
-         WHERE {} AND {} GROUP BY v.kind",
+         WHERE {} AND {CONDUCTED} AND {} GROUP BY v.kind",
         on_days("i.visited_on"),
         under("l.path")
     );
@@ -562,17 +579,17 @@ pub fn territories(
              WHERE r.status IN ('in_service', 'completed') AND r.service <> 'law_enforcement'
                AND {served_when} AND {cases_where}) AS assisted,
            (SELECT count(*) FROM inspections i JOIN locations l ON l.id = i.location_id
-             WHERE {visited} AND {cases_where}) AS inspections,
+             WHERE {visited} AND {CONDUCTED} AND {cases_where}) AS inspections,
            (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
              JOIN inspections i ON i.id = v.inspection_id JOIN locations l ON l.id = i.location_id
-             WHERE {visited} AND {cases_where}) AS violations,
+             WHERE {visited} AND {CONDUCTED} AND {cases_where}) AS violations,
            (SELECT count(*) FROM investigations v JOIN agencies a ON a.id = v.agency_id
              JOIN locations l ON l.id = a.location_id
              WHERE {opened} AND {cases_where}) AS investigations
          FROM locations k JOIN locations p ON p.id = k.parent_id
          WHERE p.path = $2 ORDER BY k.sort_order, k.name_en",
-        cases_when = during("c.opened_at"),
-        served_when = during("r.started_at"),
+        cases_when = on_days("c.identified_on"),
+        served_when = on_days("r.started_on"),
         visited = on_days("i.visited_on"),
         opened = on_days("v.opened_on"),
         cases_where = below("l.path"),

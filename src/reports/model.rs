@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Int4, Nullable, Numeric};
 
-use super::indicators::{Period, during, on_days, scoped, under};
+use super::indicators::{CONDUCTED, Period, on_days, scoped, under};
 use rust_decimal::Decimal;
 
 /// Labour law enforcement, as the US DOL findings' table lays it out.
@@ -34,14 +34,24 @@ pub struct LaborEnforcement {
     pub found_child_labor: i64,
     #[diesel(sql_type = BigInt)]
     pub violations: i64,
+    /// Violations (counted as found) named by a penalty decided in the
+    /// period, whatever the year of the visit.
+    #[diesel(sql_type = BigInt)]
+    pub violations_penalised: i64,
+    /// Penalties decided in the period (not cancelled), and their amount.
     #[diesel(sql_type = BigInt)]
     pub penalties_imposed: i64,
     #[diesel(sql_type = Numeric)]
     pub imposed_som: Decimal,
+    /// Penalties paid in full by a payment of the period.
     #[diesel(sql_type = BigInt)]
     pub penalties_collected: i64,
+    /// Everything paid in the period, partial payments included.
     #[diesel(sql_type = Numeric)]
     pub collected_som: Decimal,
+    /// Inspections planned for a day of the period and not (yet) conducted.
+    #[diesel(sql_type = BigInt)]
+    pub planned: i64,
     /// Inspections referred to law enforcement (the referral mechanism).
     #[diesel(sql_type = BigInt)]
     pub referred: i64,
@@ -87,7 +97,14 @@ pub fn labor(
     let sql = format!(
         "WITH i AS (
            SELECT i.* FROM inspections i JOIN locations l ON l.id = i.location_id
-           WHERE {visited} AND {inspections}
+           WHERE {visited} AND {CONDUCTED} AND {inspections}
+         ),
+         -- Penalties belong to the territory of their inspection's visit and
+         -- to the period of their decision; payments to that of the payment.
+         p AS (
+           SELECT p.* FROM penalties p JOIN inspections i ON i.id = p.inspection_id
+           JOIN locations l ON l.id = i.location_id
+           WHERE {inspections} AND p.status <> 'cancelled'
          )
          SELECT
            (SELECT count(*) FROM users u JOIN locations l ON l.id = u.location_id
@@ -105,18 +122,24 @@ pub fn labor(
            (SELECT count(*) FROM i WHERE children_found > 0) AS found_child_labor,
            (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
              JOIN i ON i.id = v.inspection_id) AS violations,
-           (SELECT count(*) FROM penalties p JOIN i ON i.id = p.inspection_id
-             WHERE p.status <> 'cancelled') AS penalties_imposed,
-           (SELECT coalesce(sum(p.imposed), 0) FROM penalties p JOIN i ON i.id = p.inspection_id
-             WHERE p.status <> 'cancelled') AS imposed_som,
-           (SELECT count(*) FROM penalties p JOIN i ON i.id = p.inspection_id
-             WHERE p.collected > 0) AS penalties_collected,
-           (SELECT coalesce(sum(p.collected), 0) FROM penalties p JOIN i ON i.id = p.inspection_id)
-             AS collected_som,
+           (SELECT coalesce(sum(v.count), 0)::bigint FROM p
+             JOIN penalty_violations pv ON pv.penalty_id = p.id
+             JOIN inspection_violations v ON v.inspection_id = pv.inspection_id AND v.kind = pv.kind
+             WHERE {decided}) AS violations_penalised,
+           (SELECT count(*) FROM p WHERE {decided}) AS penalties_imposed,
+           (SELECT coalesce(sum(p.imposed), 0) FROM p WHERE {decided}) AS imposed_som,
+           (SELECT count(*) FROM p WHERE p.status = 'paid' AND {paid_in_full}) AS penalties_collected,
+           (SELECT coalesce(sum(pp.amount), 0) FROM penalty_payments pp JOIN p ON p.id = pp.penalty_id
+             WHERE {paid}) AS collected_som,
+           (SELECT count(*) FROM inspections i JOIN locations l ON l.id = i.location_id
+             WHERE {visited} AND i.status = 'planned' AND {inspections}) AS planned,
            (SELECT count(*) FROM i WHERE law_enforcement_id IS NOT NULL) AS referred,
            (SELECT count(*) FROM school_fee_complaints c JOIN locations l ON l.id = c.location_id
              WHERE {charged} AND {complaints}) AS complaints",
         visited = on_days("i.visited_on"),
+        decided = on_days("p.decided_on"),
+        paid_in_full = on_days("p.collected_on"),
+        paid = on_days("pp.paid_on"),
         trained = on_days("t.completed_on"),
         charged = on_days("c.charged_on"),
         inspections = under("l.path"),
@@ -154,9 +177,13 @@ pub fn criminal(
              JOIN locations l ON l.id = c.location_id
              WHERE {sent} AND {cases})
              AS referred_by_social_services,
+           -- A victim referred by law enforcement is counted on the day of
+           -- the referral, which is the day its case says the child was
+           -- identified.
            (SELECT count(*) FROM investigation_events e JOIN v ON v.id = e.investigation_id
+             JOIN cases c ON c.id = (e.details->>'case_id')::bigint
              WHERE e.kind = 'victim_referred'
-               AND {at})
+               AND {identified})
              AS referred_to_social_services,
            (SELECT sum(s.staff)::bigint FROM prosecutor_staff s JOIN agencies a ON a.id = s.agency_id
              JOIN locations l ON l.id = a.location_id WHERE s.year = $7 AND {agencies})
@@ -166,8 +193,8 @@ pub fn criminal(
         opened = on_days("opened_on"),
         in_court = on_days("in_court_on"),
         decided = on_days("decided_on"),
-        sent = during("r.sent_at"),
-        at = during("e.at"),
+        sent = on_days("r.sent_on"),
+        identified = on_days("c.identified_on"),
     );
     scoped(sql, period, territory)
         .bind::<Int4, _>(period.from)

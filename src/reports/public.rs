@@ -162,7 +162,7 @@ const CARDS: [(&str, &str); 8] = [
     ("report-assisted", "children_assisted"),
     ("report-inspections", "inspections"),
     ("report-violations", "child_labor_violations"),
-    ("report-penalties-collected", "penalties_collected_kgs"),
+    ("report-collected-kgs", "penalties_collected_kgs"),
     ("report-investigations", "investigations"),
     ("report-prosecutions", "prosecutions_initiated"),
     ("report-convictions", "convictions"),
@@ -440,6 +440,49 @@ pub struct Documented {
     pub name: String,
     pub kind: &'static str,
     pub label: String,
+    /// Which day of which event the figure is counted by.
+    pub dated: String,
+}
+
+/// The message saying which day a published figure is counted by (DESIGN
+/// §4 "Dates"): the day its event happened, never the day it was typed in.
+pub fn dated_by(name: &str) -> &'static str {
+    match name {
+        "inspections_planned" => "schema-date-planned",
+        "inspectors_trained_forced_child_labor" => "schema-date-training",
+        "violations_penalised" | "penalties_imposed" | "penalties_imposed_kgs" => {
+            "schema-date-decided"
+        }
+        "penalties_collected" => "schema-date-paid-in-full",
+        "penalties_collected_kgs" => "schema-date-paid",
+        "school_fee_complaints" => "schema-date-charged",
+        "investigations" => "schema-date-investigation-opened",
+        "prosecutions_initiated" => "schema-date-in-court",
+        "convictions" | "acquittals" | "dismissed" | "prison_sentences" | "fines_imposed_kgs" => {
+            "schema-date-verdict"
+        }
+        "prosecutor_staff" => "schema-date-staff-year",
+        "children_referred_to_law_enforcement" => "schema-date-le-referral",
+        "children_referred_to_social_services" => "schema-date-identified",
+        "children_referrals_overdue" => "schema-date-today",
+        "children_received_service"
+        | "share_received_service_percent"
+        | "median_days_to_first_service" => "schema-date-identified-served",
+        n if n.starts_with("labor_inspectors") || n.starts_with("workers_per_inspector") => {
+            "schema-date-posts"
+        }
+        n if n.starts_with("inspections") || n == "child_labor_violations" => "schema-date-visit",
+        n if n.starts_with("children_street_with") => "schema-date-identified-served",
+        n if n.starts_with("children_assisted") => "schema-date-service-started",
+        n if n.starts_with("children_followed_up")
+            || n.starts_with("children_still_working")
+            || n.starts_with("children_withdrawn")
+            || n == "share_withdrawn_percent" =>
+        {
+            "schema-date-follow-up"
+        }
+        _ => "schema-date-identified",
+    }
 }
 
 #[derive(Template)]
@@ -566,6 +609,7 @@ pub async fn schema(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespo
         .iter()
         .map(|(name, value)| Documented {
             label: label_of(&ctx, name),
+            dated: ctx.t(dated_by(name)),
             name: name.clone(),
             kind: value.kind().as_str(),
         })
