@@ -275,6 +275,7 @@ async fn world() -> World {
         None,
         "",
         worker_a,
+        chrono::Utc::now().date_naive(),
     )
     .unwrap();
     let inspector_a = fixtures::user_id(&mut conn, "inspector.osh");
@@ -486,6 +487,7 @@ async fn world() -> World {
         None,
         "",
         worker_b,
+        chrono::Utc::now().date_naive(),
     )
     .unwrap();
     let ids_b = BTreeMap::from([

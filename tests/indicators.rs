@@ -80,8 +80,9 @@ fn case(
 ) -> i64 {
     diesel::sql_query(
         "INSERT INTO cases (child_id, unit_id, location_id, source, forms, sector, risk, status,
-           opened_by, opened_at, closure_reason, closed_at)
+           opened_by, opened_at, identified_on, closure_reason, closed_at)
          VALUES ($1, $2, $3, 'hotline', $4::text[], $5, 'high', $6, $7, $8::timestamptz,
+           ($8::timestamptz AT TIME ZONE 'Asia/Bishkek')::date,
            CASE WHEN $6 = 'closed' THEN 'withdrawn' END,
            CASE WHEN $6 = 'closed' THEN $8::timestamptz + interval '30 days' END)
          RETURNING id",
@@ -110,9 +111,9 @@ fn referral(
 ) {
     diesel::sql_query(
         "INSERT INTO referrals (case_id, agency_id, service, urgency, answer_by, status, sent_by,
-           sent_at, started_at)
+           sent_at, started_at, started_on)
          VALUES ($1, $2, $3, 'routine', ($5::timestamptz)::date + 7, $4, $6, $5::timestamptz,
-           $7::timestamptz)",
+           $7::timestamptz, ($7::timestamptz AT TIME ZONE 'Asia/Bishkek')::date)",
     )
     .bind::<BigInt, _>(case)
     .bind::<BigInt, _>(w.provider)

@@ -782,7 +782,11 @@ async fn build_world() -> World {
         &inspector
             .post_form(
                 &format!("/inspections/{inspection}/penalties"),
-                &[("legal_basis", &legal_basis), ("imposed", "100")],
+                &[
+                    ("legal_basis", &legal_basis),
+                    ("imposed", "100"),
+                    ("violations", "underage_work"),
+                ],
             )
             .await,
         "penalty",

@@ -128,6 +128,7 @@ pub(crate) fn version_of(app: &TestApp, id: i64) -> String {
 fn penalty(app: &TestApp, inspection: i64) -> (i64, String) {
     let (id, v): (i64, i32) = penalties::table
         .filter(penalties::inspection_id.eq(inspection))
+        .order(penalties::id)
         .select((penalties::id, penalties::version))
         .first(&mut app.conn())
         .unwrap();
@@ -173,6 +174,7 @@ async fn an_inspection_goes_from_open_to_closed_to_penalties_collected() {
             &[
                 ("legal_basis", "Кодекс о правонарушениях, ст. 117"),
                 ("imposed", "10 000,50"),
+                ("violations", "underage_work"),
             ],
         )
         .await;
@@ -203,24 +205,48 @@ async fn an_inspection_goes_from_open_to_closed_to_penalties_collected() {
     let page = me.get(&format!("/inspections/{id}")).await;
     assert!(page.text_of("#edit-inspection").is_none());
 
-    // Closed: read-only, except for collection.
+    // Closed: corrected only with a reason, never reopened.
     let v = version_of(&app, id);
     let mut fields = inspection_form(&e, &visited, &[], &[("notes", "After closing.")]);
     fields.push(("version", &v));
-    assert_eq!(
-        me.post_form(&format!("/inspections/{id}"), &fields)
-            .await
-            .status,
-        StatusCode::FORBIDDEN
+    let unexplained = me.post_form(&format!("/inspections/{id}"), &fields).await;
+    assert_eq!(unexplained.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unexplained.text_of("#correction_reason-error").is_some(),
+        "{}",
+        unexplained.body
     );
+    fields.push((
+        "correction_reason",
+        "The act names the farm's owner wrongly.",
+    ));
+    let corrected = me.post_form(&format!("/inspections/{id}"), &fields).await;
+    assert_eq!(
+        corrected.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        corrected.body
+    );
+    assert_eq!(app.audit_count("inspection_corrected"), 1);
+    let status: String = inspections::table
+        .find(id)
+        .select(inspections::status)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "closed", "a correction does not reopen");
+    // The penalty procedure goes on after closing: the other violation.
     let late = me
         .post_form(
             &format!("/inspections/{id}/penalties"),
-            &[("legal_basis", "x"), ("imposed", "100")],
+            &[
+                ("legal_basis", "x"),
+                ("imposed", "100"),
+                ("violations", "hazardous_work"),
+            ],
         )
         .await;
-    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.count("penalties"), 1);
+    assert_eq!(late.status, StatusCode::SEE_OTHER, "{}", late.body);
+    assert_eq!(app.count("penalties"), 2);
     let (p, pv) = penalty(&app, id);
     let today = days_ago(0);
     let too_much = me
@@ -265,14 +291,14 @@ async fn an_inspection_goes_from_open_to_closed_to_penalties_collected() {
             &format!("/inspections/{id}/penalties/{p}"),
             &[
                 ("version", &pv),
-                ("collected", "10000.50"),
+                ("collected", "7500.25"),
                 ("collected_on", &today),
-                ("status", "paid"),
             ],
         )
         .await;
     assert_eq!(rest.status, StatusCode::SEE_OTHER, "{}", rest.body);
     let (collected, status): (Decimal, String) = penalties::table
+        .order(penalties::id)
         .select((penalties::collected, penalties::status))
         .first(&mut app.conn())
         .unwrap();
@@ -288,7 +314,7 @@ async fn an_inspection_goes_from_open_to_closed_to_penalties_collected() {
     assert_eq!(place.text_of("#total-violations").as_deref(), Some("4"));
     assert_eq!(
         place.text_of("#total-imposed").as_deref(),
-        Some("KGS 10,000.50")
+        Some("KGS 10,100.50")
     );
     assert_eq!(
         place.text_of("#total-collected").as_deref(),
@@ -298,10 +324,11 @@ async fn an_inspection_goes_from_open_to_closed_to_penalties_collected() {
         "inspection_created",
         "inspection_updated",
         "inspection_closed",
-        "penalty_imposed",
+        "inspection_corrected",
     ] {
         assert_eq!(app.audit_count(action), 1, "{action}");
     }
+    assert_eq!(app.audit_count("penalty_imposed"), 2);
     assert_eq!(app.audit_count("penalty_collected"), 2);
 }
 
@@ -640,9 +667,25 @@ async fn bad_inspection_input_is_explained_and_nothing_is_written() {
         + chrono::Days::new(1))
     .format("%Y-%m-%d")
     .to_string();
+    // A plan has nothing found yet: findings on it are refused by its date.
+    let with_findings = me
+        .post_form("/inspections", &inspection_form(&e, &tomorrow, &[], &[]))
+        .await;
+    assert_eq!(with_findings.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(with_findings.text_of("#visited_on-error").is_some());
+    let nothing_yet = [
+        ("girls_under_14", "0"),
+        ("boys_14_15", "0"),
+        ("children_found", "0"),
+        ("violation_underage_work", ""),
+        ("violation_hazardous_work", ""),
+    ];
     let id = id_from(
-        &me.post_form("/inspections", &inspection_form(&e, &tomorrow, &[], &[]))
-            .await,
+        &me.post_form(
+            "/inspections",
+            &inspection_form(&e, &tomorrow, &[], &nothing_yet),
+        )
+        .await,
         "/inspections/",
     );
     let v = version_of(&app, id);
@@ -651,19 +694,46 @@ async fn bad_inspection_input_is_explained_and_nothing_is_written() {
         .await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(early.text_of("#close-error").is_some());
+    let planned = me
+        .post_form(
+            &format!("/inspections/{id}/penalties"),
+            &[("legal_basis", "ст. 117"), ("imposed", "100")],
+        )
+        .await;
+    assert_eq!(planned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        planned.text_of("#penalty-error").is_some(),
+        "{}",
+        planned.body
+    );
+    let done = record_inspection(&me, farm, &[]).await;
     for amount in ["-5", "abc", "1e3", "12.345", "0"] {
         let page = me
             .post_form(
-                &format!("/inspections/{id}/penalties"),
-                &[("legal_basis", "ст. 117"), ("imposed", amount)],
+                &format!("/inspections/{done}/penalties"),
+                &[
+                    ("legal_basis", "ст. 117"),
+                    ("imposed", amount),
+                    ("violations", "underage_work"),
+                ],
             )
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{amount}");
         assert!(page.text_of("#imposed-error").is_some(), "{amount}");
     }
+    let unnamed = me
+        .post_form(
+            &format!("/inspections/{done}/penalties"),
+            &[("legal_basis", "ст. 117"), ("imposed", "100")],
+        )
+        .await;
+    assert_eq!(unnamed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unnamed.text_of("#violations-error").is_some());
     assert_eq!(app.count("penalties"), 0);
     // A stale edit changes nothing.
-    let mut fields = inspection_form(&e, &tomorrow, &[], &[("notes", "stale")]);
+    let mut stale = nothing_yet.to_vec();
+    stale.push(("notes", "stale"));
+    let mut fields = inspection_form(&e, &tomorrow, &[], &stale);
     fields.push(("version", "0"));
     assert_eq!(
         me.post_form(&format!("/inspections/{id}"), &fields)
@@ -817,14 +887,18 @@ async fn statuses_agree_with_the_money_and_totals_leave_cancelled_fines_out() {
     let me = browser(&app, &osh.inspectors[0]).await;
     let farm = cotton_farm(&me, "Папан пахта талаасы").await;
     let id = record_inspection(&me, farm, &[]).await;
-    for amount in ["1000", "2500.50"] {
+    for (amount, violation) in [("1000", "underage_work"), ("2500.50", "hazardous_work")] {
         let page = me
             .post_form(
                 &format!("/inspections/{id}/penalties"),
-                &[("legal_basis", "ст. 117"), ("imposed", amount)],
+                &[
+                    ("legal_basis", "ст. 117"),
+                    ("imposed", amount),
+                    ("violations", violation),
+                ],
             )
             .await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     }
     let fines: Vec<(i64, i32)> = penalties::table
         .order(penalties::id)
@@ -833,51 +907,65 @@ async fn statuses_agree_with_the_money_and_totals_leave_cancelled_fines_out() {
         .unwrap();
     let today = days_ago(0);
     let (first, v1) = (fines[0].0, fines[0].1.to_string());
-    for (collected, status) in [("500", "cancelled"), ("1000", "appealed"), ("", "paid")] {
-        let date = if collected.is_empty() {
-            ""
-        } else {
-            today.as_str()
-        };
-        let page = me
-            .post_form(
-                &format!("/inspections/{id}/penalties/{first}"),
-                &[
-                    ("version", &v1),
-                    ("collected", collected),
-                    ("collected_on", date),
-                    ("status", status),
-                ],
-            )
-            .await;
-        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{status}");
-        assert!(page.text_of("#status-error").is_some(), "{status}");
-    }
-    let cancel = me
+    // More than is owed, or an unknown standing: refused, with the reason.
+    let too_much = me
         .post_form(
             &format!("/inspections/{id}/penalties/{first}"),
             &[
                 ("version", &v1),
-                ("collected", ""),
-                ("collected_on", ""),
-                ("status", "cancelled"),
+                ("collected", "1000.01"),
+                ("collected_on", &today),
             ],
+        )
+        .await;
+    assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_much.text_of("#collected-error").is_some());
+    let unknown = me
+        .post_form(
+            &format!("/inspections/{id}/penalties/{first}/standing"),
+            &[("version", &v1), ("standing", "paid")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("role=\"alert\""), "{}", unknown.body);
+    let cancel = me
+        .post_form(
+            &format!("/inspections/{id}/penalties/{first}/standing"),
+            &[("version", &v1), ("standing", "cancelled")],
         )
         .await;
     assert_eq!(cancel.status, StatusCode::SEE_OTHER, "{}", cancel.body);
     // Stale: the same form again.
     let stale = me
         .post_form(
-            &format!("/inspections/{id}/penalties/{first}"),
-            &[
-                ("version", &v1),
-                ("collected", ""),
-                ("collected_on", ""),
-                ("status", "appealed"),
-            ],
+            &format!("/inspections/{id}/penalties/{first}/standing"),
+            &[("version", &v1), ("standing", "appealed")],
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
+    // A cancelled penalty frees its violation for a new one.
+    let again = me
+        .post_form(
+            &format!("/inspections/{id}/penalties"),
+            &[
+                ("legal_basis", "ст. 117, повторно"),
+                ("imposed", "900"),
+                ("violations", "underage_work"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let cancelled = me
+        .post_form(
+            &format!("/inspections/{id}/penalties/{first}"),
+            &[
+                ("version", "2"),
+                ("collected", "1"),
+                ("collected_on", &today),
+            ],
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::UNPROCESSABLE_ENTITY);
     let (second, v2) = (fines[1].0, fines[1].1.to_string());
     // The head of the territory records the collection.
     let head = browser(
@@ -892,7 +980,6 @@ async fn statuses_agree_with_the_money_and_totals_leave_cancelled_fines_out() {
                 ("version", &v2),
                 ("collected", "2500,50"),
                 ("collected_on", &today),
-                ("status", "paid"),
             ],
         )
         .await;
@@ -901,7 +988,7 @@ async fn statuses_agree_with_the_money_and_totals_leave_cancelled_fines_out() {
     let place = me.get(&format!("/establishments/{farm}")).await;
     assert_eq!(
         place.text_of("#total-imposed").as_deref(),
-        Some("KGS 2,500.50")
+        Some("KGS 3,400.50")
     );
     assert_eq!(
         place.text_of("#total-collected").as_deref(),

@@ -1039,24 +1039,29 @@ impl Scene {
                 let v = self.version("penalties", id);
                 let today = date(today());
                 let half = (imposed / Decimal::from(2)).round_dp(2);
-                let (amount, on, status, kind) = match outcome {
-                    0 if half > collected && half < imposed => (
-                        half.to_string(),
-                        today.as_str(),
-                        "partly_paid",
-                        "collect part",
-                    ),
-                    2 if collected.is_zero() => ("".into(), "", "cancelled", "cancel penalty"),
-                    _ => (imposed.to_string(), today.as_str(), "paid", "collect all"),
+                // A payment of part or of what is owed, on today's date; or
+                // the penalty is cancelled while nothing was paid.
+                let (amount, kind) = match outcome {
+                    0 if half > collected => (half - collected, "collect part"),
+                    2 if collected.is_zero() => {
+                        self.post(
+                            &self.inspector,
+                            &format!("/inspections/{inspection}/penalties/{id}/standing"),
+                            &[("version", &v), ("standing", "cancelled")],
+                        )
+                        .await;
+                        kinds.push("cancel penalty");
+                        return kinds;
+                    }
+                    _ => (imposed - collected, "collect all"),
                 };
                 self.post(
                     &self.inspector,
                     &format!("/inspections/{inspection}/penalties/{id}"),
                     &[
                         ("version", &v),
-                        ("collected", &amount),
-                        ("collected_on", on),
-                        ("status", status),
+                        ("collected", &amount.to_string()),
+                        ("collected_on", today.as_str()),
                     ],
                 )
                 .await;
@@ -1164,16 +1169,29 @@ impl Scene {
     /// Impose a penalty at an open inspection (picked by `inspection`);
     /// whether there was one.
     async fn impose(&self, inspection: u8, som: u32) -> bool {
-        let open = self.ids("SELECT id FROM inspections WHERE status = 'open' ORDER BY id");
+        // An inspection (open or closed) with a violation no penalty names.
+        let open = self.ids(
+            "SELECT DISTINCT i.id FROM inspections i
+             JOIN inspection_violations v ON v.inspection_id = i.id
+             WHERE i.status <> 'planned' AND NOT EXISTS (SELECT 1 FROM penalty_violations pv
+               WHERE pv.inspection_id = v.inspection_id AND pv.kind = v.kind AND NOT pv.cancelled)
+             ORDER BY i.id",
+        );
         let Some(id) = pick(&open, inspection) else {
             return false;
         };
+        let kind = self.text(&format!(
+            "SELECT min(v.kind) AS t FROM inspection_violations v WHERE v.inspection_id = {id}
+               AND NOT EXISTS (SELECT 1 FROM penalty_violations pv WHERE pv.inspection_id = {id}
+                 AND pv.kind = v.kind AND NOT pv.cancelled)"
+        ));
         self.post(
             &self.inspector,
             &format!("/inspections/{id}/penalties"),
             &[
                 ("legal_basis", "Кодекс о правонарушениях, ст. 117"),
                 ("imposed", &format!("{som}.50")),
+                ("violations", &kind),
             ],
         )
         .await;
@@ -1874,7 +1892,8 @@ fn recount(conn: &mut PgConnection) -> Recount {
     let mut figures: Vec<(String, String)> = Vec::new();
     let mut add = |name: String, sql: String| figures.push((name, sql));
 
-    // Children identified: cases opened in the year, each child once.
+    // Children identified: cases whose child was identified in the year,
+    // each child once.
     let identified = |cond: &str| {
         format!(
             "(SELECT count(DISTINCT c.child_id) FROM cs c WHERE c.year = s.year AND {} {cond})",
@@ -1931,21 +1950,25 @@ fn recount(conn: &mut PgConnection) -> Recount {
             format!("children_street_with_{name}_service"),
             identified(&format!(
                 "{street} AND EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id
-                   AND r.status IN ('in_service', 'completed') AND r.service IN ({services}))"
+                   AND r.status IN ('in_service', 'completed') AND r.service IN ({services})
+                   AND extract(year FROM r.started_on)::int <= s.year)"
             )),
         );
     }
     add(
         "children_received_service".into(),
-        identified("AND EXISTS (SELECT 1 FROM served x WHERE x.case_id = c.id)"),
+        identified(
+            "AND EXISTS (SELECT 1 FROM served x WHERE x.case_id = c.id AND x.year <= s.year)",
+        ),
     );
     add(
         "median days".into(),
         format!(
             "(SELECT round((percentile_cont(0.5) WITHIN GROUP
-                 (ORDER BY extract(epoch FROM q.first - q.opened_at) / 86400.0))::numeric, 6)
-              FROM (SELECT c.opened_at,
-                      (SELECT min(x.started_at) FROM served x WHERE x.case_id = c.id) AS first
+                 (ORDER BY greatest(q.first - q.identified_on, 0)))::numeric, 6)
+              FROM (SELECT c.identified_on,
+                      (SELECT min(x.started_on) FROM served x WHERE x.case_id = c.id
+                         AND x.year <= s.year) AS first
                     FROM cs c WHERE c.year = s.year AND {}) q
               WHERE q.first IS NOT NULL)",
             here("c")
@@ -2021,7 +2044,7 @@ fn recount(conn: &mut PgConnection) -> Recount {
         "children_referred_to_law_enforcement".into(),
         format!(
             "(SELECT count(*) FROM le_referrals r JOIN cs c ON c.id = r.case_id
-              WHERE extract(year FROM r.sent_at AT TIME ZONE 'Asia/Bishkek')::int = s.year AND {})",
+              WHERE extract(year FROM r.sent_on)::int = s.year AND {})",
             here("c")
         ),
     );
@@ -2029,8 +2052,8 @@ fn recount(conn: &mut PgConnection) -> Recount {
         "children_referred_to_social_services".into(),
         format!(
             "(SELECT count(*) FROM investigation_events e JOIN inv v ON v.id = e.investigation_id
-              WHERE e.kind = 'victim_referred'
-                AND extract(year FROM e.at AT TIME ZONE 'Asia/Bishkek')::int = s.year AND {})",
+              JOIN cs c ON c.id = (e.details->>'case_id')::bigint
+              WHERE e.kind = 'victim_referred' AND c.year = s.year AND {})",
             here("v")
         ),
     );
@@ -2086,26 +2109,56 @@ fn recount(conn: &mut PgConnection) -> Recount {
         )
     };
     add("child_labor_violations".into(), violations(""));
-    let penalties = |what: &str, cond: &str| {
+    add(
+        "inspections_planned".into(),
         format!(
-            "(SELECT {what} FROM penalties p JOIN insp i ON i.id = p.inspection_id
-              WHERE i.year = s.year AND {} {cond})",
+            "(SELECT count(*) FROM planned i WHERE i.year = s.year AND {})",
             here("i")
+        ),
+    );
+    // Penalties by the day decided, in the territory of the visit, whatever
+    // the visit's year; payments by the day paid.
+    let penalties = |what: &str, day: &str, cond: &str| {
+        format!(
+            "(SELECT {what} FROM penalties p JOIN inspections pi ON pi.id = p.inspection_id
+              JOIN locations l ON l.id = pi.location_id
+              WHERE p.status <> 'cancelled' AND extract(year FROM {day})::int = s.year
+                AND {} {cond})",
+            here("l")
         )
     };
-    let standing = "AND p.status <> 'cancelled'";
-    add("penalties_imposed".into(), penalties("count(*)", standing));
+    add(
+        "violations_penalised".into(),
+        penalties(
+            "coalesce(sum((SELECT sum(v.count) FROM penalty_violations pv
+               JOIN inspection_violations v ON v.inspection_id = pv.inspection_id AND v.kind = pv.kind
+               WHERE pv.penalty_id = p.id)), 0)",
+            "p.decided_on",
+            "",
+        ),
+    );
+    add(
+        "penalties_imposed".into(),
+        penalties("count(*)", "p.decided_on", ""),
+    );
     add(
         "penalties_imposed_kgs".into(),
-        penalties("coalesce(sum(p.imposed), 0)", standing),
+        penalties("coalesce(sum(p.imposed), 0)", "p.decided_on", ""),
     );
     add(
         "penalties_collected".into(),
-        penalties("count(*)", "AND p.collected > 0"),
+        penalties("count(*)", "p.collected_on", "AND p.status = 'paid'"),
     );
     add(
         "penalties_collected_kgs".into(),
-        penalties("coalesce(sum(p.collected), 0)", ""),
+        format!(
+            "(SELECT coalesce(sum(pp.amount), 0) FROM penalty_payments pp
+              JOIN penalties p ON p.id = pp.penalty_id
+              JOIN inspections pi ON pi.id = p.inspection_id
+              JOIN locations l ON l.id = pi.location_id
+              WHERE extract(year FROM pp.paid_on)::int = s.year AND {})",
+            here("l")
+        ),
     );
     add(
         "school_fee_complaints".into(),
@@ -2253,17 +2306,16 @@ fn recount(conn: &mut PgConnection) -> Recount {
            UNION ALL SELECT {this}, l.code, l.path FROM locations l WHERE l.code = 'KG-O-KARASUU'
          ),
          cs AS (
-           SELECT c.id, c.child_id, c.forms, c.sector, c.status, c.child_is_victim, c.opened_at,
-                  ch.sex, l.path,
-                  extract(year FROM c.opened_at AT TIME ZONE 'Asia/Bishkek')::int AS year,
-                  date_part('year', age((c.opened_at AT TIME ZONE 'Asia/Bishkek')::date,
-                                        ch.birth_date))::int AS age
+           SELECT c.id, c.child_id, c.forms, c.sector, c.status, c.child_is_victim,
+                  c.identified_on, ch.sex, l.path,
+                  extract(year FROM c.identified_on)::int AS year,
+                  date_part('year', age(c.identified_on, ch.birth_date))::int AS age
            FROM cases c JOIN children ch ON ch.id = c.child_id
            JOIN locations l ON l.id = c.location_id
          ),
          served AS (
-           SELECT r.case_id, r.service, r.started_at, c.child_id, c.forms, c.path,
-                  extract(year FROM r.started_at AT TIME ZONE 'Asia/Bishkek')::int AS year
+           SELECT r.case_id, r.service, r.started_on, c.child_id, c.forms, c.path,
+                  extract(year FROM r.started_on)::int AS year
            FROM referrals r JOIN cs c ON c.id = r.case_id
            WHERE r.status IN ('in_service', 'completed') AND r.service <> 'law_enforcement'
          ),
@@ -2278,6 +2330,12 @@ fn recount(conn: &mut PgConnection) -> Recount {
            SELECT i.id, i.method, i.kind, i.children_found, i.law_enforcement_id, l.path,
                   extract(year FROM i.visited_on)::int AS year
            FROM inspections i JOIN locations l ON l.id = i.location_id
+           WHERE i.status <> 'planned'
+         ),
+         planned AS (
+           SELECT l.path, extract(year FROM i.visited_on)::int AS year
+           FROM inspections i JOIN locations l ON l.id = i.location_id
+           WHERE i.status = 'planned'
          ),
          inv AS (
            SELECT v.id, v.stage, v.opened_on, v.in_court_on, v.decided_on, v.prison_months,

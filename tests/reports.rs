@@ -61,23 +61,28 @@ fn records(app: &TestApp) -> i32 {
         follow_up_on: None,
         inspectors: vec![inspector],
     };
-    let first = insp::create_inspection(&mut conn, &base, office, inspector).unwrap();
+    let first = insp::create_inspection(&mut conn, &base, office, inspector, day).unwrap();
     let fine = insp::impose(
         &mut conn,
         first,
-        "ст. 117",
-        Decimal::from_str("10000.50").unwrap(),
+        &insp::PenaltyInput {
+            legal_basis: "ст. 117".into(),
+            imposed: Decimal::from_str("10000.50").unwrap(),
+            decided_on: day,
+            violations: vec![insp::ViolationKind::UnderageWork],
+        },
+        inspector,
     )
     .unwrap();
-    insp::record_collection(
+    insp::record_payment(
         &mut conn,
         fine,
         1,
-        &insp::Collection {
-            collected: Decimal::from_str("2500.25").unwrap(),
-            collected_on: Some(day),
-            status: insp::PenaltyStatus::PartlyPaid,
+        &insp::Payment {
+            amount: Decimal::from_str("2500.25").unwrap(),
+            paid_on: day,
         },
+        inspector,
     )
     .unwrap();
     insp::create_inspection(
@@ -91,6 +96,7 @@ fn records(app: &TestApp) -> i32 {
         },
         office,
         inspector,
+        day,
     )
     .unwrap();
     let gpo = fixtures::agency_by_code(&mut conn, "GPO");
@@ -142,13 +148,57 @@ fn records(app: &TestApp) -> i32 {
         inv::Stage::Convicted,
         Some(Decimal::from(30_000)),
     );
+    // The victim's case, opened in the unit of the child's home on the
+    // day of the referral.
+    let unit = fixtures::agency_by_code(&mut conn, "CSU-KG-O-KARASUU");
+    let victim = korgoo::children::model::create_child(
+        &mut conn,
+        &korgoo::children::model::ChildInput {
+            family_name: "Садыкова".into(),
+            given_name: "Айгүл".into(),
+            patronymic: String::new(),
+            sex: korgoo::children::model::Sex::Female,
+            birth_date: day - chrono::Duration::days(15 * 365),
+            birth_date_estimated: true,
+            personal_number: None,
+            guardian_name: String::new(),
+            guardian_contact: String::new(),
+            home_location_id: karasuu,
+            language: korgoo::children::model::ChildLanguage::Ky,
+            school_status: korgoo::children::model::SchoolStatus::OutOfSchool,
+            disability: korgoo::children::model::Disability::None,
+        },
+        prosecutor,
+    )
+    .unwrap();
+    let victim_case = korgoo::cases::model::create_case(
+        &mut conn,
+        &korgoo::cases::model::NewCase {
+            child_id: victim,
+            inspection_id: None,
+            unit_id: unit,
+            location_id: karasuu,
+            input: &korgoo::cases::model::CaseInput {
+                source: korgoo::cases::model::CaseSource::Police,
+                forms: vec![korgoo::cases::model::ExploitationForm::ForcedLabor],
+                sector: korgoo::cases::model::Sector::Other,
+                risk: korgoo::cases::model::Risk::High,
+                narrative: String::new(),
+                consent: None,
+                identified_on: day,
+            },
+            opened_by: prosecutor,
+            due_on: day,
+        },
+    )
+    .unwrap();
     inv::add_event(
         &mut conn,
         id,
         prosecutor,
         inv::InvestigationEvent::VictimReferred,
         "",
-        serde_json::json!({}),
+        serde_json::json!({ "case_id": victim_case }),
     )
     .unwrap();
     inv::set_staff(&mut conn, gpo, chrono::Datelike::year(&day), 7).unwrap();
@@ -180,7 +230,13 @@ async fn the_report_adds_up_the_records_of_the_year_and_territory() {
     );
     assert_eq!(
         page.text_of("#f-penalties_collected").as_deref(),
-        Some("1 · KGS 2,500.25")
+        Some("0"),
+        "paid in part: no penalty paid in full"
+    );
+    assert_eq!(
+        page.text_of("#f-penalties_collected_kgs").as_deref(),
+        Some("KGS 2,500.25"),
+        "what came in, partial payments included"
     );
     assert_eq!(page.text_of("#f-investigations").as_deref(), Some("1"));
     assert_eq!(

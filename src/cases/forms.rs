@@ -411,7 +411,10 @@ mod tests {
     #[test]
     fn a_child_is_identified_on_a_past_day_after_birth() {
         let input = valid().parse(today(), born()).unwrap();
-        assert_eq!(input.identified_on, NaiveDate::from_ymd_opt(2025, 9, 12).unwrap());
+        assert_eq!(
+            input.identified_on,
+            NaiveDate::from_ymd_opt(2025, 9, 12).unwrap()
+        );
         let mut v = valid();
         v.identified_on = "26.11.2026".into();
         assert_eq!(
@@ -442,14 +445,18 @@ mod tests {
         let mut v = valid();
         v.consent_given_on = "2026-11-20".into();
         assert_eq!(
-            v.parse(today(), born()).unwrap_err().get("consent_given_by"),
+            v.parse(today(), born())
+                .unwrap_err()
+                .get("consent_given_by"),
             Some("error-consent-who")
         );
         v.consent_given_by = "Гүлмира Токтогулова (mother)".into();
         assert!(v.parse(today(), born()).unwrap().consent.is_some());
         v.consent_given_on = "2027-01-01".into();
         assert_eq!(
-            v.parse(today(), born()).unwrap_err().get("consent_given_on"),
+            v.parse(today(), born())
+                .unwrap_err()
+                .get("consent_given_on"),
             Some("error-date-in-future")
         );
     }

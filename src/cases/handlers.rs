@@ -25,7 +25,7 @@ use crate::referrals::model::{self as referrals, ProviderOption, ReferralLine, S
 use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, TIME_ZONE, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{FieldErrors, FormData, SaveOutcome, required_date};
+use crate::web::forms::{FieldErrors, FormData, SaveOutcome, day_or_today, required_date};
 use crate::web::session;
 
 const PAGE_SIZE: i64 = 50;
@@ -294,7 +294,8 @@ pub async fn create(
     let Signed { ctx, actor } = signed;
     let child_id = child_param(&form)?;
     let child = child_for_case(&state, &ctx, &actor, child_id).await?;
-    let values = CaseValues::from_form(&form);
+    let mut values = CaseValues::from_form(&form);
+    values.identified_on = day_or_today(&form, "identified_on", today());
     let input = match values.parse(today(), child.birth_date) {
         Ok(input) => input,
         Err(errors) => {
@@ -1050,7 +1051,7 @@ pub async fn refer_to_law_enforcement(
     let values = StepValues::from_form(&form);
     let agency = form.get("le_agency_id").trim().parse::<i64>().ok();
     let note_text = form.get("le_note").to_owned();
-    let sent_on_text = form.get("le_sent_on").to_owned();
+    let sent_on_text = day_or_today(&form, "le_sent_on", today());
     let who = Who::actor(&actor, &ctx.client_addr);
     let session_hash = ctx.session_hash.clone();
     let worker = actor.clone();
@@ -1346,24 +1347,30 @@ pub async fn update(
     let id = path.into_inner();
     let case = open_for_edit(&state, &ctx, &actor, id).await?;
     let mut values = CaseValues::from_form(&form);
+    // A page without the field (opened before it existed) keeps the date.
+    if !form.has("identified_on") {
+        values.identified_on = case.identified_on.format("%Y-%m-%d").to_string();
+    }
     // A child found at an inspection was identified on the day of the visit:
     // that date follows the inspection, not the case form.
     if let Some((_, visited_on)) = case.inspection {
         values.identified_on = visited_on.format("%Y-%m-%d").to_string();
     }
     let (child_id, child_name) = (case.child_id, case.child_name.clone());
-    let parsed = values.parse(today(), case.child_birth_date).and_then(|input| {
-        values
-            .version
-            .trim()
-            .parse::<i32>()
-            .map(|v| (input, v))
-            .map_err(|_| {
-                let mut errors = FieldErrors::new();
-                errors.add("version", "error-invalid-choice");
-                errors
-            })
-    });
+    let parsed = values
+        .parse(today(), case.child_birth_date)
+        .and_then(|input| {
+            values
+                .version
+                .trim()
+                .parse::<i32>()
+                .map(|v| (input, v))
+                .map_err(|_| {
+                    let mut errors = FieldErrors::new();
+                    errors.add("version", "error-invalid-choice");
+                    errors
+                })
+        });
     let (input, version) = match parsed {
         Ok(p) => p,
         Err(errors) => {

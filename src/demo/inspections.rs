@@ -12,9 +12,7 @@ use serde_json::json;
 
 use super::cases::{Dice, at};
 use crate::audit::{self, AuditAction, TargetKind, Who};
-use crate::db::schema::{
-    agencies, cases, children, establishments, inspections, locations, users,
-};
+use crate::db::schema::{agencies, cases, children, establishments, inspections, locations, users};
 use crate::inspections::model::{
     self as model, Bands, EstablishmentInput, EstablishmentKind, InspectionInput, InspectionKind,
     InspectionMethod, PenaltyStatus, ViolationKind,

@@ -138,7 +138,15 @@ pub(super) fn load(conn: &mut PgConnection, who: &Who) -> anyhow::Result<()> {
         ))
         .load(conn)?;
     for (inspection, to, visited, inspector) in referred {
-        let referral = model::refer(conn, to, None, Some(inspection), "", inspector, visited.min(today))?;
+        let referral = model::refer(
+            conn,
+            to,
+            None,
+            Some(inspection),
+            "",
+            inspector,
+            visited.min(today),
+        )?;
         // Most are taken up by the agency they went to; some still wait.
         if dice.below(4) == 0 {
             continue;

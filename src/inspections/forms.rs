@@ -10,7 +10,8 @@ use super::model::{
 };
 use crate::cases::model::Sector;
 use crate::web::forms::{
-    FieldErrors, FormData, choice, optional_number, parse_date, required_date, required_text, text,
+    FieldErrors, FormData, choice, day_or_today, optional_number, parse_date, required_date,
+    required_text, text,
 };
 use crate::web::money;
 
@@ -367,7 +368,7 @@ pub fn parse_penalty(
     let imposed = money::positive(form.get("imposed"))
         .map_err(|e| errors.add("imposed", e))
         .ok();
-    let decided_on = match required_date(form.get("decided_on"), today) {
+    let decided_on = match required_date(&day_or_today(form, "decided_on", today), today) {
         Ok(d) if d < visited_on => {
             errors.add("decided_on", "error-decided-before-visit");
             None
@@ -537,7 +538,10 @@ mod tests {
             today,
         )
         .unwrap_err();
-        assert_eq!(early.get("collected_on"), Some("error-paid-before-decision"));
+        assert_eq!(
+            early.get("collected_on"),
+            Some("error-paid-before-decision")
+        );
         let future = parse_payment(
             &form(&[("collected", "5000"), ("collected_on", "2099-01-01")]),
             owed,
@@ -590,13 +594,20 @@ mod tests {
         assert_eq!(e.get("decided_on"), Some("error-decided-before-visit"));
         assert_eq!(e.get("violations"), Some("error-invalid-choice"));
         let none = parse_penalty(
-            &form(&[("legal_basis", "x"), ("imposed", "0"), ("decided_on", "2026-11-20")]),
+            &form(&[
+                ("legal_basis", "x"),
+                ("imposed", "0"),
+                ("decided_on", "2026-11-20"),
+            ]),
             &open,
             visit,
             today,
         )
         .unwrap_err();
         assert_eq!(none.get("imposed"), Some("error-money-zero"));
-        assert_eq!(none.get("violations"), Some("error-penalty-violations-required"));
+        assert_eq!(
+            none.get("violations"),
+            Some("error-penalty-violations-required")
+        );
     }
 }

@@ -12,7 +12,7 @@ use super::forms::{
 use super::model::{
     self, AgencyChoice, Choice, Cursor, Establishment, EstablishmentKind, FoundChild, Inspection,
     InspectionFilter, InspectionKind, InspectionLine, InspectionMethod, InspectionStatus,
-    Outstanding, Penalty, PenaltyStatus, Totals, ViolationKind,
+    Outstanding, Penalty, Totals, ViolationKind,
 };
 use crate::admin::model::{LocationOption, location_options};
 use crate::audit::{self, AuditAction, TargetKind, Who};
@@ -867,17 +867,17 @@ async fn show_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i64) -> AppRes
     let viewer = actor.clone();
     let (inspection, penalties, found, places, le_referrals, unpenalised) =
         db::run(&state.pool, move |conn| {
-        let inspection = visible_inspection(conn, &viewer, id)?;
-        Ok((
-            inspection,
-            model::penalties_of(conn, id)?,
-            model::cases_of_inspection(conn, id)?,
-            location_options(conn)?,
-            crate::investigations::model::referrals_of_inspection(conn, id)?,
-            model::unpenalised(conn, id)?,
-        ))
-    })
-    .await?;
+            let inspection = visible_inspection(conn, &viewer, id)?;
+            Ok((
+                inspection,
+                model::penalties_of(conn, id)?,
+                model::cases_of_inspection(conn, id)?,
+                location_options(conn)?,
+                crate::investigations::model::referrals_of_inspection(conn, id)?,
+                model::unpenalised(conn, id)?,
+            ))
+        })
+        .await?;
     let took_part = inspection.took_part(actor.id);
     let follows_up = policy::can_follow_up_inspection(actor, took_part, &inspection.path);
     Ok(ShowPage {
@@ -1396,15 +1396,7 @@ pub async fn child_found(
             inspection_id: Some(id),
             details: json!({ "inspection_id": id }),
         };
-        match intake::open_case(
-            conn,
-            &who,
-            inspector.id,
-            found,
-            origin,
-            deadlines,
-            today(),
-        )? {
+        match intake::open_case(conn, &who, inspector.id, found, origin, deadlines, today())? {
             Intake::NoUnit => Ok(Err(FieldErrors::from_one(
                 "home_location_id",
                 "error-no-unit-for-territory",

@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use crate::admin::model::Names;
 use crate::cases::model::Sector;
 use crate::db::schema::{
-    establishments, inspection_inspectors, inspection_violations, inspections, penalties,
-    cases, penalty_payments, penalty_violations,
+    cases, establishments, inspection_inspectors, inspection_violations, inspections, penalties,
+    penalty_payments, penalty_violations,
 };
 
 crate::text_enum! {
@@ -436,7 +436,10 @@ fn replace_parts(conn: &mut PgConnection, id: i64, input: &InspectionInput) -> Q
                 inspection_violations::kind.eq(*kind),
                 inspection_violations::count.eq(*count),
             ))
-            .on_conflict((inspection_violations::inspection_id, inspection_violations::kind))
+            .on_conflict((
+                inspection_violations::inspection_id,
+                inspection_violations::kind,
+            ))
             .do_update()
             .set(inspection_violations::count.eq(*count))
             .execute(conn)?;

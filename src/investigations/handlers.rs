@@ -480,7 +480,8 @@ pub async fn refer_victim(
     agency_of(&signed.actor)?;
     let Signed { ctx, actor } = signed;
     let id = path.into_inner();
-    let values = FoundValues::from_form(&form);
+    let mut values = FoundValues::from_form(&form);
+    values.identified_on = crate::web::forms::day_or_today(&form, "identified_on", today());
     let who = Who::actor(&actor, &ctx.client_addr);
     let session_hash = ctx.session_hash.clone();
     let deadlines = crate::cases::workflow::Deadlines::from_config(&state.config);

@@ -199,7 +199,11 @@ pub async fn step(
         step.is_some_and(ReferralStep::needs_note),
     );
     let on = match step {
-        Some(s) if s.needs_day() => step_day(&mut errors, form.get("on"), &referral),
+        Some(s) if s.needs_day() => step_day(
+            &mut errors,
+            &crate::web::forms::day_or_today(&form, "on", today()),
+            &referral,
+        ),
         _ => Some(today()),
     };
     if version.is_none() {

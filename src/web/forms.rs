@@ -120,6 +120,19 @@ pub fn parse_date(value: &str) -> Option<chrono::NaiveDate> {
         .filter(|d| (1900..=2100).contains(&d.year()))
 }
 
+/// A day the form offers filled in with today (the day a child was
+/// identified, a service started, a penalty was decided): a request that
+/// does not carry the field at all, from a page opened before the field
+/// existed, means today, as the page would have offered; a field the user
+/// emptied stays empty and is refused as required.
+pub fn day_or_today(form: &FormData, name: &str, today: chrono::NaiveDate) -> String {
+    if form.has(name) {
+        form.get(name).to_owned()
+    } else {
+        today.format("%Y-%m-%d").to_string()
+    }
+}
+
 /// A required date, not after `latest`.
 pub fn required_date(
     value: &str,

@@ -1316,7 +1316,7 @@ fn small_counts_in_osh(app: &TestApp) -> i32 {
         follow_up_on: None,
         inspectors: vec![inspector],
     };
-    let found = insp::create_inspection(&mut conn, &base, office, inspector).unwrap();
+    let found = insp::create_inspection(&mut conn, &base, office, inspector, day).unwrap();
     for _ in 0..2 {
         insp::create_inspection(
             &mut conn,
@@ -1329,6 +1329,7 @@ fn small_counts_in_osh(app: &TestApp) -> i32 {
             },
             office,
             inspector,
+            day,
         )
         .unwrap();
     }
@@ -1371,6 +1372,7 @@ fn small_counts_in_osh(app: &TestApp) -> i32 {
                 risk: case::Risk::High,
                 narrative: String::new(),
                 consent: None,
+                identified_on: day,
             },
             opened_by: worker,
             due_on: day + chrono::Duration::days(14),

@@ -664,3 +664,17 @@ pub mod fixtures {
             .expect("the user exists")
     }
 }
+
+/// Every XML part of an XLSX workbook, one after the other: what a reader
+/// of the workbook sees, to search for a value.
+pub fn xlsx_text(bytes: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX");
+    let mut all = String::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).expect("a part");
+        if part.name().is_ok_and(|n| n.ends_with(".xml")) {
+            std::io::Read::read_to_string(&mut part, &mut all).expect("XML text");
+        }
+    }
+    all
+}

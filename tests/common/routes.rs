@@ -95,6 +95,7 @@ pub const POST_ROUTES: &[&str] = &[
     "/inspections/{inspection}/close",
     "/inspections/{inspection}/penalties",
     "/inspections/{inspection}/penalties/{penalty}",
+    "/inspections/{inspection}/penalties/{penalty}/standing",
     "/inspections/{inspection}/children",
     "/cases/{case}/law-enforcement",
     "/investigations",
