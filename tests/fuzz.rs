@@ -421,6 +421,25 @@ fn assert_no_server_error(page: &Page, what: &str) {
     );
 }
 
+/// The messages a refused form shows where the reader can see them: a
+/// field's message or a banner, not inside a folded `<details>` (a message
+/// nobody unfolds is a message nobody reads).
+pub(crate) fn visible_messages(page: &Page) -> Vec<String> {
+    let html = page.html();
+    let selector = scraper::Selector::parse(".field-error, .form-error, [role=alert]").unwrap();
+    html.select(&selector)
+        .filter(|e| {
+            !e.ancestors().any(|a| {
+                scraper::ElementRef::wrap(a).is_some_and(|d| {
+                    d.value().name() == "details" && d.value().attr("open").is_none()
+                })
+            })
+        })
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
 fn shorten(body: &str) -> String {
     let short: String = body.chars().take(400).collect();
     if short.len() < body.len() {
@@ -553,6 +572,7 @@ async fn hostile_forms_never_break_a_handler_or_write_half_a_record() {
     });
     let mut before = snapshot(&fuzz.app);
     let (mut sent, mut saved, mut with_real_form) = (0usize, 0usize, 0usize);
+    let mut refused_with_reason = 0usize;
     let mut without_form = Vec::new();
     for route in routes {
         let actor = actor_for(route);
@@ -612,6 +632,17 @@ async fn hostile_forms_never_break_a_handler_or_write_half_a_record() {
                     }
                 }
             } else {
+                // Every refusal says why, on the page (issue 18: a stale
+                // penalty form answered 422 with no message anywhere).
+                if page.status == StatusCode::UNPROCESSABLE_ENTITY {
+                    assert!(
+                        !visible_messages(&page).is_empty(),
+                        "POST {path} as {actor} answered 422 with no visible message; body {}:\n{}",
+                        shorten(&body),
+                        page.body
+                    );
+                    refused_with_reason += 1;
+                }
                 let changed: Vec<&String> = after
                     .iter()
                     .filter(|(t, d)| before.get(*t) != Some(d))
@@ -627,9 +658,10 @@ async fn hostile_forms_never_break_a_handler_or_write_half_a_record() {
         }
     }
     eprintln!(
-        "fuzzed {} POST routes ({with_real_form} from their real form): {sent} requests, {saved} saved",
+        "fuzzed {} POST routes ({with_real_form} from their real form): {sent} requests, {saved} saved, {refused_with_reason} refused with the reason shown",
         POST_ROUTES.len()
     );
+    assert!(refused_with_reason > 0, "some input was refused as invalid");
     assert_eq!(sent, POST_ROUTES.len() * per_route as usize);
     // Most routes were reached with their real form, not just a token.
     assert!(

@@ -1375,13 +1375,13 @@ pub async fn child_found(
         }
         if inspection.is_planned() {
             return Ok(Err(FieldErrors::from_one(
-                "family_name",
+                "found",
                 "error-planned-with-findings",
             )));
         }
         if model::cases_of_inspection(conn, id)?.len() as i32 >= inspection.children_found {
             return Ok(Err(FieldErrors::from_one(
-                "family_name",
+                "found",
                 "error-all-children-have-cases",
             )));
         }

@@ -378,6 +378,11 @@ pub async fn set_status(
         .map_err(|e| errors.add("note", e))
         .ok();
     let version = form.get("version").parse::<i32>().ok();
+    // A form not from this page (no version of it) is refused as stale,
+    // with the message saying so.
+    if version.is_none() && errors.is_empty() {
+        errors.add("status", "error-recommendation-changed");
+    }
     let (Some(progress), Some(note), Some(version), true) =
         (progress, note, version, errors.is_empty())
     else {

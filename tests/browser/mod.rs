@@ -832,6 +832,9 @@ async fn an_inspector_records_a_cotton_farm_visit_and_opens_two_cases_in_chromiu
         .fill("#legal_basis", "Укук бузуулар жөнүндө кодекс, 117-берене")
         .await;
     browser.fill("#imposed", "15 000").await;
+    browser
+        .click_in_page("input[name=violations][value=underage_work]")
+        .await;
     browser.click("#impose").await;
     // WebDriver reports no-break spaces as plain ones.
     assert!(browser.text("#penalties").await.contains("15 000,00"));
@@ -1358,7 +1361,7 @@ fn small_counts_in_osh(app: &TestApp) -> i32 {
         worker,
     )
     .unwrap();
-    case::create_case(
+    let boys_case = case::create_case(
         &mut conn,
         &case::NewCase {
             child_id: boy,
@@ -1430,7 +1433,7 @@ fn small_counts_in_osh(app: &TestApp) -> i32 {
             prosecutor,
             inv::InvestigationEvent::VictimReferred,
             "",
-            serde_json::json!({}),
+            serde_json::json!({ "case_id": boys_case }),
         )
         .unwrap();
     }
