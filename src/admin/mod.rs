@@ -3,6 +3,7 @@
 pub mod forms;
 pub mod handlers;
 pub mod model;
+pub mod posts;
 
 use actix_web::web;
 

@@ -54,13 +54,8 @@ pub fn input(amount: &Decimal) -> String {
     format!("{:.2}", amount.round_dp(2))
 }
 
-/// "1 500,00 сом" in Kyrgyz and Russian, "KGS 1,500.00" in English.
-pub fn format(amount: &Decimal, lang: Lang) -> String {
-    let text = format!("{:.2}", amount.round_dp(2));
-    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
-    let (sign, whole) = whole
-        .strip_prefix('-')
-        .map_or(("", whole), |rest| ("-", rest));
+/// Digits in groups of three, as each language writes them.
+fn group(whole: &str, lang: Lang) -> String {
     let separator = match lang {
         Lang::En => ',',
         Lang::Ky | Lang::Ru => '\u{a0}',
@@ -72,6 +67,25 @@ pub fn format(amount: &Decimal, lang: Lang) -> String {
         }
         grouped.push(c);
     }
+    grouped
+}
+
+/// A whole number of people as each language writes it ("2 600 000",
+/// "2,600,000").
+pub fn whole(n: i64, lang: Lang) -> String {
+    let text = n.unsigned_abs().to_string();
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", group(&text, lang))
+}
+
+/// "1 500,00 сом" in Kyrgyz and Russian, "KGS 1,500.00" in English.
+pub fn format(amount: &Decimal, lang: Lang) -> String {
+    let text = format!("{:.2}", amount.round_dp(2));
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
+    let (sign, whole) = whole
+        .strip_prefix('-')
+        .map_or(("", whole), |rest| ("-", rest));
+    let grouped = group(whole, lang);
     match lang {
         Lang::En => format!("{sign}KGS {grouped}.{cents}"),
         Lang::Ky | Lang::Ru => format!("{sign}{grouped},{cents}\u{a0}сом"),
