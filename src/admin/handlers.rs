@@ -192,6 +192,16 @@ impl UserFormPage {
         })
     }
 
+    /// The form to open a post: when none is open (or when the one typed
+    /// was refused, so its message shows next to its field).
+    fn shows_open_form(&self) -> bool {
+        let refused = ["post_agency_id", "post_from_on"]
+            .iter()
+            .any(|f| self.post_errors.get(f).is_some());
+        let active = self.user.as_ref().is_some_and(|u| u.active);
+        refused || (active && self.may_hold_post() && self.open_post().is_none())
+    }
+
     fn open_post(&self) -> Option<&Post> {
         self.posts.iter().find(|p| p.is_open())
     }
