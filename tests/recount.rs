@@ -443,7 +443,12 @@ impl Scene {
         );
         let year = this_year();
         for (user, office, from, to) in [
-            (inspectors[0], inspection, format!("{}-01-01", year - 3), None),
+            (
+                inspectors[0],
+                inspection,
+                format!("{}-01-01", year - 3),
+                None,
+            ),
             (
                 inspectors[1],
                 inspection,

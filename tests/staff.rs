@@ -70,7 +70,9 @@ async fn english(app: &TestApp, path: &str) -> crate::common::Page {
 /// A figure of the enforcement report page, for a year and a territory
 /// (None: the whole country).
 async fn shown(app: &TestApp, year: i32, territory: Option<i32>, figure: &str) -> String {
-    let territory = territory.map(|t| format!("&territory={t}")).unwrap_or_default();
+    let territory = territory
+        .map(|t| format!("&territory={t}"))
+        .unwrap_or_default();
     let page = app
         .get(&format!("/reports/enforcement?year={year}{territory}"))
         .await;
@@ -154,7 +156,10 @@ async fn deactivating_an_inspector_today_leaves_past_years_and_lowers_today() {
     assert_eq!(public(&app, past, "labor_inspectors").await, "1");
     // The ILO ratio: 2,600,000 workers for 2 inspectors; 130 needed.
     let page = english(&app, &format!("/reports/enforcement?year={year}")).await;
-    assert_eq!(page.text_of("#ilo-workers-per-inspector").as_deref(), Some("1,300,000"));
+    assert_eq!(
+        page.text_of("#ilo-workers-per-inspector").as_deref(),
+        Some("1,300,000")
+    );
     assert_eq!(page.text_of("#ilo-needed").as_deref(), Some("130"));
     assert_eq!(page.text_of("#ilo-benchmark").as_deref(), Some("20,000"));
 
@@ -184,7 +189,10 @@ async fn deactivating_an_inspector_today_leaves_past_years_and_lowers_today() {
         "1"
     );
     let page = english(&app, &format!("/reports/enforcement?year={year}")).await;
-    assert_eq!(page.text_of("#ilo-workers-per-inspector").as_deref(), Some("2,600,000"));
+    assert_eq!(
+        page.text_of("#ilo-workers-per-inspector").as_deref(),
+        Some("2,600,000")
+    );
 
     // Activating again opens no post: the admin opens a new one.
     app.post_form(&format!("/admin/users/{inspector}/activate"), &[])
@@ -196,7 +204,9 @@ async fn deactivating_an_inspector_today_leaves_past_years_and_lowers_today() {
     // A territory below the country shows no ratio, and says why.
     let chuy = fixtures::location(&mut app.conn(), "KG-C");
     let page = app
-        .get(&format!("/reports/enforcement?year={year}&territory={chuy}"))
+        .get(&format!(
+            "/reports/enforcement?year={year}&territory={chuy}"
+        ))
         .await;
     assert!(page.text_of("#ilo-country-only").is_some());
     assert!(page.text_of("#ilo-needed").is_none());
@@ -278,12 +288,21 @@ async fn bad_post_dates_are_refused_next_to_the_field_in_kyrgyz() {
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(page.text_of("#post_from_on-error").as_deref(), Some(in_future));
-    assert_eq!(page.input_value("post_from_on").as_deref(), Some(future.as_str()));
+    assert_eq!(
+        page.text_of("#post_from_on-error").as_deref(),
+        Some(in_future)
+    );
+    assert_eq!(
+        page.input_value("post_from_on").as_deref(),
+        Some(future.as_str())
+    );
     assert_eq!(app.count("inspector_posts"), 0);
 
     let from = format!("01.01.{}", year - 1);
-    assert_eq!(open_post(&app, inspector, osh, &from).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        open_post(&app, inspector, osh, &from).await,
+        StatusCode::SEE_OTHER
+    );
     let opened = app.audit_count("inspector_post_opened");
 
     // An end before the start, and one in the future.
@@ -295,7 +314,10 @@ async fn bad_post_dates_are_refused_next_to_the_field_in_kyrgyz() {
     );
     let page = end_post(&app, inspector, &future).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(page.text_of("#post_to_on-error").as_deref(), Some(in_future));
+    assert_eq!(
+        page.text_of("#post_to_on-error").as_deref(),
+        Some(in_future)
+    );
     // A second post while one is open, and one overlapping an ended post.
     let page = app
         .post_form(
@@ -308,7 +330,10 @@ async fn bad_post_dates_are_refused_next_to_the_field_in_kyrgyz() {
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     let overlap = "Бул күнү адам буга чейин эле кызматта: кызмат мезгилдери бири-бири менен кесилишпеши керек.";
-    assert_eq!(page.text_of("#post_from_on-error").as_deref(), Some(overlap));
+    assert_eq!(
+        page.text_of("#post_from_on-error").as_deref(),
+        Some(overlap)
+    );
     let ended = end_post(&app, inspector, &format!("30.06.{}", year - 1)).await;
     assert_eq!(ended.status, StatusCode::SEE_OTHER);
     let page = app
@@ -321,7 +346,10 @@ async fn bad_post_dates_are_refused_next_to_the_field_in_kyrgyz() {
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(page.text_of("#post_from_on-error").as_deref(), Some(overlap));
+    assert_eq!(
+        page.text_of("#post_from_on-error").as_deref(),
+        Some(overlap)
+    );
     // Nothing of the refused ones was written.
     assert_eq!(app.count("inspector_posts"), 1);
     assert_eq!(app.audit_count("inspector_post_opened"), opened);
@@ -344,7 +372,10 @@ async fn bad_post_dates_are_refused_next_to_the_field_in_kyrgyz() {
     let page = app
         .post_form(
             &format!("/admin/users/{worker}/posts"),
-            &[("post_agency_id", &osh.to_string()), ("post_from_on", &from)],
+            &[
+                ("post_agency_id", &osh.to_string()),
+                ("post_from_on", &from),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);

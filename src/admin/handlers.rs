@@ -5,11 +5,11 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::admin::forms::{AgencyValues, UserValues};
-use crate::admin::posts::{self, Post};
 use crate::admin::model::{
     self, Agency, AgencyFilter, AgencyKind, AuditEntry, AuditFilter, LocationOption, Names,
     ServiceKind, UserFilter, UserRecord,
 };
+use crate::admin::posts::{self, Post};
 use crate::audit::{self, AuditAction, TargetKind, Who};
 use crate::auth;
 use crate::db;

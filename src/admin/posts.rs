@@ -37,7 +37,14 @@ pub fn may_hold_post(role: Role, agency_kind: Option<AgencyKind>) -> bool {
 
 /// A person's posts, newest first.
 pub fn posts_of(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<Post>> {
-    type Row = (i64, i64, (String, String, String), NaiveDate, Option<NaiveDate>, i32);
+    type Row = (
+        i64,
+        i64,
+        (String, String, String),
+        NaiveDate,
+        Option<NaiveDate>,
+        i32,
+    );
     let rows: Vec<Row> = inspector_posts::table
         .inner_join(agencies::table)
         .filter(inspector_posts::user_id.eq(user_id))
@@ -53,14 +60,16 @@ pub fn posts_of(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<Post>>
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, agency_id, (ky, ru, en), from_on, to_on, version)| Post {
-            id,
-            agency_id,
-            office: Names { ky, ru, en },
-            from_on,
-            to_on,
-            version,
-        })
+        .map(
+            |(id, agency_id, (ky, ru, en), from_on, to_on, version)| Post {
+                id,
+                agency_id,
+                office: Names { ky, ru, en },
+                from_on,
+                to_on,
+                version,
+            },
+        )
         .collect())
 }
 

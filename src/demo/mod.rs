@@ -332,7 +332,8 @@ fn agency_by_english_name(conn: &mut PgConnection, name: &str) -> QueryResult<Op
 /// Osh office head, who inspects too, from 1 January two years back.
 fn posts(conn: &mut PgConnection) -> QueryResult<()> {
     use diesel::sql_types::{Array, Int4, Text};
-    let year = chrono::Datelike::year(&chrono::Utc::now().with_timezone(&crate::web::context::TIME_ZONE));
+    let year =
+        chrono::Datelike::year(&chrono::Utc::now().with_timezone(&crate::web::context::TIME_ZONE));
     let logins: Vec<String> = USERS
         .iter()
         .filter(|u| matches!(u.2, Role::Inspector | Role::Supervisor))

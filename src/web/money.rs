@@ -62,7 +62,7 @@ fn group(whole: &str, lang: Lang) -> String {
     };
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(separator);
         }
         grouped.push(c);
