@@ -21,6 +21,11 @@ crate::text_enum! {
         UserUpdated = "user_updated",
         UserDeactivated = "user_deactivated",
         UserActivated = "user_activated",
+        /// A labour inspector post was opened (the staff history the
+        /// enforcement report counts).
+        InspectorPostOpened = "inspector_post_opened",
+        /// A labour inspector post was ended (by the admin, or by deactivating the account).
+        InspectorPostEnded = "inspector_post_ended",
         AgencyCreated = "agency_created",
         AgencyUpdated = "agency_updated",
         ChildCreated = "child_created",

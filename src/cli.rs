@@ -322,6 +322,23 @@ fn create_user(url: &str, action: UserCommand) -> anyhow::Result<()> {
             Some((TargetKind::User, id)),
             json!({ "login": login, "role": role.as_str() }),
         )?;
+        // An inspector is in post from the day the account is created (the
+        // staff history the enforcement report counts).
+        if role == Role::Inspector
+            && let Some(agency) = input.agency_id
+        {
+            let from_on = chrono::Utc::now()
+                .with_timezone(&crate::web::context::TIME_ZONE)
+                .date_naive();
+            let post = crate::admin::posts::insert(conn, id, agency, from_on)?;
+            audit::record(
+                conn,
+                &who,
+                AuditAction::InspectorPostOpened,
+                Some((TargetKind::User, id)),
+                json!({ "post_id": post, "agency_id": agency, "from_on": from_on }),
+            )?;
+        }
         Ok(id)
     })?;
     println!("created user {login} (id {id})");

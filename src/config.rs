@@ -167,6 +167,28 @@ pub struct Config {
     )]
     pub suppression_threshold: i64,
 
+    /// The country's labour force (workers), for the enforcement report's
+    /// ratio of workers per labour inspector against the ILO benchmark
+    /// (DESIGN §7: about 2.6 million).
+    #[arg(
+        long,
+        env = "KORGOO_LABOUR_FORCE",
+        default_value_t = 2_600_000,
+        value_parser = clap::value_parser!(i64).range(1..=1_000_000_000),
+        global = true
+    )]
+    pub labour_force: i64,
+
+    /// Where the labour force figure comes from, shown beside the ratio as
+    /// configured (a name of a publication, like an agency's name).
+    #[arg(
+        long,
+        env = "KORGOO_LABOUR_FORCE_SOURCE",
+        default_value = "National Statistical Committee of the Kyrgyz Republic (stat.gov.kg), labour force",
+        global = true
+    )]
+    pub labour_force_source: String,
+
     /// Log format: `text` for people, `json` for a log collector.
     #[arg(long, env = "KORGOO_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,

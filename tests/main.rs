@@ -26,4 +26,5 @@ mod privacy;
 mod recount;
 mod reports;
 mod schema;
+mod staff;
 mod training;

@@ -430,6 +430,44 @@ impl Scene {
             fixtures::user_id(&mut conn, &inspector),
             fixtures::user_id(&mut conn, &osh_inspector),
         ];
+        // Their posts (staff history): the country's inspector from three
+        // years back, still in post; the Osh one first at the national
+        // office until the middle of last year, then at an office of Osh
+        // Region since the start of this year, so the figures move between
+        // territories and years.
+        let osh_office = fixtures::agency(
+            &mut conn,
+            korgoo::admin::model::AgencyKind::LaborInspectorate,
+            "KG-O",
+            "Osh recount inspection office",
+        );
+        let year = this_year();
+        for (user, office, from, to) in [
+            (
+                inspectors[0],
+                inspection,
+                format!("{}-01-01", year - 3),
+                None,
+            ),
+            (
+                inspectors[1],
+                inspection,
+                format!("{}-03-01", year - 2),
+                Some(format!("{}-06-30", year - 1)),
+            ),
+            (inspectors[1], osh_office, format!("{year}-01-01"), None),
+        ] {
+            diesel::sql_query(
+                "INSERT INTO inspector_posts (user_id, agency_id, from_on, to_on)
+                 VALUES ($1, $2, $3::date, $4::date)",
+            )
+            .bind::<diesel::sql_types::BigInt, _>(user)
+            .bind::<diesel::sql_types::BigInt, _>(office)
+            .bind::<diesel::sql_types::Text, _>(from)
+            .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(to)
+            .execute(&mut conn)
+            .expect("a post");
+        }
         let official = app.other_browser();
         official.login_as(Role::Official).await;
         official.get("/?lang=en").await;
@@ -2059,23 +2097,33 @@ fn recount(conn: &mut PgConnection) -> Recount {
     );
 
     // The state's actions.
-    add(
-        "labor_inspectors".into(),
+    // Inspectors: people whose post (in an office of the territory) covers
+    // any day of the year; on its last day; trained among them.
+    let posts = |cond: &str| {
         format!(
-            "(SELECT count(*) FROM users u JOIN locations l ON l.id = u.location_id
-              WHERE u.role = 'inspector' AND u.active AND {})",
+            "(SELECT count(DISTINCT p.user_id) FROM inspector_posts p
+              JOIN agencies a ON a.id = p.agency_id JOIN locations l ON l.id = a.location_id
+              WHERE {} {cond})",
             here("l")
+        )
+    };
+    let in_year = "AND extract(year FROM p.from_on)::int <= s.year
+                   AND coalesce(extract(year FROM p.to_on)::int, 9999) >= s.year";
+    add("labor_inspectors".into(), posts(in_year));
+    add(
+        "labor_inspectors_on_last_day".into(),
+        posts(
+            "AND p.from_on <= make_date(s.year, 12, 31)
+             AND coalesce(p.to_on, 'infinity') >= make_date(s.year, 12, 31)",
         ),
     );
     add(
         "inspectors_trained_forced_child_labor".into(),
-        format!(
-            "(SELECT count(DISTINCT t.user_id) FROM training_records t
-              JOIN users u ON u.id = t.user_id JOIN locations l ON l.id = u.location_id
-              WHERE t.course = 'forced_child_labor'
-                AND extract(year FROM t.completed_on)::int = s.year AND {})",
-            here("l")
-        ),
+        posts(&format!(
+            "{in_year} AND EXISTS (SELECT 1 FROM training_records t
+               WHERE t.user_id = p.user_id AND t.course = 'forced_child_labor'
+                 AND extract(year FROM t.completed_on)::int = s.year)"
+        )),
     );
     let inspections = |cond: &str| {
         format!(

@@ -109,3 +109,28 @@ audit-action-agency-updated = Agency changed
 
 audit-target-user = User
 audit-target-agency = Agency
+
+# Labour inspector posts (issue 18).
+admin-posts-title = Labour inspector posts
+admin-posts-hint = The periods in which this person was a labour inspector, and in which office. The enforcement report counts labour inspectors from these periods, so ending a post today does not change past years. A post is ended, never deleted; deactivating the account ends its open post on that day, and activating it again opens none.
+admin-posts-none = No labour inspector post recorded.
+admin-posts-office = Office
+admin-posts-from = From
+admin-posts-to = To
+admin-posts-in-post = in post
+admin-posts-open-from = First day in post
+admin-posts-open-submit = Open a post
+admin-posts-end-on = Last day in post
+admin-posts-end-submit = End the post
+user-inspects = Inspects (opens a labour inspector post)
+user-inspects-hint = For the head of a labour inspection office who carries out inspections: a labour inspector post opens from today. An inspector's post always opens from today.
+error-post-not-inspector = Only an inspector, or the head of a labour inspection office, holds a labour inspector post.
+error-post-account-inactive = The account is deactivated: activate it first.
+error-post-office-kind = Choose a labour inspection office.
+error-post-overlap = This person is already in post on this day: a post may not overlap another one.
+error-post-end-before-start = The last day is before the first day in post.
+error-post-changed = Someone changed this post meanwhile: look at it again.
+flash-post-opened = The labour inspector post is opened.
+flash-post-ended = The labour inspector post is ended.
+audit-action-inspector-post-opened = Labour inspector post opened
+audit-action-inspector-post-ended = Labour inspector post ended

@@ -5,7 +5,7 @@ report-download-csv = Download CSV
 report-year = Year
 report-labor-title = Labour law enforcement
 report-criminal-title = Criminal law enforcement
-report-inspectors = Labour inspectors
+report-inspectors = Labour inspectors (in post at any time in the period)
 report-trained = Inspectors trained on forced child labour
 report-inspections = Inspections
 report-at-worksite = At the worksite
@@ -172,3 +172,18 @@ schema-date-identified-served = the day of identification; a service started by 
 schema-date-follow-up = the day of the period's latest follow-up visit
 schema-date-le-referral = the day the unit referred the case to law enforcement
 schema-date-today = as things stand today
+
+# Staff history and the ILO benchmark (issue 18).
+report-inspectors-on-last-day = Of them, in post on the last day of the period (31 December)
+report-ilo-title = Workers per labour inspector (ILO benchmark)
+report-ilo-labour-force = Labour force (workers)
+report-ilo-workers-per-inspector = Workers per labour inspector in post on the last day
+report-ilo-benchmark = ILO benchmark for transition economies: workers per inspector
+report-ilo-needed = Labour inspectors needed to meet the benchmark
+report-ilo-no-inspectors = No labour inspector in post
+report-ilo-source = Labour force: { $source }. The ratio divides it by the labour inspectors in post on the last day of the period.
+report-ilo-country-only = Workers per labour inspector is shown for the whole country only: the labour force is a national figure.
+schema-about-labor-inspectors = Distinct people in a labour inspector post (inspectors, and heads of inspection offices who inspect) on any day of the period, counted in the territory of their post's office. From the staff history (in post from … to …): a past year does not change when accounts change today.
+schema-about-labor-inspectors-on-last-day = Of them, those in post on the last day of the period: 31 December of its last year; in the current year, those whose post has not ended.
+schema-about-trained = Of the labour inspectors in post in the period (in the territory of their post's office), those who completed a course on forced child labour dated in the period.
+schema-about-prosecutor-staff = The staff recorded for the last year of the period (a number per prosecutor's office and year, recorded by the administrator).

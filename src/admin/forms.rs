@@ -41,6 +41,9 @@ pub struct UserValues {
     pub locale: String,
     pub password: String,
     pub version: String,
+    /// For the head of a labour inspection office: they inspect, so a
+    /// labour inspector post opens with the account.
+    pub inspects: bool,
 }
 
 impl UserValues {
@@ -54,6 +57,7 @@ impl UserValues {
             locale: form.get("locale").to_owned(),
             password: form.get("password").to_owned(),
             version: form.get("version").to_owned(),
+            inspects: form.get("inspects") == "yes",
         }
     }
 
@@ -67,6 +71,7 @@ impl UserValues {
             locale: user.locale.as_str().to_owned(),
             password: String::new(),
             version: user.version.to_string(),
+            inspects: false,
         }
     }
 

@@ -9,6 +9,7 @@ use crate::admin::model::{
     self, Agency, AgencyFilter, AgencyKind, AuditEntry, AuditFilter, LocationOption, Names,
     ServiceKind, UserFilter, UserRecord,
 };
+use crate::admin::posts::{self, Post};
 use crate::audit::{self, AuditAction, TargetKind, Who};
 use crate::auth;
 use crate::db;
@@ -140,6 +141,12 @@ struct UserFormPage {
     langs: &'static [Lang],
     agencies: Vec<(i64, AgencyKind, Names)>,
     locations: Vec<LocationOption>,
+    /// The user's labour inspector posts, newest first (when editing).
+    posts: Vec<Post>,
+    /// The post forms as typed, and their errors.
+    post_form: FormData,
+    post_errors: FieldErrors,
+    today: NaiveDate,
 }
 
 impl UserFormPage {
@@ -160,12 +167,93 @@ impl UserFormPage {
             langs: Lang::ALL,
             agencies: choices.agencies,
             locations: choices.locations,
+            posts: Vec::new(),
+            post_form: FormData::default(),
+            post_errors: FieldErrors::new(),
+            today: crate::reports::handlers::today(),
         }
     }
 
     fn is_new(&self) -> bool {
         self.user.is_none()
     }
+
+    /// Whether the saved user may hold a labour inspector post (an
+    /// inspector, or the head of a labour inspection office).
+    fn may_hold_post(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            let kind = u.agency_id.and_then(|a| {
+                self.agencies
+                    .iter()
+                    .find(|(id, _, _)| *id == a)
+                    .map(|(_, k, _)| *k)
+            });
+            posts::may_hold_post(u.role, kind)
+        })
+    }
+
+    /// The form to open a post: when none is open (or when the one typed
+    /// was refused, so its message shows next to its field).
+    fn shows_open_form(&self) -> bool {
+        let refused = ["post_agency_id", "post_from_on"]
+            .iter()
+            .any(|f| self.post_errors.get(f).is_some());
+        let active = self.user.as_ref().is_some_and(|u| u.active);
+        refused || (active && self.may_hold_post() && self.open_post().is_none())
+    }
+
+    fn open_post(&self) -> Option<&Post> {
+        self.posts.iter().find(|p| p.is_open())
+    }
+
+    /// The labour inspection offices a post may be in.
+    fn offices(&self) -> Vec<&(i64, AgencyKind, Names)> {
+        self.agencies
+            .iter()
+            .filter(|(_, k, _)| *k == AgencyKind::LaborInspectorate)
+            .collect()
+    }
+
+    /// The office the open-a-post form shows: as typed, else the user's agency.
+    fn post_office(&self) -> String {
+        match self.post_form.get("post_agency_id") {
+            "" => self
+                .user
+                .as_ref()
+                .and_then(|u| u.agency_id)
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            typed => typed.to_owned(),
+        }
+    }
+
+    fn typed(&self, name: &str) -> String {
+        self.post_form.get(name).to_owned()
+    }
+
+    /// Whether the new-user form shows the "inspects" box ticked.
+    fn inspects(&self) -> bool {
+        self.values.inspects
+    }
+}
+
+/// The user's page with everything it shows, posts included.
+async fn user_page(state: &AppState, ctx: Ctx, id: i64) -> AppResult<UserFormPage> {
+    let (user, choices, list) = db::run(&state.pool, move |conn| {
+        Ok((
+            model::get_user(conn, id)?,
+            Choices {
+                agencies: model::agency_options(conn)?,
+                locations: model::location_options(conn)?,
+            },
+            posts::posts_of(conn, id)?,
+        ))
+    })
+    .await?;
+    let values = UserValues::from_record(&user);
+    let mut page = UserFormPage::new(ctx, values, Some(user), choices);
+    page.posts = list;
+    Ok(page)
 }
 
 pub async fn user_new(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpResponse> {
@@ -203,6 +291,7 @@ pub async fn user_create(
         .map_err(AppError::internal)?;
     let who = Who::actor(&actor, &ctx.client_addr);
     let session_hash = ctx.session_hash.clone();
+    let inspects = values.inspects;
     let outcome = db::transaction(&state.pool, move |conn| {
         let mut errors = model::check_assignment(conn, &mut input)?;
         if model::login_taken(conn, &login)? {
@@ -219,6 +308,23 @@ pub async fn user_create(
             Some((TargetKind::User, id)),
             json!({ "login": login, "role": input.role.as_str(), "agency_id": input.agency_id, "location_id": input.location_id }),
         )?;
+        // An inspector, or an office head who inspects, is in post from the
+        // day the account is created.
+        if let Some(agency) = input.agency_id {
+            let kind = model::agency_kind_and_location(conn, agency)?.map(|(k, _, _)| k);
+            let inspects = input.role == Role::Inspector || inspects;
+            if inspects && posts::may_hold_post(input.role, kind) {
+                let from_on = crate::reports::handlers::today();
+                let post = posts::insert(conn, id, agency, from_on)?;
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::InspectorPostOpened,
+                    Some((TargetKind::User, id)),
+                    json!({ "post_id": post, "agency_id": agency, "from_on": from_on }),
+                )?;
+            }
+        }
         flash(conn, &session_hash, "flash-user-created", Some(login))?;
         Ok(Ok(id))
     })
@@ -253,9 +359,7 @@ pub async fn user_edit(
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::ManageUsers)?;
-    let (user, choices) = load_user(&state, path.into_inner()).await?;
-    let values = UserValues::from_record(&user);
-    render(&UserFormPage::new(signed.ctx, values, Some(user), choices))
+    render(&user_page(&state, signed.ctx, path.into_inner()).await?)
 }
 
 pub async fn user_update(
@@ -401,12 +505,26 @@ async fn set_active(
         let user = model::get_user(conn, id)?;
         model::set_active(conn, id, active)?;
         let (action, key) = if active {
+            // A post is not reopened silently: the admin opens a new one.
             (AuditAction::UserActivated, "flash-user-activated")
         } else {
             session::delete_for_user(conn, id, None)?;
             (AuditAction::UserDeactivated, "flash-user-deactivated")
         };
         audit::record(conn, &who, action, Some((TargetKind::User, id)), json!({}))?;
+        if !active
+            && let Some((post, to_on)) =
+                posts::end_open(conn, id, crate::reports::handlers::today())?
+        {
+            // The post ends the day the account does; it is kept.
+            audit::record(
+                conn,
+                &who,
+                AuditAction::InspectorPostEnded,
+                Some((TargetKind::User, id)),
+                json!({ "post_id": post, "to_on": to_on, "account_deactivated": true }),
+            )?;
+        }
         flash(conn, &session_hash, key, Some(user.login))?;
         Ok(())
     })
@@ -455,6 +573,125 @@ pub async fn user_unlock(
     })
     .await?;
     Ok(see_other(&format!("/admin/users/{id}")))
+}
+
+// ------------------------------------------------------- inspector posts
+
+/// Open a labour inspector post for the user: the office (their agency by
+/// default) and the first day in post, not after today.
+pub async fn user_post_open(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    let today = crate::reports::handlers::today();
+    let mut errors = FieldErrors::new();
+    let agency = crate::web::forms::optional_id(form.get("post_agency_id"))
+        .map_err(|k| errors.add("post_agency_id", k))
+        .ok()
+        .flatten();
+    if agency.is_none() && errors.get("post_agency_id").is_none() {
+        errors.add("post_agency_id", "error-required");
+    }
+    let from_on = crate::web::forms::required_date(form.get("post_from_on"), today)
+        .map_err(|k| errors.add("post_from_on", k))
+        .ok();
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let outcome = match (agency, from_on) {
+        (Some(agency), Some(from_on)) if errors.is_empty() => {
+            db::transaction(&state.pool, move |conn| {
+                let post = match posts::open(conn, id, agency, from_on)? {
+                    Ok(post) => post,
+                    Err(errors) => return Ok(Err(errors)),
+                };
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::InspectorPostOpened,
+                    Some((TargetKind::User, id)),
+                    json!({ "post_id": post, "agency_id": agency, "from_on": from_on }),
+                )?;
+                flash(conn, &session_hash, "flash-post-opened", None)?;
+                Ok(Ok(()))
+            })
+            .await?
+        }
+        _ => Err(errors),
+    };
+    match outcome {
+        Ok(()) => Ok(see_other(&format!("/admin/users/{id}#posts"))),
+        Err(errors) => {
+            let mut page = user_page(&state, ctx, id).await?;
+            page.post_errors = errors;
+            page.post_form = form;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+/// End the user's open post on a day typed (not before its first day, not
+/// after today), over the version the page showed.
+pub async fn user_post_end(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ManageUsers)?;
+    let Signed { ctx, actor } = signed;
+    let id = path.into_inner();
+    // The post ends by its id in the form (the one the page showed open).
+    let post = form.get("post").trim().parse::<i64>().ok();
+    let today = crate::reports::handlers::today();
+    let mut errors = FieldErrors::new();
+    let to_on = crate::web::forms::required_date(form.get("post_to_on"), today)
+        .map_err(|k| errors.add("post_to_on", k))
+        .ok();
+    let version = form.get("version").trim().parse::<i32>().ok();
+    if (version.is_none() || post.is_none()) && errors.is_empty() {
+        errors.add("post_to_on", "error-post-changed");
+    }
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let session_hash = ctx.session_hash.clone();
+    let outcome = match (to_on, version, post) {
+        (Some(to_on), Some(version), Some(post)) if errors.is_empty() => {
+            db::transaction(&state.pool, move |conn| {
+                match posts::end(conn, id, post, version, to_on)? {
+                    Ok(from_on) => {
+                        audit::record(
+                            conn,
+                            &who,
+                            AuditAction::InspectorPostEnded,
+                            Some((TargetKind::User, id)),
+                            json!({ "post_id": post, "from_on": from_on, "to_on": to_on }),
+                        )?;
+                        flash(conn, &session_hash, "flash-post-ended", None)?;
+                        Ok(Ok(()))
+                    }
+                    Err(refused) => Ok(Err(refused)),
+                }
+            })
+            .await?
+        }
+        _ => Err(posts::EndRefused::Invalid(errors)),
+    };
+    let (status, errors) = match outcome {
+        Ok(()) => return Ok(see_other(&format!("/admin/users/{id}#posts"))),
+        Err(posts::EndRefused::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(posts::EndRefused::Conflict) => (
+            StatusCode::CONFLICT,
+            FieldErrors::from_one("post_to_on", "error-post-changed"),
+        ),
+    };
+    let mut page = user_page(&state, ctx, id).await?;
+    page.post_errors = errors;
+    page.post_form = form;
+    render_with(status, &page)
 }
 
 // ----------------------------------------------------------------- agencies

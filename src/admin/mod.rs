@@ -3,6 +3,7 @@
 pub mod forms;
 pub mod handlers;
 pub mod model;
+pub mod posts;
 
 use actix_web::web;
 
@@ -26,6 +27,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/users/{id}/deactivate", web::post().to(user_deactivate))
             .route("/users/{id}/activate", web::post().to(user_activate))
             .route("/users/{id}/unlock", web::post().to(user_unlock))
+            .route("/users/{id}/posts", web::post().to(user_post_open))
+            .route("/users/{id}/posts/end", web::post().to(user_post_end))
             .service(
                 web::resource("/agencies")
                     .route(web::get().to(agencies_list))

@@ -193,6 +193,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    inspector_posts (id) {
+        id -> Int8,
+        user_id -> Int8,
+        agency_id -> Int8,
+        from_on -> Date,
+        to_on -> Nullable<Date>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     investigation_cases (investigation_id, case_id) {
         investigation_id -> Int8,
         case_id -> Int8,
@@ -448,6 +461,8 @@ diesel::joinable!(inspection_inspectors -> users (user_id));
 diesel::joinable!(inspection_violations -> inspections (inspection_id));
 diesel::joinable!(inspections -> establishments (establishment_id));
 diesel::joinable!(inspections -> locations (location_id));
+diesel::joinable!(inspector_posts -> agencies (agency_id));
+diesel::joinable!(inspector_posts -> users (user_id));
 diesel::joinable!(investigation_cases -> cases (case_id));
 diesel::joinable!(investigation_cases -> investigations (investigation_id));
 diesel::joinable!(investigation_events -> investigations (investigation_id));
@@ -489,6 +504,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspection_inspectors,
     inspection_violations,
     inspections,
+    inspector_posts,
     investigation_cases,
     investigation_events,
     investigation_inspections,

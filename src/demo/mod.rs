@@ -326,6 +326,37 @@ fn agency_by_english_name(conn: &mut PgConnection, name: &str) -> QueryResult<Op
         .optional()
 }
 
+/// The demo's labour inspector posts (idempotent: only for those who have
+/// none): the inspectors from 1 January three years back, or their first
+/// inspection if earlier, so everyone was in post when they inspected; the
+/// Osh office head, who inspects too, from 1 January two years back.
+fn posts(conn: &mut PgConnection) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Int4, Text};
+    let year =
+        chrono::Datelike::year(&chrono::Utc::now().with_timezone(&crate::web::context::TIME_ZONE));
+    let logins: Vec<String> = USERS
+        .iter()
+        .filter(|u| matches!(u.2, Role::Inspector | Role::Supervisor))
+        .map(|u| u.0.to_owned())
+        .collect();
+    diesel::sql_query(
+        "INSERT INTO inspector_posts (user_id, agency_id, from_on)
+         SELECT u.id, u.agency_id,
+                least(make_date($1 - CASE WHEN u.role = 'inspector' THEN 3 ELSE 2 END, 1, 1),
+                      coalesce((SELECT min(i.visited_on) FROM inspection_inspectors ii
+                                JOIN inspections i ON i.id = ii.inspection_id
+                                WHERE ii.user_id = u.id), 'infinity'::date))
+         FROM users u JOIN agencies a ON a.id = u.agency_id
+         WHERE a.kind = 'labor_inspectorate' AND u.role IN ('inspector', 'supervisor')
+           AND u.login = ANY($2)
+           AND NOT EXISTS (SELECT 1 FROM inspector_posts p WHERE p.user_id = u.id)",
+    )
+    .bind::<Int4, _>(year)
+    .bind::<Array<Text>, _>(logins)
+    .execute(conn)
+    .map(|_| ())
+}
+
 /// Load the demo dataset into the (migrated) database at `url`.
 pub fn load(url: &str) -> anyhow::Result<Vec<DemoLogin>> {
     let mut conn = PgConnection::establish(url)?;
@@ -402,6 +433,7 @@ pub fn load(url: &str) -> anyhow::Result<Vec<DemoLogin>> {
         cases::load(conn, &who)?;
         training::load(conn, &who)?;
         inspections::load(conn, &who)?;
+        posts(conn)?;
         investigations::load(conn, &who)?;
         Ok(logins)
     })

@@ -487,6 +487,15 @@ impl World {
             "SELECT id, role, agency_id FROM users WHERE login LIKE 'scale.%' ORDER BY id",
         )
         .load(conn)?;
+        // The inspectors are in post from the first day of the generated
+        // years (1 January four years back), before any of their inspections.
+        diesel::sql_query(
+            "INSERT INTO inspector_posts (user_id, agency_id, from_on)
+             SELECT id, agency_id,
+                    make_date(extract(year FROM now() AT TIME ZONE 'Asia/Bishkek')::int - 4, 1, 1)
+             FROM users WHERE login LIKE 'scale.%' AND role = 'inspector'",
+        )
+        .execute(conn)?;
         let mut by_agency: HashMap<(i64, &str), Vec<i64>> = HashMap::new();
         for s in &staff {
             by_agency

@@ -68,6 +68,47 @@ pub fn share(part: Shown, whole: Shown) -> Option<Decimal> {
     }
 }
 
+/// The ILO benchmark for a transition economy: one labour inspector per
+/// 20,000 workers (DESIGN §7).
+pub const ILO_WORKERS_PER_INSPECTOR: i64 = 20_000;
+
+/// Workers per labour inspector against the ILO benchmark, from the
+/// configured labour force and the inspectors in post on the period's last
+/// day. Exact: whole numbers and decimals, never a float.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IloRatio {
+    pub labour_force: i64,
+    pub inspectors: i64,
+    /// Rounded to a whole worker; `None` when nobody was in post.
+    pub workers_per_inspector: Option<Decimal>,
+    pub benchmark: i64,
+    /// Inspectors the benchmark asks for: the labour force ÷ 20,000,
+    /// rounded up.
+    pub needed: i64,
+}
+
+impl IloRatio {
+    pub fn of(labour_force: i64, inspectors: i64) -> IloRatio {
+        let benchmark = ILO_WORKERS_PER_INSPECTOR;
+        let workers_per_inspector = (inspectors > 0).then(|| {
+            (Decimal::from(labour_force) / Decimal::from(inspectors))
+                .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        });
+        IloRatio {
+            labour_force,
+            inspectors,
+            workers_per_inspector,
+            benchmark,
+            needed: (labour_force + benchmark - 1) / benchmark,
+        }
+    }
+
+    pub fn workers_per_inspector_whole(&self) -> Option<i64> {
+        use rust_decimal::prelude::ToPrimitive;
+        self.workers_per_inspector.and_then(|d| d.to_i64())
+    }
+}
+
 /// What kind of figure a column or row is (the schema page says it too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -462,6 +503,10 @@ pub fn publish_with(r: &Report, threshold: i64, hidden: &dyn Fn(&str) -> bool) -
     let mut f: Vec<(String, Value)> = vec![
         ("labor_inspectors".into(), Count(l.inspectors)),
         (
+            "labor_inspectors_on_last_day".into(),
+            Count(l.inspectors_on_last_day),
+        ),
+        (
             "inspectors_trained_forced_child_labor".into(),
             Count(l.trained_forced_labor),
         ),
@@ -571,6 +616,21 @@ pub fn publish_with(r: &Report, threshold: i64, hidden: &dyn Fn(&str) -> bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ilo_ratio_is_exact() {
+        let r = IloRatio::of(2_600_000, 28);
+        // 2,600,000 / 28 = 92,857.14…
+        assert_eq!(r.workers_per_inspector, Some(Decimal::from(92_857)));
+        assert_eq!(r.needed, 130);
+        assert_eq!(IloRatio::of(2_600_001, 3).needed, 131);
+        assert_eq!(IloRatio::of(2_600_000, 0).workers_per_inspector, None);
+        // Half a worker rounds up: 5 / 2 = 2.5.
+        assert_eq!(
+            IloRatio::of(5, 2).workers_per_inspector,
+            Some(Decimal::from(3))
+        );
+    }
 
     #[test]
     fn a_share_of_a_suppressed_count_is_suppressed() {

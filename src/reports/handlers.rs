@@ -9,7 +9,7 @@ use diesel::RunQueryDsl;
 use std::sync::Arc;
 
 use super::cache::{AsOf, Edition};
-use super::figures::{Published, Value};
+use super::figures::{IloRatio, Published, Value};
 use super::filter::{self, Depth, Filter};
 use super::indicators::Period;
 use super::indicators::assistance_services;
@@ -27,6 +27,10 @@ pub type Rows = &'static [(&'static str, &'static [&'static str])];
 
 pub const LABOR_ROWS: Rows = &[
     ("report-inspectors", &["labor_inspectors"]),
+    (
+        "report-inspectors-on-last-day",
+        &["labor_inspectors_on_last_day"],
+    ),
     ("report-trained", &["inspectors_trained_forced_child_labor"]),
     ("report-inspections", &["inspections"]),
     ("report-at-worksite", &["inspections_at_worksite"]),
@@ -352,9 +356,27 @@ struct EnforcementPage {
     assistance: Option<TableView>,
     threshold: i64,
     sections: Vec<(&'static str, &'static str, Rows)>,
+    /// Workers per inspector against the ILO benchmark, for the whole
+    /// country only (the labour force is a national figure).
+    ilo: Option<IloRatio>,
+    /// A territory below the country was chosen: the page says the ratio is
+    /// shown for the whole country only.
+    ilo_country_only: bool,
+    labour_force_source: String,
 }
 
 impl EnforcementPage {
+    fn whole(&self, n: &i64) -> String {
+        money::whole(*n, self.ctx.lang)
+    }
+
+    fn workers_per_inspector(&self, ilo: &IloRatio) -> String {
+        match ilo.workers_per_inspector_whole() {
+            Some(n) => money::whole(n, self.ctx.lang),
+            None => self.ctx.t("report-ilo-no-inspectors"),
+        }
+    }
+
     fn row(&self, names: &[&str]) -> String {
         match &self.published {
             Some(p) => show_row(&self.ctx, p, names, self.threshold),
@@ -378,6 +400,15 @@ pub async fn enforcement(
     let assistance = published
         .as_ref()
         .map(|p| assistance_table(&signed.ctx, p, threshold));
+    let country = filter.chosen.as_ref().is_some_and(|c| c.path == "KG");
+    let ilo = match published
+        .as_ref()
+        .and_then(|p| p.get("labor_inspectors_on_last_day"))
+    {
+        Some(Value::Count(n)) if country => Some(IloRatio::of(state.config.labour_force, *n)),
+        _ => None,
+    };
+    let ilo_country_only = published.is_some() && !country;
     let status = if filter.chosen.is_some() {
         actix_web::http::StatusCode::OK
     } else {
@@ -399,6 +430,9 @@ pub async fn enforcement(
                 ("groups", "report-groups-title", GROUP_ROWS),
                 ("monitoring", "report-monitoring-title", MONITORING_ROWS),
             ],
+            ilo,
+            ilo_country_only,
+            labour_force_source: state.config.labour_force_source.clone(),
         },
     )
 }

@@ -12,10 +12,17 @@ use rust_decimal::Decimal;
 /// Labour law enforcement, as the US DOL findings' table lays it out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, QueryableByName)]
 pub struct LaborEnforcement {
-    /// Active labour inspectors whose territory lies in the territory.
+    /// People in a labour inspector post at any time in the period, in an
+    /// office whose territory lies in the territory (staff history, so a
+    /// past year never changes with today's accounts).
     #[diesel(sql_type = BigInt)]
     pub inspectors: i64,
-    /// Inspectors with a training on forced child labour in the year.
+    /// Of them, in post on the period's last day (31 December of its last
+    /// year; in the current year, whose post has not ended).
+    #[diesel(sql_type = BigInt)]
+    pub inspectors_on_last_day: i64,
+    /// Of the inspectors in post in the period (counted in their post's
+    /// office), those who completed a training on forced child labour in it.
     #[diesel(sql_type = BigInt)]
     pub trained_forced_labor: i64,
     #[diesel(sql_type = BigInt)]
@@ -107,12 +114,17 @@ pub fn labor(
            WHERE {inspections} AND p.status <> 'cancelled'
          )
          SELECT
-           (SELECT count(*) FROM users u JOIN locations l ON l.id = u.location_id
-             WHERE u.role = 'inspector' AND u.active AND {users}) AS inspectors,
+           (SELECT count(DISTINCT ip.user_id) FROM inspector_posts ip
+             JOIN agencies a ON a.id = ip.agency_id JOIN locations l ON l.id = a.location_id
+             WHERE {in_post} AND {offices}) AS inspectors,
+           (SELECT count(DISTINCT ip.user_id) FROM inspector_posts ip
+             JOIN agencies a ON a.id = ip.agency_id JOIN locations l ON l.id = a.location_id
+             WHERE {on_last_day} AND {offices}) AS inspectors_on_last_day,
            (SELECT count(DISTINCT t.user_id) FROM training_records t
-             JOIN users u ON u.id = t.user_id JOIN locations l ON l.id = u.location_id
+             JOIN inspector_posts ip ON ip.user_id = t.user_id
+             JOIN agencies a ON a.id = ip.agency_id JOIN locations l ON l.id = a.location_id
              WHERE t.course = 'forced_child_labor' AND {trained}
-               AND {users}) AS trained_forced_labor,
+               AND {in_post} AND {offices}) AS trained_forced_labor,
            (SELECT count(*) FROM i) AS inspections,
            (SELECT count(*) FROM i WHERE method = 'worksite') AS at_worksite,
            (SELECT count(*) FROM i WHERE method = 'desk_review') AS desk_reviews,
@@ -143,7 +155,11 @@ pub fn labor(
         trained = on_days("t.completed_on"),
         charged = on_days("c.charged_on"),
         inspections = under("l.path"),
-        users = under("l.path"),
+        offices = under("l.path"),
+        // A post overlapping the period ($4 its first day, $5 the day after
+        // its last); `to_on` is the last day in post.
+        in_post = "(ip.from_on < $5 AND (ip.to_on IS NULL OR ip.to_on >= $4))",
+        on_last_day = "(ip.from_on < $5 AND (ip.to_on IS NULL OR ip.to_on >= $5 - 1))",
         complaints = under("l.path"),
     );
     scoped(sql, period, territory).get_result(conn)

@@ -442,6 +442,21 @@ pub struct Documented {
     pub label: String,
     /// Which day of which event the figure is counted by.
     pub dated: String,
+    /// Which records and dates the figure counts, where the label alone
+    /// does not say it.
+    pub about: Option<String>,
+}
+
+/// The figures whose dates need saying: staff figures come from staff
+/// history (DESIGN §4, "Dates").
+fn about_of(name: &str) -> Option<&'static str> {
+    match name {
+        "labor_inspectors" => Some("schema-about-labor-inspectors"),
+        "labor_inspectors_on_last_day" => Some("schema-about-labor-inspectors-on-last-day"),
+        "inspectors_trained_forced_child_labor" => Some("schema-about-trained"),
+        "prosecutor_staff" => Some("schema-about-prosecutor-staff"),
+        _ => None,
+    }
 }
 
 /// The message saying which day a published figure is counted by (DESIGN
@@ -610,6 +625,7 @@ pub async fn schema(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespo
         .map(|(name, value)| Documented {
             label: label_of(&ctx, name),
             dated: ctx.t(dated_by(name)),
+            about: about_of(name).map(|key| ctx.t(key)),
             name: name.clone(),
             kind: value.kind().as_str(),
         })

@@ -98,6 +98,10 @@ pub const RECOMMENDATIONS: [Meta; 9] = [
         years: &[2012],
         indicators: &[
             ("report-inspectors", &["labor_inspectors"]),
+            (
+                "report-inspectors-on-last-day",
+                &["labor_inspectors_on_last_day"],
+            ),
             ("report-trained", &["inspectors_trained_forced_child_labor"]),
         ],
         asks_publication: false,

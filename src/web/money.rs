@@ -54,6 +54,30 @@ pub fn input(amount: &Decimal) -> String {
     format!("{:.2}", amount.round_dp(2))
 }
 
+/// Digits in groups of three, as each language writes them.
+fn group(whole: &str, lang: Lang) -> String {
+    let separator = match lang {
+        Lang::En => ',',
+        Lang::Ky | Lang::Ru => '\u{a0}',
+    };
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(separator);
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// A whole number of people as each language writes it ("2 600 000",
+/// "2,600,000").
+pub fn whole(n: i64, lang: Lang) -> String {
+    let text = n.unsigned_abs().to_string();
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", group(&text, lang))
+}
+
 /// "1 500,00 сом" in Kyrgyz and Russian, "KGS 1,500.00" in English.
 pub fn format(amount: &Decimal, lang: Lang) -> String {
     let text = format!("{:.2}", amount.round_dp(2));
@@ -61,17 +85,7 @@ pub fn format(amount: &Decimal, lang: Lang) -> String {
     let (sign, whole) = whole
         .strip_prefix('-')
         .map_or(("", whole), |rest| ("-", rest));
-    let separator = match lang {
-        Lang::En => ',',
-        Lang::Ky | Lang::Ru => '\u{a0}',
-    };
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(separator);
-        }
-        grouped.push(c);
-    }
+    let grouped = group(whole, lang);
     match lang {
         Lang::En => format!("{sign}KGS {grouped}.{cents}"),
         Lang::Ky | Lang::Ru => format!("{sign}{grouped},{cents}\u{a0}сом"),

@@ -72,6 +72,8 @@ pub const POST_ROUTES: &[&str] = &[
     "/admin/users/{user}/deactivate",
     "/admin/users/{user}/activate",
     "/admin/users/{user}/unlock",
+    "/admin/users/{user}/posts",
+    "/admin/users/{user}/posts/end",
     "/admin/agencies",
     "/admin/agencies/{agency}",
     "/admin/agencies/{agency}/staff",
