@@ -164,6 +164,27 @@ async fn last_years_records_typed_in_this_year_count_in_their_own_year() {
     assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
     let plan_page = me.get(planned.location().unwrap()).await;
     assert!(plan_page.text_of("#planned-notice").is_some());
+    assert!(
+        plan_page.text_of("#close-inspection").is_none(),
+        "a plan is not closed"
+    );
+    let plan_id = planned
+        .location()
+        .unwrap()
+        .trim_start_matches("/inspections/");
+    let home = me.get("/").await;
+    assert!(
+        home.text_of("#planned-inspections")
+            .is_some_and(|t| t.contains(&format!("№ {plan_id}"))),
+        "the inspector's queue lists the plan: {}",
+        home.body
+    );
+    assert!(
+        !home
+            .text_of("#open-inspections")
+            .is_some_and(|t| t.contains(&format!("№ {plan_id}"))),
+        "and not among the inspections conducted"
+    );
     // A plan with findings is refused, with the reason beside the date.
     let refused = me
         .post_form("/inspections", &inspection_form(&farm, &plan_day, &[], &[]))

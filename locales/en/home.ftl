@@ -12,3 +12,5 @@ role-service-provider-about = You receive the referrals addressed to your agency
 role-prosecutor-about = You record investigations, prosecutions and convictions, and the cases referred to your office.
 role-police-about = You record investigations and the cases referred to your unit.
 role-official-about = You see the aggregate figures and reports; personal data is never shown to you.
+home-planned-inspections = Planned inspections
+home-planned-due = its day has come: record what was found

@@ -1430,6 +1430,9 @@ pub async fn child_found(
 
 /// An inspector's work on their home page.
 pub struct Queue {
+    /// Planned visits, soonest first.
+    pub planned: Vec<InspectionLine>,
+    pub today: NaiveDate,
     pub open: Vec<InspectionLine>,
     pub follow_ups: Vec<InspectionLine>,
     pub outstanding: Vec<Outstanding>,
@@ -1452,6 +1455,8 @@ pub fn queue(conn: &mut PgConnection, actor: &Actor) -> AppResult<Option<Queue>>
     };
     let soon = today() + chrono::Days::new(14);
     Ok(Some(Queue {
+        planned: model::planned_inspections(conn, office, actor.id)?,
+        today: today(),
         open: model::list_inspections(conn, &scope, &mine, None, 20)?,
         follow_ups: model::follow_ups_due(conn, office, soon)?,
         outstanding: model::outstanding_penalties(conn, office)?,

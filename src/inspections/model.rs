@@ -790,6 +790,17 @@ impl Cursor {
     }
 }
 
+/// What a line of an inspection list selects, and from where.
+const LINE_SELECT: &str =
+    "SELECT i.id, i.visited_on, e.name AS establishment, e.kind AS establishment_kind,
+                i.kind, i.method, i.status, i.children_found,
+                (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
+                  WHERE v.inspection_id = i.id) AS violations,
+                l.name_ky AS loc_ky, l.name_ru AS loc_ru, l.name_en AS loc_en, i.follow_up_on
+         FROM inspections i
+         JOIN establishments e ON e.id = i.establishment_id
+         JOIN locations l ON l.id = i.location_id";
+
 /// Inspections in the scope matching the filter, newest visit first.
 pub fn list_inspections(
     conn: &mut PgConnection,
@@ -803,14 +814,7 @@ pub fn list_inspections(
         InspectionScope::Territory(path) => (None, path.clone()),
     };
     diesel::sql_query(format!(
-        "SELECT i.id, i.visited_on, e.name AS establishment, e.kind AS establishment_kind,
-                i.kind, i.method, i.status, i.children_found,
-                (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
-                  WHERE v.inspection_id = i.id) AS violations,
-                l.name_ky AS loc_ky, l.name_ru AS loc_ru, l.name_en AS loc_en, i.follow_up_on
-         FROM inspections i
-         JOIN establishments e ON e.id = i.establishment_id
-         JOIN locations l ON l.id = i.location_id
+        "{LINE_SELECT}
          WHERE ($1::bigint IS NULL OR i.office_id = $1)
            AND {}
            AND {}
@@ -852,28 +856,41 @@ pub fn list_inspections(
 /// Follow-up inspections of the office planned up to `until` (and not more
 /// than four months before it: older ones belong to the list's filters), on
 /// inspections not yet followed up by a later visit to the same place.
+/// The planned inspections of the office the user takes part in, soonest
+/// first: those whose day has come wait for what was found to be recorded.
+pub fn planned_inspections(
+    conn: &mut PgConnection,
+    office: i64,
+    user: i64,
+) -> QueryResult<Vec<InspectionLine>> {
+    diesel::sql_query(format!(
+        "{LINE_SELECT}
+         WHERE i.office_id = $1 AND i.status = 'planned'
+           AND EXISTS (SELECT 1 FROM inspection_inspectors p
+                       WHERE p.inspection_id = i.id AND p.user_id = $2)
+         ORDER BY i.visited_on, i.id
+         LIMIT 50"
+    ))
+    .bind::<BigInt, _>(office)
+    .bind::<BigInt, _>(user)
+    .load(conn)
+}
+
 pub fn follow_ups_due(
     conn: &mut PgConnection,
     office: i64,
     until: NaiveDate,
 ) -> QueryResult<Vec<InspectionLine>> {
-    diesel::sql_query(
-        "SELECT i.id, i.visited_on, e.name AS establishment, e.kind AS establishment_kind,
-                i.kind, i.method, i.status, i.children_found,
-                (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
-                  WHERE v.inspection_id = i.id) AS violations,
-                l.name_ky AS loc_ky, l.name_ru AS loc_ru, l.name_en AS loc_en, i.follow_up_on
-         FROM inspections i
-         JOIN establishments e ON e.id = i.establishment_id
-         JOIN locations l ON l.id = i.location_id
+    diesel::sql_query(format!(
+        "{LINE_SELECT}
          WHERE i.office_id = $1 AND i.follow_up_on IS NOT NULL AND i.follow_up_on <= $2
            AND i.follow_up_on >= $2 - 120
            AND NOT EXISTS (SELECT 1 FROM inspections later
                            WHERE later.establishment_id = i.establishment_id
                              AND later.visited_on > i.visited_on)
          ORDER BY i.follow_up_on, i.id
-         LIMIT 50",
-    )
+         LIMIT 50"
+    ))
     .bind::<BigInt, _>(office)
     .bind::<Date, _>(until)
     .load(conn)
