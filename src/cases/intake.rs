@@ -95,12 +95,12 @@ impl FoundValues {
             .map_err(|e| errors.add("doing", e))
             .unwrap_or_default();
         let child = self.child.parse(today);
-        if let (Ok(child), Some(day)) = (&child, identified_on) {
-            if child.birth_date > day {
-                match found_on {
-                    Some(_) => errors.add("birth_date", "error-born-after-visit"),
-                    None => errors.add("identified_on", "error-identified-before-birth"),
-                }
+        if let (Ok(child), Some(day)) = (&child, identified_on)
+            && child.birth_date > day
+        {
+            match found_on {
+                Some(_) => errors.add("birth_date", "error-born-after-visit"),
+                None => errors.add("identified_on", "error-identified-before-birth"),
             }
         }
         match child {

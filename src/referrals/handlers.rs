@@ -216,7 +216,14 @@ pub async fn step(
             let session_hash = ctx.session_hash.clone();
             let by = actor.id;
             db::transaction(&state.pool, move |conn| {
-                if !model::take_step(conn, id, version, step, from, to, &note, on)? {
+                let answer = model::Answer {
+                    step,
+                    from,
+                    to,
+                    note: &note,
+                    on,
+                };
+                if !model::take_step(conn, id, version, &answer)? {
                     return Ok(Answered::Stale);
                 }
                 let case_id = model::case_of(conn, id)?;

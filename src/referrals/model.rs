@@ -149,18 +149,31 @@ pub fn create_referral(
         .get_result(conn)
 }
 
+/// A step as the provider answers it: from which status to which, with the
+/// note and the day it happened (the service's start or end).
+pub struct Answer<'a> {
+    pub step: ReferralStep,
+    pub from: ReferralStatus,
+    pub to: ReferralStatus,
+    pub note: &'a str,
+    pub on: NaiveDate,
+}
+
 /// Record a step over version `version`; `Ok(false)` when the referral
 /// changed since the page was loaded.
 pub fn take_step(
     conn: &mut PgConnection,
     id: i64,
     version: i32,
-    step: ReferralStep,
-    from: ReferralStatus,
-    to: ReferralStatus,
-    note: &str,
-    on: NaiveDate,
+    answer: &Answer,
 ) -> QueryResult<bool> {
+    let Answer {
+        step,
+        from,
+        to,
+        note,
+        on,
+    } = *answer;
     let now = Utc::now();
     // The status the step was judged on is part of the condition, so a step
     // can never land on a referral that moved on meanwhile.
