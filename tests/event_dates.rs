@@ -148,6 +148,48 @@ async fn last_years_records_typed_in_this_year_count_in_their_own_year() {
         .await;
     assert_eq!(rest.status, StatusCode::SEE_OTHER, "{}", rest.body);
 
+    // The visit says it was typed in late.
+    let visit_page = me.get(&format!("/inspections/{id}?lang=en")).await;
+    assert_eq!(visit_page.status, StatusCode::SEE_OTHER);
+    let visit_page = me.get(&format!("/inspections/{id}")).await;
+    assert!(
+        visit_page
+            .text_of("#visited-on")
+            .is_some_and(|t| t.contains("days later")),
+        "{}",
+        visit_page.body
+    );
+
+    // Last year's criminal case, typed in by the prosecutor today: opened
+    // in March, sent to court in November.
+    let prosecutor = app.other_browser();
+    prosecutor.login_as(Role::Prosecutor).await;
+    let opened = prosecutor
+        .post_form(
+            "/investigations",
+            &[
+                ("offenses", "forced_child_labor"),
+                ("opened_on", &format!("{last_year}-03-10")),
+                ("reference", "УД-17"),
+                ("suspects", "1"),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let investigation = opened.location().unwrap().to_owned();
+    let to_court = prosecutor
+        .post_form(
+            &format!("{investigation}/move"),
+            &[
+                ("move", "send_to_court"),
+                ("version", "1"),
+                ("on", &format!("{last_year}-11-20")),
+            ],
+        )
+        .await;
+    assert_eq!(to_court.status, StatusCode::SEE_OTHER, "{}", to_court.body);
+
     // A plan for next week: accepted, listed as planned, never conducted.
     let plan_day = days_ahead(7);
     let mut plan = inspection_form(&farm, &plan_day, &[], &[]);
@@ -212,6 +254,8 @@ async fn last_years_records_typed_in_this_year_count_in_their_own_year() {
     let last = csv_of(last_year).await;
     let now = csv_of(this_year).await;
     for (figure, expected) in [
+        ("investigations", "1"),
+        ("prosecutions_initiated", "1"),
         ("inspections", "1"),
         ("inspections_finding_child_labor", "1"),
         ("child_labor_violations", "4"),
@@ -229,6 +273,8 @@ async fn last_years_records_typed_in_this_year_count_in_their_own_year() {
         );
     }
     for (figure, expected) in [
+        ("investigations", "0"),
+        ("prosecutions_initiated", "0"),
         ("inspections", "0"),
         ("child_labor_violations", "0"),
         ("penalties_imposed", "0"),
@@ -267,6 +313,27 @@ async fn last_years_records_typed_in_this_year_count_in_their_own_year() {
     assert_eq!(xlsx.status(), StatusCode::OK);
     let sheet = crate::common::xlsx_text(&xlsx.bytes().await.unwrap());
     assert!(sheet.contains("10000.5"), "{sheet}");
+
+    // The public page of that year too.
+    let visitor = TestApp::new_client();
+    let public_page = visitor
+        .get(app.url(&format!("/public?year={last_year}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let public_page = scraper::Html::parse_document(&public_page);
+    let shown = |id: &str| {
+        let selector = scraper::Selector::parse(&format!("#f-{id}")).unwrap();
+        public_page
+            .select(&selector)
+            .next()
+            .map(|e| e.text().collect::<String>())
+    };
+    assert_eq!(shown("inspections").as_deref(), Some("1"));
+    assert_eq!(shown("prosecutions_initiated").as_deref(), Some("1"));
 
     // The open data carries the same, year by year.
     let public = TestApp::new_client()

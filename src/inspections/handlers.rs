@@ -1241,6 +1241,43 @@ fn penalty_for_clerk(
     Ok(penalty)
 }
 
+/// A POST on one penalty of the inspection, by one who records its
+/// collection: `act` runs in one transaction on the penalty as the form saw
+/// it (a changed one is stale), and a refusal shows beside that penalty.
+async fn on_penalty<F>(
+    signed: Signed,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: FormData,
+    act: F,
+) -> AppResult<HttpResponse>
+where
+    F: FnOnce(&mut PgConnection, &Who, &Actor, &Penalty, &FormData) -> AppResult<Done>
+        + Send
+        + 'static,
+{
+    policy::require(&signed.actor, Permission::ViewInspections)?;
+    let Signed { ctx, actor } = signed;
+    let (id, penalty_id) = path.into_inner();
+    let version = form.get("version").trim().parse::<i32>().unwrap_or(-1);
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let clerk = actor.clone();
+    let typed = form.clone();
+    let done = db::transaction(&state.pool, move |conn| {
+        let penalty = penalty_for_clerk(conn, &clerk, id, penalty_id)?;
+        if version != penalty.version {
+            return Ok(Done::Stale);
+        }
+        act(conn, &who, &clerk, &penalty, &typed)
+    })
+    .await?;
+    after_post(&state, ctx, &actor, id, done, |page| {
+        page.form = form;
+        page.failed_penalty = Some(penalty_id);
+    })
+    .await
+}
+
 /// Record a payment of a penalty, on the day it was paid: collections are
 /// counted in the year paid.
 pub async fn collect(
@@ -1249,48 +1286,38 @@ pub async fn collect(
     path: web::Path<(i64, i64)>,
     form: FormData,
 ) -> AppResult<HttpResponse> {
-    policy::require(&signed.actor, Permission::ViewInspections)?;
-    let Signed { ctx, actor } = signed;
-    let (id, penalty_id) = path.into_inner();
-    let version = form.get("version").trim().parse::<i32>().unwrap_or(-1);
-    let who = Who::actor(&actor, &ctx.client_addr);
-    let session_hash = ctx.session_hash.clone();
-    let clerk = actor.clone();
-    let typed = form.clone();
-    let done = db::transaction(&state.pool, move |conn| {
-        let penalty = penalty_for_clerk(conn, &clerk, id, penalty_id)?;
-        if version != penalty.version {
-            return Ok(Done::Stale);
-        }
-        if !penalty.takes_payments() {
-            return Ok(invalid("collected", "error-penalty-takes-no-payment"));
-        }
-        let payment = match parse_payment(&typed, penalty.owed(), penalty.decided_on, today()) {
-            Ok(p) => p,
-            Err(errors) => return Ok(Done::Invalid(errors)),
-        };
-        if !model::record_payment(conn, penalty_id, version, &payment, clerk.id)? {
-            return Ok(Done::Stale);
-        }
-        audit::record(
-            conn,
-            &who,
-            AuditAction::PenaltyCollected,
-            Some((TargetKind::Inspection, id)),
-            json!({
-                "penalty_id": penalty_id,
-                "amount": payment.amount.to_string(),
-                "paid_on": payment.paid_on,
-            }),
-        )?;
-        session::flash(conn, session_hash.as_deref(), "flash-payment-recorded")?;
-        Ok(Done::Saved)
-    })
-    .await?;
-    after_post(&state, ctx, &actor, id, done, |page| {
-        page.form = form;
-        page.failed_penalty = Some(penalty_id);
-    })
+    let session_hash = signed.ctx.session_hash.clone();
+    on_penalty(
+        signed,
+        state,
+        path,
+        form,
+        move |conn, who, clerk, penalty, typed| {
+            if !penalty.takes_payments() {
+                return Ok(invalid("collected", "error-penalty-takes-no-payment"));
+            }
+            let payment = match parse_payment(typed, penalty.owed(), penalty.decided_on, today()) {
+                Ok(p) => p,
+                Err(errors) => return Ok(Done::Invalid(errors)),
+            };
+            if !model::record_payment(conn, penalty.id, penalty.version, &payment, clerk.id)? {
+                return Ok(Done::Stale);
+            }
+            audit::record(
+                conn,
+                who,
+                AuditAction::PenaltyCollected,
+                Some((TargetKind::Inspection, penalty.inspection_id)),
+                json!({
+                    "penalty_id": penalty.id,
+                    "amount": payment.amount.to_string(),
+                    "paid_on": payment.paid_on,
+                }),
+            )?;
+            session::flash(conn, session_hash.as_deref(), "flash-payment-recorded")?;
+            Ok(Done::Saved)
+        },
+    )
     .await
 }
 
@@ -1302,47 +1329,37 @@ pub async fn standing(
     path: web::Path<(i64, i64)>,
     form: FormData,
 ) -> AppResult<HttpResponse> {
-    policy::require(&signed.actor, Permission::ViewInspections)?;
-    let Signed { ctx, actor } = signed;
-    let (id, penalty_id) = path.into_inner();
-    let version = form.get("version").trim().parse::<i32>().unwrap_or(-1);
-    let who = Who::actor(&actor, &ctx.client_addr);
-    let session_hash = ctx.session_hash.clone();
-    let clerk = actor.clone();
-    let typed = form.clone();
-    let done = db::transaction(&state.pool, move |conn| {
-        let penalty = penalty_for_clerk(conn, &clerk, id, penalty_id)?;
-        if version != penalty.version {
-            return Ok(Done::Stale);
-        }
-        if !penalty.takes_payments() {
-            return Ok(invalid("standing", "error-penalty-final"));
-        }
-        let to = match parse_standing(&typed, penalty.collected) {
-            Ok(s) => s,
-            Err(errors) => return Ok(Done::Invalid(errors)),
-        };
-        if !model::set_penalty_status(conn, penalty_id, version, to)? {
-            return Ok(Done::Stale);
-        }
-        audit::record(
-            conn,
-            &who,
-            AuditAction::PenaltyStatusChanged,
-            Some((TargetKind::Inspection, id)),
-            json!({
-                "penalty_id": penalty_id,
-                "status": [penalty.status.as_str(), to.as_str()],
-            }),
-        )?;
-        session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
-        Ok(Done::Saved)
-    })
-    .await?;
-    after_post(&state, ctx, &actor, id, done, |page| {
-        page.form = form;
-        page.failed_penalty = Some(penalty_id);
-    })
+    let session_hash = signed.ctx.session_hash.clone();
+    on_penalty(
+        signed,
+        state,
+        path,
+        form,
+        move |conn, who, _, penalty, typed| {
+            if !penalty.takes_payments() {
+                return Ok(invalid("standing", "error-penalty-final"));
+            }
+            let to = match parse_standing(typed, penalty.collected) {
+                Ok(s) => s,
+                Err(errors) => return Ok(Done::Invalid(errors)),
+            };
+            if !model::set_penalty_status(conn, penalty.id, penalty.version, to)? {
+                return Ok(Done::Stale);
+            }
+            audit::record(
+                conn,
+                who,
+                AuditAction::PenaltyStatusChanged,
+                Some((TargetKind::Inspection, penalty.inspection_id)),
+                json!({
+                    "penalty_id": penalty.id,
+                    "status": [penalty.status.as_str(), to.as_str()],
+                }),
+            )?;
+            session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
+            Ok(Done::Saved)
+        },
+    )
     .await
 }
 

@@ -546,6 +546,8 @@ pub struct Inspection {
     pub follow_up_on: Option<NaiveDate>,
     pub status: InspectionStatus,
     pub closed_at: Option<DateTime<Utc>>,
+    /// When the record was typed in (the visit may be long before).
+    pub created_at: DateTime<Utc>,
     /// (user id, display name) of everyone who took part.
     pub inspectors: Vec<(i64, String)>,
     pub version: i32,
@@ -554,6 +556,16 @@ pub struct Inspection {
 impl Inspection {
     pub fn is_open(&self) -> bool {
         self.status == InspectionStatus::Open
+    }
+
+    /// Days between the visit and the day it was typed in (0 when typed in
+    /// on the day or before a planned visit): a late entry stays visible.
+    pub fn entered_days_later(&self) -> i64 {
+        let typed = self
+            .created_at
+            .with_timezone(&crate::web::context::TIME_ZONE)
+            .date_naive();
+        (typed - self.visited_on).num_days().max(0)
     }
 
     pub fn is_planned(&self) -> bool {
@@ -640,6 +652,8 @@ struct InspectionRow {
     status: InspectionStatus,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     closed_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Timestamptz)]
+    created_at: DateTime<Utc>,
     #[diesel(sql_type = Int4)]
     version: i32,
 }
@@ -652,7 +666,7 @@ pub fn get_inspection(conn: &mut PgConnection, id: i64) -> QueryResult<Inspectio
                 i.girls_under_14, i.girls_14_15, i.girls_16_17, i.boys_under_14, i.boys_14_15,
                 i.boys_16_17, i.children_found, i.law_enforcement_id, le.name_ky AS le_ky,
                 le.name_ru AS le_ru, le.name_en AS le_en, i.notes, i.follow_up_on, i.status,
-                i.closed_at, i.version
+                i.closed_at, i.created_at, i.version
          FROM inspections i
          JOIN agencies o ON o.id = i.office_id
          JOIN locations l ON l.id = i.location_id
@@ -704,6 +718,7 @@ pub fn get_inspection(conn: &mut PgConnection, id: i64) -> QueryResult<Inspectio
         follow_up_on: r.follow_up_on,
         status: r.status,
         closed_at: r.closed_at,
+        created_at: r.created_at,
         inspectors,
         version: r.version,
     })

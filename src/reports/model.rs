@@ -1,6 +1,20 @@
 //! The figures of the annual enforcement report, computed from the records
-//! for a period of whole years and a territory (a subtree of the location tree). Counts of the
-//! state's own actions are exact (DESIGN §5); money is NUMERIC, summed exactly.
+//! for a period of whole years and a territory (a subtree of the location
+//! tree). Counts of the state's own actions are exact (DESIGN §5); money is
+//! NUMERIC, summed exactly. Each figure is dated by its event (DESIGN §4
+//! "Dates"), never by when it was typed in:
+//! - labour inspectors: the posts held at any time in the period, and those
+//!   held on its last day (`inspector_posts`, from … to …), in the territory
+//!   of the post's office; trained ones: a course completed in the period;
+//! - inspections, their kinds, the violations found and referrals: the day
+//!   of the visit, conducted ones only (planned ones are their own line);
+//! - penalties imposed, their som and the violations they name: the day the
+//!   penalty was decided (not cancelled), in the territory of the visit;
+//! - penalties collected: those paid in full by a payment of the period;
+//!   the amount collected: every payment of the period, partial ones too;
+//! - complaints: the day the school charged; investigations: their opening,
+//!   court and decision days; children referred both ways: the day the unit
+//!   sent the case, and the day law enforcement referred the child.
 //! No HTTP in here.
 
 use diesel::prelude::*;
