@@ -15,6 +15,7 @@
 //! - complaints: the day the school charged; investigations: their opening,
 //!   court and decision days; children referred both ways: the day the unit
 //!   sent the case, and the day law enforcement referred the child.
+//!
 //! No HTTP in here.
 
 use diesel::prelude::*;
