@@ -32,8 +32,15 @@ crate::text_enum! {
         ChildUpdated = "child_updated",
         /// Someone opened a child's record (DESIGN §5: every view is audited).
         ChildViewed = "child_viewed",
-        /// Someone searched the children (the words searched are not kept).
+        /// Someone searched the children (the words searched are not kept;
+        /// the ids of the children shown are).
         ChildSearch = "child_search",
+        /// A page listed children by name (a list, a queue): which list,
+        /// its filter and the ids of the children shown.
+        ChildrenListed = "children_listed",
+        /// One user listed or opened more children in a short time than the
+        /// setting allows: the admin sees it on their home page.
+        BulkAccessAlert = "bulk_access_alert",
         /// A supervisor merged two records of the same child.
         ChildMerged = "child_merged",
         CaseOpened = "case_opened",
@@ -124,6 +131,91 @@ impl Who {
             client_addr: client_addr.to_owned(),
         }
     }
+}
+
+/// When to raise a bulk-access alert: more than `children` distinct children
+/// listed or opened by one user within `minutes`.
+#[derive(Debug, Clone, Copy)]
+pub struct BulkAlert {
+    pub children: i64,
+    pub minutes: i64,
+}
+
+impl BulkAlert {
+    pub fn from_config(config: &crate::config::Config) -> BulkAlert {
+        BulkAlert {
+            children: config.bulk_alert_children,
+            minutes: config.bulk_alert_minutes,
+        }
+    }
+}
+
+/// A page showed these children by name: record which list, its filter
+/// (never the words of a name search) and the ids shown, then see whether
+/// the reader has gone through more children than `alert` allows. Nothing
+/// is recorded for a page that shows no child.
+pub fn listed(
+    conn: &mut PgConnection,
+    who: &Who,
+    list: &str,
+    filter: serde_json::Value,
+    child_ids: &[i64],
+    alert: BulkAlert,
+) -> QueryResult<()> {
+    if child_ids.is_empty() {
+        return Ok(());
+    }
+    record(
+        conn,
+        who,
+        AuditAction::ChildrenListed,
+        None,
+        serde_json::json!({ "list": list, "filter": filter, "child_ids": child_ids }),
+    )?;
+    watch_bulk_access(conn, who, alert)
+}
+
+/// Raise one alert per window when a user has listed or opened more
+/// distinct children than the setting allows. It reads only this user's
+/// entries of the window (the actor index), whatever the size of the log.
+pub fn watch_bulk_access(conn: &mut PgConnection, who: &Who, alert: BulkAlert) -> QueryResult<()> {
+    #[derive(QueryableByName)]
+    struct Seen {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        children: i64,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        alerted: bool,
+    }
+    let Some(actor) = who.actor_id else {
+        return Ok(());
+    };
+    let seen: Seen = diesel::sql_query(
+        "WITH recent AS (
+           SELECT action, target_id, details FROM audit_log
+           WHERE actor_id = $1 AND at > now() - make_interval(mins => $2::int)
+         )
+         SELECT
+           (SELECT count(DISTINCT id) FROM (
+              SELECT (jsonb_array_elements_text(details->'child_ids'))::bigint AS id FROM recent
+                WHERE action IN ('children_listed', 'child_search')
+              UNION ALL
+              SELECT target_id FROM recent WHERE action = 'child_viewed'
+            ) x) AS children,
+           EXISTS (SELECT 1 FROM recent WHERE action = 'bulk_access_alert') AS alerted",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(actor)
+    .bind::<diesel::sql_types::BigInt, _>(alert.minutes)
+    .get_result(conn)?;
+    if seen.children > alert.children && !seen.alerted {
+        record(
+            conn,
+            who,
+            AuditAction::BulkAccessAlert,
+            None,
+            serde_json::json!({ "children": seen.children, "minutes": alert.minutes }),
+        )?;
+    }
+    Ok(())
 }
 
 pub fn record(

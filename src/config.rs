@@ -189,6 +189,28 @@ pub struct Config {
     )]
     pub labour_force_source: String,
 
+    /// Children one user may have listed or opened within
+    /// `KORGOO_BULK_ALERT_MINUTES` before an alert of bulk access to personal
+    /// data is raised for the admin (DESIGN §5: every read is traced).
+    #[arg(
+        long,
+        env = "KORGOO_BULK_ALERT_CHILDREN",
+        default_value_t = 200,
+        value_parser = clap::value_parser!(i64).range(1..=1_000_000),
+        global = true
+    )]
+    pub bulk_alert_children: i64,
+
+    /// The window of `KORGOO_BULK_ALERT_CHILDREN`, in minutes.
+    #[arg(
+        long,
+        env = "KORGOO_BULK_ALERT_MINUTES",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(i64).range(1..=1440),
+        global = true
+    )]
+    pub bulk_alert_minutes: i64,
+
     /// Log format: `text` for people, `json` for a log collector.
     #[arg(long, env = "KORGOO_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,

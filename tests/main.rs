@@ -22,6 +22,7 @@ mod indicators;
 mod injection;
 mod inspections;
 mod investigations;
+mod list_audit;
 mod privacy;
 mod recount;
 mod reports;

@@ -84,3 +84,5 @@ error-merge-confirm = Tick the box to confirm you checked it is the same child.
 error-merge-numbers = The two records have different personal numbers: they are two children.
 error-merge-changed = One of the records changed meanwhile; nothing was merged. Look again and retry.
 audit-action-child-merged = Child records merged
+audit-action-children-listed = Children listed
+audit-action-bulk-access-alert = Bulk reading alert

@@ -14,3 +14,11 @@ role-police-about = You record investigations and the cases referred to your uni
 role-official-about = You see the aggregate figures and reports; personal data is never shown to you.
 home-planned-inspections = Planned inspections
 home-planned-due = its day has come: record what was found
+home-bulk-alert-children = { $count ->
+    [one] { $count } child listed or opened
+   *[other] { $count } children listed or opened
+}
+home-bulk-alerts = Alerts of bulk reading of personal data
+home-bulk-alerts-none = No alert in the last seven days.
+home-bulk-alerts-lead = These users went through more children's records in a short time than the setting allows. Check why.
+home-bulk-alerts-all = All alerts in the audit log

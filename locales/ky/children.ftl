@@ -84,3 +84,5 @@ error-merge-confirm = Ошол эле бала экенин текшергени
 error-merge-numbers = Эки жазуунун жеке номерлери ар башка: бул эки башка бала.
 error-merge-changed = Жазуулардын бири ушул аралыкта өзгөрдү; эч нерсе бириктирилген жок. Кайра карап, кайталаңыз.
 audit-action-child-merged = Бала тууралуу жазуулар бириктирилди
+audit-action-children-listed = Балдардын тизмеси каралды
+audit-action-bulk-access-alert = Жеке маалыматтарды көп окуу эскертүүсү

@@ -86,3 +86,5 @@ error-merge-confirm = Отметьте, что вы проверили: это �
 error-merge-numbers = У записей разные персональные номера: это два разных ребёнка.
 error-merge-changed = Одна из записей тем временем изменилась; ничего не объединено. Проверьте ещё раз и повторите.
 audit-action-child-merged = Записи о ребёнке объединены
+audit-action-children-listed = Просмотрен список детей
+audit-action-bulk-access-alert = Предупреждение о массовом просмотре

@@ -633,6 +633,21 @@ pub fn bishkek_day_start(day: NaiveDate) -> DateTime<Utc> {
 }
 
 /// Newest first, before `before` (keyset on id).
+/// The alerts of bulk reading of personal data of the last seven days, for
+/// the admin's home page (through the action index).
+pub fn recent_bulk_alerts(conn: &mut PgConnection) -> QueryResult<Vec<AuditEntry>> {
+    let filter = AuditFilter {
+        action: Some(AuditAction::BulkAccessAlert),
+        from: Some(
+            (Utc::now() - chrono::Duration::days(7))
+                .with_timezone(&crate::web::context::TIME_ZONE)
+                .date_naive(),
+        ),
+        ..AuditFilter::default()
+    };
+    list_audit(conn, &filter, None, 20)
+}
+
 pub fn list_audit(
     conn: &mut PgConnection,
     filter: &AuditFilter,

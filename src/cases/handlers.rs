@@ -118,7 +118,22 @@ pub async fn list(
         Some(Cursor::decode(after).ok_or(AppError::BadRequest)?)
     };
     let valid = errors.is_empty();
-    let (lines, places) = db::run(&state.pool, move |conn| {
+    let who = Who::actor(&signed.actor, &signed.ctx.client_addr);
+    let alert = crate::audit::BulkAlert::from_config(&state.config);
+    // The filter as chosen, for the audit entry of the list.
+    let chosen = json!({
+        "status": filter.status.map(|s| s.as_str()),
+        "risk": filter.risk.map(|s| s.as_str()),
+        "form": filter.form.map(|s| s.as_str()),
+        "sector": filter.sector.map(|s| s.as_str()),
+        "territory": territory,
+        "from": from,
+        "to": to,
+        "mine": filters.mine,
+        "overdue": filters.overdue,
+        "page_after": after.map(|c| c.id),
+    });
+    let (lines, places) = db::transaction(&state.pool, move |conn| {
         let places = location_options(conn)?;
         if !valid {
             return Ok((Vec::new(), places));
@@ -130,6 +145,12 @@ pub async fn list(
             }
         }
         let lines = model::list_cases(conn, scope, &filter, order, after, PAGE_SIZE + 1)?;
+        let shown: Vec<i64> = lines
+            .iter()
+            .take(PAGE_SIZE as usize)
+            .map(|l| l.child_id)
+            .collect();
+        crate::audit::listed(conn, &who, "cases", chosen, &shown, alert)?;
         Ok((lines, places))
     })
     .await?;
@@ -1448,6 +1469,21 @@ pub struct Queue {
     pub unassigned: Vec<CaseLine>,
     pub incoming_transfers: Vec<CaseLine>,
     pub overdue_referrals: Vec<ReferralLine>,
+}
+
+impl Queue {
+    /// The children the queue names, for its audit entry.
+    pub fn child_ids(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = [&self.overdue, &self.unassigned, &self.incoming_transfers]
+            .into_iter()
+            .flatten()
+            .map(|l| l.child_id)
+            .chain(self.overdue_referrals.iter().map(|r| r.child_id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
 }
 
 pub fn queue(conn: &mut PgConnection, actor: &Actor) -> AppResult<Option<Queue>> {

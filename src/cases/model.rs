@@ -138,18 +138,15 @@ crate::text_enum! {
 /// Which cases a query may reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseScope {
-    /// Every case (national read-only roles).
-    All,
-    /// The cases in one Child Support Unit's queue.
+    /// The cases in one Child Support Unit's queue (no role lists every
+    /// case: not even the admin, see `policy::allows`).
     Unit(i64),
 }
 
 impl CaseScope {
     fn unit(self) -> Option<i64> {
-        match self {
-            CaseScope::All => None,
-            CaseScope::Unit(id) => Some(id),
-        }
+        let CaseScope::Unit(id) = self;
+        Some(id)
     }
 }
 
@@ -839,6 +836,9 @@ pub fn latest_visit(conn: &mut PgConnection, case_id: i64) -> QueryResult<Option
 pub struct CaseLine {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
+    /// Whose case: the audit of the list names the children shown.
+    #[diesel(sql_type = BigInt)]
+    pub child_id: i64,
     #[diesel(sql_type = Text)]
     pub family_name: String,
     #[diesel(sql_type = Text)]
@@ -937,7 +937,8 @@ impl Cursor {
     }
 }
 
-const LINE_SELECT: &str = "SELECT c.id, ch.family_name, ch.given_name, c.status, c.risk, c.sector,
+const LINE_SELECT: &str =
+    "SELECT c.id, c.child_id, ch.family_name, ch.given_name, c.status, c.risk, c.sector,
         c.forms, wa.display_name AS assigned_name, l.name_ky AS loc_ky, l.name_ru AS loc_ru,
         l.name_en AS loc_en, c.due_on, c.opened_at
      FROM cases c

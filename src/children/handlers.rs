@@ -86,16 +86,28 @@ pub async fn list(
         .parse::<i64>()
         .ok();
     let scope = policy::scope(&signed.actor);
-    let mut children = db::run(&state.pool, move |conn| {
-        Ok(model::list_children(conn, &scope, before, PAGE_SIZE + 1)?)
+    let who = Who::actor(&signed.actor, &signed.ctx.client_addr);
+    let alert = audit::BulkAlert::from_config(&state.config);
+    let (children, next_before) = db::transaction(&state.pool, move |conn| {
+        let mut children = model::list_children(conn, &scope, before, PAGE_SIZE + 1)?;
+        let next_before = if children.len() as i64 > PAGE_SIZE {
+            children.truncate(PAGE_SIZE as usize);
+            children.last().map(|c| c.id)
+        } else {
+            None
+        };
+        let ids: Vec<i64> = children.iter().map(|c| c.id).collect();
+        audit::listed(
+            conn,
+            &who,
+            "children",
+            json!({ "before": before }),
+            &ids,
+            alert,
+        )?;
+        Ok((children, next_before))
     })
     .await?;
-    let next_before = if children.len() as i64 > PAGE_SIZE {
-        children.truncate(PAGE_SIZE as usize);
-        children.last().map(|c| c.id)
-    } else {
-        None
-    };
     render(&ListPage {
         can_register: policy::allows(&signed.actor, Permission::RegisterChildren),
         ctx: signed.ctx,
@@ -142,15 +154,22 @@ pub async fn search(
         let scope = policy::scope(&actor);
         let who = Who::actor(&actor, &ctx.client_addr);
         let words = query.clone();
+        let alert = audit::BulkAlert::from_config(&state.config);
         matches = db::transaction(&state.pool, move |conn| {
             let found = model::search(conn, &scope, &words, birth_date, PAGE_SIZE)?;
+            let ids: Vec<i64> = found.iter().map(|m| m.id).collect();
             audit::record(
                 conn,
                 &who,
                 AuditAction::ChildSearch,
                 None,
-                json!({ "results": found.len(), "by_birth_date": birth_date.is_some() }),
+                json!({
+                    "results": found.len(),
+                    "by_birth_date": birth_date.is_some(),
+                    "child_ids": ids,
+                }),
             )?;
+            audit::watch_bulk_access(conn, &who, alert)?;
             Ok(found)
         })
         .await?;
@@ -237,7 +256,9 @@ async fn show_page(
 ) -> AppResult<ShowPage> {
     let (viewer, record) = (signed.actor.clone(), child.clone());
     let merges = signed.actor.role == crate::policy::Role::Supervisor;
-    let (cases, duplicates) = db::run(&state.pool, move |conn| {
+    let who = Who::actor(&signed.actor, &signed.ctx.client_addr);
+    let alert = audit::BulkAlert::from_config(&state.config);
+    let (cases, duplicates) = db::transaction(&state.pool, move |conn| {
         let cases = crate::cases::handlers::visible_cases_of_child(conn, &viewer, record.id)?;
         let duplicates = if merges {
             let scope = policy::scope(&viewer);
@@ -245,6 +266,16 @@ async fn show_page(
         } else {
             Vec::new()
         };
+        // Other children named beside this one (the likely duplicates).
+        let named: Vec<i64> = duplicates.iter().map(|d| d.id).collect();
+        audit::listed(
+            conn,
+            &who,
+            "likely_duplicates",
+            json!({ "of_child": record.id }),
+            &named,
+            alert,
+        )?;
         Ok((cases, duplicates))
     })
     .await?;

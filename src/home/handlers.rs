@@ -29,9 +29,16 @@ struct HomePage {
     manages_users: bool,
     manages_agencies: bool,
     reads_audit: bool,
+    /// Alerts of bulk reading of personal data, for the admin.
+    alerts: Vec<model::AuditEntry>,
 }
 
 impl HomePage {
+    /// How many children an alert counted.
+    fn alert_children(&self, alert: &model::AuditEntry) -> i64 {
+        alert.details["children"].as_i64().unwrap_or(0)
+    }
+
     fn money_owed(&self, penalty: &crate::inspections::model::Outstanding) -> String {
         crate::web::money::format(&penalty.owed(), self.ctx.lang)
     }
@@ -40,11 +47,31 @@ impl HomePage {
 pub async fn home(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let id = signed.actor.id;
     let actor = signed.actor.clone();
-    let (me, queue, inspector) = db::run(&state.pool, move |conn| {
+    let who = crate::audit::Who::actor(&signed.actor, &signed.ctx.client_addr);
+    let alert = crate::audit::BulkAlert::from_config(&state.config);
+    let (me, queue, inspector, alerts) = db::transaction(&state.pool, move |conn| {
+        let queue = queue(conn, &actor)?;
+        // The unit's queue names children: its view is traced like a list's.
+        if let Some(q) = &queue {
+            crate::audit::listed(
+                conn,
+                &who,
+                "home_queue",
+                serde_json::json!({}),
+                &q.child_ids(),
+                alert,
+            )?;
+        }
+        let alerts = if policy::allows(&actor, Permission::ReadAuditLog) {
+            model::recent_bulk_alerts(conn)?
+        } else {
+            Vec::new()
+        };
         Ok((
             model::get_user(conn, id)?,
-            queue(conn, &actor)?,
+            queue,
             crate::inspections::handlers::queue(conn, &actor)?,
+            alerts,
         ))
     })
     .await?;
@@ -53,6 +80,7 @@ pub async fn home(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpR
         answers_referrals: policy::allows(&signed.actor, Permission::AnswerReferrals),
         queue,
         inspector,
+        alerts,
         sees_children: policy::allows(&signed.actor, Permission::ViewChildren),
         manages_users: policy::allows(&signed.actor, Permission::ManageUsers),
         manages_agencies: policy::allows(&signed.actor, Permission::ManageAgencies),

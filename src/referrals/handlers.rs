@@ -40,15 +40,24 @@ pub async fn queue(
     let query = FormData::parse(req.query_string().as_bytes());
     let open_only = query.get("all") != "1";
     let before = query.get("before").parse::<i64>().ok();
-    let mut lines = db::run(&state.pool, move |conn| {
-        Ok(model::for_agency(
+    let who = Who::actor(&signed.actor, &signed.ctx.client_addr);
+    let alert = audit::BulkAlert::from_config(&state.config);
+    let mut lines = db::transaction(&state.pool, move |conn| {
+        let lines = model::for_agency(conn, agency, today(), open_only, before, PAGE_SIZE + 1)?;
+        let shown: Vec<i64> = lines
+            .iter()
+            .take(PAGE_SIZE as usize)
+            .map(|l| l.child_id)
+            .collect();
+        audit::listed(
             conn,
-            agency,
-            today(),
-            open_only,
-            before,
-            PAGE_SIZE + 1,
-        )?)
+            &who,
+            "referrals",
+            json!({ "open_only": open_only, "before": before }),
+            &shown,
+            alert,
+        )?;
+        Ok(lines)
     })
     .await?;
     let next_before = if lines.len() as i64 > PAGE_SIZE {

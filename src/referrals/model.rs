@@ -222,6 +222,9 @@ pub struct ReferralLine {
     pub id: i64,
     #[diesel(sql_type = BigInt)]
     pub case_id: i64,
+    /// Whose referral: the audit of a list names the children shown.
+    #[diesel(sql_type = BigInt)]
+    pub child_id: i64,
     #[diesel(sql_type = Text)]
     pub agency_ky: String,
     #[diesel(sql_type = Text)]
@@ -266,7 +269,8 @@ impl ReferralLine {
     }
 }
 
-const LINE_SELECT: &str = "SELECT r.id, r.case_id, a.name_ky AS agency_ky, a.name_ru AS agency_ru,
+const LINE_SELECT: &str =
+    "SELECT r.id, r.case_id, c.child_id, a.name_ky AS agency_ky, a.name_ru AS agency_ru,
         a.name_en AS agency_en, r.service, r.urgency, r.status, r.answer_by, r.planned_end,
         r.sent_at, r.decline_reason, r.outcome_note, r.consent_override_reason,
         ch.family_name, ch.given_name

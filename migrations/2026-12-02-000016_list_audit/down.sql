@@ -1,0 +1,1 @@
+DELETE FROM audit_actions WHERE name IN ('children_listed', 'bulk_access_alert');
