@@ -41,6 +41,8 @@ crate::text_enum! {
         /// One user listed or opened more children in a short time than the
         /// setting allows: the admin sees it on their home page.
         BulkAccessAlert = "bulk_access_alert",
+        /// A signed-in reader downloaded a report's figures (CSV or XLSX).
+        ReportDownloaded = "report_downloaded",
         /// A supervisor merged two records of the same child.
         ChildMerged = "child_merged",
         CaseOpened = "case_opened",

@@ -455,7 +455,10 @@ mod tests {
             assert!(!can_view_child(&actor(role, None), karasuu, &[7]), "{role}");
         }
         let admin = actor(Role::Admin, None);
-        assert!(can_view_child(&admin, karasuu, &[]));
+        assert!(
+            !can_view_child(&admin, karasuu, &[]),
+            "the admin reads no child"
+        );
         assert!(!can_edit_child(&admin, karasuu, &[]));
     }
 
@@ -497,7 +500,7 @@ mod tests {
             assert!(!can_work_on_case(&other, 7), "{role}");
         }
         let admin = actor(Role::Admin, None);
-        assert!(can_view_case(&admin, 7, None) && !can_work_on_case(&admin, 7));
+        assert!(!can_view_case(&admin, 7, None) && !can_work_on_case(&admin, 7));
     }
 
     #[test]

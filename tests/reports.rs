@@ -319,6 +319,8 @@ async fn the_report_adds_up_the_records_of_the_year_and_territory() {
     );
     let bytes = xlsx.bytes().await.unwrap();
     assert!(bytes.starts_with(b"PK\x03\x04"), "a zip container");
+    // Each download is traced: which report, format, year and territory.
+    assert_eq!(app.audit_count("report_downloaded"), 2);
     let sheet = b"xl/worksheets/sheet1.xml";
     assert!(
         bytes.windows(sheet.len()).any(|w| w == sheet),

@@ -129,7 +129,6 @@ audit-action-penalty-imposed = Penalty imposed
 audit-action-penalty-collected = Penalty collection recorded
 audit-target-establishment = Establishment
 audit-target-inspection = Inspection
-flash-child-found-case-check = The case is open in the child's unit. A similar child is already registered: the unit will check whether it is the same child.
 error-fewer-than-cases = Cases are already open for more children than this: the count cannot be lower.
 error-cancelled-but-paid = A cancelled fine has nothing collected; if money was paid, choose another status.
 error-appealed-but-paid = An appealed fine cannot be fully collected; choose "paid".

@@ -187,3 +187,4 @@ schema-about-labor-inspectors = Distinct people in a labour inspector post (insp
 schema-about-labor-inspectors-on-last-day = Of them, those in post on the last day of the period: 31 December of its last year; in the current year, those whose post has not ended.
 schema-about-trained = Of the labour inspectors in post in the period (in the territory of their post's office), those who completed a course on forced child labour dated in the period.
 schema-about-prosecutor-staff = The staff recorded for the last year of the period (a number per prosecutor's office and year, recorded by the administrator).
+audit-action-report-downloaded = Report downloaded

@@ -129,7 +129,6 @@ audit-action-penalty-imposed = Айып пул салынды
 audit-action-penalty-collected = Айып пулдун өндүрүлүшү катталды
 audit-target-establishment = Ишкана
 audit-target-inspection = Текшерүү
-flash-child-found-case-check = Иш баланын жашаган жериндеги бөлүмдө ачылды. Окшош бала мурда катталган: бөлүм ошол эле бала эмеспи, текшерет.
 error-fewer-than-cases = Мындан көп балага иш ачылып калган: сан мындан аз боло албайт.
 error-cancelled-but-paid = Жокко чыгарылган айып пул боюнча эч нерсе өндүрүлбөйт; акча төлөнгөн болсо, башка абалды тандаңыз.
 error-appealed-but-paid = Даттанылган айып пул толук өндүрүлө албайт; «Төлөндү» дегенди тандаңыз.

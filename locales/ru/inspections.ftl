@@ -129,7 +129,6 @@ audit-action-penalty-imposed = Штраф наложен
 audit-action-penalty-collected = Взыскание штрафа записано
 audit-target-establishment = Объект проверки
 audit-target-inspection = Проверка
-flash-child-found-case-check = Дело открыто в отделе по месту жительства ребёнка. Похожий ребёнок уже зарегистрирован: отдел проверит, не тот ли это ребёнок.
 error-fewer-than-cases = Дела уже открыты на большее число детей: количество не может быть меньше.
 error-cancelled-but-paid = По отменённому штрафу ничего не взыскано; если деньги уплачены, выберите другой статус.
 error-appealed-but-paid = Обжалованный штраф не может быть взыскан полностью; выберите «Оплачен».

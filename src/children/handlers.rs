@@ -441,7 +441,7 @@ fn check_with_database(
         Some(_) => {}
     }
     if let Some(number) = &input.personal_number
-        && model::personal_number_taken(conn, number, except)?
+        && model::personal_number_taken(conn, &policy::scope(actor), number, except)?
     {
         errors.add("personal_number", "error-pin-taken");
     }
@@ -475,6 +475,7 @@ pub async fn create(
     let session_hash = ctx.session_hash.clone();
     let confirmed = values.confirmed_new;
     let registrar = actor.clone();
+    let alert = audit::BulkAlert::from_config(&state.config);
     let outcome = db::transaction(&state.pool, move |conn| {
         let errors = check_with_database(conn, &registrar, &input, None)?;
         if !errors.is_empty() {
@@ -484,6 +485,16 @@ pub async fn create(
             let scope = policy::scope(&registrar);
             let duplicates = model::likely_duplicates(conn, &scope, &input, None)?;
             if !duplicates.is_empty() {
+                // The registrar is shown other children of their territory.
+                let named: Vec<i64> = duplicates.iter().map(|d| d.id).collect();
+                audit::listed(
+                    conn,
+                    &who,
+                    "likely_duplicates",
+                    json!({ "registering": true }),
+                    &named,
+                    alert,
+                )?;
                 return Ok(Registered::LikelyDuplicates(duplicates));
             }
         }

@@ -388,19 +388,33 @@ pub fn likely_duplicates(
         .load(conn)
 }
 
-/// Is this personal number already someone else's (anywhere in the country)?
+/// Is this personal number already someone else's within `scope`? Only
+/// there: a number registered beyond the reader's reach is not theirs to
+/// learn of (issue 19, the registry oracle); the two records meet as likely
+/// duplicates instead.
 pub fn personal_number_taken(
     conn: &mut PgConnection,
+    scope: &Scope,
     number: &str,
     except: Option<i64>,
 ) -> QueryResult<bool> {
-    let mut query = children::table
-        .filter(children::personal_number.eq(number))
-        .into_boxed();
-    if let Some(id) = except {
-        query = query.filter(children::id.ne(id));
+    #[derive(QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        taken: bool,
     }
-    diesel::select(diesel::dsl::exists(query)).get_result(conn)
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM children c JOIN locations l ON l.id = c.home_location_id
+           WHERE c.personal_number = $1 AND c.id <> coalesce($2, 0) AND c.merged_into IS NULL
+             AND {}) AS taken",
+        scope_sql(3)
+    );
+    let found: Taken = diesel::sql_query(sql)
+        .bind::<Text, _>(number)
+        .bind::<Nullable<BigInt>, _>(except)
+        .bind::<Nullable<Text>, _>(scope.territory_path.clone())
+        .get_result(conn)?;
+    Ok(found.taken)
 }
 
 /// The path of a location, to check it against a scope.

@@ -1418,16 +1418,11 @@ pub async fn child_found(
                 "home_location_id",
                 "error-no-unit-for-territory",
             ))),
-            Intake::Opened {
-                possible_duplicates,
-                ..
-            } => {
-                let flash = if possible_duplicates > 0 {
-                    "flash-child-found-case-check"
-                } else {
-                    "flash-child-found-case"
-                };
-                session::flash(conn, session_hash.as_deref(), flash)?;
+            // The same message whether or not a similar child is registered:
+            // an inspector learns nothing of other children's records (the
+            // duplicate check is audited, and the unit head sees it).
+            Intake::Opened { .. } => {
+                session::flash(conn, session_hash.as_deref(), "flash-child-found-case")?;
                 Ok(Ok(()))
             }
         }

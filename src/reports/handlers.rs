@@ -15,6 +15,7 @@ use super::indicators::Period;
 use super::indicators::assistance_services;
 use super::publication::{self, Bundle};
 use super::view::{self, TableView};
+use crate::audit::Who;
 use crate::db;
 use crate::policy::{self, Permission};
 use crate::web::AppState;
@@ -462,18 +463,39 @@ pub fn attachment(name: &str) -> (actix_web::http::header::HeaderName, String) {
 }
 
 /// The figures a download writes, or the reason there are none.
+/// The figures of a download, and its audit entry (which report, format,
+/// year and territory: a download leaves the system, so it is traced).
 async fn downloadable(
     state: &AppState,
     signed: &Signed,
     req: &HttpRequest,
+    format: &'static str,
 ) -> AppResult<(i32, String, Published)> {
     policy::require(&signed.actor, Permission::ViewReports)?;
     let (filter, published, _) =
         load(state, req.query_string(), reader_scope(&signed.actor)).await?;
-    match (filter.chosen, published) {
-        (Some(c), Some(p)) => Ok((c.period.to, c.path, p)),
-        _ => Err(AppError::BadRequest),
-    }
+    let (year, path, published) = match (filter.chosen, published) {
+        (Some(c), Some(p)) => (c.period.to, c.path, p),
+        _ => return Err(AppError::BadRequest),
+    };
+    let who = Who::actor(&signed.actor, &signed.ctx.client_addr);
+    let territory = path.clone();
+    db::run(&state.pool, move |conn| {
+        Ok(crate::audit::record(
+            conn,
+            &who,
+            crate::audit::AuditAction::ReportDownloaded,
+            None,
+            serde_json::json!({
+                "report": "enforcement",
+                "format": format,
+                "year": year,
+                "territory": territory,
+            }),
+        )?)
+    })
+    .await?;
+    Ok((year, path, published))
 }
 
 /// The same figures as CSV: one row per figure, with its kind.
@@ -482,7 +504,7 @@ pub async fn enforcement_csv(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let (year, path, published) = downloadable(&state, &signed, &req).await?;
+    let (year, path, published) = downloadable(&state, &signed, &req, "csv").await?;
     let threshold = state.config.suppression_threshold;
     let mut body = String::from("year,territory,figure,kind,value\n");
     for (name, value) in &published.figures {
@@ -508,7 +530,7 @@ pub async fn enforcement_xlsx(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     use rust_xlsxwriter::{Format, Workbook};
-    let (year, path, published) = downloadable(&state, &signed, &req).await?;
+    let (year, path, published) = downloadable(&state, &signed, &req, "xlsx").await?;
     let threshold = state.config.suppression_threshold;
     let build = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let mut book = Workbook::new();
