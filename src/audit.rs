@@ -43,6 +43,10 @@ crate::text_enum! {
         BulkAccessAlert = "bulk_access_alert",
         /// A signed-in reader downloaded a report's figures (CSV or XLSX).
         ReportDownloaded = "report_downloaded",
+        /// A signed-in user was refused a page or an action, or asked for a
+        /// record that is not theirs to see (the entry is the same whether
+        /// the record exists or not): the route and the id asked for.
+        AccessRefused = "access_refused",
         /// A supervisor merged two records of the same child.
         ChildMerged = "child_merged",
         CaseOpened = "case_opened",
@@ -106,6 +110,60 @@ crate::text_enum! {
         SchoolFeeComplaint = "school_fee_complaint",
         Recommendation = "recommendation",
     }
+}
+
+/// The kind of record a route's id names, from the route's pattern (e.g.
+/// `/cases/{id}/step` names a case): what an *access refused* entry is about.
+pub fn route_target(pattern: &str) -> Option<TargetKind> {
+    let mut segments = pattern.trim_start_matches('/').split('/');
+    let first = segments.next()?;
+    let second = segments.next().unwrap_or("");
+    Some(match (first, second) {
+        ("admin", "users") | ("training", "inspectors") => TargetKind::User,
+        ("admin", "agencies") => TargetKind::Agency,
+        ("training", "records") => TargetKind::TrainingRecord,
+        ("investigations", "referrals") => TargetKind::LeReferral,
+        ("investigations", _) => TargetKind::Investigation,
+        ("children", _) => TargetKind::Child,
+        ("cases", _) => TargetKind::Case,
+        ("referrals", _) => TargetKind::Referral,
+        ("establishments", _) => TargetKind::Establishment,
+        ("inspections", _) => TargetKind::Inspection,
+        ("complaints", _) => TargetKind::SchoolFeeComplaint,
+        ("reports", "recommendations") => TargetKind::Recommendation,
+        _ => return None,
+    })
+}
+
+/// A signed-in user was refused `route` (its pattern, never the path a user
+/// typed) with these path parameters: record it, in a transaction of its
+/// own (the refused request changed nothing). The target is the record the
+/// route's first id names; every parameter goes in the details.
+pub fn refused(
+    conn: &mut PgConnection,
+    who: &Who,
+    method: &str,
+    route: &str,
+    params: &[(String, String)],
+    status: u16,
+) -> QueryResult<()> {
+    let target = route_target(route).zip(params.first().and_then(|(_, v)| v.parse::<i64>().ok()));
+    let params: serde_json::Map<String, serde_json::Value> = params
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                serde_json::Value::String(v.chars().take(40).collect()),
+            )
+        })
+        .collect();
+    record(
+        conn,
+        who,
+        AuditAction::AccessRefused,
+        target,
+        serde_json::json!({ "method": method, "route": route, "params": params, "status": status }),
+    )
 }
 
 /// Who did it and from where.

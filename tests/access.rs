@@ -736,6 +736,54 @@ fn refused_by_policy(page: &Page, what: &str) {
     );
 }
 
+/// A refusal of a signed-in user wrote one *access refused* entry: the
+/// route's pattern and the record its first placeholder names, whether or
+/// not the record is the reader's to know of.
+fn refusal_audited(
+    app: &TestApp,
+    after: i64,
+    route: &str,
+    ids: &[(&'static str, String)],
+    what: &str,
+) {
+    let written = audit_since(app, after);
+    let [(action, kind, target)] = written.as_slice() else {
+        panic!("{what}: audited {written:?}");
+    };
+    assert_eq!(action, "access_refused", "{what}");
+    let placeholder = route
+        .split('{')
+        .nth(1)
+        .and_then(|rest| rest.split('}').next())
+        .unwrap_or_else(|| panic!("{route} names no record"));
+    let id = ids
+        .iter()
+        .find(|(k, _)| *k == placeholder)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| panic!("no id for {placeholder}"));
+    assert!(
+        kind.ends_with(placeholder) && target.to_string() == id,
+        "{what}: audited {kind} #{target}, not the {placeholder} #{id}"
+    );
+    #[derive(QueryableByName)]
+    struct Details {
+        #[diesel(sql_type = diesel::sql_types::Jsonb)]
+        details: serde_json::Value,
+    }
+    let details: Details = diesel::sql_query(format!(
+        "SELECT details FROM audit_log WHERE id > {after} ORDER BY id LIMIT 1"
+    ))
+    .get_result(&mut app.conn())
+    .unwrap();
+    let pattern = details.details["route"].as_str().unwrap_or_default();
+    assert_eq!(
+        pattern.split('/').count(),
+        route.split('/').count(),
+        "{what}: the route is recorded as its pattern, {pattern}"
+    );
+    assert!(!pattern.contains(&id), "{what}: {pattern} is a pattern");
+}
+
 fn refused_anonymous(page: &Page, what: &str) {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{what}");
     assert!(
@@ -813,8 +861,14 @@ async fn every_route_refuses_every_role_of_another_territory_the_records_of_a() 
         world.id("establishment")
     ));
     let mut requests = 0;
-    for path in &paths {
+    let routes_of_paths: Vec<&str> = gets
+        .iter()
+        .copied()
+        .chain(["/cases/new", "/inspections/new"])
+        .collect();
+    for (path, route) in paths.iter().zip(routes_of_paths) {
         for (label, browser) in &world.b {
+            let audited = last_audit(&world.app);
             let page = browser.get(path).await;
             refused_by_policy(&page, &format!("{label} GET {path}"));
             assert_eq!(
@@ -822,16 +876,41 @@ async fn every_route_refuses_every_role_of_another_territory_the_records_of_a() 
                 Vec::<&str>::new(),
                 "{label} GET {path}"
             );
+            if route.contains('{') {
+                refusal_audited(
+                    &world.app,
+                    audited,
+                    route,
+                    &world.ids,
+                    &format!("{label} GET {path}"),
+                );
+            } else {
+                assert_eq!(
+                    audit_since(&world.app, audited)
+                        .iter()
+                        .map(|(a, _, _)| a.as_str())
+                        .collect::<Vec<_>>(),
+                    vec!["access_refused"],
+                    "{label} GET {path}"
+                );
+            }
             requests += 1;
         }
+        let audited = last_audit(&world.app);
         let page = anonymous.get(path).await;
         refused_anonymous(&page, &format!("anonymous GET {path}"));
         assert_eq!(leaks(&page.body, &world.secrets), Vec::<&str>::new());
+        assert_eq!(
+            audit_since(&world.app, audited),
+            Vec::new(),
+            "anonymous GET {path}"
+        );
         requests += 1;
     }
+    // Refused views write nothing but their trace.
     assert_eq!(
         changed(&before, &snapshot(&world.app)),
-        Vec::<String>::new(),
+        vec!["audit_log".to_owned()],
         "refused views wrote something"
     );
 
@@ -849,6 +928,7 @@ async fn every_route_refuses_every_role_of_another_territory_the_records_of_a() 
         };
         let before = snapshot(&world.app);
         for (label, browser) in &world.b {
+            let audited = last_audit(&world.app);
             let page = post(browser, &path, &fields).await;
             refused_by_policy(&page, &format!("{label} POST {path} {fields:?}"));
             assert_eq!(
@@ -856,14 +936,27 @@ async fn every_route_refuses_every_role_of_another_territory_the_records_of_a() 
                 Vec::<&str>::new(),
                 "{label} POST {path}"
             );
+            refusal_audited(
+                &world.app,
+                audited,
+                route,
+                &world.ids,
+                &format!("{label} POST {path}"),
+            );
             requests += 1;
         }
+        let audited = last_audit(&world.app);
         let page = post(&anonymous, &path, &fields).await;
         refused_anonymous(&page, &format!("anonymous POST {path}"));
+        assert_eq!(
+            audit_since(&world.app, audited),
+            Vec::new(),
+            "anonymous POST {path}"
+        );
         requests += 1;
         assert_eq!(
             changed(&before, &snapshot(&world.app)),
-            Vec::<String>::new(),
+            vec!["audit_log".to_owned()],
             "POST {path} by another territory wrote"
         );
     }
@@ -872,6 +965,22 @@ async fn every_route_refuses_every_role_of_another_territory_the_records_of_a() 
         scraped >= 20,
         "only {scraped} forms were found on A's pages"
     );
+    // The admin finds the refusals by their own filter, with the route.
+    let refusals = world.a["admin"]
+        .get("/admin/audit?action=access_refused&target_kind=case")
+        .await;
+    assert_eq!(refusals.status, StatusCode::OK);
+    let rows = refusals
+        .html()
+        .select(&scraper::Selector::parse("table.audit tbody tr").unwrap())
+        .map(|row| row.text().collect::<String>())
+        .collect::<Vec<_>>();
+    assert!(rows.len() >= 20, "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.contains("Кирүүдөн баш тартылды")),
+        "{rows:?}"
+    );
+    assert!(rows.iter().any(|r| r.contains("/cases/{id}")), "{rows:?}");
 
     // The routes without a record in their path, with A's ids in the query:
     // whatever each role may see there, nothing of A's child.
@@ -931,14 +1040,22 @@ async fn every_route_refuses_every_role_of_another_territory_the_records_of_a() 
             .get(&path)
             .cloned()
             .unwrap_or_else(|| fallback_fields(&world, route));
+        let audited = last_audit(&world.app);
         let page = post(admin, &path, &fields).await;
         refused_by_policy(&page, &format!("admin POST {path}"));
+        refusal_audited(
+            &world.app,
+            audited,
+            route,
+            &world.ids,
+            &format!("admin POST {path}"),
+        );
         admin_refused += 1;
     }
     assert!(admin_refused >= 20, "{admin_refused}");
     assert_eq!(
         changed(&before, &snapshot(&world.app)),
-        Vec::<String>::new(),
+        vec!["audit_log".to_owned()],
         "the admin wrote"
     );
 
@@ -1340,7 +1457,7 @@ async fn ids_of_another_territory_in_form_fields_are_refused() {
         assert_eq!(tables, Vec::<String>::new(), "{what}: written");
         for (action, kind, target) in audit_since(&world.app, audited) {
             assert!(
-                action.ends_with("_viewed")
+                (action.ends_with("_viewed") || action == "access_refused")
                     && !world
                         .ids
                         .iter()
@@ -1519,17 +1636,20 @@ async fn officials_and_the_public_never_receive_personal_data() {
         }
     }
     assert!(read > 100_000, "the pages were read: {read} bytes");
-    // Reading writes nothing but the trace of the official's downloads:
-    // a figure file leaving the system is audited (the public's are not,
-    // they carry no account).
+    // Reading writes nothing but the trace of the official's downloads (a
+    // figure file leaving the system; the public's carry no account) and
+    // of the records refused them.
     assert_eq!(
         changed(&before, &snapshot(&world.app)),
         vec!["audit_log".to_owned()]
     );
     let written = audit_since(&world.app, audited);
-    assert!(!written.is_empty());
+    assert!(written.iter().any(|(a, _, _)| a == "report_downloaded"));
     for (action, _, _) in &written {
-        assert_eq!(action, "report_downloaded", "{written:?}");
+        assert!(
+            ["report_downloaded", "access_refused"].contains(&action.as_str()),
+            "{written:?}"
+        );
     }
 
     // Every state-changing route: the official is refused (logging a
@@ -1537,6 +1657,7 @@ async fn officials_and_the_public_never_receive_personal_data() {
     // and session routes are their own), the public sent to sign in.
     let fields = fallback_fields(&world, "/cases/{case}");
     let before = snapshot(&world.app);
+    let audited = last_audit(&world.app);
     for route in POST_ROUTES {
         if matches!(
             *route,
@@ -1556,7 +1677,12 @@ async fn officials_and_the_public_never_receive_personal_data() {
     }
     assert_eq!(
         changed(&before, &snapshot(&world.app)),
-        Vec::<String>::new()
+        vec!["audit_log".to_owned()]
+    );
+    let written = audit_since(&world.app, audited);
+    assert!(
+        written.len() >= POST_ROUTES.len() && written.iter().all(|(a, _, _)| a == "access_refused"),
+        "{written:?}"
     );
     eprintln!("official and anonymous: {requests} requests, {read} bytes read");
 }
@@ -1709,9 +1835,10 @@ async fn a_case_being_transferred_opens_to_the_receiving_head_only_to_decide() {
         }
     }
     assert_eq!(tried, 14, "seven routes of the case, two users");
+    // Nothing but the trace of the refusals.
     assert_eq!(
         changed(&before, &snapshot(&world.app)),
-        Vec::<String>::new()
+        vec!["audit_log".to_owned()]
     );
 
     let page = head
@@ -1927,9 +2054,10 @@ async fn an_inspection_is_changed_only_by_those_who_took_part() {
             refused_by_policy(&page, &format!("{who} {path}"));
         }
     }
+    // Nothing but the trace of the refusals.
     assert_eq!(
         changed(&before, &snapshot(&world.app)),
-        Vec::<String>::new()
+        vec!["audit_log".to_owned()]
     );
     // The inspection is open, and the same form from one who took part
     // goes through.

@@ -134,3 +134,4 @@ flash-post-opened = The labour inspector post is opened.
 flash-post-ended = The labour inspector post is ended.
 audit-action-inspector-post-opened = Labour inspector post opened
 audit-action-inspector-post-ended = Labour inspector post ended
+audit-action-access-refused = Access refused

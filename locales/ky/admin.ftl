@@ -134,3 +134,4 @@ flash-post-opened = Эмгек инспекторунун кызматы ачы�
 flash-post-ended = Эмгек инспекторунун кызматы аяктады.
 audit-action-inspector-post-opened = Эмгек инспекторунун кызматы ачылды
 audit-action-inspector-post-ended = Эмгек инспекторунун кызматы аяктады
+audit-action-access-refused = Кирүүдөн баш тартылды

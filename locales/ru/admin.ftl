@@ -139,3 +139,4 @@ flash-post-opened = Должность инспектора труда откр�
 flash-post-ended = Должность инспектора труда завершена.
 audit-action-inspector-post-opened = Открыта должность инспектора труда
 audit-action-inspector-post-ended = Завершена должность инспектора труда
+audit-action-access-refused = Отказано в доступе

@@ -171,6 +171,10 @@ pub async fn request_context(
         return Ok(error_response(req, &state, page));
     }
 
+    let refusable = session
+        .as_ref()
+        .and_then(|s| s.actor.as_ref())
+        .map(|a| crate::audit::Who::actor(a, &info.client_addr));
     let had_flash = session.as_ref().is_some_and(|s| s.flash.is_some());
     let session_hash = session.map(|s| s.id_hash);
     let is_get = req.method() == Method::GET;
@@ -180,6 +184,9 @@ pub async fn request_context(
     // 4. Error pages in the user's language.
     if let Some(page) = error_page_for(&res) {
         let (request, _) = res.into_parts();
+        if let (ErrorPage::Forbidden | ErrorPage::NotFound, Some(who)) = (page, refusable) {
+            record_refusal(&state, &request, who, page).await;
+        }
         let response = render_error(&request, &state, page);
         return Ok(ServiceResponse::new(request, response));
     }
@@ -199,6 +206,36 @@ pub async fn request_context(
         }
     }
     Ok(res.map_into_boxed_body())
+}
+
+/// A signed-in user was refused a route of ours (a page of another role,
+/// a record beyond their reach, an id that does not exist: the entry is the
+/// same for the last two). A path no route matches is not a refusal.
+async fn record_refusal(
+    state: &web::Data<AppState>,
+    request: &HttpRequest,
+    who: crate::audit::Who,
+    page: ErrorPage,
+) {
+    let Some(route) = request.match_pattern() else {
+        return;
+    };
+    let method = request.method().to_string();
+    let params: Vec<(String, String)> = request
+        .match_info()
+        .iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let status = page.status().as_u16();
+    let written = db::run(&state.pool, move |conn| {
+        Ok(crate::audit::refused(
+            conn, &who, &method, &route, &params, status,
+        )?)
+    })
+    .await;
+    if let Err(e) = written {
+        tracing::error!(error = %e, "recording a refused access failed");
+    }
 }
 
 /// Which error page, if any, replaces a response: one our handlers marked, an

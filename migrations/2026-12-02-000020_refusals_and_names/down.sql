@@ -1,0 +1,1 @@
+DELETE FROM audit_actions WHERE name = 'access_refused';
