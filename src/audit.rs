@@ -295,6 +295,7 @@ pub fn record(
             audit_log::target_id.eq(target.map(|(_, id)| id)),
             audit_log::details.eq(details),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    crate::metrics::audit_written(action);
+    Ok(())
 }

@@ -211,6 +211,16 @@ pub struct Config {
     )]
     pub bulk_alert_minutes: i64,
 
+    /// The token a Prometheus scraper sends (`Authorization: Bearer …`) to
+    /// read `/metrics`; without it there is no metrics endpoint.
+    #[arg(
+        long,
+        env = "KORGOO_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<SecretString>,
+
     /// Log format: `text` for people, `json` for a log collector.
     #[arg(long, env = "KORGOO_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,

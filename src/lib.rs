@@ -15,6 +15,7 @@ pub mod demo;
 pub mod home;
 pub mod inspections;
 pub mod investigations;
+pub mod metrics;
 pub mod policy;
 pub mod referrals;
 pub mod reports;

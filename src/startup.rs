@@ -32,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::reports::routes(cfg);
     crate::training::routes(cfg);
     crate::complaints::routes(cfg);
+    crate::metrics::routes(cfg);
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
@@ -89,6 +90,7 @@ pub fn run(
             .wrap(from_fn(crate::web::middleware::public_cache_guard))
             .wrap(security_headers(secure))
             .wrap(TracingLogger::default())
+            .wrap(from_fn(crate::metrics::measure))
             .configure(routes)
             .default_service(web::to(not_found))
     })

@@ -23,6 +23,7 @@ mod injection;
 mod inspections;
 mod investigations;
 mod list_audit;
+mod metrics;
 mod privacy;
 mod recount;
 mod reports;

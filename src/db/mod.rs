@@ -111,6 +111,17 @@ impl Pool {
             }
         }
     }
+
+    /// Connections open, of which idle, and the most the pool opens (for
+    /// the metrics).
+    pub fn usage(&self) -> (u32, u32, u32) {
+        let state = self.connections.state();
+        (
+            state.connections,
+            state.idle_connections,
+            self.connections.max_size(),
+        )
+    }
 }
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");

@@ -64,8 +64,9 @@ pub async fn request_context(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    // Static files and the health check need neither session nor language.
-    if req.path().starts_with("/static/") || req.path() == "/healthz" {
+    // Static files, the health check and the metrics need neither session
+    // nor language.
+    if req.path().starts_with("/static/") || matches!(req.path(), "/healthz" | "/metrics") {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let client_addr = client_address(req.request(), state.config.trust_proxy);
@@ -406,7 +407,7 @@ async fn read_body(req: &mut ServiceRequest) -> Result<web::Bytes, ErrorPage> {
     Ok(body.freeze())
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

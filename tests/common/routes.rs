@@ -8,6 +8,7 @@
 pub const GET_ROUTES: &[&str] = &[
     "/",
     "/healthz",
+    "/metrics",
     "/static/{path}",
     "/login",
     "/account/password",
