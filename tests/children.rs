@@ -124,6 +124,76 @@ async fn a_likely_duplicate_is_shown_before_saving_and_can_be_overridden() {
     assert_eq!(app.count("children"), 3);
 }
 
+/// Issue 19 (Low): a name with Greek look-alike letters meets its
+/// Cyrillic spelling as a likely duplicate; invisible format characters
+/// are refused by the field; compatibility forms are stored as the
+/// letters they are.
+#[actix_web::test]
+async fn look_alike_letters_and_invisible_marks_hide_no_duplicate() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    let karasuu = location(&app, "KG-O-KARASUU");
+    let first = created_id(
+        &app.post_form(
+            "/children",
+            &child_form("Токтогулова", "Айгүл", "2012-03-05", &karasuu, ""),
+        )
+        .await,
+    );
+    // Greek omicron, alpha and upsilon in place of the Cyrillic о, а, у.
+    let greek = app
+        .post_form(
+            "/children",
+            &child_form(
+                "Т\u{03bf}кт\u{03bf}г\u{03c5}л\u{03bf}в\u{03b1}",
+                "\u{0391}йгүл",
+                "2012-03-05",
+                &karasuu,
+                "",
+            ),
+        )
+        .await;
+    assert_eq!(greek.status, StatusCode::OK, "{}", greek.body);
+    assert!(greek.text_of("#duplicates").is_some(), "{}", greek.body);
+    greek.assert_contains(&format!("href=\"/children/{first}\""));
+    assert_eq!(app.count("children"), 1);
+
+    let message = korgoo::web::i18n::Translator::load()
+        .unwrap()
+        .t(korgoo::web::i18n::Lang::Ky, "error-invisible-characters");
+    for mark in ['\u{202e}', '\u{200b}', '\u{2066}', '\u{feff}', '\u{00ad}'] {
+        let family = format!("Токто{mark}гулова");
+        let mut form = child_form(&family, "Айгүл", "2012-03-05", &karasuu, "");
+        form.push(("confirmed_new", "yes"));
+        let page = app.post_form("/children", &form).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "U+{:04X}",
+            mark as u32
+        );
+        assert_eq!(
+            page.text_of("#family_name-error").as_deref(),
+            Some(message.as_str()),
+            "U+{:04X}",
+            mark as u32
+        );
+        assert_eq!(page.input_value("given_name").as_deref(), Some("Айгүл"));
+        assert_eq!(app.count("children"), 1, "U+{:04X}", mark as u32);
+    }
+
+    // Full-width letters are the letters themselves.
+    let mut wide = child_form("Ｏｓｍｏｎｏｖａ", "Ａｓｅｌ", "2011-01-01", &karasuu, "");
+    wide.push(("confirmed_new", "yes"));
+    let id = created_id(&app.post_form("/children", &wide).await);
+    let stored: (String, String) = children::table
+        .find(id)
+        .select((children::family_name, children::given_name))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(stored, ("Osmonova".to_owned(), "Asel".to_owned()));
+}
+
 #[actix_web::test]
 async fn bad_child_input_is_explained_and_nothing_is_written() {
     let app = TestApp::spawn().await;

@@ -41,19 +41,20 @@ const FORMULA_PREFIXES: [&str; 5] = [
 /// The hostile value of field number `n`, no longer than `max` characters:
 /// a formula prefix, the marker `F<n>#`, a way out of a <textarea> or
 /// <title> (where raw text would otherwise stay text), a script, an
-/// attribute break-out with an event handler, SQL, and a right-to-left
-/// override.
+/// attribute break-out with an event handler, and SQL. (Invisible format
+/// characters such as a right-to-left override are refused in names, see
+/// tests/children.rs, so they are not part of a value every field stores.)
 fn hostile(n: usize, max: usize) -> String {
     let markup = format!(
         "F{n}#</textarea></title><script>alert({n})</script>\"><img src=x onerror=alert({n})>"
     );
     let candidates = [
         format!(
-            "{}{markup}'; DROP TABLE children; --\u{202e}",
+            "{}{markup}'; DROP TABLE children; --",
             FORMULA_PREFIXES[n % FORMULA_PREFIXES.len()]
         ),
-        format!("{markup}'; DROP TABLE children; --\u{202e}"),
-        format!("{markup}'--\u{202e}"),
+        format!("{markup}'; DROP TABLE children; --"),
+        format!("{markup}'--"),
     ];
     candidates
         .into_iter()

@@ -84,3 +84,4 @@ entered-later = { $days ->
     [one] typed in { $days } day later
    *[other] typed in { $days } days later
 }
+error-invisible-characters = The name contains invisible characters (such as a zero-width space or a text-direction mark). Please type the name again.

@@ -84,7 +84,7 @@ impl UserValues {
 
     /// The fields both creating and editing share.
     fn parse_input(&self, errors: &mut FieldErrors) -> Option<UserInput> {
-        let display_name = forms::required_text(&self.display_name, NAME_MAX)
+        let display_name = forms::name(&self.display_name, NAME_MAX, true)
             .map_err(|k| errors.add("display_name", k))
             .ok();
         let role = Role::parse(&self.role);

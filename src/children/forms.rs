@@ -93,12 +93,9 @@ impl ChildValues {
     pub fn parse(&self, today: NaiveDate) -> Result<ChildInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let mut name = |field: &'static str, value: &str, required: bool| {
-            let parsed = if required {
-                forms::required_text(value, NAME_MAX)
-            } else {
-                forms::text(value, NAME_MAX, false)
-            };
-            parsed.map_err(|k| errors.add(field, k)).ok()
+            forms::name(value, NAME_MAX, required)
+                .map_err(|k| errors.add(field, k))
+                .ok()
         };
         let family_name = name("family_name", &self.family_name, true);
         let given_name = name("given_name", &self.given_name, true);
@@ -122,7 +119,7 @@ impl ChildValues {
             "disability",
             &mut errors,
         );
-        let guardian_name = forms::text(&self.guardian_name, GUARDIAN_MAX, false)
+        let guardian_name = forms::name(&self.guardian_name, GUARDIAN_MAX, false)
             .map_err(|k| errors.add("guardian_name", k))
             .ok();
         let guardian_contact = forms::text(&self.guardian_contact, GUARDIAN_MAX, false)

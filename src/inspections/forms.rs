@@ -78,10 +78,10 @@ impl EstablishmentValues {
                 .map_err(|e| errors.add("sector", e))
                 .ok()
         };
-        let name = required_text(&self.name, 200)
+        let name = crate::web::forms::name(&self.name, 200, true)
             .map_err(|e| errors.add("name", e))
             .ok();
-        let owner = text(&self.owner, 200, false)
+        let owner = crate::web::forms::name(&self.owner, 200, false)
             .map_err(|e| errors.add("owner", e))
             .ok();
         let tax: String = self

@@ -80,6 +80,36 @@ pub fn text(value: &str, max: usize, multiline: bool) -> Result<String, &'static
     Ok(value.to_owned())
 }
 
+/// Unicode's format characters (general category Cf): invisible marks
+/// such as the zero-width space, the soft hyphen, the byte-order mark and
+/// the bidirectional overrides and isolates that make a name read other
+/// than it is stored.
+pub fn is_format_char(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
+        | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
+/// A person's name as typed: compatibility-normalised (NFKC, so a
+/// full-width or ligature letter is the letter itself), trimmed, and
+/// refused when it holds a control or an invisible format character, or is
+/// longer than `max` characters. The same name is then stored the same way
+/// however it was typed.
+pub fn name(value: &str, max: usize, required: bool) -> Result<String, &'static str> {
+    use unicode_normalization::UnicodeNormalization;
+    if value.chars().any(is_format_char) {
+        return Err("error-invisible-characters");
+    }
+    let value: String = value.nfkc().collect();
+    if required {
+        required_text(&value, max)
+    } else {
+        text(&value, max, false)
+    }
+}
+
 /// Required text.
 pub fn required_text(value: &str, max: usize) -> Result<String, &'static str> {
     let value = text(value, max, false)?;
