@@ -148,7 +148,7 @@ const LATIN_TWINS: &[(char, char)] = &[
 ];
 
 fn is_cyrillic(c: char) -> bool {
-    matches!(c as u32, 0x0400..=0x04FF | 0x0500..=0x052F)
+    matches!(c as u32, 0x0400..=0x052F)
 }
 
 /// Each word written mostly in Cyrillic gets its Latin and Greek look-alikes
@@ -164,7 +164,7 @@ fn unconfuse(name: &str) -> String {
     };
     let mut out = String::with_capacity(name.len());
     let mut word = String::new();
-    let mut flush = |word: &mut String, out: &mut String| {
+    let flush = |word: &mut String, out: &mut String| {
         let cyrillic = word.chars().any(is_cyrillic);
         for c in word.chars() {
             out.push(if cyrillic {
