@@ -221,6 +221,17 @@ pub struct Config {
     )]
     pub metrics_token: Option<SecretString>,
 
+    /// Days after a referral is closed (declined, completed, failed) during
+    /// which its provider still reads the child's data it shared.
+    #[arg(
+        long,
+        env = "KORGOO_PROVIDER_ACCESS_DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(i64).range(0..=3650),
+        global = true
+    )]
+    pub provider_access_days: i64,
+
     /// Log format: `text` for people, `json` for a log collector.
     #[arg(long, env = "KORGOO_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,

@@ -5,6 +5,8 @@
 //! location tree; a user's territory covers its whole subtree, identified by the
 //! materialised path (`KG/KG-O/KG-O-KARASUU`).
 
+use chrono::NaiveDate;
+
 use crate::admin::model::AgencyKind;
 use crate::cases::model::CaseScope;
 use crate::complaints::model::ComplaintScope;
@@ -239,6 +241,14 @@ pub fn can_answer_transfer(actor: &Actor, to: Option<i64>) -> bool {
 /// May the actor answer and follow a referral addressed to `agency`?
 pub fn can_answer_referral(actor: &Actor, agency: i64) -> bool {
     allows(actor, Permission::AnswerReferrals) && actor.agency_id == Some(agency)
+}
+
+/// The last day a provider reads the child's data of a referral closed on
+/// `closed_on` (declined, completed or failed): `days` after it. An open
+/// referral has no end. DESIGN §5: the provider sees what the referral
+/// shares, for as long as the work needs.
+pub fn provider_access_ends(closed_on: Option<NaiveDate>, days: i64) -> Option<NaiveDate> {
+    closed_on.map(|day| day + chrono::Days::new(days.max(0).unsigned_abs()))
 }
 
 /// May the actor open the record of a child living at `home_path`, whose

@@ -823,6 +823,96 @@ async fn a_provider_sees_only_its_referrals_and_only_the_shared_data() {
     assert_eq!(status, "sent");
 }
 
+/// Issue 19 (Low): a referral shares what it shared when it was sent (a
+/// later correction of the child's record does not reach the provider),
+/// and the provider's access to the child's data ends a setting's days
+/// (30) after the referral is closed.
+#[actix_web::test]
+async fn a_provider_reads_what_was_shared_when_sent_and_only_until_access_ends() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    let id = new_case(&app, true).await;
+    let (centre, staff) = provider(&app, "Umut Centre");
+    saved(&refer(&app, id, centre, &["birth_date"], &[]).await, id);
+    let referral: i64 = referrals::table
+        .select(referrals::id)
+        .first(&mut app.conn())
+        .unwrap();
+    // After it was sent, the child's record is corrected; and the referral
+    // is dated as a paper one sent two months ago.
+    diesel::sql_query(
+        "UPDATE children SET family_name = 'Исправленова', birth_date = '2012-04-06'
+         WHERE id = (SELECT child_id FROM cases WHERE id = $1)",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(id)
+    .execute(&mut app.conn())
+    .unwrap();
+    diesel::sql_query("UPDATE referrals SET sent_at = now() - interval '60 days' WHERE id = $1")
+        .bind::<diesel::sql_types::BigInt, _>(referral)
+        .execute(&mut app.conn())
+        .unwrap();
+
+    let ours = app.other_browser();
+    ours.login(&staff, crate::common::PASSWORD).await;
+    let path = format!("/referrals/{referral}");
+    let page = ours.get(&path).await;
+    let shared = page.text_of("#shared-data").unwrap();
+    assert!(shared.contains("Токтогулова Айгүл"), "{shared}");
+    assert!(shared.contains("05.03.2012"), "{shared}");
+    assert!(
+        !page.body.contains("Исправленова"),
+        "the live record leaked"
+    );
+    assert!(!page.body.contains("06.04.2012"));
+    assert!(page.text_of("#shared-ended").is_none());
+
+    // Accepted, started and completed 45 days ago.
+    for (step, on) in [
+        ("accept", String::new()),
+        ("start", crate::common::days_ago(50)),
+        ("complete", crate::common::days_ago(45)),
+    ] {
+        let version = ours.get(&path).await.input_value("version").unwrap();
+        let answered = ours
+            .post_form(
+                &format!("{path}/step"),
+                &[
+                    ("step", step),
+                    ("version", &version),
+                    ("note", "Done."),
+                    ("on", &on),
+                ],
+            )
+            .await;
+        assert_eq!(
+            answered.status,
+            StatusCode::SEE_OTHER,
+            "{step}: {}",
+            answered.body
+        );
+    }
+    let page = ours.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text_of("#shared-ended").is_some(), "{}", page.body);
+    for hidden in ["Токтогулова", "Айгүл", "05.03.2012", "Исправленова"]
+    {
+        assert!(
+            !page.body.contains(hidden),
+            "{hidden} after the access ended"
+        );
+    }
+    let audited = app.audit_count("children_listed");
+    let queue = ours.get("/referrals?all=1").await;
+    let rows = queue.text_of("#referral-queue").unwrap();
+    assert!(!rows.contains("Токтогулова"), "{rows}");
+    assert!(rows.contains("(маалыматтар жабык)"), "{rows}");
+    assert_eq!(
+        app.audit_count("children_listed"),
+        audited,
+        "a list naming no child is no listing of children"
+    );
+}
+
 #[actix_web::test]
 async fn another_districts_worker_cannot_list_open_or_act_on_a_case() {
     let app = TestApp::spawn().await;

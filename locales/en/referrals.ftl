@@ -65,3 +65,6 @@ referral-ended-on = Service ended on
 referral-day-hint = The day the service actually started or ended, also when typed in later: the reports count by this day.
 error-referral-day-too-early = This day cannot be before the referral was sent or the service started.
 referral-step-on = Day the service started (or failed)
+referral-shared-until = You can see the child's data until { $date }: after a referral is closed, only until that day.
+referral-shared-ended = This referral is closed and the time to see the child's data has ended. The record of the service remains; if you need the child's data, ask the Child Support Unit.
+referral-child-hidden = (data no longer shared)

@@ -367,6 +367,7 @@ diesel::table! {
         version -> Int4,
         started_on -> Nullable<Date>,
         ended_on -> Nullable<Date>,
+        shared_data -> Jsonb,
     }
 }
 

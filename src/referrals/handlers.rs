@@ -42,11 +42,21 @@ pub async fn queue(
     let before = query.get("before").parse::<i64>().ok();
     let who = Who::actor(&signed.actor, &signed.ctx.client_addr);
     let alert = audit::BulkAlert::from_config(&state.config);
+    let days = state.config.provider_access_days;
     let mut lines = db::transaction(&state.pool, move |conn| {
-        let lines = model::for_agency(conn, agency, today(), open_only, before, PAGE_SIZE + 1)?;
+        let lines = model::for_agency(
+            conn,
+            agency,
+            today(),
+            open_only,
+            before,
+            PAGE_SIZE + 1,
+            days,
+        )?;
         let shown: Vec<i64> = lines
             .iter()
             .take(PAGE_SIZE as usize)
+            .filter(|l| !l.child_hidden())
             .map(|l| l.child_id)
             .collect();
         audit::listed(
@@ -99,8 +109,9 @@ impl ShowPage {
 async fn open(state: &AppState, ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<ProviderView> {
     let viewer = actor.clone();
     let who = Who::actor(actor, &ctx.client_addr);
+    let days = state.config.provider_access_days;
     db::transaction(&state.pool, move |conn| {
-        let referral = model::provider_view(conn, id)?;
+        let referral = model::provider_view(conn, id, today(), days)?;
         if !policy::can_answer_referral(&viewer, referral.agency_id) {
             return Err(AppError::NotFound);
         }

@@ -256,6 +256,11 @@ pub struct ReferralLine {
 }
 
 impl ReferralLine {
+    /// The provider no longer reads the child's data (the name is empty).
+    pub fn child_hidden(&self) -> bool {
+        self.family_name.is_empty() && self.given_name.is_empty()
+    }
+
     pub fn agency(&self) -> Names {
         Names::of(&self.agency_ky, &self.agency_ru, &self.agency_en)
     }
@@ -305,7 +310,9 @@ const OVERDUE: &str = "((r.status = 'sent' AND r.answer_by < $2)
       OR (r.status IN ('accepted', 'in_service') AND r.planned_end < $2))";
 
 /// The provider's queue: referrals addressed to `agency` (only the open ones
-/// when `open_only`), newest first, keyset on id below `before`.
+/// when `open_only`), newest first, keyset on id below `before`. The name
+/// is the one the referral was sent with, and empty once the provider's
+/// access to the child's data has ended (`access_days` after closing).
 pub fn for_agency(
     conn: &mut PgConnection,
     agency: i64,
@@ -313,19 +320,30 @@ pub fn for_agency(
     open_only: bool,
     before: Option<i64>,
     limit: i64,
+    access_days: i64,
 ) -> QueryResult<Vec<ReferralLine>> {
     diesel::sql_query(format!(
-        "{LINE_SELECT} WHERE r.agency_id = $1
+        "SELECT r.id, r.case_id, c.child_id, a.name_ky AS agency_ky, a.name_ru AS agency_ru,
+            a.name_en AS agency_en, r.service, r.urgency, r.status, r.answer_by, r.planned_end,
+            r.sent_at, r.decline_reason, r.outcome_note, r.consent_override_reason,
+            CASE WHEN {open} THEN r.shared_data->>'family_name' ELSE '' END AS family_name,
+            CASE WHEN {open} THEN r.shared_data->>'given_name' ELSE '' END AS given_name
+         FROM referrals r
+         JOIN agencies a ON a.id = r.agency_id
+         JOIN cases c ON c.id = r.case_id
+         WHERE r.agency_id = $1
            AND (NOT $3 OR r.status IN ('sent', 'accepted', 'in_service'))
            AND ($4::bigint IS NULL OR r.id < $4)
            AND $2::date IS NOT NULL
-         ORDER BY r.id DESC LIMIT $5"
+         ORDER BY r.id DESC LIMIT $5",
+        open = format!("({CLOSED_ON}) IS NULL OR ({CLOSED_ON}) + $6::int >= $2")
     ))
     .bind::<BigInt, _>(agency)
     .bind::<Date, _>(today)
     .bind::<diesel::sql_types::Bool, _>(open_only)
     .bind::<Nullable<BigInt>, _>(before)
     .bind::<BigInt, _>(limit)
+    .bind::<diesel::sql_types::Integer, _>(i32::try_from(access_days).unwrap_or(i32::MAX))
     .load(conn)
 }
 
@@ -348,7 +366,18 @@ pub struct ProviderView {
     pub decline_reason: String,
     pub outcome_note: String,
     pub version: i32,
-    pub child_name: String,
+    /// The last day the provider reads the child's data (a setting's days
+    /// after the referral was closed); none while it is open.
+    pub shared_until: Option<NaiveDate>,
+    /// What the referral shared when it was sent; none once the access ended.
+    pub child: Option<SharedChild>,
+}
+
+/// The child's name and only the data the referral shares (everything else
+/// is `None`), as they were when it was sent.
+#[derive(Debug, Clone)]
+pub struct SharedChild {
+    pub name: String,
     pub birth_date: Option<NaiveDate>,
     pub sex: Option<Sex>,
     pub guardian: Option<String>,
@@ -394,65 +423,57 @@ struct ProviderRow {
     sent_at: DateTime<Utc>,
     #[diesel(sql_type = Nullable<Date>)]
     started_on: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Date>)]
+    closed_on: Option<NaiveDate>,
     #[diesel(sql_type = Text)]
     decline_reason: String,
     #[diesel(sql_type = Text)]
     outcome_note: String,
     #[diesel(sql_type = Int4)]
     version: i32,
-    #[diesel(sql_type = Array<Text>)]
-    shared: Vec<String>,
-    #[diesel(sql_type = Text)]
-    family_name: String,
-    #[diesel(sql_type = Text)]
-    given_name: String,
-    #[diesel(sql_type = Text)]
-    patronymic: String,
-    #[diesel(sql_type = Date)]
-    birth_date: NaiveDate,
-    #[diesel(sql_type = Text)]
-    sex: Sex,
-    #[diesel(sql_type = Text)]
-    guardian_name: String,
-    #[diesel(sql_type = Text)]
-    guardian_contact: String,
-    #[diesel(sql_type = Text)]
-    home_ky: String,
-    #[diesel(sql_type = Text)]
-    home_ru: String,
-    #[diesel(sql_type = Text)]
-    home_en: String,
-    #[diesel(sql_type = Text)]
-    language: ChildLanguage,
-    #[diesel(sql_type = Text)]
-    school_status: SchoolStatus,
-    #[diesel(sql_type = Text)]
-    disability: Disability,
-    #[diesel(sql_type = Text)]
-    narrative: String,
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    shared_data: serde_json::Value,
+    #[diesel(sql_type = Nullable<Text>)]
+    home_ky: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    home_ru: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    home_en: Option<String>,
 }
 
+/// The day a referral's answer closed it (declined, completed, failed):
+/// the end of the service, or the day of the answer.
+const CLOSED_ON: &str = "CASE WHEN r.status IN ('declined', 'completed', 'failed')
+      THEN coalesce(r.ended_on, (r.answered_at AT TIME ZONE 'Asia/Bishkek')::date) END";
+
 /// A referral for its receiving agency, whatever the agency: callers ask
-/// `policy` before showing it.
-pub fn provider_view(conn: &mut PgConnection, id: i64) -> QueryResult<ProviderView> {
-    let r: ProviderRow = diesel::sql_query(
+/// `policy` before showing it. The child's data is the copy the referral
+/// took when it was sent (see the migration `refusals_and_names`), and
+/// only until `policy::provider_reads_child` says the access has ended.
+pub fn provider_view(
+    conn: &mut PgConnection,
+    id: i64,
+    today: NaiveDate,
+    access_days: i64,
+) -> QueryResult<ProviderView> {
+    let r: ProviderRow = diesel::sql_query(format!(
         "SELECT r.id, r.agency_id, u.name_ky AS unit_ky, u.name_ru AS unit_ru, u.name_en AS unit_en,
                 r.service, r.urgency, r.status, r.note, r.answer_by, r.planned_end, r.sent_at,
-                r.started_on, r.decline_reason, r.outcome_note, r.version, r.shared,
-                ch.family_name, ch.given_name, ch.patronymic, ch.birth_date, ch.sex,
-                ch.guardian_name, ch.guardian_contact,
-                l.name_ky AS home_ky, l.name_ru AS home_ru, l.name_en AS home_en,
-                ch.language, ch.school_status, ch.disability, c.narrative
+                r.started_on, {CLOSED_ON} AS closed_on, r.decline_reason, r.outcome_note,
+                r.version, r.shared_data,
+                l.name_ky AS home_ky, l.name_ru AS home_ru, l.name_en AS home_en
          FROM referrals r
          JOIN cases c ON c.id = r.case_id
          JOIN agencies u ON u.id = c.unit_id
-         JOIN children ch ON ch.id = c.child_id
-         JOIN locations l ON l.id = ch.home_location_id
-         WHERE r.id = $1",
-    )
+         LEFT JOIN locations l ON l.id = (r.shared_data->>'home_location_id')::int
+         WHERE r.id = $1"
+    ))
     .bind::<BigInt, _>(id)
     .get_result(conn)?;
-    let shares = |field: Shared| r.shared.iter().any(|s| s == field.as_str());
+    let shared_until = crate::policy::provider_access_ends(r.closed_on, access_days);
+    let child = shared_until
+        .is_none_or(|until| today <= until)
+        .then(|| SharedChild::of(&r.shared_data, r.home_ky, r.home_ru, r.home_en));
     Ok(ProviderView {
         id: r.id,
         agency_id: r.agency_id,
@@ -468,17 +489,39 @@ pub fn provider_view(conn: &mut PgConnection, id: i64) -> QueryResult<ProviderVi
         decline_reason: r.decline_reason,
         outcome_note: r.outcome_note,
         version: r.version,
-        child_name: full_name(&r.family_name, &r.given_name, &r.patronymic),
-        birth_date: shares(Shared::BirthDate).then_some(r.birth_date),
-        sex: shares(Shared::Sex).then_some(r.sex),
-        guardian: shares(Shared::Guardian).then_some(r.guardian_name),
-        contact: shares(Shared::Contact).then_some(r.guardian_contact),
-        home: shares(Shared::Home).then_some(Names::of(r.home_ky, r.home_ru, r.home_en)),
-        language: shares(Shared::Language).then_some(r.language),
-        school_status: shares(Shared::SchoolStatus).then_some(r.school_status),
-        disability: shares(Shared::Disability).then_some(r.disability),
-        narrative: shares(Shared::Narrative).then_some(r.narrative),
+        shared_until,
+        child,
     })
+}
+
+impl SharedChild {
+    fn of(
+        data: &serde_json::Value,
+        home_ky: Option<String>,
+        home_ru: Option<String>,
+        home_en: Option<String>,
+    ) -> SharedChild {
+        let text = |key: &str| data.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        SharedChild {
+            name: full_name(
+                &text("family_name").unwrap_or_default(),
+                &text("given_name").unwrap_or_default(),
+                &text("patronymic").unwrap_or_default(),
+            ),
+            birth_date: text("birth_date").and_then(|d| d.parse().ok()),
+            sex: text("sex").and_then(|s| Sex::parse(&s)),
+            guardian: text("guardian_name"),
+            contact: text("guardian_contact"),
+            home: match (home_ky, home_ru, home_en) {
+                (Some(ky), Some(ru), Some(en)) => Some(Names::of(ky, ru, en)),
+                _ => None,
+            },
+            language: text("language").and_then(|s| ChildLanguage::parse(&s)),
+            school_status: text("school_status").and_then(|s| SchoolStatus::parse(&s)),
+            disability: text("disability").and_then(|s| Disability::parse(&s)),
+            narrative: text("narrative"),
+        }
+    }
 }
 
 /// The case a referral belongs to.
