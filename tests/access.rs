@@ -241,6 +241,18 @@ async fn world() -> World {
     ))
     .execute(&mut conn)
     .unwrap();
+    // A referral keeps what it shared when sent: the one the provider reads
+    // is sent again now, with the names above.
+    let referral = one_id(
+        &mut conn,
+        &format!(
+            "INSERT INTO referrals (case_id, agency_id, service, urgency, shared, note, answer_by,
+                                    planned_end, status, sent_by, consent_override_reason)
+             SELECT case_id, agency_id, service, urgency, shared, note, answer_by, planned_end,
+                    status, sent_by, consent_override_reason
+             FROM referrals WHERE id = {referral} RETURNING id"
+        ),
+    );
 
     // A's inspection: of the Osh office, still open, with a penalty.
     let penalty = one_id(
