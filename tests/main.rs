@@ -29,3 +29,4 @@ mod reports;
 mod schema;
 mod staff;
 mod training;
+mod web_findings;
