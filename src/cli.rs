@@ -122,6 +122,7 @@ fn open_database(config: &Config) -> anyhow::Result<Database> {
 }
 
 fn execute(cli: Cli) -> anyhow::Result<()> {
+    crate::config::refuse_retired_settings()?;
     let config = cli.config;
     match cli.command {
         Command::Serve {

@@ -6,6 +6,12 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::web::proxy::TrustedProxies;
+
+fn parse_trusted_proxies(s: &str) -> Result<TrustedProxies, String> {
+    s.parse()
+}
+
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// PostgreSQL to use. Without it, Korgoo runs its own private cluster in --data-dir.
@@ -30,15 +36,17 @@ pub struct Config {
     )]
     pub secure_cookies: bool,
 
-    /// Use the client address a reverse proxy reports (Forwarded / X-Forwarded-For).
-    /// Only behind a proxy you run: otherwise clients could choose their address.
+    /// Addresses or CIDR blocks (comma-separated) of your own reverse proxies:
+    /// only a request from one of them has its Forwarded / X-Forwarded-For
+    /// read, from the right, past these proxies. Empty: the peer address.
     #[arg(
         long,
-        env = "KORGOO_TRUST_PROXY",
-        default_value_t = false,
+        env = "KORGOO_TRUSTED_PROXIES",
+        default_value = "",
+        value_parser = clap::builder::ValueParser::new(parse_trusted_proxies),
         global = true
     )]
-    pub trust_proxy: bool,
+    pub trusted_proxies: TrustedProxies,
 
     /// Minutes without a request after which a session ends.
     #[arg(
@@ -241,6 +249,19 @@ pub struct Config {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// Settings no longer read: starting with one set would silently change what
+/// it meant, so Korgoo refuses to start and says what replaced it.
+pub fn refuse_retired_settings() -> anyhow::Result<()> {
+    if std::env::var_os("KORGOO_TRUST_PROXY").is_some() {
+        anyhow::bail!(
+            "KORGOO_TRUST_PROXY is no longer read (it trusted any client's X-Forwarded-For): \
+             unset it and list your reverse proxies' addresses in KORGOO_TRUSTED_PROXIES \
+             (comma-separated IP addresses or CIDR blocks, e.g. 10.0.0.5,172.18.0.0/16)"
+        );
+    }
+    Ok(())
 }
 
 impl Config {

@@ -30,3 +30,4 @@ mod reports;
 mod schema;
 mod staff;
 mod training;
+mod web_findings;

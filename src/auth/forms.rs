@@ -114,11 +114,7 @@ impl LoginForm {
 }
 
 pub fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.chars().any(char::is_control)
-        && next.len() <= 300;
+    let ok = crate::web::paths::is_safe_path(next) && next.len() <= 300;
     if ok && next != "/login" {
         next.to_owned()
     } else {

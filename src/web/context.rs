@@ -101,7 +101,7 @@ impl Ctx {
             }
         }
         query.append_pair("lang", lang);
-        format!("{}?{}", self.path, query.finish())
+        format!("{}?{}", crate::web::safe_path(&self.path), query.finish())
     }
 
     pub fn t_args(&self, key: &str, args: &[(&str, Arg<'_>)]) -> String {
@@ -267,6 +267,9 @@ pub fn render_with<T: askama::Template>(
 /// 303 See Other: after a successful POST, and for plain redirects.
 pub fn see_other(location: &str) -> actix_web::HttpResponse {
     actix_web::HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, location))
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            crate::web::safe_path(location),
+        ))
         .finish()
 }

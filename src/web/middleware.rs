@@ -69,7 +69,8 @@ pub async fn request_context(
     if req.path().starts_with("/static/") || matches!(req.path(), "/healthz" | "/metrics") {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let client_addr = client_address(req.request(), state.config.trust_proxy);
+    let client_addr =
+        crate::web::proxy::client_address(req.request(), &state.config.trusted_proxies);
     let secure = state.config.secure_cookies;
 
     // 1. The session.
@@ -143,7 +144,7 @@ pub async fn request_context(
                 ));
             }
         }
-        let location = without_lang(req.path(), req.query_string());
+        let location = without_lang(&crate::web::safe_path(req.path()), req.query_string());
         let cookie = Cookie::build(LANG_COOKIE, new_lang.as_str())
             .path("/")
             .http_only(true)
@@ -431,22 +432,6 @@ fn without_lang(path: &str, query: &str) -> String {
             .finish();
         format!("{path}?{encoded}")
     }
-}
-
-/// The client's address: the peer, or what our own reverse proxy reports.
-pub fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
-    let raw = if trust_proxy {
-        req.connection_info()
-            .realip_remote_addr()
-            .map(str::to_owned)
-    } else {
-        req.peer_addr().map(|a| a.ip().to_string())
-    };
-    let raw = raw.unwrap_or_default();
-    // Strip a port if the proxy's value carried one.
-    raw.parse::<std::net::SocketAddr>()
-        .map(|a| a.ip().to_string())
-        .unwrap_or(raw)
 }
 
 /// `AppError` for handlers that need the address as an IP (rate limiting).

@@ -7,6 +7,8 @@ pub mod forms;
 pub mod i18n;
 pub mod middleware;
 pub mod money;
+pub mod paths;
+pub mod proxy;
 pub mod session;
 pub mod static_files;
 
@@ -19,6 +21,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::config::Config;
 use crate::db::Pool;
 use i18n::Translator;
+pub use paths::safe_path;
 
 /// Shared by every request.
 pub struct AppState {
