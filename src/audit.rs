@@ -16,6 +16,7 @@ crate::text_enum! {
         LoginLocked = "login_locked",
         Logout = "logout",
         PasswordChanged = "password_changed",
+        PasswordChangeFailed = "password_change_failed",
         PasswordReset = "password_reset",
         UserCreated = "user_created",
         UserUpdated = "user_updated",

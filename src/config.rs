@@ -66,7 +66,8 @@ pub struct Config {
     )]
     pub session_absolute_hours: u32,
 
-    /// Failed sign-ins in a row that lock an account.
+    /// Failed sign-ins in a row after which each further attempt must wait
+    /// (on the account, or on one known device: see README "Password guessing").
     #[arg(
         long,
         env = "KORGOO_LOCKOUT_THRESHOLD",
@@ -75,7 +76,7 @@ pub struct Config {
     )]
     pub lockout_threshold: u32,
 
-    /// Minutes an account stays locked.
+    /// The longest wait between attempts, in minutes.
     #[arg(
         long,
         env = "KORGOO_LOCKOUT_MINUTES",
@@ -83,6 +84,16 @@ pub struct Config {
         global = true
     )]
     pub lockout_minutes: u32,
+
+    /// The first wait, in seconds, once the threshold is reached; it doubles
+    /// with each further failure, up to `KORGOO_LOCKOUT_MINUTES`.
+    #[arg(
+        long,
+        env = "KORGOO_LOCKOUT_BASE_SECONDS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub lockout_base_seconds: u32,
 
     /// Sign-in attempts allowed per client address per minute.
     #[arg(
@@ -273,8 +284,13 @@ impl Config {
         Duration::from_secs(u64::from(self.session_absolute_hours) * 3600)
     }
 
-    pub fn lockout(&self) -> Duration {
-        Duration::from_secs(u64::from(self.lockout_minutes) * 60)
+    /// The growing waits between failed attempts.
+    pub fn delays(&self) -> crate::auth::model::Delays {
+        crate::auth::model::Delays {
+            threshold: self.lockout_threshold,
+            base: Duration::from_secs(u64::from(self.lockout_base_seconds)),
+            cap: Duration::from_secs(u64::from(self.lockout_minutes) * 60),
+        }
     }
 
     /// The defaults, for tests and tools that build a configuration in code.

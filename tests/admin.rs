@@ -427,9 +427,19 @@ async fn deactivation_reset_and_unlock_take_effect_at_once() {
         Some("/account/password")
     );
 
+    // A browser the user never signed in with guesses until the account
+    // waits (the user's own, a known device, would count on itself).
+    let stranger = app.other_browser();
     for _ in 0..5 {
-        worker.login(&target, "wrong guess wrong").await;
+        stranger.login(&target, "wrong guess wrong").await;
     }
+    assert_eq!(
+        stranger
+            .login(&target, "temporary but long one")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     let page = app.get(&format!("/admin/users/{id}")).await;
     page.assert_contains("Бөгөттөлгөн");
     assert_eq!(
@@ -439,7 +449,10 @@ async fn deactivation_reset_and_unlock_take_effect_at_once() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        worker.login(&target, "temporary but long one").await.status,
+        stranger
+            .login(&target, "temporary but long one")
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
 

@@ -1,4 +1,5 @@
-//! Signing in and out, sessions, lockout, rate limits, passwords.
+//! Signing in and out, sessions, growing delays and known devices, rate
+//! limits, passwords.
 
 use diesel::prelude::*;
 use korgoo::db::schema::{sessions, users};
@@ -70,27 +71,58 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
     assert_eq!(app.get("/").await.location(), Some("/login"));
 }
 
+fn wait_of(app: &TestApp, login: &str) -> Option<chrono::Duration> {
+    let until: Option<chrono::DateTime<chrono::Utc>> = users::table
+        .filter(users::login.eq(login))
+        .select(users::locked_until)
+        .first(&mut app.conn())
+        .unwrap();
+    until.map(|t| t - chrono::Utc::now())
+}
+
+/// The wait is over (as if its time had passed).
+fn end_wait(app: &TestApp, login: &str) {
+    diesel::update(users::table.filter(users::login.eq(login)))
+        .set(users::locked_until.eq(Some(chrono::Utc::now() - chrono::Duration::minutes(1))))
+        .execute(&mut app.conn())
+        .unwrap();
+}
+
 #[actix_web::test]
-async fn five_failures_lock_the_account_for_the_configured_time() {
+async fn after_five_failures_each_attempt_waits_longer_up_to_the_cap() {
     let app = TestApp::spawn().await;
     let login = app.create_user(Role::CaseWorker, false).await;
-    for _ in 0..5 {
+    for _ in 0..4 {
         assert_eq!(
             app.login(&login, "wrong wrong wrong").await.status,
             StatusCode::UNAUTHORIZED
         );
     }
+    assert_eq!(wait_of(&app, &login), None, "four failures impose no wait");
+    app.login(&login, "wrong wrong wrong").await;
     assert_eq!(app.audit_count("login_locked"), 1);
-    // Even the right password is refused while locked, with the same message.
-    let locked = app.login(&login, PASSWORD).await;
-    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
-    assert!(locked.text_of("#login-failed").is_some());
-    // When the lock has expired, the right password works again.
-    let mut conn = app.conn();
-    diesel::update(users::table.filter(users::login.eq(&login)))
-        .set(users::locked_until.eq(Some(chrono::Utc::now() - chrono::Duration::minutes(1))))
-        .execute(&mut conn)
-        .unwrap();
+    let first = wait_of(&app, &login).expect("a wait after the fifth");
+    assert!(first > chrono::Duration::seconds(20) && first <= chrono::Duration::seconds(30));
+    // Even the right password is refused while waiting, with the same message,
+    // and the refused attempt does not count.
+    let waiting = app.login(&login, PASSWORD).await;
+    assert_eq!(waiting.status, StatusCode::UNAUTHORIZED);
+    assert!(waiting.text_of("#login-failed").is_some());
+    assert_eq!(app.audit_count("login_locked"), 1);
+    // Each further failure doubles the wait (30 s, 60 s, 120 s, …) …
+    end_wait(&app, &login);
+    app.login(&login, "wrong wrong wrong").await;
+    let second = wait_of(&app, &login).expect("a wait after the sixth");
+    assert!(second > chrono::Duration::seconds(50) && second <= chrono::Duration::seconds(60));
+    // … up to the configured longest (15 minutes).
+    for _ in 0..10 {
+        end_wait(&app, &login);
+        app.login(&login, "wrong wrong wrong").await;
+    }
+    let capped = wait_of(&app, &login).expect("a wait");
+    assert!(capped > chrono::Duration::minutes(14) && capped <= chrono::Duration::minutes(15));
+    // When the wait is over, the right password works and the count ends.
+    end_wait(&app, &login);
     assert_eq!(
         app.login(&login, PASSWORD).await.status,
         StatusCode::SEE_OTHER
@@ -98,9 +130,129 @@ async fn five_failures_lock_the_account_for_the_configured_time() {
     let failures: i32 = users::table
         .filter(users::login.eq(&login))
         .select(users::failed_logins)
-        .first(&mut conn)
+        .first(&mut app.conn())
         .unwrap();
     assert_eq!(failures, 0, "a successful sign-in resets the count");
+}
+
+#[actix_web::test]
+async fn an_outsiders_failures_do_not_keep_a_known_device_out() {
+    let app = TestApp::spawn().await;
+    let login = app.create_user(Role::Admin, false).await;
+    // The admin's own computer: signed in once, so a known device.
+    let signed = app.login(&login, PASSWORD).await;
+    let device = signed
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("korgoo_device="))
+        .expect("a known-device cookie at a full sign-in")
+        .to_owned();
+    assert!(device.contains("HttpOnly"), "{device}");
+    app.post_form("/logout", &[]).await;
+    // An outsider guesses until the account must wait, and keeps trying.
+    let outsider = app.other_browser();
+    for _ in 0..8 {
+        assert_eq!(
+            outsider.login(&login, "guess guess guess").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert!(wait_of(&app, &login).is_some(), "the account waits");
+    assert_eq!(
+        outsider.login(&login, PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED,
+        "even the right password waits on an unknown browser"
+    );
+    // The admin's computer is not kept out.
+    assert_eq!(
+        app.login(&login, PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.get("/").await.status, StatusCode::OK);
+    assert!(
+        wait_of(&app, &login).is_some(),
+        "the outsider's wait goes on for unknown browsers"
+    );
+    // A known device's own failures delay it in turn: its cookie is no key
+    // for guessing.
+    app.post_form("/logout", &[]).await;
+    for _ in 0..5 {
+        app.login(&login, "guess guess guess").await;
+    }
+    assert_eq!(
+        app.login(&login, PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the device waits after its own five failures"
+    );
+}
+
+#[actix_web::test]
+async fn wrong_current_passwords_count_wait_and_are_audited() {
+    let app = TestApp::spawn().await;
+    let login = app.create_user(Role::CaseWorker, false).await;
+    app.login(&login, PASSWORD).await;
+    let change = |current: &'static str| {
+        let app = &app;
+        async move {
+            app.post_form(
+                "/account/password",
+                &[
+                    ("current", current),
+                    ("new_password", "a brand new phrase 9"),
+                    ("confirm", "a brand new phrase 9"),
+                ],
+            )
+            .await
+        }
+    };
+    for _ in 0..5 {
+        let page = change("not my password at all").await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.text_of("#current-error").is_some());
+    }
+    assert_eq!(app.audit_count("password_change_failed"), 5);
+    assert_eq!(app.audit_count("login_locked"), 1);
+    // The right one now waits too: guessing cannot end with a change.
+    let waiting = change(PASSWORD).await;
+    assert_eq!(waiting.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error = waiting.text_of("#current-error").unwrap_or_default();
+    assert!(error.contains("күтүп"), "{error}");
+    assert_eq!(app.audit_count("password_changed"), 0);
+    assert_eq!(app.audit_count("password_change_failed"), 6);
+    // The password is unchanged (another browser signs in with it).
+    assert_eq!(
+        app.other_browser().login(&login, PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[actix_web::test]
+async fn change_password_attempts_are_rate_limited_per_address() {
+    let app = TestApp::spawn_with(|c| c.login_rate_per_minute = 3).await;
+    let login = app.create_user(Role::CaseWorker, false).await;
+    // Signing in takes one of the three.
+    assert_eq!(
+        app.login(&login, PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let fields = [
+        ("current", "not my password at all"),
+        ("new_password", "a brand new phrase 9"),
+        ("confirm", "a brand new phrase 9"),
+    ];
+    for _ in 0..2 {
+        assert_eq!(
+            app.post_form("/account/password", &fields).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    assert_eq!(
+        app.post_form("/account/password", &fields).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(app.audit_count("password_change_failed"), 2);
 }
 
 #[actix_web::test]

@@ -323,13 +323,13 @@ fn ids(app: &TestApp, admin_target: i64) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Every record the routes could write, row by row (sessions, the audit
-/// trail and the sign-in counters excepted: reading and failing to sign in
-/// rightly touch those).
+/// Every record the routes could write, row by row (sessions, known
+/// devices, the audit trail and the sign-in counters excepted: reading,
+/// signing in and failing to sign in rightly touch those).
 fn snapshot(app: &TestApp) -> BTreeMap<String, String> {
     crate::common::table_digests(
         app,
-        &["sessions", "audit_log"],
+        &["sessions", "known_devices", "audit_log"],
         &["failed_logins", "locked_until", "last_login_at"],
     )
 }

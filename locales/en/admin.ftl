@@ -96,9 +96,10 @@ service-law-enforcement = Law enforcement
 
 audit-action-login-ok = Signed in
 audit-action-login-failed = Failed sign-in
-audit-action-login-locked = Account locked
+audit-action-login-locked = Sign-in attempts delayed
 audit-action-logout = Signed out
 audit-action-password-changed = Password changed
+audit-action-password-change-failed = Wrong current password when changing it
 audit-action-password-reset = Temporary password set
 audit-action-user-created = User created
 audit-action-user-updated = User changed

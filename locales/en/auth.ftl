@@ -3,7 +3,7 @@ login-lead = Korgoo is for the staff of labour inspection, child support units, 
 login-login = Login
 login-password = Password
 login-submit = Sign in
-login-failed = Sign-in failed. Check your login and password. After 5 failed attempts the account is locked for 15 minutes.
+login-failed = Sign-in failed. Check your login and password. After 5 failed attempts each further attempt must wait longer, up to 15 minutes; on a computer where you have signed in before, only your own failed attempts count.
 login-help = Forgot your password? Your administrator can set a temporary one.
 
 password-title = Change password
@@ -20,5 +20,6 @@ error-password-common = This password is too common. Choose a longer phrase of y
 error-password-contains-login = The password must not contain the login.
 error-password-mismatch = The two passwords differ.
 error-password-wrong-current = The current password is not correct.
+error-password-wait = Too many wrong passwords. Wait a few minutes and try again.
 error-password-unchanged = The new password must differ from the current one.
 login-public = Public figures on child labour (no sign-in needed)

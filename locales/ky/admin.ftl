@@ -96,9 +96,10 @@ service-law-enforcement = Укук коргоо органдары
 
 audit-action-login-ok = Кирүү
 audit-action-login-failed = Ийгиликсиз кирүү
-audit-action-login-locked = Каттоо эсеби бөгөттөлдү
+audit-action-login-locked = Кирүү аракеттери кечиктирилди
 audit-action-logout = Чыгуу
 audit-action-password-changed = Сырсөз өзгөртүлдү
+audit-action-password-change-failed = Сырсөздү өзгөртүүдө учурдагы сырсөз туура эмес терилди
 audit-action-password-reset = Убактылуу сырсөз коюлду
 audit-action-user-created = Колдонуучу түзүлдү
 audit-action-user-updated = Колдонуучу өзгөртүлдү

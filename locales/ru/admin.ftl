@@ -101,9 +101,10 @@ service-law-enforcement = Правоохранительные органы
 
 audit-action-login-ok = Вход
 audit-action-login-failed = Неудачный вход
-audit-action-login-locked = Учётная запись заблокирована
+audit-action-login-locked = Попытки входа отложены
 audit-action-logout = Выход
 audit-action-password-changed = Пароль изменён
+audit-action-password-change-failed = Неверный текущий пароль при его смене
 audit-action-password-reset = Установлен временный пароль
 audit-action-user-created = Пользователь создан
 audit-action-user-updated = Пользователь изменён

@@ -819,7 +819,15 @@ pub fn user_changes(before: &UserRecord, after: &UserInput) -> serde_json::Value
     serde_json::Value::Object(changes)
 }
 
+/// End the waits of an account and of every known device of it.
 pub fn unlock_user(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
+    use crate::db::schema::known_devices;
+    diesel::update(known_devices::table.filter(known_devices::user_id.eq(id)))
+        .set((
+            known_devices::failed_logins.eq(0),
+            known_devices::locked_until.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)?;
     diesel::update(users::table.find(id))
         .set((
             users::failed_logins.eq(0),

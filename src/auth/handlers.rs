@@ -1,5 +1,5 @@
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 use serde_json::json;
@@ -62,6 +62,7 @@ pub async fn login_page(
 }
 
 pub async fn login(
+    req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
     form: FormData,
@@ -98,18 +99,55 @@ pub async fn login(
 
     let who = Who::anonymous(&ctx.client_addr);
     let now = Utc::now();
-    let threshold = state.config.lockout_threshold;
-    let lockout = state.config.lockout();
+    let delays = state.config.delays();
+    // A known device of this account counts its own failures and waits only
+    // for them: an outsider's failures cannot keep the owner out.
+    let device_token = session::device_token(&req);
+    let counter = match (&candidate, device_token.clone()) {
+        (Some(user), Some(token)) => {
+            let id = user.id;
+            db::run(&state.pool, move |conn| {
+                Ok(model::known_device(conn, id, &token)?)
+            })
+            .await?
+            .map(model::Counter::Device)
+        }
+        _ => None,
+    };
+    let device_wait = match &counter {
+        Some(device) => {
+            let device = device.clone();
+            db::run(&state.pool, move |conn| {
+                Ok(model::waiting_until(conn, &device)?)
+            })
+            .await?
+        }
+        None => None,
+    };
+    let known_device = counter.is_some();
+    let waiting = |user: &model::LoginCandidate| {
+        if known_device {
+            device_wait.is_some()
+        } else {
+            user.locked_until.is_some_and(|t| t > now)
+        }
+    };
     match candidate {
-        Some(user) if password_ok && user.active && user.locked_until.is_none_or(|t| t <= now) => {
+        Some(user) if password_ok && user.active && !waiting(&user) => {
             let old_session = ctx.session_hash.clone();
-            let (token, _) = db::transaction(&state.pool, move |conn| {
-                model::record_success(conn, user.id)?;
+            let counter = counter.unwrap_or(model::Counter::Account(user.id));
+            let (token, device) = db::transaction(&state.pool, move |conn| {
+                model::record_success(conn, user.id, &counter)?;
                 if let Some(old) = old_session {
                     session::delete(conn, &old)?;
                 }
                 // A new session id at sign-in: a planted id is worth nothing.
-                let created = session::create(conn, Some(user.id))?;
+                let (token, _) = session::create(conn, Some(user.id))?;
+                // This browser becomes (or stays) a known device of the user.
+                let device = match counter {
+                    model::Counter::Device(_) => None,
+                    model::Counter::Account(_) => Some(model::add_known_device(conn, user.id)?),
+                };
                 let who = Who {
                     actor_id: Some(user.id),
                     actor_login: Some(user.login.clone()),
@@ -120,9 +158,9 @@ pub async fn login(
                     &who,
                     AuditAction::LoginOk,
                     Some((TargetKind::User, user.id)),
-                    json!({}),
+                    json!({ "known_device": known_device }),
                 )?;
-                Ok(created)
+                Ok((token, device))
             })
             .await?;
             let destination = if user.must_change_password {
@@ -134,13 +172,18 @@ pub async fn login(
             response
                 .add_cookie(&session::session_cookie(token, state.config.secure_cookies))
                 .map_err(AppError::internal)?;
+            if let Some(device) = device {
+                response
+                    .add_cookie(&session::device_cookie(device, state.config.secure_cookies))
+                    .map_err(AppError::internal)?;
+            }
             Ok(response)
         }
         other => {
+            let locked = other.as_ref().is_some_and(waiting);
             db::transaction(&state.pool, move |conn| {
                 match other {
                     Some(user) => {
-                        let locked = user.locked_until.is_some_and(|t| t > now);
                         let reason = if !user.active {
                             "inactive"
                         } else if locked {
@@ -154,13 +197,20 @@ pub async fn login(
                             &who,
                             AuditAction::LoginFailed,
                             target,
-                            json!({ "reason": reason }),
+                            json!({ "reason": reason, "known_device": known_device }),
                         )?;
-                        if user.active
-                            && !locked
-                            && model::record_failure(conn, user.id, threshold, lockout)?
+                        // Attempts refused while waiting are not counted:
+                        // the wait grows with each attempt actually checked.
+                        let counter = counter.unwrap_or(model::Counter::Account(user.id));
+                        if user.active && !locked && model::record_failure(conn, &counter, delays)?
                         {
-                            audit::record(conn, &who, AuditAction::LoginLocked, target, json!({}))?;
+                            audit::record(
+                                conn,
+                                &who,
+                                AuditAction::LoginLocked,
+                                target,
+                                json!({ "known_device": known_device }),
+                            )?;
                         }
                     }
                     // The typed login is not recorded: people type passwords there.
@@ -224,6 +274,7 @@ pub async fn password_page(signed: Signed) -> AppResult<HttpResponse> {
 }
 
 pub async fn change_password(
+    req: HttpRequest,
     signed: Signed,
     state: web::Data<AppState>,
     form: FormData,
@@ -245,25 +296,76 @@ pub async fn change_password(
         Ok(p) => p,
         Err(errors) => return invalid(ctx, errors),
     };
+    // Guessing the current password here is guessing the password: the same
+    // rate limit per address, the same growing delays, audited.
+    let ip = client_ip(&ctx.client_addr).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    if state.login_limiter.check_key(&ip).is_err() {
+        return Err(AppError::TooManyRequests);
+    }
     let id = actor.id;
-    let stored = db::run(&state.pool, move |conn| {
-        Ok(model::password_hash_of(conn, id)?)
+    let device_token = session::device_token(&req);
+    let (stored, counter, wait) = db::run(&state.pool, move |conn| {
+        let device = match device_token {
+            Some(token) => model::known_device(conn, id, &token)?,
+            None => None,
+        };
+        let counter = device.map_or(model::Counter::Account(id), model::Counter::Device);
+        let wait = model::waiting_until(conn, &counter)?;
+        Ok((model::password_hash_of(conn, id)?, counter, wait))
     })
     .await?;
+    let who = Who::actor(&actor, &ctx.client_addr);
+    let waiting = wait.is_some();
     let current = form.current.clone();
     let same_as_before = form.new_password == form.current;
-    let new_hash = web::block(move || {
-        if !model::verify_password(&stored, &current) {
-            return Ok(None);
-        }
-        model::hash_password(new_password.expose()).map(Some)
-    })
-    .await
-    .map_err(AppError::internal)?
-    .map_err(AppError::internal)?;
+    let new_hash = if waiting {
+        None
+    } else {
+        web::block(move || {
+            if !model::verify_password(&stored, &current) {
+                return Ok(None);
+            }
+            model::hash_password(new_password.expose()).map(Some)
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?
+    };
     let Some(new_hash) = new_hash else {
+        let delays = state.config.delays();
+        let who = who.clone();
+        let known_device = matches!(counter, model::Counter::Device(_));
+        db::transaction(&state.pool, move |conn| {
+            let target = Some((TargetKind::User, id));
+            let reason = if waiting { "locked" } else { "wrong_password" };
+            audit::record(
+                conn,
+                &who,
+                AuditAction::PasswordChangeFailed,
+                target,
+                json!({ "reason": reason, "known_device": known_device }),
+            )?;
+            if !waiting && model::record_failure(conn, &counter, delays)? {
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::LoginLocked,
+                    target,
+                    json!({ "known_device": known_device }),
+                )?;
+            }
+            Ok(())
+        })
+        .await?;
         let mut errors = FieldErrors::new();
-        errors.add("current", "error-password-wrong-current");
+        errors.add(
+            "current",
+            if waiting {
+                "error-password-wait"
+            } else {
+                "error-password-wrong-current"
+            },
+        );
         return invalid(ctx, errors);
     };
     if same_as_before {
@@ -271,10 +373,10 @@ pub async fn change_password(
         errors.add("new_password", "error-password-unchanged");
         return invalid(ctx, errors);
     }
-    let who = Who::actor(&actor, &ctx.client_addr);
     let keep = ctx.session_hash.clone();
     db::transaction(&state.pool, move |conn| {
         model::set_password(conn, id, &new_hash, false)?;
+        model::reset_counter(conn, &counter)?;
         // Every other session of this user ends: a stolen one included.
         session::delete_for_user(conn, id, keep.as_deref())?;
         audit::record(

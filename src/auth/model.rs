@@ -1,5 +1,5 @@
 //! Users as far as signing in is concerned: password hashes, failed attempts,
-//! lockout. No HTTP in here.
+//! growing delays, known devices. No HTTP in here.
 
 use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
@@ -10,7 +10,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::users;
+use crate::db::schema::{known_devices, users};
 
 /// Hash with argon2id at the crate's defaults (m = 19 MiB, t = 2, p = 1: OWASP's
 /// minimum). CPU-heavy: call from a blocking thread.
@@ -129,39 +129,161 @@ pub fn password_hash_of(conn: &mut PgConnection, id: i64) -> QueryResult<String>
         .first(conn)
 }
 
-/// Count a failed attempt; at `threshold` failures in a row the account locks
-/// for `lockout` (and the count starts again). Returns whether it locked now.
-pub fn record_failure(
-    conn: &mut PgConnection,
-    id: i64,
-    threshold: u32,
-    lockout: Duration,
-) -> QueryResult<bool> {
-    let failures: i32 = diesel::update(users::table.find(id))
-        .set(users::failed_logins.eq(users::failed_logins + 1))
-        .returning(users::failed_logins)
-        .get_result(conn)?;
-    if failures >= threshold.max(1) as i32 {
-        let until = Utc::now()
-            + chrono::Duration::from_std(lockout).unwrap_or(chrono::Duration::minutes(15));
-        diesel::update(users::table.find(id))
-            .set((
-                users::failed_logins.eq(0),
-                users::locked_until.eq(Some(until)),
-            ))
-            .execute(conn)?;
-        return Ok(true);
-    }
-    Ok(false)
+/// Growing delays instead of a hard lock (issue 19): after `threshold`
+/// failures in a row, each further attempt must wait `base` · 2^(failures −
+/// threshold), at most `cap`. The count only ends with a success (or an
+/// admin's unlock), so a guesser's waits keep growing to the cap.
+#[derive(Debug, Clone, Copy)]
+pub struct Delays {
+    pub threshold: u32,
+    pub base: Duration,
+    pub cap: Duration,
 }
 
-pub fn record_success(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<DateTime<Utc>>),
-            users::last_login_at.eq(Some(Utc::now())),
+impl Delays {
+    /// The wait imposed after the `failures`-th failure in a row, if any.
+    pub fn after(&self, failures: i32) -> Option<chrono::Duration> {
+        let over = i64::from(failures) - i64::from(self.threshold.max(1));
+        if over < 0 {
+            return None;
+        }
+        let cap = chrono::Duration::from_std(self.cap).unwrap_or(chrono::Duration::minutes(15));
+        let base = chrono::Duration::from_std(self.base).unwrap_or(chrono::Duration::seconds(30));
+        let wait = base
+            .checked_mul(1i32.checked_shl(over.min(30) as u32).unwrap_or(i32::MAX))
+            .unwrap_or(cap);
+        Some(wait.min(cap))
+    }
+}
+
+/// Whose failures an attempt counts on: the account's (anyone who types its
+/// login) or one known device's (a browser the user signed in with before).
+#[derive(Debug, Clone)]
+pub enum Counter {
+    Account(i64),
+    Device(Vec<u8>),
+}
+
+/// Count a failed attempt on `counter`; past the threshold the next attempt
+/// must wait (see [`Delays`]). Returns whether a wait was imposed now.
+pub fn record_failure(
+    conn: &mut PgConnection,
+    counter: &Counter,
+    delays: Delays,
+) -> QueryResult<bool> {
+    let failures: i32 = match counter {
+        Counter::Account(id) => diesel::update(users::table.find(id))
+            .set(users::failed_logins.eq(users::failed_logins + 1))
+            .returning(users::failed_logins)
+            .get_result(conn)?,
+        Counter::Device(hash) => diesel::update(known_devices::table.find(hash))
+            .set(known_devices::failed_logins.eq(known_devices::failed_logins + 1))
+            .returning(known_devices::failed_logins)
+            .get_result(conn)?,
+    };
+    let Some(wait) = delays.after(failures) else {
+        return Ok(false);
+    };
+    let until = Some(Utc::now() + wait);
+    match counter {
+        Counter::Account(id) => diesel::update(users::table.find(id))
+            .set(users::locked_until.eq(until))
+            .execute(conn)?,
+        Counter::Device(hash) => diesel::update(known_devices::table.find(hash))
+            .set(known_devices::locked_until.eq(until))
+            .execute(conn)?,
+    };
+    Ok(true)
+}
+
+/// Until when attempts counted on `counter` must wait (None: they need not).
+pub fn waiting_until(
+    conn: &mut PgConnection,
+    counter: &Counter,
+) -> QueryResult<Option<DateTime<Utc>>> {
+    let until: Option<Option<DateTime<Utc>>> = match counter {
+        Counter::Account(id) => users::table
+            .find(id)
+            .select(users::locked_until)
+            .first(conn)
+            .optional()?,
+        Counter::Device(hash) => known_devices::table
+            .find(hash)
+            .select(known_devices::locked_until)
+            .first(conn)
+            .optional()?,
+    };
+    Ok(until.flatten().filter(|t| *t > Utc::now()))
+}
+
+/// A success on `counter` ends its run of failures.
+pub fn reset_counter(conn: &mut PgConnection, counter: &Counter) -> QueryResult<()> {
+    match counter {
+        Counter::Account(id) => diesel::update(users::table.find(id))
+            .set((
+                users::failed_logins.eq(0),
+                users::locked_until.eq(None::<DateTime<Utc>>),
+            ))
+            .execute(conn)?,
+        Counter::Device(hash) => diesel::update(known_devices::table.find(hash))
+            .set((
+                known_devices::failed_logins.eq(0),
+                known_devices::locked_until.eq(None::<DateTime<Utc>>),
+                known_devices::last_used_at.eq(Utc::now()),
+            ))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// Known devices unused this long are forgotten.
+pub const DEVICE_DAYS: i64 = 180;
+
+/// The known device of `user_id` whose cookie token is `token`, if it is one.
+pub fn known_device(
+    conn: &mut PgConnection,
+    user_id: i64,
+    token: &str,
+) -> QueryResult<Option<Vec<u8>>> {
+    let hash = crate::web::session::hash_token(token);
+    known_devices::table
+        .find(&hash)
+        .filter(known_devices::user_id.eq(user_id))
+        .filter(known_devices::last_used_at.gt(Utc::now() - chrono::Duration::days(DEVICE_DAYS)))
+        .select(known_devices::token_hash)
+        .first(conn)
+        .optional()
+}
+
+/// Remember a browser as a known device of `user_id`; returns its cookie token.
+pub fn add_known_device(conn: &mut PgConnection, user_id: i64) -> QueryResult<String> {
+    let mut buf = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut buf);
+    let token = hex::encode(buf);
+    diesel::delete(
+        known_devices::table
+            .filter(known_devices::user_id.eq(user_id))
+            .filter(
+                known_devices::last_used_at.lt(Utc::now() - chrono::Duration::days(DEVICE_DAYS)),
+            ),
+    )
+    .execute(conn)?;
+    diesel::insert_into(known_devices::table)
+        .values((
+            known_devices::token_hash.eq(crate::web::session::hash_token(&token)),
+            known_devices::user_id.eq(user_id),
         ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// A full sign-in: its counter's run of failures ends. A sign-in from a known
+/// device leaves the account's count alone (an outsider's run goes on
+/// growing its own delay).
+pub fn record_success(conn: &mut PgConnection, id: i64, counter: &Counter) -> QueryResult<()> {
+    reset_counter(conn, counter)?;
+    diesel::update(users::table.find(id))
+        .set(users::last_login_at.eq(Some(Utc::now())))
         .execute(conn)
         .map(|_| ())
 }
@@ -193,6 +315,22 @@ mod tests {
     use super::*;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn waits_start_at_the_threshold_double_and_stop_at_the_cap() {
+        let delays = Delays {
+            threshold: 5,
+            base: Duration::from_secs(30),
+            cap: Duration::from_secs(15 * 60),
+        };
+        let secs = |n| delays.after(n).map(|d| d.num_seconds());
+        assert_eq!(secs(4), None);
+        assert_eq!(secs(5), Some(30));
+        assert_eq!(secs(6), Some(60));
+        assert_eq!(secs(9), Some(480));
+        assert_eq!(secs(10), Some(900));
+        assert_eq!(secs(1000), Some(900), "no overflow far past the cap");
+    }
 
     #[test]
     fn the_gate_lets_no_more_than_its_limit_run_at_once() {

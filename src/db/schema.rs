@@ -257,6 +257,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    known_devices (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Int8,
+        failed_logins -> Int4,
+        locked_until -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        last_used_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     le_referrals (id) {
         id -> Int8,
         agency_id -> Int8,
@@ -472,6 +483,7 @@ diesel::joinable!(investigation_inspections -> inspections (inspection_id));
 diesel::joinable!(investigation_inspections -> investigations (investigation_id));
 diesel::joinable!(investigations -> agencies (agency_id));
 diesel::joinable!(investigations -> users (created_by));
+diesel::joinable!(known_devices -> users (user_id));
 diesel::joinable!(le_referrals -> agencies (agency_id));
 diesel::joinable!(le_referrals -> cases (case_id));
 diesel::joinable!(le_referrals -> inspections (inspection_id));
@@ -510,6 +522,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     investigation_events,
     investigation_inspections,
     investigations,
+    known_devices,
     le_referrals,
     locations,
     penalties,

@@ -84,6 +84,29 @@ pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
         .finish()
 }
 
+/// The known-device cookie (issue 19): a random 256-bit token whose SHA-256
+/// is in `known_devices`, set at a full sign-in; kept 180 days.
+pub const DEVICE_COOKIE: &str = "korgoo_device";
+
+pub fn device_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(DEVICE_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(
+            crate::auth::model::DEVICE_DAYS,
+        ))
+        .finish()
+}
+
+/// The known-device token a request carries, if well formed.
+pub fn device_token(req: &actix_web::HttpRequest) -> Option<String> {
+    req.cookie(DEVICE_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 pub fn removal_cookie(secure: bool) -> Cookie<'static> {
     let mut cookie = session_cookie(String::new(), secure);
     cookie.make_removal();
