@@ -118,7 +118,11 @@ fn open_database(config: &Config) -> anyhow::Result<Database> {
         .database_url
         .as_ref()
         .map(|u| u.expose_secret().to_owned());
-    Database::open(url.as_deref(), &config.data_dir)
+    let owner = config
+        .migration_database_url
+        .as_ref()
+        .map(|u| u.expose_secret().to_owned());
+    Database::open(url.as_deref(), owner.as_deref(), &config.data_dir)
 }
 
 fn execute(cli: Cli) -> anyhow::Result<()> {
@@ -132,14 +136,14 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         } => serve(config, &bind, demo, workers),
         Command::Migrate => {
             let database = open_database(&config)?;
-            let applied = db::migrate(&database.url());
+            let applied = db::migrate(&database.admin_url());
             database.shutdown()?;
             println!("{} migration(s) applied", applied?);
             Ok(())
         }
         Command::DemoData { scale } => {
             let database = open_database(&config)?;
-            let url = database.url();
+            let url = database.admin_url();
             let loaded = db::migrate(&url)
                 .and_then(|_| demo::load(&url))
                 .and_then(|logins| match scale {
@@ -160,7 +164,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { action } => {
             let database = open_database(&config)?;
-            let created = create_user(&database.url(), action);
+            let created = create_user(&database.admin_url(), action);
             database.shutdown()?;
             created
         }
@@ -176,10 +180,38 @@ fn serve(
     let database = open_database(&config)?;
     let result = (|| {
         let url = database.url();
-        db::migrate(&url)?;
-        if demo_data {
-            let logins = demo::load(&url)?;
-            print_demo_logins(&logins);
+        // Migrations (and the demo data) as the owner; the app as the
+        // runtime role, which must not be able to alter the audit trail.
+        match database.owner_url() {
+            Some(owner) => {
+                db::migrate(&owner)?;
+                if demo_data {
+                    let logins = demo::load(&owner)?;
+                    print_demo_logins(&logins);
+                }
+            }
+            None => {
+                let pending = db::pending_migrations(&url)?;
+                anyhow::ensure!(
+                    pending.is_empty(),
+                    "{} migration(s) are pending and DATABASE_URL is the runtime role, which may \
+                     not run them: set KORGOO_MIGRATION_DATABASE_URL to the tables' owner, or run \
+                     `korgoo migrate` with it first",
+                    pending.len()
+                );
+                anyhow::ensure!(
+                    !demo_data,
+                    "--demo loads data as the tables' owner: set KORGOO_MIGRATION_DATABASE_URL"
+                );
+            }
+        }
+        if let Some(problem) = db::runtime_role_problem(&url)? {
+            anyhow::bail!(
+                "refusing to serve: {problem}, so the application could alter the audit log. \
+                 DATABASE_URL must name the runtime role (korgoo_app: SELECT and INSERT only on \
+                 the append-only tables); give the owner in KORGOO_MIGRATION_DATABASE_URL \
+                 (README, \"Database roles\")"
+            );
         }
         let listener =
             TcpListener::bind(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;

@@ -18,6 +18,19 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<SecretString>,
 
+    /// PostgreSQL as the tables' owner, for migrations (and `migrate`,
+    /// `demo-data`, `user create`). `serve` connects with DATABASE_URL as the
+    /// runtime role and refuses to run as the owner. Unset: the other
+    /// commands use DATABASE_URL, and `serve` runs no migrations but refuses
+    /// to start while any are pending.
+    #[arg(
+        long,
+        env = "KORGOO_MIGRATION_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub migration_database_url: Option<SecretString>,
+
     /// Data directory of the private PostgreSQL cluster (used when DATABASE_URL is unset).
     #[arg(
         long,

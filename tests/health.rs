@@ -20,7 +20,7 @@ async fn without_a_database_pages_fail_fast_with_a_503_page() {
     let db = actix_web::rt::task::spawn_blocking(TestDatabase::create)
         .await
         .unwrap();
-    let broken = db.url.replace(&db.name, "korgoo_no_such_database");
+    let broken = db.app_url.replace(&db.name, "korgoo_no_such_database");
     let config = Config::defaults();
     let pool = korgoo::db::build_pool(&broken, 2, 1000).unwrap();
     let app = TestApp::start(db, config, pool);

@@ -1967,7 +1967,7 @@ async fn error_pages_are_localized_and_tell_nothing_of_the_insides() {
     let db = actix_web::rt::task::spawn_blocking(TestDatabase::create)
         .await
         .expect("a database");
-    let broken = db.url.replace(&db.name, "korgoo_no_such_database");
+    let broken = db.app_url.replace(&db.name, "korgoo_no_such_database");
     let pool = korgoo::db::build_pool(&broken, 2, 1000).expect("a pool");
     let dead = TestApp::start(db, Config::defaults(), pool);
     let cookie = format!("{}={}", korgoo::web::session::COOKIE, "ab".repeat(32));

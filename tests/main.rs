@@ -14,6 +14,7 @@ mod cli;
 mod complaints;
 mod concurrency;
 mod csrf;
+mod db_roles;
 mod event_dates;
 mod fuzz;
 mod health;

@@ -14,8 +14,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The database role the cluster is initialised with; the application connects as it.
+/// The database role the cluster is initialised with: it owns the tables and
+/// runs the migrations.
 pub const SUPERUSER: &str = "korgoo";
+/// The role `serve` connects as (created by the migrations, given LOGIN here).
+pub const RUNTIME_ROLE: &str = "korgoo_app";
 
 #[derive(Debug)]
 pub enum ClusterError {
@@ -126,12 +129,17 @@ impl PrivateCluster {
 
     /// A libpq URL for `database` on this cluster's socket.
     pub fn url(&self, database: &str) -> String {
+        self.url_as(SUPERUSER, database)
+    }
+
+    /// A libpq URL for `database` on this cluster's socket, as `role`.
+    pub fn url_as(&self, role: &str, database: &str) -> String {
         let host = percent_encoding::utf8_percent_encode(
             &self.data_dir.to_string_lossy(),
             percent_encoding::NON_ALPHANUMERIC,
         )
         .to_string();
-        format!("postgresql://{SUPERUSER}@/{database}?host={host}")
+        format!("postgresql://{role}@/{database}?host={host}")
     }
 
     /// Stop the server (fast shutdown: open transactions are rolled back).

@@ -126,9 +126,11 @@ impl Pool {
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
-/// Where the data lives: a server named by `DATABASE_URL`, or our own cluster.
+/// Where the data lives: a server named by `DATABASE_URL` (the runtime role)
+/// and `KORGOO_MIGRATION_DATABASE_URL` (the owner), or our own cluster, where
+/// both roles are ours.
 pub enum Database {
-    External(String),
+    External { app: String, owner: Option<String> },
     Private(PrivateCluster),
 }
 
@@ -137,32 +139,155 @@ pub const PRIVATE_DATABASE: &str = "korgoo";
 
 impl Database {
     /// `DATABASE_URL` when given; otherwise start (provisioning on first use) a
-    /// private cluster in `data_dir` and make sure its database exists.
-    pub fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Database> {
+    /// private cluster in `data_dir`, make sure its database exists and that
+    /// the runtime role may log in.
+    pub fn open(
+        url: Option<&str>,
+        owner_url: Option<&str>,
+        data_dir: &Path,
+    ) -> anyhow::Result<Database> {
         match url {
-            Some(url) => Ok(Database::External(url.to_owned())),
+            Some(url) => Ok(Database::External {
+                app: url.to_owned(),
+                owner: owner_url.map(str::to_owned),
+            }),
             None => {
                 let cluster = PrivateCluster::start(data_dir, Durability::Durable)?;
                 create_database_if_missing(&cluster.url("postgres"), PRIVATE_DATABASE)?;
+                ensure_runtime_login(&cluster.url("postgres"), cluster::RUNTIME_ROLE, None)?;
                 Ok(Database::Private(cluster))
             }
         }
     }
 
+    /// The runtime role's URL: what `serve` connects with.
     pub fn url(&self) -> String {
         match self {
-            Database::External(url) => url.clone(),
-            Database::Private(cluster) => cluster.url(PRIVATE_DATABASE),
+            Database::External { app, .. } => app.clone(),
+            Database::Private(cluster) => cluster.url_as(cluster::RUNTIME_ROLE, PRIVATE_DATABASE),
         }
+    }
+
+    /// The owner's URL, when known: migrations run with it.
+    pub fn owner_url(&self) -> Option<String> {
+        match self {
+            Database::External { owner, .. } => owner.clone(),
+            Database::Private(cluster) => Some(cluster.url(PRIVATE_DATABASE)),
+        }
+    }
+
+    /// For the maintenance commands (`migrate`, `demo-data`, `user create`):
+    /// the owner's URL, else `DATABASE_URL`.
+    pub fn admin_url(&self) -> String {
+        self.owner_url().unwrap_or_else(|| self.url())
     }
 
     /// Stop the private cluster, if we started one.
     pub fn shutdown(self) -> Result<(), ClusterError> {
         match self {
-            Database::External(_) => Ok(()),
+            Database::External { .. } => Ok(()),
             Database::Private(cluster) => cluster.stop(),
         }
     }
+}
+
+/// Give `role` LOGIN (and `password`, when given), creating it when missing.
+/// Needs a connection allowed to manage roles (the private cluster's
+/// superuser, or the test harness's).
+pub fn ensure_runtime_login(
+    admin_url: &str,
+    role: &str,
+    password: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut conn = PgConnection::establish(admin_url)?;
+    let password = match password {
+        Some(p) => format!(" PASSWORD '{}'", p.replace('\'', "''")),
+        None => String::new(),
+    };
+    let role = quote_ident(role);
+    let name = role.trim_matches('"').replace('\'', "''");
+    diesel::sql_query(format!(
+        "DO $$ BEGIN \
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN \
+             CREATE ROLE {role} NOLOGIN; \
+           END IF; \
+         END $$"
+    ))
+    .execute(&mut conn)?;
+    diesel::sql_query(format!(
+        "ALTER ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE{password}"
+    ))
+    .execute(&mut conn)?;
+    Ok(())
+}
+
+/// Why the role `url` connects as could alter the append-only tables (it is
+/// a superuser, owns or may act as their owner, may change or truncate them,
+/// or may create objects), or None when it cannot.
+pub fn runtime_role_problem(url: &str) -> anyhow::Result<Option<String>> {
+    use diesel::sql_types::{Bool, Text};
+    #[derive(diesel::QueryableByName)]
+    struct Powers {
+        #[diesel(sql_type = Text)]
+        who: String,
+        #[diesel(sql_type = Bool)]
+        superuser: bool,
+        #[diesel(sql_type = Bool)]
+        owner: bool,
+        #[diesel(sql_type = Bool)]
+        change: bool,
+        #[diesel(sql_type = Bool)]
+        create: bool,
+    }
+    let mut conn = PgConnection::establish(url)?;
+    let p: Powers = diesel::sql_query(
+        "SELECT current_user::text AS who, \
+                (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser, \
+                bool_or(pg_has_role(current_user, c.relowner, 'MEMBER')) AS owner, \
+                bool_or(has_table_privilege(c.oid, 'UPDATE') OR has_table_privilege(c.oid, 'DELETE') \
+                     OR has_table_privilege(c.oid, 'TRUNCATE') OR has_table_privilege(c.oid, 'TRIGGER')) AS change, \
+                has_schema_privilege('public', 'CREATE') AS create \
+         FROM pg_class c \
+         WHERE c.oid IN ('audit_log'::regclass, 'case_events'::regclass, 'investigation_events'::regclass)",
+    )
+    .get_result(&mut conn)?;
+    let why = if p.superuser {
+        "is a superuser"
+    } else if p.owner {
+        "owns the append-only tables (audit_log, case_events, investigation_events)"
+    } else if p.change {
+        "may update, delete, truncate or add triggers to the append-only tables"
+    } else if p.create {
+        "may create objects in the schema public"
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(format!("the database role {} {why}", p.who)))
+}
+
+/// Migrations the database at `url` has not run (read only: works as the
+/// runtime role, which may not create diesel's bookkeeping table).
+pub fn pending_migrations(url: &str) -> anyhow::Result<Vec<String>> {
+    use diesel::migration::MigrationSource;
+    use diesel::pg::Pg;
+    use diesel::sql_types::Text;
+    #[derive(diesel::QueryableByName)]
+    struct Ran {
+        #[diesel(sql_type = Text)]
+        version: String,
+    }
+    let mut conn = PgConnection::establish(url)?;
+    let ran: Vec<Ran> = diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+        .load(&mut conn)
+        .unwrap_or_default();
+    let ran: std::collections::HashSet<String> = ran.into_iter().map(|r| r.version).collect();
+    let all = MigrationSource::<Pg>::migrations(&MIGRATIONS)
+        .map_err(|e| anyhow::anyhow!("reading the migrations failed: {e}"))?;
+    Ok(all
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .filter(|v| !ran.contains(v))
+        .collect())
 }
 
 pub fn create_database_if_missing(admin_url: &str, name: &str) -> anyhow::Result<()> {

@@ -14,7 +14,7 @@ use std::sync::{Mutex, OnceLock};
 
 use diesel::prelude::*;
 use korgoo::config::Config;
-use korgoo::db::cluster::{Durability, PrivateCluster};
+use korgoo::db::cluster::{Durability, PrivateCluster, RUNTIME_ROLE};
 use korgoo::db::{self, quote_ident};
 use korgoo::policy::Role;
 use reqwest::StatusCode;
@@ -35,13 +35,34 @@ struct Server {
 }
 
 impl Server {
+    /// The owner's URL: migrations and fixtures that write directly.
     fn url_for(&self, database: &str) -> String {
         match &self.cluster {
             Some(cluster) => cluster.url(database),
             None => replace_database(&self.admin_url, database),
         }
     }
+
+    /// The runtime role's URL: what the application under test connects with.
+    fn app_url_for(&self, database: &str) -> String {
+        match &self.cluster {
+            Some(cluster) => cluster.url_as(RUNTIME_ROLE, database),
+            None => {
+                let mut parsed =
+                    url::Url::parse(&self.url_for(database)).expect("DATABASE_URL is a URL");
+                parsed.set_username(RUNTIME_ROLE).expect("a user name");
+                parsed
+                    .set_password(Some(RUNTIME_TEST_PASSWORD))
+                    .expect("a password");
+                parsed.to_string()
+            }
+        }
+    }
 }
+
+/// The runtime role's password on a test server named by DATABASE_URL (the
+/// private cluster trusts its socket's owner).
+const RUNTIME_TEST_PASSWORD: &str = "korgoo-app-test-only";
 
 /// The same libpq URL with another database name.
 fn replace_database(url: &str, database: &str) -> String {
@@ -108,6 +129,9 @@ fn server() -> &'static Server {
         diesel::sql_query(format!("CREATE DATABASE {}", quote_ident(&server.template)))
             .execute(&mut conn)
             .expect("creating the template database");
+        // The runtime role may log in; the migration grants it what it needs.
+        db::ensure_runtime_login(&server.admin_url, RUNTIME_ROLE, Some(RUNTIME_TEST_PASSWORD))
+            .expect("giving the runtime role LOGIN");
         db::migrate(&server.url_for(&server.template)).expect("migrating the template");
         server
     })
@@ -116,7 +140,10 @@ fn server() -> &'static Server {
 /// A database of its own for one test, dropped when the value is dropped.
 pub struct TestDatabase {
     pub name: String,
+    /// As the tables' owner: for fixtures that write directly.
     pub url: String,
+    /// As the runtime role: what the application connects with.
+    pub app_url: String,
 }
 
 impl TestDatabase {
@@ -138,6 +165,7 @@ impl TestDatabase {
         .expect("cloning the template database");
         TestDatabase {
             url: server.url_for(&name),
+            app_url: server.app_url_for(&name),
             name,
         }
     }
@@ -229,7 +257,9 @@ impl TestApp {
         // however long it takes, unless a test sets a wait of its own.
         config.report_wait_ms = 120_000;
         adjust(&mut config);
-        let pool = db::build_pool(&db.url, 4, config.statement_timeout_ms).expect("a pool");
+        // The app runs as the runtime role, as `serve` does: every suite
+        // proves its grants suffice.
+        let pool = db::build_pool(&db.app_url, 4, config.statement_timeout_ms).expect("a pool");
         TestApp::start(db, config, pool)
     }
 
@@ -268,6 +298,7 @@ impl TestApp {
                 // Shares the database; the clone never drops it.
                 name: String::new(),
                 url: self.db.url.clone(),
+                app_url: self.db.app_url.clone(),
             },
             client: TestApp::new_client(),
             csrf: Mutex::new(None),
