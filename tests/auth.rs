@@ -456,6 +456,14 @@ async fn the_password_policy_is_explained_next_to_each_field() {
             "new_password",
             "кеңири таралган",
         ),
+        // The demo's published password (issue 19, Low).
+        (
+            PASSWORD,
+            korgoo::demo::DEMO_PASSWORD,
+            korgoo::demo::DEMO_PASSWORD,
+            "new_password",
+            "жарыяланган",
+        ),
         (
             PASSWORD,
             &format!("{login} forever"),

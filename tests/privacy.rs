@@ -76,9 +76,11 @@ struct Server {
 }
 
 impl Server {
-    fn start(url: &str) -> Server {
+    /// The real binary, serving as the runtime role and migrating as the owner.
+    fn start(db: &crate::common::TestDatabase) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_korgoo"))
-            .env("DATABASE_URL", url)
+            .env("DATABASE_URL", &db.app_url)
+            .env("KORGOO_MIGRATION_DATABASE_URL", &db.url)
             .env("KORGOO_LOG", "trace")
             .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
             .stdout(Stdio::piped())
@@ -207,7 +209,7 @@ async fn no_childs_name_or_number_reaches_the_logs_or_an_official_or_public_page
     assert!(children.len() > 40);
     assert!(children.iter().any(|c| c.personal_number.is_some()));
     let traces = traces(&children);
-    let server = Server::start(&db.url);
+    let server = Server::start(&db);
     let base = server.base.clone();
 
     // Staff at work: the pages that rightly show the children, a search by
@@ -322,7 +324,7 @@ async fn every_view_of_a_childs_record_is_audited_exactly_once() {
     .load(&mut conn)
     .unwrap();
     assert_eq!(children.len(), 5);
-    let server = Server::start(&db.url);
+    let server = Server::start(&db);
     let worker = Browser::signed_in(&server.base, "worker.karasuu").await;
     #[derive(QueryableByName)]
     struct N {

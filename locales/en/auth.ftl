@@ -23,3 +23,4 @@ error-password-wrong-current = The current password is not correct.
 error-password-wait = Too many wrong passwords. Wait a few minutes and try again.
 error-password-unchanged = The new password must differ from the current one.
 login-public = Public figures on child labour (no sign-in needed)
+error-password-published = This password is published (for the demo) and cannot be used. Choose another.

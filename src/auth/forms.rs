@@ -31,6 +31,12 @@ impl Password {
         if is_common(&lowered) {
             return Err("error-password-common");
         }
+        // The demo's password is printed in the README and on the console:
+        // no real account may have it (the demo's own accounts are made
+        // without this policy).
+        if lowered == crate::demo::DEMO_PASSWORD {
+            return Err("error-password-published");
+        }
         Ok(Password(candidate.to_owned()))
     }
 
