@@ -1070,3 +1070,45 @@ async fn simultaneous_saves_open_no_more_cases_than_children_found() {
         "the refused child was not registered either"
     );
 }
+
+/// Issue 19 (Low): an owner is often a person (an individual
+/// entrepreneur), so the establishment search is a POST and its words never
+/// reach an address; a `q` in the address filters nothing.
+#[actix_web::test]
+async fn the_establishment_search_keeps_owners_names_out_of_addresses() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::Inspector).await;
+    let farm = cotton_farm(&app, "Папан пахта талаасы").await;
+    let other = cotton_farm(&app, "Жаңы-Жол бакча").await;
+    let list = app.get("/establishments").await;
+    let form = list
+        .html()
+        .select(&scraper::Selector::parse("form.filters").unwrap())
+        .next()
+        .map(|f| {
+            (
+                f.value().attr("method").unwrap_or_default().to_owned(),
+                f.value().attr("action").unwrap_or_default().to_owned(),
+            )
+        });
+    assert_eq!(
+        form,
+        Some(("post".to_owned(), "/establishments/search".to_owned()))
+    );
+    // The owner's name in any spelling finds the place.
+    let found = app
+        .post_form("/establishments/search", &[("q", "Papan")])
+        .await;
+    assert_eq!(found.status, StatusCode::OK);
+    found.assert_contains(&format!("href=\"/establishments/{farm}\""));
+    assert!(
+        !found
+            .body
+            .contains(&format!("href=\"/establishments/{other}\""))
+    );
+    assert_eq!(found.input_value("q").as_deref(), Some("Papan"));
+    // The old address form no longer searches: both places are listed.
+    let typed = app.get("/establishments?q=Papan").await;
+    typed.assert_contains(&format!("href=\"/establishments/{other}\""));
+    assert!(!typed.body.contains("value=\"Papan\""));
+}

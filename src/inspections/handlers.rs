@@ -73,15 +73,37 @@ struct EstablishmentsPage {
     next_before: Option<i64>,
 }
 
+/// The establishments of the reader's territory, newest first, keyset by
+/// `before`. The address carries no search words: an owner is often a
+/// person (an individual entrepreneur), so searching is a POST
+/// (`search_establishments`), like the children's search.
 pub async fn establishments(
     signed: Signed,
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
+    let before = query_of(&req).get("before").parse::<i64>().ok();
+    establishment_list(signed, state, String::new(), before).await
+}
+
+/// `POST /establishments/search`: the same list, matching name or owner in
+/// any spelling.
+pub async fn search_establishments(
+    signed: Signed,
+    state: web::Data<AppState>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    let words = form.get("q").trim().chars().take(200).collect::<String>();
+    establishment_list(signed, state, words, None).await
+}
+
+async fn establishment_list(
+    signed: Signed,
+    state: web::Data<AppState>,
+    words: String,
+    before: Option<i64>,
+) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::ViewInspections)?;
-    let query = query_of(&req);
-    let words = query.get("q").trim().chars().take(200).collect::<String>();
-    let before = query.get("before").parse::<i64>().ok();
     let territory = policy::scope(&signed.actor).territory_path;
     let typed = words.clone();
     let mut list = db::run(&state.pool, move |conn| {
@@ -96,7 +118,9 @@ pub async fn establishments(
     .await?;
     let next_before = if list.len() as i64 > PAGE_SIZE {
         list.truncate(PAGE_SIZE as usize);
-        list.last().map(|e| e.id)
+        // A search shows its first page of matches; the pager pages the
+        // whole list (words stay out of addresses).
+        list.last().map(|e| e.id).filter(|_| words.is_empty())
     } else {
         None
     };

@@ -18,6 +18,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(create_establishment)),
             )
             .route("/new", web::get().to(new_establishment))
+            .route("/search", web::post().to(search_establishments))
             .service(
                 web::resource("/{id}")
                     .route(web::get().to(show_establishment))

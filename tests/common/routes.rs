@@ -92,6 +92,7 @@ pub const POST_ROUTES: &[&str] = &[
     "/cases/{case}/transfer/answer",
     "/referrals/{referral}/step",
     "/establishments",
+    "/establishments/search",
     "/establishments/{establishment}",
     "/inspections",
     "/inspections/{inspection}",
