@@ -264,6 +264,17 @@ pub struct Config {
     )]
     pub provider_access_days: i64,
 
+    /// Seconds a request's body may take to arrive; a slower one is refused
+    /// (408) and its connection closed.
+    #[arg(
+        long,
+        env = "KORGOO_BODY_DEADLINE_SECONDS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=600),
+        global = true
+    )]
+    pub body_deadline_seconds: u64,
+
     /// Log format: `text` for people, `json` for a log collector.
     #[arg(long, env = "KORGOO_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,
@@ -289,6 +300,10 @@ pub fn refuse_retired_settings() -> anyhow::Result<()> {
 }
 
 impl Config {
+    pub fn body_deadline(&self) -> Duration {
+        Duration::from_secs(self.body_deadline_seconds)
+    }
+
     pub fn session_idle(&self) -> Duration {
         Duration::from_secs(u64::from(self.session_idle_minutes) * 60)
     }

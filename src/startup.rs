@@ -95,7 +95,12 @@ pub fn run(
             .default_service(web::to(not_found))
     })
     .shutdown_timeout(10)
-    .client_request_timeout(Duration::from_secs(10));
+    // The request's head within 10 s (its body within the body deadline,
+    // see `web::middleware::read_body`); an idle kept-alive connection
+    // closes after 30 s, and a closing one gets 5 s to go.
+    .client_request_timeout(Duration::from_secs(10))
+    .client_disconnect_timeout(Duration::from_secs(5))
+    .keep_alive(Duration::from_secs(30));
     if let Some(workers) = workers {
         server = server.workers(workers);
     }

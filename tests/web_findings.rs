@@ -257,3 +257,64 @@ fn the_retired_trust_proxy_setting_stops_the_start() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("ministry-gateway"), "{stderr}");
 }
+
+/// A form sent in `pieces`, one every `gap`, on a raw connection; what the
+/// server answered (if it answered) and when.
+async fn trickle(
+    app: &TestApp,
+    body: &str,
+    gap: std::time::Duration,
+) -> (String, std::time::Duration) {
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let started = std::time::Instant::now();
+    stream.write_all(head.as_bytes()).await.expect("head");
+    let (mut reader, mut writer) = stream.into_split();
+    let bytes = body.as_bytes().to_vec();
+    let sender = actix_web::rt::spawn(async move {
+        for byte in bytes {
+            if writer.write_all(&[byte]).await.is_err() {
+                break;
+            }
+            actix_web::rt::time::sleep(gap).await;
+        }
+    });
+    // When the answer begins, then the rest of it.
+    let mut answer = vec![0u8; 1];
+    let wait = std::time::Duration::from_secs(20);
+    let _ = tokio::time::timeout(wait, reader.read_exact(&mut answer)).await;
+    let took = started.elapsed();
+    let _ = tokio::time::timeout(wait, reader.read_to_end(&mut answer)).await;
+    sender.abort();
+    (String::from_utf8_lossy(&answer).into_owned(), took)
+}
+
+/// Issue 19 (Low): a body sent a byte now and then no longer holds the
+/// connection: past the deadline the answer is a 408 and nothing is done.
+#[actix_web::test]
+async fn a_body_trickled_past_the_deadline_is_refused_with_408() {
+    let app = TestApp::spawn_with(|c| c.body_deadline_seconds = 1).await;
+    let body = "login=someone&password=a+long+test+phrase+2026&csrf_token=x";
+    // At speed the same form is read (and refused for its token).
+    let (quick, _) = trickle(&app, body, std::time::Duration::ZERO).await;
+    assert!(quick.starts_with("HTTP/1.1 403"), "{quick}");
+    // One byte every 400 ms would take 24 s.
+    let (slow, took) = trickle(&app, body, std::time::Duration::from_millis(400)).await;
+    assert!(slow.starts_with("HTTP/1.1 408"), "{slow}");
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "answered after {took:?}"
+    );
+    assert!(
+        slow.contains("<html"),
+        "a page in the user's language: {slow}"
+    );
+    assert_eq!(app.audit_count("login_failed"), 0);
+}

@@ -85,3 +85,5 @@ entered-later = { $days ->
    *[other] typed in { $days } days later
 }
 error-invisible-characters = The name contains invisible characters (such as a zero-width space or a text-direction mark). Please type the name again.
+error-timeout-title = The request arrived too slowly
+error-timeout-body = The form's data did not arrive in time and nothing was saved. Check the connection and send it again.

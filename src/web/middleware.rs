@@ -161,7 +161,8 @@ pub async fn request_context(
 
     // 3. Forgery protection for everything that changes state.
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        && let Err(page) = verify_csrf(&mut req, session.as_ref()).await
+        && let Err(page) =
+            verify_csrf(&mut req, session.as_ref(), state.config.body_deadline()).await
     {
         if page == ErrorPage::Csrf {
             tracing::warn!(path = req.path(), "request refused: CSRF check failed");
@@ -319,7 +320,11 @@ fn render_error(req: &HttpRequest, state: &web::Data<AppState>, page: ErrorPage)
     }
 }
 
-async fn verify_csrf(req: &mut ServiceRequest, session: Option<&Session>) -> Result<(), ErrorPage> {
+async fn verify_csrf(
+    req: &mut ServiceRequest,
+    session: Option<&Session>,
+    deadline: std::time::Duration,
+) -> Result<(), ErrorPage> {
     // Browsers say where a request comes from; a cross-site one is refused
     // before anything else is looked at.
     if let Some(site) = req
@@ -350,11 +355,13 @@ async fn verify_csrf(req: &mut ServiceRequest, session: Option<&Session>) -> Res
     }
     let expected = session.map(|s| s.csrf_token.clone()).unwrap_or_default();
     if let Some(given) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return if !expected.is_empty() && constant_time_eq(given.as_bytes(), expected.as_bytes()) {
-            Ok(())
-        } else {
-            Err(ErrorPage::Csrf)
-        };
+        if expected.is_empty() || !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+            return Err(ErrorPage::Csrf);
+        }
+        // The body too arrives within the deadline, whatever its type.
+        let body = read_body(req, deadline).await?;
+        put_back(req, body);
+        return Ok(());
     }
     let is_form = req
         .headers()
@@ -368,14 +375,11 @@ async fn verify_csrf(req: &mut ServiceRequest, session: Option<&Session>) -> Res
             ErrorPage::BadRequest
         });
     }
-    let body = read_body(req).await?;
+    let body = read_body(req, deadline).await?;
     let given = url::form_urlencoded::parse(&body)
         .find(|(k, _)| k == CSRF_FIELD)
         .map(|(_, v)| v.into_owned());
-    // Put the body back for the handler's form extractor.
-    let (_, mut payload) = actix_http::h1::Payload::create(true);
-    payload.unread_data(body);
-    req.set_payload(payload.into());
+    put_back(req, body);
     match given {
         Some(given)
             if !expected.is_empty() && constant_time_eq(given.as_bytes(), expected.as_bytes()) =>
@@ -386,7 +390,29 @@ async fn verify_csrf(req: &mut ServiceRequest, session: Option<&Session>) -> Res
     }
 }
 
-async fn read_body(req: &mut ServiceRequest) -> Result<web::Bytes, ErrorPage> {
+/// Put a body read here back for the handler's extractor.
+fn put_back(req: &mut ServiceRequest, body: web::Bytes) {
+    let (_, mut payload) = actix_http::h1::Payload::create(true);
+    payload.unread_data(body);
+    req.set_payload(payload.into());
+}
+
+/// The whole body, within `deadline` (a client sending a byte now and then
+/// holds no connection open past it: 408) and `FORM_LIMIT`.
+async fn read_body(
+    req: &mut ServiceRequest,
+    deadline: std::time::Duration,
+) -> Result<web::Bytes, ErrorPage> {
+    match tokio::time::timeout(deadline, read_body_whole(req)).await {
+        Ok(body) => body,
+        Err(_) => {
+            tracing::warn!("request refused: its body did not arrive in time");
+            Err(ErrorPage::RequestTimeout)
+        }
+    }
+}
+
+async fn read_body_whole(req: &mut ServiceRequest) -> Result<web::Bytes, ErrorPage> {
     if let Some(length) = req
         .headers()
         .get(header::CONTENT_LENGTH)
