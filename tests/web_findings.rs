@@ -153,25 +153,29 @@ async fn a_forged_first_hop_does_not_evade_the_sign_in_rate_limit() {
     let mut statuses = Vec::new();
     for i in 0..6 {
         let forged = format!("10.{i}.{i}.{i}, 198.51.100.7");
-        let response = app
-            .client
-            .post(app.url("/login"))
-            .header("x-forwarded-for", forged)
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "someone"),
-                ("password", "whatever whatever"),
-            ])
-            .send()
-            .await
-            .expect("POST");
-        statuses.push(response.status());
+        statuses.push(sign_in_through(&app, &token, ("x-forwarded-for", &forged)).await);
     }
     assert_eq!(&statuses[..3], &[StatusCode::UNAUTHORIZED; 3]);
     assert_eq!(&statuses[3..], &[StatusCode::TOO_MANY_REQUESTS; 3]);
     let mut conn = app.conn();
     let addrs = client_addrs(&mut conn);
     assert_eq!(addrs, vec!["198.51.100.7".to_owned(); 3]);
+}
+
+/// A failed sign-in sent with one address header, as a proxy would pass it.
+async fn sign_in_through(app: &TestApp, token: &str, header: (&str, &str)) -> StatusCode {
+    app.client
+        .post(app.url("/login"))
+        .header(header.0, header.1)
+        .form(&[
+            ("csrf_token", token),
+            ("login", "someone"),
+            ("password", "whatever whatever"),
+        ])
+        .send()
+        .await
+        .expect("POST")
+        .status()
 }
 
 fn client_addrs(conn: &mut diesel::PgConnection) -> Vec<String> {
@@ -197,36 +201,14 @@ async fn what_is_not_an_address_never_reaches_the_audit_log() {
         ("forwarded", "for=\"<script>\""),
         ("forwarded", "for=unknown"),
     ] {
-        let response = app
-            .client
-            .post(app.url("/login"))
-            .header(header.0, header.1)
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "someone"),
-                ("password", "whatever whatever"),
-            ])
-            .send()
-            .await
-            .expect("POST");
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{header:?}");
+        let status = sign_in_through(&app, &token, header).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{header:?}");
     }
     // An untrusted peer's header is not read at all.
     let untrusted = TestApp::spawn_with(|c| c.trusted_proxies = "10.0.0.1".parse().unwrap()).await;
     let token = untrusted.csrf_token().await;
-    let response = untrusted
-        .client
-        .post(untrusted.url("/login"))
-        .header("x-forwarded-for", "198.51.100.7")
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("login", "someone"),
-            ("password", "whatever whatever"),
-        ])
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let status = sign_in_through(&untrusted, &token, ("x-forwarded-for", "198.51.100.7")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     let mut conn = app.conn();
     assert_eq!(client_addrs(&mut conn), vec!["127.0.0.1".to_owned(); 4]);
     let mut conn = untrusted.conn();

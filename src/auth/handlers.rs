@@ -202,15 +202,8 @@ pub async fn login(
                         // Attempts refused while waiting are not counted:
                         // the wait grows with each attempt actually checked.
                         let counter = counter.unwrap_or(model::Counter::Account(user.id));
-                        if user.active && !locked && model::record_failure(conn, &counter, delays)?
-                        {
-                            audit::record(
-                                conn,
-                                &who,
-                                AuditAction::LoginLocked,
-                                target,
-                                json!({ "known_device": known_device }),
-                            )?;
+                        if user.active && !locked {
+                            count_failure(conn, &who, target, known_device, &counter, delays)?;
                         }
                     }
                     // The typed login is not recorded: people type passwords there.
@@ -234,6 +227,28 @@ pub async fn login(
             render_with(StatusCode::UNAUTHORIZED, &page)
         }
     }
+}
+
+/// A wrong password or current password, checked: count it on the device or
+/// the account, and audit the start of a wait.
+fn count_failure(
+    conn: &mut diesel::PgConnection,
+    who: &Who,
+    target: Option<(TargetKind, i64)>,
+    known_device: bool,
+    counter: &model::Counter,
+    delays: model::Delays,
+) -> diesel::QueryResult<()> {
+    if model::record_failure(conn, counter, delays)? {
+        audit::record(
+            conn,
+            who,
+            AuditAction::LoginLocked,
+            target,
+            json!({ "known_device": known_device }),
+        )?;
+    }
+    Ok(())
 }
 
 pub async fn logout(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpResponse> {
@@ -345,14 +360,8 @@ pub async fn change_password(
                 target,
                 json!({ "reason": reason, "known_device": known_device }),
             )?;
-            if !waiting && model::record_failure(conn, &counter, delays)? {
-                audit::record(
-                    conn,
-                    &who,
-                    AuditAction::LoginLocked,
-                    target,
-                    json!({ "known_device": known_device }),
-                )?;
+            if !waiting {
+                count_failure(conn, &who, target, known_device, &counter, delays)?;
             }
             Ok(())
         })
