@@ -17,6 +17,18 @@ crate::text_enum! {
         Logout = "logout",
         PasswordChanged = "password_changed",
         PasswordChangeFailed = "password_change_failed",
+        /// A user confirmed their authenticator app (a second factor).
+        SecondFactorEnrolled = "second_factor_enrolled",
+        /// A right code from the authenticator app at sign-in.
+        SecondFactorOk = "second_factor_ok",
+        /// A wrong, replayed or waiting code at sign-in.
+        SecondFactorFailed = "second_factor_failed",
+        /// A recovery code was used at sign-in (one fewer is left).
+        RecoveryCodeUsed = "recovery_code_used",
+        /// A user replaced their recovery codes with ten new ones.
+        RecoveryCodesRenewed = "recovery_codes_renewed",
+        /// The admin removed a user's second factor: they must enrol again.
+        SecondFactorReset = "second_factor_reset",
         PasswordReset = "password_reset",
         UserCreated = "user_created",
         UserUpdated = "user_updated",

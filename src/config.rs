@@ -108,6 +108,28 @@ pub struct Config {
     )]
     pub lockout_base_seconds: u32,
 
+    /// Days a user who must have a second factor may still sign in without
+    /// one, counted from their first sign-in that found none (0: enrol at
+    /// once). A factor the admin reset must be set up again at once.
+    #[arg(
+        long,
+        env = "KORGOO_TOTP_GRACE_DAYS",
+        default_value_t = 7,
+        value_parser = clap::value_parser!(u32).range(0..=90),
+        global = true
+    )]
+    pub totp_grace_days: u32,
+
+    /// Require the second factor of officials too (they see no child's
+    /// data, so for them it is optional unless this is set).
+    #[arg(
+        long,
+        env = "KORGOO_TOTP_OFFICIALS",
+        default_value_t = false,
+        global = true
+    )]
+    pub totp_officials: bool,
+
     /// Sign-in attempts allowed per client address per minute.
     #[arg(
         long,
@@ -318,6 +340,14 @@ impl Config {
             threshold: self.lockout_threshold,
             base: Duration::from_secs(u64::from(self.lockout_base_seconds)),
             cap: Duration::from_secs(u64::from(self.lockout_minutes) * 60),
+        }
+    }
+
+    /// Who must pass a second factor, and how long they may wait to enrol.
+    pub fn second_factor_rules(&self) -> crate::policy::SecondFactorRules {
+        crate::policy::SecondFactorRules {
+            officials: self.totp_officials,
+            grace: chrono::Duration::days(i64::from(self.totp_grace_days)),
         }
     }
 

@@ -5,7 +5,7 @@
 //! location tree; a user's territory covers its whole subtree, identified by the
 //! materialised path (`KG/KG-O/KG-O-KARASUU`).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::admin::model::AgencyKind;
 use crate::cases::model::CaseScope;
@@ -680,5 +680,67 @@ mod tests {
     fn service_providers_are_scoped_to_their_agency() {
         let s = scope(&actor(Role::ServiceProvider, Some("KG/KG-O")));
         assert_eq!(s.agency_id, Some(7));
+    }
+}
+
+/// Who must pass a second factor (issue 19, DESIGN §5): the admin and every
+/// role that sees children's data; officials only when the setting says so.
+#[derive(Debug, Clone, Copy)]
+pub struct SecondFactorRules {
+    pub officials: bool,
+    /// How long after the first sign-in that found no factor it may wait.
+    pub grace: chrono::Duration,
+}
+
+/// What a signed-in session must still do before the application opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FactorGate {
+    /// Nothing: the factor was passed, is not required, or not yet (grace).
+    #[default]
+    Open,
+    /// Type a code from the authenticator app (or a recovery code).
+    Code,
+    /// Set up the factor now: it is required and the grace period is over.
+    Enrol,
+}
+
+pub fn second_factor_required(role: Role, rules: SecondFactorRules) -> bool {
+    match role {
+        Role::Official => rules.officials,
+        Role::Admin
+        | Role::Inspector
+        | Role::CaseWorker
+        | Role::Supervisor
+        | Role::ServiceProvider
+        | Role::Prosecutor
+        | Role::Police => true,
+    }
+}
+
+/// The gate of a session of a user with `role`: `enrolled` (the factor is
+/// set up), `passed` (this session typed a right code), `due_at` (the end of
+/// their grace period; none yet means none is left).
+pub fn factor_gate(
+    role: Role,
+    rules: SecondFactorRules,
+    enrolled: bool,
+    passed: bool,
+    due_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> FactorGate {
+    if enrolled {
+        // Whoever set one up uses it, required or not.
+        return if passed {
+            FactorGate::Open
+        } else {
+            FactorGate::Code
+        };
+    }
+    if !second_factor_required(role, rules) {
+        return FactorGate::Open;
+    }
+    match due_at {
+        Some(due) if due > now => FactorGate::Open,
+        _ => FactorGate::Enrol,
     }
 }

@@ -1665,15 +1665,22 @@ async fn officials_and_the_public_never_receive_personal_data() {
     }
 
     // Every state-changing route: the official is refused (logging a
-    // school-fee complaint is open to anyone signed in, and the password
-    // and session routes are their own), the public sent to sign in.
+    // school-fee complaint is open to anyone signed in, and the password,
+    // second-factor and session routes are their own), the public sent to
+    // sign in.
     let fields = fallback_fields(&world, "/cases/{case}");
     let before = snapshot(&world.app);
     let audited = last_audit(&world.app);
     for route in POST_ROUTES {
         if matches!(
             *route,
-            "/login" | "/logout" | "/account/password" | "/complaints"
+            "/login"
+                | "/logout"
+                | "/account/password"
+                | "/login/code"
+                | "/account/second-factor"
+                | "/account/second-factor/recovery-codes"
+                | "/complaints"
         ) {
             continue;
         }

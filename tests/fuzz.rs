@@ -168,7 +168,11 @@ fn mutate(base: &[(String, String)], m: &Mutation) -> String {
 fn actor_for(route: &str) -> &'static str {
     match route {
         "/login" => "anonymous",
-        "/logout" | "/account/password" => "throwaway",
+        "/logout"
+        | "/account/password"
+        | "/login/code"
+        | "/account/second-factor"
+        | "/account/second-factor/recovery-codes" => "throwaway",
         r if r.starts_with("/admin") || r.starts_with("/reports/recommendations/") => "admin",
         r if r.starts_with("/referrals") => "provider.osh",
         "/cases/{case}/assign" | "/cases/{case}/transfer" | "/cases/{case}/transfer/answer" => {

@@ -29,6 +29,7 @@ mod privacy;
 mod recount;
 mod reports;
 mod schema;
+mod second_factor;
 mod staff;
 mod training;
 mod web_findings;

@@ -87,3 +87,4 @@ entered-later = { $days ->
 error-invisible-characters = The name contains invisible characters (such as a zero-width space or a text-direction mark). Please type the name again.
 error-timeout-title = The request arrived too slowly
 error-timeout-body = The form's data did not arrive in time and nothing was saved. Check the connection and send it again.
+nav-second-factor = Second factor

@@ -27,6 +27,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/users/{id}/deactivate", web::post().to(user_deactivate))
             .route("/users/{id}/activate", web::post().to(user_activate))
             .route("/users/{id}/unlock", web::post().to(user_unlock))
+            .route(
+                "/users/{id}/second-factor/reset",
+                web::post().to(crate::auth::factor_pages::admin_reset),
+            )
             .route("/users/{id}/posts", web::post().to(user_post_open))
             .route("/users/{id}/posts/end", web::post().to(user_post_end))
             .service(

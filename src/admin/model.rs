@@ -385,6 +385,8 @@ pub struct UserRecord {
     pub must_change_password: bool,
     pub locked_until: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// When their second factor was set up; none while it is not.
+    pub second_factor_since: Option<DateTime<Utc>>,
     pub version: i32,
 }
 
@@ -416,7 +418,7 @@ type UserRow = (
     Lang,
     (bool, bool),
     Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
+    (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
     i32,
 );
 
@@ -433,7 +435,7 @@ fn user_from_row(row: UserRow) -> UserRecord {
         locale,
         (active, must_change),
         locked_until,
-        last_login_at,
+        (last_login_at, second_factor_since),
         version,
     ) = row;
     let names = |n: Option<(String, String, String)>| n.map(|(ky, ru, en)| Names { ky, ru, en });
@@ -451,6 +453,7 @@ fn user_from_row(row: UserRow) -> UserRecord {
         must_change_password: must_change,
         locked_until,
         last_login_at,
+        second_factor_since,
         version,
     }
 }
@@ -472,7 +475,7 @@ macro_rules! user_query {
                 users::locale,
                 (users::active, users::must_change_password),
                 users::locked_until,
-                users::last_login_at,
+                (users::last_login_at, users::totp_enabled_at),
                 users::version,
             ))
     };

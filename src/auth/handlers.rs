@@ -6,8 +6,9 @@ use serde_json::json;
 
 use crate::audit::{self, AuditAction, TargetKind, Who};
 use crate::auth::forms::{ChangePasswordForm, LoginForm, safe_next};
-use crate::auth::model;
+use crate::auth::{model, second_factor};
 use crate::db;
+use crate::policy;
 use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
@@ -43,7 +44,7 @@ pub async fn login_page(
     let mut cookie = None;
     if ctx.session_hash.is_none() {
         let (token, new_session) =
-            db::run(&state.pool, |conn| Ok(session::create(conn, None)?)).await?;
+            db::run(&state.pool, |conn| Ok(session::create(conn, None, false)?)).await?;
         ctx.csrf = new_session.csrf_token;
         ctx.session_hash = Some(new_session.id_hash);
         cookie = Some(session::session_cookie(token, state.config.secure_cookies));
@@ -136,17 +137,31 @@ pub async fn login(
         Some(user) if password_ok && user.active && !waiting(&user) => {
             let old_session = ctx.session_hash.clone();
             let counter = counter.unwrap_or(model::Counter::Account(user.id));
-            let (token, device) = db::transaction(&state.pool, move |conn| {
-                model::record_success(conn, user.id, &counter)?;
+            let rules = state.config.second_factor_rules();
+            let (token, device, enrolled) = db::transaction(&state.pool, move |conn| {
+                let factor = second_factor::stored(conn, user.id)?;
+                let enrolled = factor.enrolled();
+                // With a second factor, the password alone proves nothing yet:
+                // the failures stay counted and the browser does not become a
+                // known device until the code is right too.
+                if !enrolled {
+                    model::record_success(conn, user.id, &counter)?;
+                    let role = session::load_actor(conn, user.id)?.map(|(a, _)| a.role);
+                    if role.is_some_and(|r| policy::second_factor_required(r, rules)) {
+                        second_factor::start_grace(conn, user.id, now + rules.grace)?;
+                    }
+                }
                 if let Some(old) = old_session {
                     session::delete(conn, &old)?;
                 }
                 // A new session id at sign-in: a planted id is worth nothing.
-                let (token, _) = session::create(conn, Some(user.id))?;
+                let (token, _) = session::create(conn, Some(user.id), false)?;
                 // This browser becomes (or stays) a known device of the user.
                 let device = match counter {
-                    model::Counter::Device(_) => None,
-                    model::Counter::Account(_) => Some(model::add_known_device(conn, user.id)?),
+                    model::Counter::Account(_) if !enrolled => {
+                        Some(model::add_known_device(conn, user.id)?)
+                    }
+                    _ => None,
                 };
                 let who = Who {
                     actor_id: Some(user.id),
@@ -158,12 +173,20 @@ pub async fn login(
                     &who,
                     AuditAction::LoginOk,
                     Some((TargetKind::User, user.id)),
-                    json!({ "known_device": known_device }),
+                    json!({ "known_device": known_device, "second_factor": enrolled }),
                 )?;
-                Ok((token, device))
+                Ok((token, device, enrolled))
             })
             .await?;
-            let destination = if user.must_change_password {
+            let destination = if enrolled {
+                format!(
+                    "/login/code?next={}",
+                    percent_encoding::utf8_percent_encode(
+                        &form.safe_next(),
+                        percent_encoding::NON_ALPHANUMERIC
+                    )
+                )
+            } else if user.must_change_password {
                 "/account/password".to_owned()
             } else {
                 form.safe_next()
@@ -229,9 +252,9 @@ pub async fn login(
     }
 }
 
-/// A wrong password or current password, checked: count it on the device or
-/// the account, and audit the start of a wait.
-fn count_failure(
+/// A wrong password, current password or second-factor code, checked: count
+/// it on the device or the account, and audit the start of a wait.
+pub(crate) fn count_failure(
     conn: &mut diesel::PgConnection,
     who: &Who,
     target: Option<(TargetKind, i64)>,

@@ -356,6 +356,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Bytea,
+        user_id -> Int8,
+        created_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     referrals (id) {
         id -> Int8,
         case_id -> Int8,
@@ -452,6 +461,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        totp_last_step -> Nullable<Int8>,
+        second_factor_due_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -502,6 +513,7 @@ diesel::joinable!(school_fee_complaints -> agencies (school_id));
 diesel::joinable!(school_fee_complaints -> locations (location_id));
 diesel::joinable!(school_fee_complaints -> users (logged_by));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(users -> locations (location_id));
 
@@ -530,6 +542,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     penalty_violations,
     prosecutor_staff,
     recommendations,
+    recovery_codes,
     referrals,
     school_fee_complaints,
     sessions,

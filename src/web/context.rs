@@ -8,7 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::policy::{self, Actor, Permission};
+use crate::policy::{self, Actor, FactorGate, Permission};
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::i18n::{Arg, Lang, Translator};
@@ -25,6 +25,11 @@ pub struct RequestInfo {
     pub client_addr: String,
     /// Set when the middleware itself had to reject the request.
     pub rejected: bool,
+    /// What the signed-in session must still do (the second factor).
+    pub gate: FactorGate,
+    /// The end of the grace period to set up a required second factor,
+    /// while it runs.
+    pub enrol_by: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone)]
@@ -40,6 +45,8 @@ pub struct Ctx {
     pub query: String,
     pub client_addr: String,
     pub session_hash: Option<Vec<u8>>,
+    pub gate: FactorGate,
+    pub enrol_by: Option<DateTime<Utc>>,
 }
 
 impl Ctx {
@@ -72,6 +79,8 @@ impl Ctx {
             path,
             query: String::new(),
             client_addr: info.client_addr,
+            gate: info.gate,
+            enrol_by: info.enrol_by,
         }
     }
 
@@ -136,8 +145,14 @@ impl Ctx {
         at.as_ref().map(|a| self.datetime(a)).unwrap_or_default()
     }
 
+    /// The second factor must be set up before anything else.
+    pub fn must_enrol(&self) -> bool {
+        self.gate == FactorGate::Enrol
+    }
+
+    /// Signed in, second factor included: the application is open.
     pub fn signed_in(&self) -> bool {
-        self.actor.is_some()
+        self.actor.is_some() && self.gate == FactorGate::Open
     }
 
     /// Whether the navigation shows the administration area.
@@ -240,10 +255,35 @@ impl FromRequest for Signed {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ctx::from_request(req).and_then(|ctx| {
             let actor = ctx.actor.clone().ok_or(AppError::SignInRequired)?;
+            // The middleware already sends such a session to its step; this
+            // holds even if a route forgot to pass through it.
+            if ctx.gate != FactorGate::Open {
+                return Err(AppError::SignInRequired);
+            }
             if actor.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.path()) {
                 return Err(AppError::PasswordChangeRequired);
             }
             Ok(Signed { ctx, actor })
+        }))
+    }
+}
+
+/// A request from a signed-in user whatever their second factor still asks
+/// (the code step and the enrolment take this; the middleware keeps such a
+/// session on those pages).
+pub struct SignedPartly {
+    pub ctx: Ctx,
+    pub actor: Actor,
+}
+
+impl FromRequest for SignedPartly {
+    type Error = AppError;
+    type Future = Ready<Result<SignedPartly, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ctx::from_request(req).and_then(|ctx| {
+            let actor = ctx.actor.clone().ok_or(AppError::SignInRequired)?;
+            Ok(SignedPartly { ctx, actor })
         }))
     }
 }

@@ -5,8 +5,10 @@
 //! 3. refuses any state-changing request whose CSRF token (form field
 //!    `csrf_token` or header `X-CSRF-Token`) does not match the session's, or
 //!    which a browser marks as cross-site — so no route can forget the check;
-//! 4. renders error responses as localized pages;
-//! 5. consumes a flash message once a page has shown it.
+//! 4. keeps a session that has the password but still owes the second factor
+//!    (its code, or setting it up once the grace period is over) on that step;
+//! 5. renders error responses as localized pages;
+//! 6. consumes a flash message once a page has shown it.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
@@ -21,6 +23,7 @@ use futures_util::StreamExt;
 
 use crate::db;
 use crate::db::schema::users;
+use crate::policy::{self, FactorGate};
 use crate::web::AppState;
 use crate::web::context::{Ctx, RequestInfo};
 use crate::web::error::{AppError, ErrorPage};
@@ -107,11 +110,16 @@ pub async fn request_context(
                 .and_then(i18n::negotiate)
         });
     let lang = chosen.or(remembered).unwrap_or(Lang::DEFAULT);
+    let (gate, enrol_by) = session.as_ref().map_or((FactorGate::Open, None), |s| {
+        factor_gate_of(s, state.config.second_factor_rules())
+    });
     let info = RequestInfo {
         lang,
         session: session.clone(),
         client_addr,
         rejected: false,
+        gate,
+        enrol_by,
     };
 
     if let Some(e) = session_failed {
@@ -174,6 +182,33 @@ pub async fn request_context(
         return Ok(error_response(req, &state, page));
     }
 
+    // 4. A session with the password but not (yet) the second factor stays
+    // on the one step it still owes.
+    if let Some(step) = gate_step(gate)
+        && !step.allows(req.path())
+    {
+        let location = if req.method() == Method::GET && step.path == CODE_PATH {
+            let asked = match req.query_string() {
+                "" => req.path().to_owned(),
+                q => format!("{}?{q}", req.path()),
+            };
+            format!(
+                "{}?next={}",
+                step.path,
+                percent_encoding::utf8_percent_encode(
+                    &crate::web::safe_path(&asked),
+                    percent_encoding::NON_ALPHANUMERIC
+                )
+            )
+        } else {
+            step.path.to_owned()
+        };
+        let response = HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, location))
+            .finish();
+        return Ok(req.into_response(response).map_into_boxed_body());
+    }
+
     let refusable = session
         .as_ref()
         .and_then(|s| s.actor.as_ref())
@@ -184,7 +219,7 @@ pub async fn request_context(
     req.extensions_mut().insert(info);
     let res = next.call(req).await?;
 
-    // 4. Error pages in the user's language.
+    // 5. Error pages in the user's language.
     if let Some(page) = error_page_for(&res) {
         let (request, _) = res.into_parts();
         if let (ErrorPage::Forbidden | ErrorPage::NotFound, Some(who)) = (page, refusable) {
@@ -194,7 +229,7 @@ pub async fn request_context(
         return Ok(ServiceResponse::new(request, response));
     }
 
-    // 5. A flash message is shown once.
+    // 6. A flash message is shown once.
     if had_flash
         && is_get
         && res.status() == StatusCode::OK
@@ -209,6 +244,52 @@ pub async fn request_context(
         }
     }
     Ok(res.map_into_boxed_body())
+}
+
+/// Where the second factor sends a session that still owes it a step.
+const CODE_PATH: &str = "/login/code";
+const ENROL_PATH: &str = "/account/second-factor";
+
+struct GateStep {
+    path: &'static str,
+}
+
+impl GateStep {
+    /// The step's own pages and signing out.
+    fn allows(&self, path: &str) -> bool {
+        path == "/logout" || path == self.path || path.starts_with(&format!("{}/", self.path))
+    }
+}
+
+fn gate_step(gate: FactorGate) -> Option<GateStep> {
+    match gate {
+        FactorGate::Open => None,
+        FactorGate::Code => Some(GateStep { path: CODE_PATH }),
+        FactorGate::Enrol => Some(GateStep { path: ENROL_PATH }),
+    }
+}
+
+/// The session's gate, and the end of a running grace period to enrol.
+fn factor_gate_of(
+    session: &Session,
+    rules: policy::SecondFactorRules,
+) -> (FactorGate, Option<chrono::DateTime<chrono::Utc>>) {
+    let Some(actor) = session.actor.as_ref() else {
+        return (FactorGate::Open, None);
+    };
+    let f = session.factor;
+    let gate = policy::factor_gate(
+        actor.role,
+        rules,
+        f.enrolled,
+        f.passed,
+        f.due_at,
+        chrono::Utc::now(),
+    );
+    let grace = gate == FactorGate::Open
+        && !f.enrolled
+        && policy::second_factor_required(actor.role, rules);
+    (gate, f.due_at.filter(|_| grace))
 }
 
 /// A signed-in user was refused a route of ours (a page of another role,
@@ -291,6 +372,8 @@ fn render_error(req: &HttpRequest, state: &web::Data<AppState>, page: ErrorPage)
             session: None,
             client_addr: String::new(),
             rejected: true,
+            gate: FactorGate::Open,
+            enrol_by: None,
         });
     let (title_key, body_key) = page.message_keys();
     let template = ErrorTemplate {

@@ -37,7 +37,23 @@ pub struct Session {
     pub csrf_token: String,
     pub actor: Option<Actor>,
     pub flash: Option<Flash>,
+    /// The signed-in user's second factor, as far as this session goes.
+    pub factor: Factor,
 }
+
+/// What decides a session's second-factor gate (`policy::factor_gate`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Factor {
+    /// The user's factor is set up.
+    pub enrolled: bool,
+    /// This session typed a right code (`sessions.second_factor_at`).
+    pub passed: bool,
+    /// The end of the user's grace period to set one up.
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// A session that has the password but not yet the code lives this long.
+const CODE_WAIT_MINUTES: i64 = 10;
 
 /// Refresh `last_seen_at` at most this often: idle timeouts need minute
 /// precision, not a write on every request.
@@ -50,6 +66,7 @@ struct SessionRow {
     created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
     flash: Option<serde_json::Value>,
+    second_factor_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Queryable)]
@@ -113,8 +130,13 @@ pub fn removal_cookie(secure: bool) -> Cookie<'static> {
     cookie
 }
 
-/// Create a session (anonymous when `user_id` is None); returns the cookie token.
-pub fn create(conn: &mut PgConnection, user_id: Option<i64>) -> QueryResult<(String, Session)> {
+/// Create a session (anonymous when `user_id` is None), which has passed the
+/// second factor when `passed`; returns the cookie token.
+pub fn create(
+    conn: &mut PgConnection,
+    user_id: Option<i64>,
+    passed: bool,
+) -> QueryResult<(String, Session)> {
     let token = random_hex(32);
     let id_hash = hash_token(&token);
     let csrf_token = random_hex(32);
@@ -125,11 +147,16 @@ pub fn create(conn: &mut PgConnection, user_id: Option<i64>) -> QueryResult<(Str
             sessions::user_id.eq(user_id),
             sessions::csrf_token.eq(&csrf_token),
             sessions::authenticated_at.eq(user_id.map(|_| now)),
+            sessions::second_factor_at.eq(passed.then_some(now)),
         ))
         .execute(conn)?;
-    let actor = match user_id {
-        Some(id) => load_actor(conn, id)?,
-        None => None,
+    let (actor, factor) = match user_id
+        .map(|id| load_actor(conn, id))
+        .transpose()?
+        .flatten()
+    {
+        Some((actor, factor)) => (Some(actor), Factor { passed, ..factor }),
+        None => (None, Factor::default()),
     };
     Ok((
         token,
@@ -138,6 +165,7 @@ pub fn create(conn: &mut PgConnection, user_id: Option<i64>) -> QueryResult<(Str
             csrf_token,
             actor,
             flash: None,
+            factor,
         },
     ))
 }
@@ -158,6 +186,7 @@ pub fn load(
             sessions::created_at,
             sessions::last_seen_at,
             sessions::flash,
+            sessions::second_factor_at,
         ))
         .first(conn)
         .optional()?;
@@ -167,6 +196,7 @@ pub fn load(
         created_at,
         last_seen_at,
         flash,
+        second_factor_at,
     }) = row
     else {
         return Ok(None);
@@ -178,16 +208,30 @@ pub fn load(
         delete(conn, &id_hash)?;
         return Ok(None);
     }
-    let actor = match user_id {
+    let (actor, factor) = match user_id {
         Some(id) => match load_actor(conn, id)? {
-            Some(actor) => Some(actor),
+            Some((actor, factor)) => {
+                let factor = Factor {
+                    passed: second_factor_at.is_some(),
+                    ..factor
+                };
+                // Signed in with the password, never the code: not for long.
+                if factor.enrolled
+                    && !factor.passed
+                    && now - created_at > chrono::Duration::minutes(CODE_WAIT_MINUTES)
+                {
+                    delete(conn, &id_hash)?;
+                    return Ok(None);
+                }
+                (Some(actor), factor)
+            }
             // Deactivated since sign-in: the session ends now.
             None => {
                 delete(conn, &id_hash)?;
                 return Ok(None);
             }
         },
-        None => None,
+        None => (None, Factor::default()),
     };
     if (now - last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
         diesel::update(sessions::table.filter(sessions::id_hash.eq(&id_hash)))
@@ -199,15 +243,23 @@ pub fn load(
         csrf_token,
         actor,
         flash: flash.and_then(|v| serde_json::from_value(v).ok()),
+        factor,
     }))
 }
 
-/// The active user `id` as an actor, with the path of their territory.
-pub fn load_actor(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Actor>> {
+/// The active user `id` as an actor, with the path of their territory, and
+/// their second factor (`passed` is the session's to say).
+pub fn load_actor(conn: &mut PgConnection, id: i64) -> QueryResult<Option<(Actor, Factor)>> {
     use crate::db::schema::agencies;
     // One query per request for who is asking: the territory's path and the
     // agency's kind come with the user.
-    let row: Option<(ActorRow, Option<String>)> = users::table
+    type Row = (
+        ActorRow,
+        Option<String>,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+    );
+    let row: Option<Row> = users::table
         .left_join(locations::table)
         .left_join(agencies::table)
         .filter(users::id.eq(id))
@@ -225,26 +277,43 @@ pub fn load_actor(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Actor>
                 users::must_change_password,
             ),
             agencies::kind.nullable(),
+            users::totp_enabled_at,
+            users::second_factor_due_at,
         ))
         .first(conn)
         .optional()?;
-    let Some((r, kind)) = row else {
+    let Some((r, kind, enabled_at, due_at)) = row else {
         return Ok(None);
     };
     let agency_kind = kind.and_then(|k| crate::admin::model::AgencyKind::parse(&k));
-    Ok(Some(Actor {
-        agency_kind,
-        id: r.id,
-        login: r.login,
-        display_name: r.display_name,
-        role: r.role,
-        agency_id: r.agency_id,
-        location_id: r.location_id,
-        // A territory of the whole country is no limit at all.
-        territory_path: r.path.filter(|p| p != "KG"),
-        locale: r.locale,
-        must_change_password: r.must_change_password,
-    }))
+    let factor = Factor {
+        enrolled: enabled_at.is_some(),
+        passed: false,
+        due_at,
+    };
+    Ok(Some((
+        Actor {
+            agency_kind,
+            id: r.id,
+            login: r.login,
+            display_name: r.display_name,
+            role: r.role,
+            agency_id: r.agency_id,
+            location_id: r.location_id,
+            // A territory of the whole country is no limit at all.
+            territory_path: r.path.filter(|p| p != "KG"),
+            locale: r.locale,
+            must_change_password: r.must_change_password,
+        },
+        factor,
+    )))
+}
+
+/// This session typed a right second-factor code now.
+pub fn mark_factor_passed(conn: &mut PgConnection, id_hash: &[u8]) -> QueryResult<usize> {
+    diesel::update(sessions::table.filter(sessions::id_hash.eq(id_hash)))
+        .set(sessions::second_factor_at.eq(Some(Utc::now())))
+        .execute(conn)
 }
 
 pub fn delete(conn: &mut PgConnection, id_hash: &[u8]) -> QueryResult<usize> {
