@@ -23,35 +23,53 @@ async fn signing_in_rotates_the_session_and_reaches_home() {
     let login = app.create_user(Role::CaseWorker, false).await;
     let form = app.get("/login").await;
     assert_eq!(form.status, StatusCode::OK);
-    let before = session_cookie(&form).expect("an anonymous session for the form's token");
+    assert!(session_cookie(&form).is_none(), "a visitor gets no session");
     let page = app
         .post_form("/login", &[("login", &login), ("password", PASSWORD)])
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.location(), Some("/"));
-    let after = session_cookie(&page).expect("a new session cookie at sign-in");
-    assert_ne!(before, after, "the session id must change at sign-in");
-    // The anonymous session is gone from the database: one session remains.
+    let first = session_cookie(&page).expect("a session cookie at sign-in");
     assert_eq!(app.count("sessions"), 1);
     let home = app.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
     home.assert_contains(&format!("Тест Колдонуучу {login}"));
     assert_eq!(app.audit_count("login_ok"), 1);
+    // Signing in again over a session (an old or a planted one) gives a new
+    // id, and the old one is gone from the database.
+    let again = app.login(&login, PASSWORD).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let second = session_cookie(&again).expect("a new session cookie");
+    assert_ne!(first, second, "the session id must change at sign-in");
+    assert_eq!(app.count("sessions"), 1);
 }
 
 #[actix_web::test]
 async fn session_cookie_flags() {
     let app = TestApp::spawn().await;
-    let page = app.get("/login").await;
+    let login = app.create_user(Role::Inspector, false).await;
+    let page = app.login(&login, PASSWORD).await;
     let cookie = session_cookie(&page).expect("a session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
     assert!(!cookie.contains("Secure"), "{cookie}");
 
+    // Over HTTPS the session is Secure and the sign-in form's token cookie
+    // is bound to this host.
     let secure = TestApp::spawn_with(|c| c.secure_cookies = true).await;
-    let cookie = session_cookie(&secure.get("/login").await).expect("a session cookie");
-    assert!(cookie.contains("Secure"), "{cookie}");
+    let form = secure.get("/login").await;
+    let token_cookie = form
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("__Host-korgoo_login_csrf="))
+        .expect("a host-bound token cookie")
+        .to_owned();
+    assert!(token_cookie.contains("Secure"), "{token_cookie}");
+    assert!(token_cookie.contains("Path=/"), "{token_cookie}");
+    assert!(!token_cookie.contains("Domain"), "{token_cookie}");
 }
 
 #[actix_web::test]

@@ -300,3 +300,96 @@ async fn a_body_trickled_past_the_deadline_is_refused_with_408() {
     );
     assert_eq!(app.audit_count("login_failed"), 0);
 }
+
+/// Anonymous visitors write nothing (issue 19, Low: 500 GETs of /login made
+/// 503 session rows): the sign-in form's token lives in a cookie, and a
+/// sign-in posts it back in the form (double submit).
+#[actix_web::test]
+async fn anonymous_visitors_get_no_session_row_and_the_sign_in_still_checks_its_token() {
+    let app = TestApp::spawn().await;
+    app.create_user(Role::Inspector, false).await;
+    let before = app.count("sessions");
+    for _ in 0..200 {
+        // A new browser each time, as a crawler or a flood would be.
+        let visitor = app.other_browser();
+        let page = visitor.get("/login").await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    for path in ["/", "/public", "/login?next=%2Fcases", "/cases"] {
+        let page = app.other_browser().get(path).await;
+        assert!(!page.status.is_server_error(), "{path}");
+    }
+    assert_eq!(app.count("sessions"), before, "no session for a visitor");
+
+    let login = app.create_user(Role::Inspector, false).await;
+    // The token of the page and the cookie it came with sign in.
+    let browser = app.other_browser();
+    let page = browser.get("/login").await;
+    let token = page.input_value("csrf_token").expect("a token in the form");
+    assert_eq!(token.len(), 64);
+    let cookie = page
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("korgoo_login_csrf="))
+        .expect("the token's cookie");
+    assert!(cookie.contains(&token));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    // A wrong password shows the form again with a token that still works.
+    let failed = browser
+        .post_raw(
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("login", &login),
+                ("password", "wrong one"),
+            ],
+        )
+        .await;
+    assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        failed.input_value("csrf_token").as_deref(),
+        Some(token.as_str())
+    );
+    let ok = browser
+        .post_raw(
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("login", &login),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(app.count("sessions"), before + 1, "one session, at sign-in");
+
+    // Without the cookie, or with another browser's, the token is refused.
+    let forger = app.other_browser();
+    let refused = forger
+        .post_raw(
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("login", &login),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let other = app.other_browser();
+    other.get("/login").await;
+    let mixed = other
+        .post_raw(
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("login", &login),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(mixed.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("sessions"), before + 1);
+}

@@ -193,7 +193,7 @@ pub async fn submit_code(
         if let Some(old) = &old_session {
             session::delete(conn, old)?;
         }
-        let (token, new_session) = session::create(conn, Some(id), true)?;
+        let (token, new_session) = session::create(conn, id, true)?;
         let device = match counter {
             model::Counter::Account(_) => Some(model::add_known_device(conn, id)?),
             model::Counter::Device(_) => None,

@@ -32,6 +32,7 @@ pub struct NextQuery {
 }
 
 pub async fn login_page(
+    req: HttpRequest,
     mut ctx: Ctx,
     state: web::Data<AppState>,
     query: web::Query<NextQuery>,
@@ -39,15 +40,14 @@ pub async fn login_page(
     if ctx.signed_in() {
         return Ok(see_other("/"));
     }
-    // The sign-in form posts a CSRF token too, so a visitor gets an
-    // anonymous session to hold it.
+    // The sign-in form posts a CSRF token too; a visitor without a session
+    // gets it in a cookie (double submit), not a session row.
     let mut cookie = None;
     if ctx.session_hash.is_none() {
-        let (token, new_session) =
-            db::run(&state.pool, |conn| Ok(session::create(conn, None, false)?)).await?;
-        ctx.csrf = new_session.csrf_token;
-        ctx.session_hash = Some(new_session.id_hash);
-        cookie = Some(session::session_cookie(token, state.config.secure_cookies));
+        let secure = state.config.secure_cookies;
+        let token = session::login_csrf_token(&req, secure).unwrap_or_else(session::new_login_csrf);
+        ctx.csrf = token.clone();
+        cookie = Some(session::login_csrf_cookie(token, secure));
     }
     let page = LoginPage {
         ctx,
@@ -64,7 +64,7 @@ pub async fn login_page(
 
 pub async fn login(
     req: HttpRequest,
-    ctx: Ctx,
+    mut ctx: Ctx,
     state: web::Data<AppState>,
     form: FormData,
 ) -> AppResult<HttpResponse> {
@@ -155,7 +155,7 @@ pub async fn login(
                     session::delete(conn, &old)?;
                 }
                 // A new session id at sign-in: a planted id is worth nothing.
-                let (token, _) = session::create(conn, Some(user.id), false)?;
+                let (token, _) = session::create(conn, user.id, false)?;
                 // This browser becomes (or stays) a known device of the user.
                 let device = match counter {
                     model::Counter::Account(_) if !enrolled => {
@@ -194,6 +194,9 @@ pub async fn login(
             let mut response = see_other(&destination);
             response
                 .add_cookie(&session::session_cookie(token, state.config.secure_cookies))
+                .map_err(AppError::internal)?;
+            response
+                .add_cookie(&session::login_csrf_removal(state.config.secure_cookies))
                 .map_err(AppError::internal)?;
             if let Some(device) = device {
                 response
@@ -241,6 +244,11 @@ pub async fn login(
                 Ok(())
             })
             .await?;
+            // The form again, with the token it came with.
+            if ctx.session_hash.is_none() {
+                ctx.csrf = session::login_csrf_token(&req, state.config.secure_cookies)
+                    .unwrap_or_default();
+            }
             let page = LoginPage {
                 ctx,
                 login: form.login.trim().to_owned(),

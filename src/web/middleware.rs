@@ -3,7 +3,8 @@
 //! 2. picks the language (`?lang=`, then the user's choice, the `lang` cookie,
 //!    the browser's Accept-Language, then Kyrgyz) and remembers a `?lang=` choice;
 //! 3. refuses any state-changing request whose CSRF token (form field
-//!    `csrf_token` or header `X-CSRF-Token`) does not match the session's, or
+//!    `csrf_token` or header `X-CSRF-Token`) does not match the session's (for
+//!    the sign-in form of a visitor, who has no session, its cookie's), or
 //!    which a browser marks as cross-site — so no route can forget the check;
 //! 4. keeps a session that has the password but still owes the second factor
 //!    (its code, or setting it up once the grace period is over) on that step;
@@ -169,11 +170,18 @@ pub async fn request_context(
 
     // 3. Forgery protection for everything that changes state.
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        && let Err(page) =
-            verify_csrf(&mut req, session.as_ref(), state.config.body_deadline()).await
+        && let Err(page) = verify_csrf(
+            &mut req,
+            session.as_ref(),
+            secure,
+            state.config.body_deadline(),
+        )
+        .await
     {
         if page == ErrorPage::Csrf {
-            tracing::warn!(path = req.path(), "request refused: CSRF check failed");
+            // Not the path: a refused POST's path may hold anything typed
+            // (the request's span names its route).
+            tracing::warn!("request refused: CSRF check failed");
         }
         req.extensions_mut().insert(RequestInfo {
             rejected: true,
@@ -406,6 +414,7 @@ fn render_error(req: &HttpRequest, state: &web::Data<AppState>, page: ErrorPage)
 async fn verify_csrf(
     req: &mut ServiceRequest,
     session: Option<&Session>,
+    secure: bool,
     deadline: std::time::Duration,
 ) -> Result<(), ErrorPage> {
     // Browsers say where a request comes from; a cross-site one is refused
@@ -436,7 +445,15 @@ async fn verify_csrf(
             return Err(ErrorPage::Csrf);
         }
     }
-    let expected = session.map(|s| s.csrf_token.clone()).unwrap_or_default();
+    // A session's own token; without one, only the sign-in form may post,
+    // with the token its cookie holds.
+    let expected = match session {
+        Some(s) => s.csrf_token.clone(),
+        None if req.path() == "/login" => {
+            session::login_csrf_token(req.request(), secure).unwrap_or_default()
+        }
+        None => String::new(),
+    };
     if let Some(given) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         if expected.is_empty() || !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
             return Err(ErrorPage::Csrf);

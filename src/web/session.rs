@@ -124,19 +124,62 @@ pub fn device_token(req: &actix_web::HttpRequest) -> Option<String> {
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// The sign-in form's CSRF token for a visitor without a session (issue
+/// 19: an anonymous visitor gets no session row, so 500 visits of /login
+/// write nothing). Double-submit: the form carries the token and this
+/// cookie the same one; a forged cross-site form cannot read the cookie to
+/// copy it. Over HTTPS the `__Host-` prefix binds the cookie to this exact
+/// host (Secure, Path=/, no Domain), so a sibling subdomain cannot plant one.
+pub fn login_csrf_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-korgoo_login_csrf"
+    } else {
+        "korgoo_login_csrf"
+    }
+}
+
+pub fn login_csrf_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(login_csrf_cookie_name(secure), token)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .finish()
+}
+
+pub fn login_csrf_removal(secure: bool) -> Cookie<'static> {
+    let mut cookie = login_csrf_cookie(String::new(), secure);
+    cookie.make_removal();
+    cookie
+}
+
+/// The sign-in CSRF token a request's cookie carries, if well formed.
+pub fn login_csrf_token(req: &actix_web::HttpRequest, secure: bool) -> Option<String> {
+    req.cookie(login_csrf_cookie_name(secure))
+        .map(|c| c.value().to_owned())
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A new random token for the sign-in form.
+pub fn new_login_csrf() -> String {
+    random_hex(32)
+}
+
 pub fn removal_cookie(secure: bool) -> Cookie<'static> {
     let mut cookie = session_cookie(String::new(), secure);
     cookie.make_removal();
     cookie
 }
 
-/// Create a session (anonymous when `user_id` is None), which has passed the
-/// second factor when `passed`; returns the cookie token.
+/// Create the session of a user who signed in, which has passed the second
+/// factor when `passed`; returns the cookie token. (Visitors who have not
+/// signed in get no session: see `login_csrf_cookie`.)
 pub fn create(
     conn: &mut PgConnection,
-    user_id: Option<i64>,
+    user_id: i64,
     passed: bool,
 ) -> QueryResult<(String, Session)> {
+    let user_id = Some(user_id);
     let token = random_hex(32);
     let id_hash = hash_token(&token);
     let csrf_token = random_hex(32);
