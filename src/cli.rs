@@ -103,7 +103,15 @@ pub fn run() -> ExitCode {
 
 fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("KORGOO_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // actix-web's extractors log the request's path at debug when they fail
+    // (a name typed in place of an id): never below info, whatever is asked.
+    let filter = EnvFilter::try_from_env("KORGOO_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info"))
+        .add_directive(
+            "actix_web::types=info"
+                .parse()
+                .expect("a valid log directive"),
+        );
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

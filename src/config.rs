@@ -286,6 +286,19 @@ pub struct Config {
     )]
     pub provider_access_days: i64,
 
+    /// Days after a referral to law enforcement is closed (declined, or its
+    /// investigation decided: convicted, acquitted, dismissed) during which
+    /// the police unit or prosecutor's office still reads the child's data
+    /// it shared.
+    #[arg(
+        long,
+        env = "KORGOO_LE_ACCESS_DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(i64).range(0..=3650),
+        global = true
+    )]
+    pub le_access_days: i64,
+
     /// Seconds a request's body may take to arrive; a slower one is refused
     /// (408) and its connection closed.
     #[arg(

@@ -251,6 +251,26 @@ pub fn provider_access_ends(closed_on: Option<NaiveDate>, days: i64) -> Option<N
     closed_on.map(|day| day + chrono::Days::new(days.max(0).unsigned_abs()))
 }
 
+/// The last day a police unit or prosecutor's office reads the child's data
+/// of a referral closed on `closed_on`: `days` after it (setting
+/// `KORGOO_LE_ACCESS_DAYS`). A referral to law enforcement is *closed* when
+/// it was declined (the day of the answer), or when the investigation it
+/// was linked to is decided — convicted, acquitted or dismissed, which are
+/// final (the day of that decision). A waiting referral, and one linked to
+/// an investigation still under way, in court or suspended (which may
+/// resume), has no end: the investigation needs the child's data. The same
+/// rule as a provider's, with its own setting: an investigation's needs
+/// after its verdict are not a service's.
+pub fn le_access_ends(closed_on: Option<NaiveDate>, days: i64) -> Option<NaiveDate> {
+    provider_access_ends(closed_on, days)
+}
+
+/// Does the reader of a referral still see the child's data it shared on
+/// `today`, given the last day of that access (none: no end yet)?
+pub fn shares_child_on(access_ends: Option<NaiveDate>, today: NaiveDate) -> bool {
+    access_ends.is_none_or(|until| today <= until)
+}
+
 /// May the actor open the record of a child living at `home_path`, whose
 /// cases are held by `units`? Their territory's children, and the children
 /// whose case their unit holds (a case transferred from another district).

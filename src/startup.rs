@@ -89,7 +89,7 @@ pub fn run(
             .wrap(from_fn(request_context))
             .wrap(from_fn(crate::web::middleware::public_cache_guard))
             .wrap(security_headers(secure))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::web::request_log::RouteOnly>::new())
             .wrap(from_fn(crate::metrics::measure))
             .configure(routes)
             .default_service(web::to(not_found))

@@ -647,3 +647,58 @@ async fn seeded_territories_and_national_bodies_are_there() {
         .unwrap();
     assert_eq!(ky, "Жети-Өгүз району");
 }
+
+/// The pager of the user list keeps the search and every filter: the next
+/// page of `q=police` holds police logins only, not whatever follows them.
+#[actix_web::test]
+async fn the_user_list_pager_keeps_the_search_and_the_filters() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::Admin).await;
+    for _ in 0..55 {
+        app.create_user(Role::Police, false).await;
+        // Their logins sort right after the police's.
+        app.create_user(Role::Prosecutor, false).await;
+    }
+    let mia = fixtures::agency_by_code(&mut app.conn(), "MIA").to_string();
+    let next_of = |page: &crate::common::Page| -> String {
+        page.html()
+            .select(&scraper::Selector::parse(".pager a").unwrap())
+            .next()
+            .expect("a next page")
+            .value()
+            .attr("href")
+            .unwrap()
+            .to_owned()
+    };
+    let logins = |p: &crate::common::Page| -> Vec<String> {
+        p.html()
+            .select(&scraper::Selector::parse("tbody td:first-child a").unwrap())
+            .map(|e| e.text().collect())
+            .collect()
+    };
+    for first in [
+        "/admin/users?q=police".to_owned(),
+        format!("/admin/users?q=POLICE&role=police&agency={mia}&active=yes"),
+    ] {
+        let page = app.get(&first).await;
+        assert_eq!(logins(&page).len(), 50, "{first}");
+        let href = next_of(&page);
+        let query: std::collections::HashMap<String, String> =
+            url::form_urlencoded::parse(href.split_once('?').unwrap().1.as_bytes())
+                .into_owned()
+                .collect();
+        let typed: std::collections::HashMap<String, String> =
+            url::form_urlencoded::parse(first.split_once('?').unwrap().1.as_bytes())
+                .into_owned()
+                .collect();
+        for (k, v) in &typed {
+            assert_eq!(query.get(k), Some(v), "{href} keeps {k}");
+        }
+        let second = logins(&app.get(&href).await);
+        assert_eq!(second.len(), 5, "{href}: {second:?}");
+        assert!(
+            second.iter().all(|l| l.starts_with("police.")),
+            "{href}: {second:?}"
+        );
+    }
+}

@@ -1112,3 +1112,79 @@ async fn the_establishment_search_keeps_owners_names_out_of_addresses() {
     typed.assert_contains(&format!("href=\"/establishments/{other}\""));
     assert!(!typed.body.contains("value=\"Papan\""));
 }
+
+/// The establishment search pages like the list, by POST: its next page
+/// keeps the search words (without putting them in an address) and holds
+/// matches only.
+#[actix_web::test]
+async fn the_establishment_search_pages_and_keeps_its_words() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::Inspector).await;
+    let farm = cotton_farm(&app, "Папан пахта талаасы").await;
+    // 55 more places the search finds, then one it does not, newest.
+    diesel::sql_query(
+        "INSERT INTO establishments (kind, sector, name, owner, location_id, address,
+                search_name, created_by)
+         SELECT kind, sector, name || ' ' || g, owner, location_id, address, search_name,
+                created_by
+         FROM establishments, generate_series(1, 55) g WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(farm)
+    .execute(&mut app.conn())
+    .unwrap();
+    let other = cotton_farm(&app, "Жаңы-Жол бакча").await;
+    let rows = |page: &crate::common::Page| -> Vec<String> {
+        page.html()
+            .select(&scraper::Selector::parse("#establishments tbody tr td:first-child a").unwrap())
+            .map(|a| a.value().attr("href").unwrap_or_default().to_owned())
+            .collect()
+    };
+    let first = app
+        .post_form("/establishments/search", &[("q", "Papan")])
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(rows(&first).len(), 50);
+    let pager = first
+        .html()
+        .select(&scraper::Selector::parse("form#next-search-page").unwrap())
+        .next()
+        .map(|f| f.value().attr("method").unwrap_or_default().to_owned());
+    assert_eq!(pager.as_deref(), Some("post"), "{}", first.body);
+    let hidden = |name: &str| -> String {
+        first
+            .html()
+            .select(
+                &scraper::Selector::parse(&format!("form#next-search-page [name=\"{name}\"]"))
+                    .unwrap(),
+            )
+            .next()
+            .and_then(|i| i.value().attr("value").map(str::to_owned))
+            .unwrap_or_default()
+    };
+    assert_eq!(hidden("q"), "Papan");
+    let before = hidden("before");
+    let second = app
+        .post_form(
+            "/establishments/search",
+            &[("q", "Papan"), ("before", &before)],
+        )
+        .await;
+    let second_rows = rows(&second);
+    assert_eq!(second_rows.len(), 6, "{second_rows:?}");
+    assert!(second_rows.contains(&format!("/establishments/{farm}")));
+    assert!(
+        !second
+            .body
+            .contains(&format!("href=\"/establishments/{other}\""))
+    );
+    assert!(second.text_of("#next-search-page").is_none());
+    // The whole list still pages by address, with no words in it.
+    let list = app.get("/establishments").await;
+    let next = list
+        .html()
+        .select(&scraper::Selector::parse("#next-page").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_owned))
+        .unwrap();
+    assert!(next.starts_with("/establishments?before="), "{next}");
+}

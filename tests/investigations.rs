@@ -902,3 +902,217 @@ async fn another_agency_changes_nothing_by_posting_directly() {
     );
     assert_eq!(app.count("le_referrals"), 1);
 }
+
+/// A case worker refers `case` to the Prosecutor General's office; the
+/// referral's id.
+async fn refer_to_prosecutor(app: &TestApp, case: i64) -> i64 {
+    let gpo = fixtures::agency_by_code(&mut app.conn(), "GPO").to_string();
+    let sent = app
+        .post_form(
+            &format!("/cases/{case}/law-enforcement"),
+            &[("le_agency_id", &gpo), ("le_note", "Found at a sauna.")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    le_referrals::table
+        .filter(le_referrals::case_id.eq(case))
+        .select(le_referrals::id)
+        .order(le_referrals::id.desc())
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+fn rename_child_of(app: &TestApp, case: i64) {
+    diesel::sql_query(
+        "UPDATE children SET family_name = 'Исправленова', birth_date = '2011-05-05'
+         WHERE id = (SELECT child_id FROM cases WHERE id = $1)",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(case)
+    .execute(&mut app.conn())
+    .unwrap();
+    diesel::sql_query("UPDATE cases SET narrative = 'Corrected later.' WHERE id = $1")
+        .bind::<diesel::sql_types::BigInt, _>(case)
+        .execute(&mut app.conn())
+        .unwrap();
+}
+
+/// Issue 19 (Low), as for providers: a referral to law enforcement shows
+/// what it shared when it was sent; a later correction of the child's
+/// record does not reach the police or the prosecutor.
+#[actix_web::test]
+async fn law_enforcement_reads_what_the_referral_shared_when_sent() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    let case = case_for_referral(&app).await;
+    let referral = refer_to_prosecutor(&app, case).await;
+    rename_child_of(&app, case);
+
+    let prosecutor = app.other_browser();
+    prosecutor.login_as(Role::Prosecutor).await;
+    let page = prosecutor
+        .get(&format!("/investigations/referrals/{referral}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let shared = page.text_of("#shared-data").unwrap();
+    assert!(shared.contains("Асанова Бермет"), "{shared}");
+    assert!(shared.contains("04.04.2011"), "{shared}");
+    assert!(page.body.contains("Found at a sauna at night."));
+    for live in ["Исправленова", "05.05.2011", "Corrected later."] {
+        assert!(!page.body.contains(live), "the live record leaked: {live}");
+    }
+    assert!(page.text_of("#shared-ended").is_none());
+    assert_eq!(app.audit_count("case_viewed"), 1);
+}
+
+/// Issue 19 (Low): law enforcement reads the child's data only until
+/// `KORGOO_LE_ACCESS_DAYS` (30) after the referral is closed — declined, or
+/// its investigation decided. After that the page shows the referral
+/// without the child and audits no view of the case; a referral whose
+/// investigation is still under way keeps showing the child.
+#[actix_web::test]
+async fn law_enforcement_reads_the_child_only_until_access_ends() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    let prosecutor = app.other_browser();
+    prosecutor.login_as(Role::Prosecutor).await;
+    let answer = async |referral: i64, fields: &[(&str, &str)]| {
+        let path = format!("/investigations/referrals/{referral}");
+        let v = prosecutor.get(&path).await.input_value("version").unwrap();
+        let mut all = vec![("version", v.as_str())];
+        all.extend_from_slice(fields);
+        let answered = prosecutor.post_form(&format!("{path}/answer"), &all).await;
+        assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+        answered
+    };
+
+    // Declined 45 days ago.
+    let declined_case = case_for_referral(&app).await;
+    let declined = refer_to_prosecutor(&app, declined_case).await;
+    answer(
+        declined,
+        &[("answer", "decline"), ("decline_reason", "Not ours.")],
+    )
+    .await;
+    diesel::sql_query(
+        "UPDATE le_referrals SET answered_at = now() - interval '45 days' WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(declined)
+    .execute(&mut app.conn())
+    .unwrap();
+
+    // Linked to an investigation dismissed 45 days ago.
+    let decided_case = case_for_referral(&app).await;
+    let decided = refer_to_prosecutor(&app, decided_case).await;
+    let opened = days_ago(60);
+    let investigation = id_from(
+        &answer(
+            decided,
+            &[
+                ("answer", "new"),
+                ("offenses", "csec"),
+                ("opened_on", &opened),
+                ("reference", ""),
+                ("suspects", "1"),
+                ("notes", ""),
+            ],
+        )
+        .await,
+        "/investigations/",
+    );
+    let v = version(&app, investigation);
+    let dismissed = prosecutor
+        .post_form(
+            &format!("/investigations/{investigation}/move"),
+            &[("move", "dismiss"), ("version", &v), ("on", &days_ago(45))],
+        )
+        .await;
+    assert_eq!(
+        dismissed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        dismissed.body
+    );
+
+    for referral in [declined, decided] {
+        let viewed = app.audit_count("case_viewed");
+        let page = prosecutor
+            .get(&format!("/investigations/referrals/{referral}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text_of("#shared-ended").is_some(), "{}", page.body);
+        assert!(page.text_of("#referral-status").is_some());
+        for hidden in [
+            "Асанова",
+            "Бермет",
+            "04.04.2011",
+            "Found at a sauna at night.",
+        ] {
+            assert!(
+                !page.body.contains(hidden),
+                "{hidden} after the access ended"
+            );
+        }
+        assert_eq!(
+            app.audit_count("case_viewed"),
+            viewed,
+            "a page naming no child is no view of the case"
+        );
+    }
+
+    // Linked to an investigation under way, answered long ago: still shown.
+    let open_case = case_for_referral(&app).await;
+    let open = refer_to_prosecutor(&app, open_case).await;
+    let link = open_investigation(&prosecutor, "csec", &days_ago(10))
+        .await
+        .to_string();
+    answer(open, &[("answer", "link"), ("investigation", &link)]).await;
+    diesel::sql_query(
+        "UPDATE le_referrals SET answered_at = now() - interval '400 days' WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(open)
+    .execute(&mut app.conn())
+    .unwrap();
+    let viewed = app.audit_count("case_viewed");
+    let page = prosecutor
+        .get(&format!("/investigations/referrals/{open}"))
+        .await;
+    assert!(page.text_of("#shared-ended").is_none());
+    assert!(
+        page.text_of("#shared-data")
+            .unwrap()
+            .contains("Асанова Бермет")
+    );
+    assert_eq!(app.audit_count("case_viewed"), viewed + 1);
+}
+
+/// What a referral shared cannot be rewritten afterwards, even by the
+/// tables' owner.
+#[actix_web::test]
+async fn what_a_referral_to_law_enforcement_shared_never_changes() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    let case = case_for_referral(&app).await;
+    let referral = refer_to_prosecutor(&app, case).await;
+    let shared = |app: &TestApp| -> serde_json::Value {
+        le_referrals::table
+            .find(referral)
+            .select(le_referrals::shared_data)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    let before = shared(&app);
+    assert_eq!(before["family_name"], "Асанова", "{before}");
+    assert_eq!(
+        before["narrative"], "Found at a sauna at night.",
+        "{before}"
+    );
+    assert!(before.get("guardian_contact").is_none(), "{before}");
+    let updated = diesel::sql_query(
+        r#"UPDATE le_referrals SET shared_data = '{"family_name": "Подменова"}' WHERE id = $1"#,
+    )
+    .bind::<diesel::sql_types::BigInt, _>(referral)
+    .execute(&mut app.conn())
+    .unwrap();
+    assert_eq!(updated, 1);
+    assert_eq!(shared(&app), before);
+}

@@ -282,6 +282,7 @@ diesel::table! {
         answered_at -> Nullable<Timestamptz>,
         version -> Int4,
         sent_on -> Date,
+        shared_data -> Jsonb,
     }
 }
 

@@ -87,14 +87,16 @@ pub async fn establishments(
 }
 
 /// `POST /establishments/search`: the same list, matching name or owner in
-/// any spelling.
+/// any spelling. Its pager is a POST too (the words and `before`), so the
+/// next page keeps the search without putting it in an address.
 pub async fn search_establishments(
     signed: Signed,
     state: web::Data<AppState>,
     form: FormData,
 ) -> AppResult<HttpResponse> {
     let words = form.get("q").trim().chars().take(200).collect::<String>();
-    establishment_list(signed, state, words, None).await
+    let before = form.get("before").parse::<i64>().ok();
+    establishment_list(signed, state, words, before).await
 }
 
 async fn establishment_list(
@@ -118,9 +120,7 @@ async fn establishment_list(
     .await?;
     let next_before = if list.len() as i64 > PAGE_SIZE {
         list.truncate(PAGE_SIZE as usize);
-        // A search shows its first page of matches; the pager pages the
-        // whole list (words stay out of addresses).
-        list.last().map(|e| e.id).filter(|_| words.is_empty())
+        list.last().map(|e| e.id)
     } else {
         None
     };

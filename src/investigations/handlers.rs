@@ -561,6 +561,12 @@ struct ReferralPage {
     form: FormData,
     errors: FieldErrors,
     offenses: &'static [Offense],
+    /// The last day the child's data is shown (none while the referral is
+    /// open).
+    shared_until: Option<NaiveDate>,
+    /// The access to the child's data has ended: the page shows the
+    /// referral without it.
+    child_withheld: bool,
 }
 
 impl ReferralPage {
@@ -577,24 +583,37 @@ async fn referral_page(
 ) -> AppResult<ReferralPage> {
     let viewer = actor.clone();
     let who = Who::actor(actor, &ctx.client_addr);
-    let (referral, investigations) = db::transaction(&state.pool, move |conn| {
-        let referral = model::get_referral(conn, id)?;
-        if !policy::can_investigate(&viewer, referral.agency_id) {
-            return Err(AppError::NotFound);
-        }
-        if referral.case_id.is_some() {
-            audit::record(
-                conn,
-                &who,
-                AuditAction::CaseViewed,
-                referral.case_id.map(|c| (TargetKind::Case, c)),
-                json!({ "for": "law_enforcement_referral", "referral_id": id }),
-            )?;
-        }
-        let agency = referral.agency_id;
-        Ok((referral, model::list(conn, agency, None, 200)?))
-    })
-    .await?;
+    let days = state.config.le_access_days;
+    let (referral, investigations, shared_until, child_withheld) =
+        db::transaction(&state.pool, move |conn| {
+            let mut referral = model::get_referral(conn, id)?;
+            if !policy::can_investigate(&viewer, referral.agency_id) {
+                return Err(AppError::NotFound);
+            }
+            let shared_until = referral.shared_until(days);
+            let child_withheld =
+                referral.case_id.is_some() && !policy::shares_child_on(shared_until, today());
+            if child_withheld {
+                // Nothing of the child is shown, so nothing personal is viewed.
+                referral.withhold_child();
+            } else if referral.case_id.is_some() {
+                audit::record(
+                    conn,
+                    &who,
+                    AuditAction::CaseViewed,
+                    referral.case_id.map(|c| (TargetKind::Case, c)),
+                    json!({ "for": "law_enforcement_referral", "referral_id": id }),
+                )?;
+            }
+            let agency = referral.agency_id;
+            Ok((
+                referral,
+                model::list(conn, agency, None, 200)?,
+                shared_until,
+                child_withheld,
+            ))
+        })
+        .await?;
     Ok(ReferralPage {
         ctx,
         referral,
@@ -606,6 +625,8 @@ async fn referral_page(
         form: FormData::default(),
         errors: FieldErrors::new(),
         offenses: Offense::ALL,
+        shared_until,
+        child_withheld,
     })
 }
 

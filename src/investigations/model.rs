@@ -442,7 +442,7 @@ pub fn inspection_referred(
 
 /// A referral as the receiving agency sees it: what it concerns, and only
 /// the case data law enforcement needs (name, sex, birth date, the forms of
-/// exploitation and what happened).
+/// exploitation and what happened), as they were when it was sent.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct LeReferral {
     #[diesel(sql_type = BigInt)]
@@ -483,9 +483,28 @@ pub struct LeReferral {
     pub visited_on: Option<NaiveDate>,
     #[diesel(sql_type = Nullable<Int4>)]
     pub children_found: Option<i32>,
+    /// The day the referral was closed (`LE_CLOSED_ON`), if it is.
+    #[diesel(sql_type = Nullable<Date>)]
+    pub closed_on: Option<NaiveDate>,
 }
 
 impl LeReferral {
+    /// The last day law enforcement reads the child's data this referral
+    /// shared (none while it is open).
+    pub fn shared_until(&self, access_days: i64) -> Option<NaiveDate> {
+        crate::policy::le_access_ends(self.closed_on, access_days)
+    }
+
+    /// Forget the child's data: the access to it has ended. The referral
+    /// itself (dates, status, the note, the answer) remains.
+    pub fn withhold_child(&mut self) {
+        self.child_name = None;
+        self.child_sex = None;
+        self.child_birth_date = None;
+        self.forms = None;
+        self.narrative = None;
+    }
+
     pub fn form_list(&self) -> Vec<crate::cases::model::ExploitationForm> {
         self.forms
             .iter()
@@ -501,21 +520,40 @@ impl LeReferral {
     }
 }
 
-const REFERRAL_SELECT: &str =
-    "SELECT r.id, r.agency_id, r.case_id, r.inspection_id, r.note, r.status,
+/// The day a referral to law enforcement was closed (see
+/// `policy::le_access_ends`): the day it was declined, or the day its
+/// investigation was decided (convicted, acquitted, dismissed); none while
+/// it waits or its investigation is under way, in court or suspended.
+const LE_CLOSED_ON: &str = "CASE
+      WHEN r.status = 'declined' THEN (r.answered_at AT TIME ZONE 'Asia/Bishkek')::date
+      WHEN v.stage IN ('convicted', 'acquitted', 'dismissed') THEN v.decided_on END";
+
+/// The child's data comes from the copy the referral took when it was sent
+/// (migration `le_referral_snapshot`), never from the live record.
+fn referral_select() -> String {
+    format!(
+        "SELECT r.id, r.agency_id, r.case_id, r.inspection_id, r.note, r.status,
         r.decline_reason, r.investigation_id, r.sent_at, u.display_name AS sent_by, r.version,
-        ch.family_name || ' ' || ch.given_name AS child_name, ch.sex AS child_sex,
-        ch.birth_date AS child_birth_date, c.forms, c.narrative,
-        e.name AS establishment, i.visited_on, i.children_found
+        CASE WHEN r.case_id IS NOT NULL
+          THEN (r.shared_data->>'family_name') || ' ' || (r.shared_data->>'given_name') END
+          AS child_name,
+        r.shared_data->>'sex' AS child_sex,
+        (r.shared_data->>'birth_date')::date AS child_birth_date,
+        CASE WHEN r.shared_data->'forms' IS NOT NULL
+          THEN ARRAY(SELECT jsonb_array_elements_text(r.shared_data->'forms')) END AS forms,
+        r.shared_data->>'narrative' AS narrative,
+        e.name AS establishment, i.visited_on, i.children_found,
+        {LE_CLOSED_ON} AS closed_on
      FROM le_referrals r
      JOIN users u ON u.id = r.sent_by
-     LEFT JOIN cases c ON c.id = r.case_id
-     LEFT JOIN children ch ON ch.id = c.child_id
+     LEFT JOIN investigations v ON v.id = r.investigation_id
      LEFT JOIN inspections i ON i.id = r.inspection_id
-     LEFT JOIN establishments e ON e.id = i.establishment_id";
+     LEFT JOIN establishments e ON e.id = i.establishment_id"
+    )
+}
 
 pub fn get_referral(conn: &mut PgConnection, id: i64) -> QueryResult<LeReferral> {
-    diesel::sql_query(format!("{REFERRAL_SELECT} WHERE r.id = $1"))
+    diesel::sql_query(format!("{} WHERE r.id = $1", referral_select()))
         .bind::<BigInt, _>(id)
         .get_result(conn)
 }
@@ -523,7 +561,8 @@ pub fn get_referral(conn: &mut PgConnection, id: i64) -> QueryResult<LeReferral>
 /// Referrals waiting for the agency's answer, oldest first.
 pub fn waiting_for(conn: &mut PgConnection, agency: i64) -> QueryResult<Vec<LeReferral>> {
     diesel::sql_query(format!(
-        "{REFERRAL_SELECT} WHERE r.agency_id = $1 AND r.status = 'sent' ORDER BY r.id LIMIT 100"
+        "{} WHERE r.agency_id = $1 AND r.status = 'sent' ORDER BY r.id LIMIT 100",
+        referral_select()
     ))
     .bind::<BigInt, _>(agency)
     .load(conn)
@@ -532,7 +571,8 @@ pub fn waiting_for(conn: &mut PgConnection, agency: i64) -> QueryResult<Vec<LeRe
 /// The referrals of a case, for its page (any status).
 pub fn referrals_of_case(conn: &mut PgConnection, case: i64) -> QueryResult<Vec<LeReferral>> {
     diesel::sql_query(format!(
-        "{REFERRAL_SELECT} WHERE r.case_id = $1 ORDER BY r.id"
+        "{} WHERE r.case_id = $1 ORDER BY r.id",
+        referral_select()
     ))
     .bind::<BigInt, _>(case)
     .load(conn)

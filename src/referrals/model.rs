@@ -471,8 +471,7 @@ pub fn provider_view(
     .bind::<BigInt, _>(id)
     .get_result(conn)?;
     let shared_until = crate::policy::provider_access_ends(r.closed_on, access_days);
-    let child = shared_until
-        .is_none_or(|until| today <= until)
+    let child = crate::policy::shares_child_on(shared_until, today)
         .then(|| SharedChild::of(&r.shared_data, r.home_ky, r.home_ru, r.home_en));
     Ok(ProviderView {
         id: r.id,

@@ -9,6 +9,7 @@ pub mod middleware;
 pub mod money;
 pub mod paths;
 pub mod proxy;
+pub mod request_log;
 pub mod session;
 pub mod static_files;
 
