@@ -59,6 +59,22 @@ enum Command {
         #[arg(long, value_name = "CASES")]
         scale: Option<usize>,
     },
+    /// The report tables the database keeps.
+    Reports {
+        #[command(subcommand)]
+        action: ReportsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportsCommand {
+    /// Recompute every report table from the records (after a restore, or a
+    /// change of the territory tree); with --check, only compare and say
+    /// where they differ (exit status 1 if anywhere).
+    Rebuild {
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,6 +186,14 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Reports {
+            action: ReportsCommand::Rebuild { check },
+        } => {
+            let database = open_database(&config)?;
+            let done = rebuild_reports(&database.admin_url(), check);
+            database.shutdown()?;
+            done
+        }
         Command::User { action } => {
             let database = open_database(&config)?;
             let created = create_user(&database.admin_url(), action);
@@ -177,6 +201,38 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             created
         }
     }
+}
+
+fn rebuild_reports(url: &str, check: bool) -> anyhow::Result<()> {
+    use diesel::Connection;
+    let mut conn = diesel::PgConnection::establish(url)?;
+    let started = std::time::Instant::now();
+    if check {
+        let differ = crate::reports::rollups::check(&mut conn)?;
+        for m in &differ {
+            println!(
+                "{} at location {} in {}: kept {:?}, from the records {:?}",
+                m.figure, m.location_id, m.year, m.kept, m.fresh
+            );
+        }
+        println!(
+            "{} difference(s), checked in {:.1} s",
+            differ.len(),
+            started.elapsed().as_secs_f64()
+        );
+        if !differ.is_empty() {
+            anyhow::bail!(
+                "the report tables differ from the records: run `korgoo reports rebuild`"
+            );
+        }
+        return Ok(());
+    }
+    crate::reports::rollups::rebuild(&mut conn)?;
+    println!(
+        "report tables rebuilt from the records in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn serve(

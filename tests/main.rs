@@ -28,6 +28,7 @@ mod metrics;
 mod privacy;
 mod recount;
 mod reports;
+mod rollups;
 mod schema;
 mod second_factor;
 mod staff;

@@ -393,6 +393,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_contributions (anchor, anchor_id, figure, location_id, year) {
+        anchor -> Text,
+        anchor_id -> Int8,
+        figure -> Text,
+        location_id -> Int4,
+        year -> Int4,
+        value -> Numeric,
+    }
+}
+
+diesel::table! {
+    report_rollups (figure, location_id, year) {
+        figure -> Text,
+        location_id -> Int4,
+        year -> Int4,
+        value -> Numeric,
+    }
+}
+
+diesel::table! {
     school_fee_complaints (id) {
         id -> Int8,
         school_id -> Int8,
@@ -515,6 +535,7 @@ diesel::joinable!(school_fee_complaints -> locations (location_id));
 diesel::joinable!(school_fee_complaints -> users (logged_by));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
+diesel::joinable!(report_rollups -> locations (location_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(users -> locations (location_id));
 
@@ -545,6 +566,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     recommendations,
     recovery_codes,
     referrals,
+    report_contributions,
+    report_rollups,
     school_fee_complaints,
     sessions,
     training_records,

@@ -15,6 +15,7 @@ pub mod model;
 pub mod public;
 pub mod publication;
 pub mod recommendations;
+pub mod rollups;
 pub mod suppress;
 pub mod view;
 

@@ -16,12 +16,18 @@
 //!   court and decision days; children referred both ways: the day the unit
 //!   sent the case, and the day law enforcement referred the child.
 //!
+//! The counts of actions (inspections, violations, penalties, payments,
+//! complaints, investigations, referrals) are kept by the database as every
+//! record is written (`rollups`, migration `report_rollups`), dated as above;
+//! the staff figures are read from their own small tables.
+//!
 //! No HTTP in here.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Int4, Nullable, Numeric};
 
-use super::indicators::{CONDUCTED, Period, on_days, scoped, under};
+use super::indicators::{Period, on_days, scoped, under};
+use super::rollups::{self, Counter};
 use rust_decimal::Decimal;
 
 /// Labour law enforcement, as the US DOL findings' table lays it out.
@@ -111,24 +117,26 @@ pub struct CriminalEnforcement {
     pub prosecutor_staff: Option<i64>,
 }
 
+/// The staff figures: small tables of posts and courses, read as they are.
+#[derive(Debug, Clone, Default, QueryableByName)]
+struct Staff {
+    #[diesel(sql_type = BigInt)]
+    inspectors: i64,
+    #[diesel(sql_type = BigInt)]
+    inspectors_on_last_day: i64,
+    #[diesel(sql_type = BigInt)]
+    trained_forced_labor: i64,
+}
+
 pub fn labor(
     conn: &mut PgConnection,
     period: &Period,
     territory: &str,
 ) -> QueryResult<LaborEnforcement> {
+    // Inspectors are people, counted once however many posts they held: the
+    // posts table (a few rows per inspector) is read directly.
     let sql = format!(
-        "WITH i AS (
-           SELECT i.* FROM inspections i JOIN locations l ON l.id = i.location_id
-           WHERE {visited} AND {CONDUCTED} AND {inspections}
-         ),
-         -- Penalties belong to the territory of their inspection's visit and
-         -- to the period of their decision; payments to that of the payment.
-         p AS (
-           SELECT p.* FROM penalties p JOIN inspections i ON i.id = p.inspection_id
-           JOIN locations l ON l.id = i.location_id
-           WHERE {inspections} AND p.status <> 'cancelled'
-         )
-         SELECT
+        "SELECT
            (SELECT count(DISTINCT ip.user_id) FROM inspector_posts ip
              JOIN agencies a ON a.id = ip.agency_id JOIN locations l ON l.id = a.location_id
              WHERE {in_post} AND {offices}) AS inspectors,
@@ -139,45 +147,44 @@ pub fn labor(
              JOIN inspector_posts ip ON ip.user_id = t.user_id
              JOIN agencies a ON a.id = ip.agency_id JOIN locations l ON l.id = a.location_id
              WHERE t.course = 'forced_child_labor' AND {trained}
-               AND {in_post} AND {offices}) AS trained_forced_labor,
-           (SELECT count(*) FROM i) AS inspections,
-           (SELECT count(*) FROM i WHERE method = 'worksite') AS at_worksite,
-           (SELECT count(*) FROM i WHERE method = 'desk_review') AS desk_reviews,
-           (SELECT count(*) FROM i WHERE kind = 'routine') AS routine,
-           (SELECT count(*) FROM i WHERE kind = 'unannounced') AS unannounced,
-           (SELECT count(*) FROM i WHERE kind = 'complaint') AS complaint_driven,
-           (SELECT count(*) FROM i WHERE children_found > 0) AS found_child_labor,
-           (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
-             JOIN i ON i.id = v.inspection_id) AS violations,
-           (SELECT coalesce(sum(v.count), 0)::bigint FROM p
-             JOIN penalty_violations pv ON pv.penalty_id = p.id
-             JOIN inspection_violations v ON v.inspection_id = pv.inspection_id AND v.kind = pv.kind
-             WHERE {decided}) AS violations_penalised,
-           (SELECT count(*) FROM p WHERE {decided}) AS penalties_imposed,
-           (SELECT coalesce(sum(p.imposed), 0) FROM p WHERE {decided}) AS imposed_som,
-           (SELECT count(*) FROM p WHERE p.status = 'paid' AND {paid_in_full}) AS penalties_collected,
-           (SELECT coalesce(sum(pp.amount), 0) FROM penalty_payments pp JOIN p ON p.id = pp.penalty_id
-             WHERE {paid}) AS collected_som,
-           (SELECT count(*) FROM inspections i JOIN locations l ON l.id = i.location_id
-             WHERE {visited} AND i.status = 'planned' AND {inspections}) AS planned,
-           (SELECT count(*) FROM i WHERE law_enforcement_id IS NOT NULL) AS referred,
-           (SELECT count(*) FROM school_fee_complaints c JOIN locations l ON l.id = c.location_id
-             WHERE {charged} AND {complaints}) AS complaints",
-        visited = on_days("i.visited_on"),
-        decided = on_days("p.decided_on"),
-        paid_in_full = on_days("p.collected_on"),
-        paid = on_days("pp.paid_on"),
+               AND {in_post} AND {offices}) AS trained_forced_labor",
         trained = on_days("t.completed_on"),
-        charged = on_days("c.charged_on"),
-        inspections = under("l.path"),
         offices = under("l.path"),
         // A post overlapping the period ($4 its first day, $5 the day after
         // its last); `to_on` is the last day in post.
         in_post = "(ip.from_on < $5 AND (ip.to_on IS NULL OR ip.to_on >= $4))",
         on_last_day = "(ip.from_on < $5 AND (ip.to_on IS NULL OR ip.to_on >= $5 - 1))",
-        complaints = under("l.path"),
     );
-    scoped(sql, period, territory).get_result(conn)
+    let staff: Staff = scoped(sql, period, territory).get_result(conn)?;
+    // Everything else is a counter the database keeps (`rollups`).
+    let c = rollups::sums(conn, period, territory)?;
+    Ok(LaborEnforcement {
+        inspectors: staff.inspectors,
+        inspectors_on_last_day: staff.inspectors_on_last_day,
+        trained_forced_labor: staff.trained_forced_labor,
+        inspections: c.count(Counter::Inspections),
+        at_worksite: c.count(Counter::AtWorksite),
+        desk_reviews: c.count(Counter::DeskReviews),
+        routine: c.count(Counter::Routine),
+        unannounced: c.count(Counter::Unannounced),
+        complaint_driven: c.count(Counter::ComplaintDriven),
+        found_child_labor: c.count(Counter::FoundChildLabor),
+        violations: c.count(Counter::Violations),
+        violations_penalised: c.count(Counter::ViolationsPenalised),
+        penalties_imposed: c.count(Counter::PenaltiesImposed),
+        imposed_som: c.money(Counter::ImposedSom),
+        penalties_collected: c.count(Counter::PenaltiesCollected),
+        collected_som: c.money(Counter::CollectedSom),
+        planned: c.count(Counter::Planned),
+        referred: c.count(Counter::Referred),
+        complaints: c.count(Counter::Complaints),
+    })
+}
+
+#[derive(Debug, Clone, Default, QueryableByName)]
+struct ProsecutorStaff {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    staff: Option<i64>,
 }
 
 pub fn criminal(
@@ -185,50 +192,27 @@ pub fn criminal(
     period: &Period,
     territory: &str,
 ) -> QueryResult<CriminalEnforcement> {
-    // An investigation belongs to the territory of the agency holding it.
-    let sql = format!(
-        "WITH v AS (
-           SELECT v.* FROM investigations v JOIN agencies a ON a.id = v.agency_id
-           JOIN locations l ON l.id = a.location_id WHERE {agencies}
-         )
-         SELECT
-           (SELECT count(*) FROM v WHERE {opened}) AS investigations,
-           (SELECT count(*) FROM v WHERE {in_court}) AS prosecutions,
-           (SELECT count(*) FROM v WHERE stage = 'convicted'
-             AND {decided}) AS convictions,
-           (SELECT count(*) FROM v WHERE stage = 'acquitted'
-             AND {decided}) AS acquittals,
-           (SELECT count(*) FROM v WHERE stage = 'dismissed'
-             AND {decided}) AS dismissed,
-           (SELECT count(*) FROM v WHERE stage = 'convicted' AND prison_months > 0
-             AND {decided}) AS prison_sentences,
-           (SELECT coalesce(sum(fine), 0) FROM v WHERE stage = 'convicted'
-             AND {decided}) AS fines_som,
-           (SELECT count(*) FROM le_referrals r JOIN cases c ON c.id = r.case_id
-             JOIN locations l ON l.id = c.location_id
-             WHERE {sent} AND {cases})
-             AS referred_by_social_services,
-           -- A victim referred by law enforcement is counted on the day of
-           -- the referral, which is the day its case says the child was
-           -- identified.
-           (SELECT count(*) FROM investigation_events e JOIN v ON v.id = e.investigation_id
-             JOIN cases c ON c.id = (e.details->>'case_id')::bigint
-             WHERE e.kind = 'victim_referred'
-               AND {identified})
-             AS referred_to_social_services,
-           (SELECT sum(s.staff)::bigint FROM prosecutor_staff s JOIN agencies a ON a.id = s.agency_id
-             JOIN locations l ON l.id = a.location_id WHERE s.year = $7 AND {agencies})
-             AS prosecutor_staff",
+    // Prosecutors assigned is a number per agency and year, of the last year.
+    let staff: ProsecutorStaff = diesel::sql_query(format!(
+        "SELECT sum(s.staff)::bigint AS staff FROM prosecutor_staff s
+           JOIN agencies a ON a.id = s.agency_id JOIN locations l ON l.id = a.location_id
+          WHERE s.year = $1 AND {agencies}",
         agencies = under("l.path"),
-        cases = under("l.path"),
-        opened = on_days("opened_on"),
-        in_court = on_days("in_court_on"),
-        decided = on_days("decided_on"),
-        sent = on_days("r.sent_on"),
-        identified = on_days("c.identified_on"),
-    );
-    scoped(sql, period, territory)
-        .bind::<Int4, _>(period.from)
-        .bind::<Int4, _>(period.to)
-        .get_result(conn)
+    ))
+    .bind::<Int4, _>(period.to)
+    .bind::<diesel::sql_types::Text, _>(territory)
+    .get_result(conn)?;
+    let c = rollups::sums(conn, period, territory)?;
+    Ok(CriminalEnforcement {
+        investigations: c.count(Counter::Investigations),
+        prosecutions: c.count(Counter::Prosecutions),
+        convictions: c.count(Counter::Convictions),
+        acquittals: c.count(Counter::Acquittals),
+        dismissed: c.count(Counter::Dismissed),
+        prison_sentences: c.count(Counter::PrisonSentences),
+        fines_som: c.money(Counter::FinesSom),
+        referred_by_social_services: c.count(Counter::ReferredBySocialServices),
+        referred_to_social_services: c.count(Counter::ReferredToSocialServices),
+        prosecutor_staff: staff.staff,
+    })
 }

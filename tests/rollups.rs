@@ -1,0 +1,176 @@
+//! The report tables the database keeps (issue 20): any write, by any path
+//! (here SQL as a correction in psql would be), keeps them equal to a
+//! rebuild from the records, and `korgoo reports rebuild` restores them.
+
+use std::process::Command;
+
+use diesel::prelude::*;
+use korgoo::reports::indicators::Period;
+use korgoo::reports::rollups::{self, Counter};
+
+use crate::common::TestDatabase;
+
+fn sums(conn: &mut PgConnection, year: i32, path: &str) -> rollups::Counts {
+    rollups::sums(conn, &Period::year(year), path).expect("sums")
+}
+
+fn exec(conn: &mut PgConnection, sql: &str) {
+    diesel::sql_query(sql)
+        .execute(conn)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+#[test]
+fn corrections_made_in_sql_keep_the_report_tables_equal_to_a_rebuild() {
+    let db = TestDatabase::create();
+    korgoo::demo::load(&db.url).expect("the demo data");
+    let mut conn = db.connect();
+    assert_eq!(rollups::check(&mut conn).unwrap(), Vec::new());
+    // Every figure the database writes is one the code knows by name.
+    let names: Vec<String> =
+        diesel::sql_query("SELECT DISTINCT figure AS name FROM report_rollups")
+            .load::<Name>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|n| n.name)
+            .collect();
+    assert!(names.len() > 10, "{names:?}");
+    for name in &names {
+        assert!(Counter::parse(name).is_some(), "{name}");
+    }
+
+    // An inspection of a known year and district to change.
+    let (id, year, path): (i64, i32, String) = diesel::sql_query(
+        "SELECT i.id, extract(year FROM i.visited_on)::int AS year, l.path
+         FROM inspections i JOIN locations l ON l.id = i.location_id
+         WHERE i.status <> 'planned'
+           AND EXISTS (SELECT 1 FROM inspection_violations v WHERE v.inspection_id = i.id)
+         ORDER BY i.id LIMIT 1",
+    )
+    .get_result::<Picked>(&mut conn)
+    .map(|p| (p.id, p.year, p.path))
+    .unwrap();
+    let before = sums(&mut conn, year, &path);
+    let country_before = sums(&mut conn, year, "KG");
+
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE inspection_violations SET count = count + 3 WHERE inspection_id = {id} AND kind = (SELECT min(kind) FROM inspection_violations WHERE inspection_id = {id})"
+        ),
+    );
+    let after = sums(&mut conn, year, &path);
+    assert_eq!(
+        after.count(Counter::Violations),
+        before.count(Counter::Violations) + 3
+    );
+    assert_eq!(
+        sums(&mut conn, year, "KG").count(Counter::Violations),
+        country_before.count(Counter::Violations) + 3,
+        "the country counts what its districts count"
+    );
+
+    // The inspection moves a year back: its counts leave this year.
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE inspections SET visited_on = visited_on - interval '1 year' WHERE id = {id}"
+        ),
+    );
+    let moved = sums(&mut conn, year, &path);
+    assert_eq!(
+        moved.count(Counter::Inspections),
+        before.count(Counter::Inspections) - 1
+    );
+
+    // Penalties cancelled, payments removed, an investigation decided, a
+    // complaint deleted: whatever a correction does.
+    exec(
+        &mut conn,
+        "UPDATE penalties SET status = 'cancelled' WHERE id = (SELECT min(id) FROM penalties WHERE collected = 0)",
+    );
+    exec(
+        &mut conn,
+        "DELETE FROM penalty_payments WHERE id = (SELECT max(id) FROM penalty_payments)",
+    );
+    exec(
+        &mut conn,
+        "UPDATE investigations SET stage = 'convicted', in_court_on = opened_on + 20,
+           decided_on = opened_on + 30, stage_on = opened_on + 30, prison_months = 12, fine = 5000
+         WHERE id = (SELECT min(id) FROM investigations WHERE decided_on IS NULL)",
+    );
+    exec(
+        &mut conn,
+        "DELETE FROM school_fee_complaints WHERE id = (SELECT min(id) FROM school_fee_complaints)",
+    );
+    exec(
+        &mut conn,
+        "UPDATE agencies SET location_id = (SELECT max(id) FROM locations WHERE level = 'region')
+         WHERE id = (SELECT min(agency_id) FROM investigations)",
+    );
+    exec(
+        &mut conn,
+        "DELETE FROM inspection_violations WHERE inspection_id = (SELECT max(inspection_id) FROM inspection_violations)",
+    );
+    assert_eq!(rollups::check(&mut conn).unwrap(), Vec::new());
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+#[derive(QueryableByName)]
+struct Picked {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::Int4)]
+    year: i32,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    path: String,
+}
+
+#[test]
+fn reports_rebuild_finds_and_mends_tables_that_drifted() {
+    let db = TestDatabase::create();
+    korgoo::demo::load(&db.url).expect("the demo data");
+    let mut conn = db.connect();
+    let right = sums(&mut conn, korgoo::reports::filter::this_year(), "KG");
+    exec(
+        &mut conn,
+        "UPDATE report_rollups SET value = value + 7 WHERE figure = 'inspections'",
+    );
+    exec(
+        &mut conn,
+        "DELETE FROM report_rollups WHERE figure = 'complaints'",
+    );
+
+    let korgoo = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_korgoo"))
+            .args(args)
+            .env("DATABASE_URL", &db.url)
+            .env("KORGOO_LOG", "warn")
+            .output()
+            .expect("korgoo runs")
+    };
+    let checked = korgoo(&["reports", "rebuild", "--check"]);
+    assert!(!checked.status.success(), "a drift is an error");
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert!(said.contains("inspections at location"), "{said}");
+    assert!(said.contains("complaints at location"), "{said}");
+
+    let rebuilt = korgoo(&["reports", "rebuild"]);
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    assert!(String::from_utf8_lossy(&rebuilt.stdout).contains("rebuilt"));
+    assert_eq!(rollups::check(&mut conn).unwrap(), Vec::new());
+    assert_eq!(
+        sums(&mut conn, korgoo::reports::filter::this_year(), "KG"),
+        right
+    );
+    assert!(korgoo(&["reports", "rebuild", "--check"]).status.success());
+}
