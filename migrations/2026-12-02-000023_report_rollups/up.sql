@@ -8,9 +8,12 @@
 -- which figure, in which year and territory, is computed from the records by
 -- one function per kind (`rollup_of_*`) and kept in `report_contributions`.
 -- When an anchor or anything it depends on changes, a trigger calls
--- `report_refresh`, which takes the anchor's old contribution away from
--- `report_rollups` and adds the new one: a removed violation, a cancelled
--- penalty or a moved record subtracts exactly what it had added.
+-- `report_refresh`, which takes the anchors' old contributions away from
+-- `report_rollups` and adds the new ones: a removed violation, a cancelled
+-- penalty or a moved record subtracts exactly what it had added. The
+-- triggers are statement-level with transition tables: a statement that
+-- writes ten thousand rows (a loader, a correction) refreshes their anchors
+-- in one pass, not row by row.
 --
 -- `report_rollups` holds one row per figure, territory and year, at the
 -- record's own territory (a district or city); a page reads the rows of the
@@ -36,11 +39,15 @@ CREATE TABLE report_rollups (
     PRIMARY KEY (figure, location_id, year)
 );
 
-CREATE FUNCTION rollup_of_inspection(p_id bigint)
-RETURNS TABLE (figure text, location_id integer, year integer, value numeric)
+
+-- What each anchor adds: one function per kind, for the anchors `ids`.
+CREATE FUNCTION rollup_of_inspections(ids bigint[])
+RETURNS TABLE (anchor_id bigint, figure text, location_id integer, year integer, value numeric)
 LANGUAGE sql STABLE AS $$
-  SELECT f.figure, i.location_id, extract(year FROM i.visited_on)::int, f.value
+  SELECT i.id, f.figure, i.location_id, extract(year FROM i.visited_on)::int, f.value
   FROM inspections i
+  LEFT JOIN LATERAL (SELECT coalesce(sum(v.count), 0) AS n FROM inspection_violations v
+                      WHERE v.inspection_id = i.id) v ON true
   CROSS JOIN LATERAL (VALUES
     ('inspections', CASE WHEN i.status <> 'planned' THEN 1 ELSE 0 END),
     ('at_worksite', CASE WHEN i.status <> 'planned' AND i.method = 'worksite' THEN 1 ELSE 0 END),
@@ -49,72 +56,70 @@ LANGUAGE sql STABLE AS $$
     ('unannounced', CASE WHEN i.status <> 'planned' AND i.kind = 'unannounced' THEN 1 ELSE 0 END),
     ('complaint_driven', CASE WHEN i.status <> 'planned' AND i.kind = 'complaint' THEN 1 ELSE 0 END),
     ('found_child_labor', CASE WHEN i.status <> 'planned' AND i.children_found > 0 THEN 1 ELSE 0 END),
-    ('violations', CASE WHEN i.status <> 'planned' THEN
-        (SELECT coalesce(sum(v.count), 0) FROM inspection_violations v WHERE v.inspection_id = i.id)
-      ELSE 0 END),
+    ('violations', CASE WHEN i.status <> 'planned' THEN v.n ELSE 0 END),
     ('planned', CASE WHEN i.status = 'planned' THEN 1 ELSE 0 END),
     ('referred', CASE WHEN i.status <> 'planned' AND i.law_enforcement_id IS NOT NULL THEN 1 ELSE 0 END)
   ) AS f (figure, value)
-  WHERE i.id = p_id AND f.value <> 0
+  WHERE i.id = ANY (ids) AND f.value <> 0
 $$;
 
 -- A penalty counts in the territory of its inspection's visit: imposed in
 -- the year of its decision, collected in the year it was paid in full, and
 -- its money in the year of each payment. A cancelled one counts nowhere.
-CREATE FUNCTION rollup_of_penalty(p_id bigint)
-RETURNS TABLE (figure text, location_id integer, year integer, value numeric)
+CREATE FUNCTION rollup_of_penalties(ids bigint[])
+RETURNS TABLE (anchor_id bigint, figure text, location_id integer, year integer, value numeric)
 LANGUAGE sql STABLE AS $$
   WITH p AS (
     SELECT p.*, i.location_id FROM penalties p JOIN inspections i ON i.id = p.inspection_id
-    WHERE p.id = p_id AND p.status <> 'cancelled'
+    WHERE p.id = ANY (ids) AND p.status <> 'cancelled'
   )
-  SELECT x.figure, x.location_id, x.year, x.value FROM (
-    SELECT 'penalties_imposed' AS figure, p.location_id, extract(year FROM p.decided_on)::int AS year,
-           1::numeric AS value FROM p
+  SELECT x.id, x.figure, x.location_id, x.year, x.value FROM (
+    SELECT p.id, 'penalties_imposed' AS figure, p.location_id,
+           extract(year FROM p.decided_on)::int AS year, 1::numeric AS value FROM p
     UNION ALL
-    SELECT 'imposed_som', p.location_id, extract(year FROM p.decided_on)::int, p.imposed FROM p
+    SELECT p.id, 'imposed_som', p.location_id, extract(year FROM p.decided_on)::int, p.imposed FROM p
     UNION ALL
-    SELECT 'violations_penalised', p.location_id, extract(year FROM p.decided_on)::int,
+    SELECT p.id, 'violations_penalised', p.location_id, extract(year FROM p.decided_on)::int,
            (SELECT coalesce(sum(v.count), 0) FROM penalty_violations pv
               JOIN inspection_violations v ON v.inspection_id = pv.inspection_id AND v.kind = pv.kind
              WHERE pv.penalty_id = p.id)
       FROM p
     UNION ALL
-    SELECT 'penalties_collected', p.location_id, extract(year FROM p.collected_on)::int, 1
+    SELECT p.id, 'penalties_collected', p.location_id, extract(year FROM p.collected_on)::int, 1
       FROM p WHERE p.status = 'paid' AND p.collected_on IS NOT NULL
     UNION ALL
-    SELECT 'collected_som', p.location_id, extract(year FROM pp.paid_on)::int, sum(pp.amount)
+    SELECT p.id, 'collected_som', p.location_id, extract(year FROM pp.paid_on)::int, sum(pp.amount)
       FROM p JOIN penalty_payments pp ON pp.penalty_id = p.id
-     GROUP BY p.location_id, extract(year FROM pp.paid_on)
+     GROUP BY p.id, p.location_id, extract(year FROM pp.paid_on)
   ) x
   WHERE x.value <> 0
 $$;
 
-CREATE FUNCTION rollup_of_complaint(p_id bigint)
-RETURNS TABLE (figure text, location_id integer, year integer, value numeric)
+CREATE FUNCTION rollup_of_complaints(ids bigint[])
+RETURNS TABLE (anchor_id bigint, figure text, location_id integer, year integer, value numeric)
 LANGUAGE sql STABLE AS $$
-  SELECT 'complaints', c.location_id, extract(year FROM c.charged_on)::int, 1::numeric
-  FROM school_fee_complaints c WHERE c.id = p_id
+  SELECT c.id, 'complaints', c.location_id, extract(year FROM c.charged_on)::int, 1::numeric
+  FROM school_fee_complaints c WHERE c.id = ANY (ids)
 $$;
 
 -- An investigation counts in the territory of the agency holding it: opened
 -- in the year it was opened, prosecuted in the year it went to court, its
 -- verdict in the year of the decision.
-CREATE FUNCTION rollup_of_investigation(p_id bigint)
-RETURNS TABLE (figure text, location_id integer, year integer, value numeric)
+CREATE FUNCTION rollup_of_investigations(ids bigint[])
+RETURNS TABLE (anchor_id bigint, figure text, location_id integer, year integer, value numeric)
 LANGUAGE sql STABLE AS $$
   WITH v AS (
     SELECT v.*, a.location_id FROM investigations v JOIN agencies a ON a.id = v.agency_id
-    WHERE v.id = p_id
+    WHERE v.id = ANY (ids)
   )
-  SELECT x.figure, x.location_id, x.year, x.value FROM (
-    SELECT 'investigations' AS figure, v.location_id, extract(year FROM v.opened_on)::int AS year,
-           1::numeric AS value FROM v
+  SELECT x.id, x.figure, x.location_id, x.year, x.value FROM (
+    SELECT v.id, 'investigations' AS figure, v.location_id,
+           extract(year FROM v.opened_on)::int AS year, 1::numeric AS value FROM v
     UNION ALL
-    SELECT 'prosecutions', v.location_id, extract(year FROM v.in_court_on)::int, 1
+    SELECT v.id, 'prosecutions', v.location_id, extract(year FROM v.in_court_on)::int, 1
       FROM v WHERE v.in_court_on IS NOT NULL
     UNION ALL
-    SELECT d.figure, v.location_id, extract(year FROM v.decided_on)::int, d.value
+    SELECT v.id, d.figure, v.location_id, extract(year FROM v.decided_on)::int, d.value
       FROM v CROSS JOIN LATERAL (VALUES
         ('convictions', CASE WHEN v.stage = 'convicted' THEN 1 ELSE 0 END),
         ('acquittals', CASE WHEN v.stage = 'acquitted' THEN 1 ELSE 0 END),
@@ -129,62 +134,73 @@ $$;
 
 -- A case a unit referred to law enforcement: the day it was sent, in the
 -- case's territory.
-CREATE FUNCTION rollup_of_le_referral(p_id bigint)
-RETURNS TABLE (figure text, location_id integer, year integer, value numeric)
+CREATE FUNCTION rollup_of_le_referrals(ids bigint[])
+RETURNS TABLE (anchor_id bigint, figure text, location_id integer, year integer, value numeric)
 LANGUAGE sql STABLE AS $$
-  SELECT 'referred_by_social_services', c.location_id, extract(year FROM r.sent_on)::int, 1::numeric
-  FROM le_referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = p_id
+  SELECT r.id, 'referred_by_social_services', c.location_id, extract(year FROM r.sent_on)::int,
+         1::numeric
+  FROM le_referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = ANY (ids)
 $$;
 
 -- A child law enforcement referred to a unit: in the investigating agency's
 -- territory, in the year its case says the child was identified.
-CREATE FUNCTION rollup_of_victim_referred(p_id bigint)
-RETURNS TABLE (figure text, location_id integer, year integer, value numeric)
+CREATE FUNCTION rollup_of_victims_referred(ids bigint[])
+RETURNS TABLE (anchor_id bigint, figure text, location_id integer, year integer, value numeric)
 LANGUAGE sql STABLE AS $$
-  SELECT 'referred_to_social_services', a.location_id, extract(year FROM c.identified_on)::int, 1::numeric
+  SELECT e.id, 'referred_to_social_services', a.location_id,
+         extract(year FROM c.identified_on)::int, 1::numeric
   FROM investigation_events e
   JOIN investigations v ON v.id = e.investigation_id
   JOIN agencies a ON a.id = v.agency_id
   JOIN cases c ON c.id = (e.details->>'case_id')::bigint
-  WHERE e.id = p_id AND e.kind = 'victim_referred'
+  WHERE e.id = ANY (ids) AND e.kind = 'victim_referred'
 $$;
 
-CREATE FUNCTION rollup_of(p_anchor text, p_id bigint)
-RETURNS TABLE (figure text, location_id integer, year integer, value numeric)
+CREATE FUNCTION rollup_of(anchor text, ids bigint[])
+RETURNS TABLE (anchor_id bigint, figure text, location_id integer, year integer, value numeric)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  CASE p_anchor
-    WHEN 'inspection' THEN RETURN QUERY SELECT * FROM rollup_of_inspection(p_id);
-    WHEN 'penalty' THEN RETURN QUERY SELECT * FROM rollup_of_penalty(p_id);
-    WHEN 'complaint' THEN RETURN QUERY SELECT * FROM rollup_of_complaint(p_id);
-    WHEN 'investigation' THEN RETURN QUERY SELECT * FROM rollup_of_investigation(p_id);
-    WHEN 'le_referral' THEN RETURN QUERY SELECT * FROM rollup_of_le_referral(p_id);
-    WHEN 'victim_referred' THEN RETURN QUERY SELECT * FROM rollup_of_victim_referred(p_id);
+  CASE anchor
+    WHEN 'inspection' THEN RETURN QUERY SELECT * FROM rollup_of_inspections(ids);
+    WHEN 'penalty' THEN RETURN QUERY SELECT * FROM rollup_of_penalties(ids);
+    WHEN 'complaint' THEN RETURN QUERY SELECT * FROM rollup_of_complaints(ids);
+    WHEN 'investigation' THEN RETURN QUERY SELECT * FROM rollup_of_investigations(ids);
+    WHEN 'le_referral' THEN RETURN QUERY SELECT * FROM rollup_of_le_referrals(ids);
+    WHEN 'victim_referred' THEN RETURN QUERY SELECT * FROM rollup_of_victims_referred(ids);
   END CASE;
 END $$;
 
--- Take the anchor's old contribution away and add its new one.
-CREATE FUNCTION report_refresh(p_anchor text, p_id bigint) RETURNS void
+-- Take the anchors' old contributions away and add their new ones.
+CREATE FUNCTION report_refresh(p_anchor text, p_ids bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+  fresh report_contributions[];
+  stale report_contributions[];
 BEGIN
+  IF p_ids IS NULL OR cardinality(p_ids) = 0 THEN
+    RETURN;
+  END IF;
+  fresh := ARRAY(
+    SELECT ROW(p_anchor, n.anchor_id, n.figure, n.location_id, n.year, n.value)::report_contributions
+    FROM rollup_of(p_anchor, p_ids) n);
+  WITH gone AS (
+    DELETE FROM report_contributions c WHERE c.anchor = p_anchor AND c.anchor_id = ANY (p_ids)
+    RETURNING c.*)
+  SELECT array_agg(g::report_contributions) INTO stale FROM gone g;
+  INSERT INTO report_contributions SELECT * FROM unnest(fresh);
   -- The difference, in one order (so two writers take the rows' locks in
   -- the same order and cannot deadlock on them).
   INSERT INTO report_rollups AS r (figure, location_id, year, value)
   SELECT d.figure, d.location_id, d.year, sum(d.value)
   FROM (
-    SELECT c.figure, c.location_id, c.year, -c.value AS value FROM report_contributions c
-     WHERE c.anchor = p_anchor AND c.anchor_id = p_id
+    SELECT s.figure, s.location_id, s.year, -s.value AS value FROM unnest(stale) s
     UNION ALL
-    SELECT n.figure, n.location_id, n.year, n.value FROM rollup_of(p_anchor, p_id) n
+    SELECT f.figure, f.location_id, f.year, f.value FROM unnest(fresh) f
   ) d
   GROUP BY d.figure, d.location_id, d.year
   HAVING sum(d.value) <> 0
   ORDER BY d.figure, d.location_id, d.year
   ON CONFLICT (figure, location_id, year) DO UPDATE SET value = r.value + EXCLUDED.value;
-
-  DELETE FROM report_contributions WHERE anchor = p_anchor AND anchor_id = p_id;
-  INSERT INTO report_contributions (anchor, anchor_id, figure, location_id, year, value)
-  SELECT p_anchor, p_id, n.figure, n.location_id, n.year, n.value FROM rollup_of(p_anchor, p_id) n;
 END $$;
 
 -- Every anchor's contribution, computed afresh from the records.
@@ -192,14 +208,16 @@ CREATE FUNCTION report_fresh_contributions()
 RETURNS TABLE (anchor text, anchor_id bigint, figure text, location_id integer, year integer,
                value numeric)
 LANGUAGE sql STABLE AS $$
-  SELECT 'inspection', i.id, f.* FROM inspections i, rollup_of_inspection(i.id) f
-  UNION ALL SELECT 'penalty', p.id, f.* FROM penalties p, rollup_of_penalty(p.id) f
-  UNION ALL SELECT 'complaint', c.id, f.* FROM school_fee_complaints c, rollup_of_complaint(c.id) f
-  UNION ALL SELECT 'investigation', v.id, f.* FROM investigations v, rollup_of_investigation(v.id) f
-  UNION ALL SELECT 'le_referral', r.id, f.* FROM le_referrals r, rollup_of_le_referral(r.id) f
-  UNION ALL SELECT 'victim_referred', e.id, f.* FROM investigation_events e,
-                   rollup_of_victim_referred(e.id) f
-             WHERE e.kind = 'victim_referred'
+  SELECT 'inspection', f.* FROM rollup_of_inspections(ARRAY(SELECT id FROM inspections)) f
+  UNION ALL SELECT 'penalty', f.* FROM rollup_of_penalties(ARRAY(SELECT id FROM penalties)) f
+  UNION ALL SELECT 'complaint', f.*
+    FROM rollup_of_complaints(ARRAY(SELECT id FROM school_fee_complaints)) f
+  UNION ALL SELECT 'investigation', f.*
+    FROM rollup_of_investigations(ARRAY(SELECT id FROM investigations)) f
+  UNION ALL SELECT 'le_referral', f.* FROM rollup_of_le_referrals(ARRAY(SELECT id FROM le_referrals)) f
+  UNION ALL SELECT 'victim_referred', f.*
+    FROM rollup_of_victims_referred(
+      ARRAY(SELECT id FROM investigation_events WHERE kind = 'victim_referred')) f
 $$;
 
 -- Everything again from the records (`korgoo reports rebuild`).
@@ -215,135 +233,212 @@ BEGIN
   GROUP BY c.figure, c.location_id, c.year HAVING sum(c.value) <> 0;
 END $$;
 
--- The triggers: each change refreshes the anchors it touches.
-CREATE FUNCTION report_on_inspection() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE pen bigint;
+-- The triggers. Each is statement-level, once per event (a trigger with
+-- transition tables takes one event), and refreshes the anchors the rows it
+-- saw touch. `changed` is every row the statement wrote, before and after.
+CREATE FUNCTION report_on_inspections() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_refresh('inspection', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
-  -- Its penalties count where it was visited.
-  IF TG_OP = 'UPDATE' AND NEW.location_id IS DISTINCT FROM OLD.location_id THEN
-    FOR pen IN SELECT id FROM penalties WHERE inspection_id = NEW.id LOOP
-      PERFORM report_refresh('penalty', pen);
-    END LOOP;
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER report_inspections AFTER INSERT OR UPDATE OR DELETE ON inspections
-  FOR EACH ROW EXECUTE FUNCTION report_on_inspection();
-
-CREATE FUNCTION report_on_violation() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE insp bigint; pen bigint;
-BEGIN
-  insp := CASE WHEN TG_OP = 'DELETE' THEN OLD.inspection_id ELSE NEW.inspection_id END;
-  PERFORM report_refresh('inspection', insp);
-  FOR pen IN SELECT DISTINCT penalty_id FROM penalty_violations WHERE inspection_id = insp LOOP
-    PERFORM report_refresh('penalty', pen);
-  END LOOP;
-  IF TG_OP = 'UPDATE' AND NEW.inspection_id <> OLD.inspection_id THEN
-    PERFORM report_refresh('inspection', OLD.inspection_id);
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER report_inspection_violations AFTER INSERT OR UPDATE OR DELETE ON inspection_violations
-  FOR EACH ROW EXECUTE FUNCTION report_on_violation();
-
-CREATE FUNCTION report_on_penalty_part() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  -- penalties themselves, their payments and the violations they name.
-  IF TG_TABLE_NAME = 'penalties' THEN
-    PERFORM report_refresh('penalty', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
+  IF TG_OP = 'INSERT' THEN
+    PERFORM report_refresh('inspection', ARRAY(SELECT id FROM new_rows));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM report_refresh('inspection', ARRAY(SELECT id FROM old_rows));
   ELSE
-    PERFORM report_refresh('penalty', CASE WHEN TG_OP = 'DELETE' THEN OLD.penalty_id ELSE NEW.penalty_id END);
-    IF TG_OP = 'UPDATE' AND NEW.penalty_id <> OLD.penalty_id THEN
-      PERFORM report_refresh('penalty', OLD.penalty_id);
+    PERFORM report_refresh('inspection', ARRAY(SELECT id FROM new_rows UNION SELECT id FROM old_rows));
+    -- Its penalties count where it was visited.
+    PERFORM report_refresh('penalty', ARRAY(
+      SELECT p.id FROM penalties p JOIN new_rows n ON n.id = p.inspection_id
+      JOIN old_rows o ON o.id = n.id WHERE n.location_id IS DISTINCT FROM o.location_id));
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_inspections_insert AFTER INSERT ON inspections
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_inspections();
+CREATE TRIGGER report_inspections_update AFTER UPDATE ON inspections
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_inspections();
+CREATE TRIGGER report_inspections_delete AFTER DELETE ON inspections
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_inspections();
+
+-- A violation changes its inspection's count and the penalties naming it.
+CREATE FUNCTION report_on_violations() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE insp bigint[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    insp := ARRAY(SELECT DISTINCT inspection_id FROM new_rows);
+  ELSIF TG_OP = 'DELETE' THEN
+    insp := ARRAY(SELECT DISTINCT inspection_id FROM old_rows);
+  ELSE
+    insp := ARRAY(SELECT inspection_id FROM new_rows UNION SELECT inspection_id FROM old_rows);
+  END IF;
+  PERFORM report_refresh('inspection', insp);
+  PERFORM report_refresh('penalty', ARRAY(
+    SELECT DISTINCT penalty_id FROM penalty_violations WHERE inspection_id = ANY (insp)));
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_violations_insert AFTER INSERT ON inspection_violations
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_violations();
+CREATE TRIGGER report_violations_update AFTER UPDATE ON inspection_violations
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_violations();
+CREATE TRIGGER report_violations_delete AFTER DELETE ON inspection_violations
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_violations();
+
+-- Penalties themselves (`id`), and their payments and the violations they
+-- name (`penalty_id`).
+CREATE FUNCTION report_on_penalty_parts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids bigint[];
+BEGIN
+  IF TG_TABLE_NAME = 'penalties' THEN
+    IF TG_OP = 'INSERT' THEN ids := ARRAY(SELECT id FROM new_rows);
+    ELSIF TG_OP = 'DELETE' THEN ids := ARRAY(SELECT id FROM old_rows);
+    ELSE ids := ARRAY(SELECT id FROM new_rows UNION SELECT id FROM old_rows);
+    END IF;
+  ELSE
+    IF TG_OP = 'INSERT' THEN ids := ARRAY(SELECT DISTINCT penalty_id FROM new_rows);
+    ELSIF TG_OP = 'DELETE' THEN ids := ARRAY(SELECT DISTINCT penalty_id FROM old_rows);
+    ELSE ids := ARRAY(SELECT penalty_id FROM new_rows UNION SELECT penalty_id FROM old_rows);
     END IF;
   END IF;
+  PERFORM report_refresh('penalty', ids);
   RETURN NULL;
 END $$;
-CREATE TRIGGER report_penalties AFTER INSERT OR UPDATE OR DELETE ON penalties
-  FOR EACH ROW EXECUTE FUNCTION report_on_penalty_part();
-CREATE TRIGGER report_penalty_payments AFTER INSERT OR UPDATE OR DELETE ON penalty_payments
-  FOR EACH ROW EXECUTE FUNCTION report_on_penalty_part();
-CREATE TRIGGER report_penalty_violations AFTER INSERT OR UPDATE OR DELETE ON penalty_violations
-  FOR EACH ROW EXECUTE FUNCTION report_on_penalty_part();
+CREATE TRIGGER report_penalties_insert AFTER INSERT ON penalties
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_penalty_parts();
+CREATE TRIGGER report_penalties_update AFTER UPDATE ON penalties
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_penalty_parts();
+CREATE TRIGGER report_penalties_delete AFTER DELETE ON penalties
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_penalty_parts();
+CREATE TRIGGER report_payments_insert AFTER INSERT ON penalty_payments
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_penalty_parts();
+CREATE TRIGGER report_payments_update AFTER UPDATE ON penalty_payments
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_penalty_parts();
+CREATE TRIGGER report_payments_delete AFTER DELETE ON penalty_payments
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_penalty_parts();
+CREATE TRIGGER report_penalty_violations_insert AFTER INSERT ON penalty_violations
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_penalty_parts();
+CREATE TRIGGER report_penalty_violations_update AFTER UPDATE ON penalty_violations
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_penalty_parts();
+CREATE TRIGGER report_penalty_violations_delete AFTER DELETE ON penalty_violations
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_penalty_parts();
 
-CREATE FUNCTION report_on_complaint() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION report_on_complaints() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_refresh('complaint', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
-  RETURN NULL;
-END $$;
-CREATE TRIGGER report_complaints AFTER INSERT OR UPDATE OR DELETE ON school_fee_complaints
-  FOR EACH ROW EXECUTE FUNCTION report_on_complaint();
-
-CREATE FUNCTION report_on_investigation() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE ev bigint;
-BEGIN
-  PERFORM report_refresh('investigation', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
-  IF TG_OP = 'UPDATE' AND NEW.agency_id <> OLD.agency_id THEN
-    FOR ev IN SELECT id FROM investigation_events
-               WHERE investigation_id = NEW.id AND kind = 'victim_referred' LOOP
-      PERFORM report_refresh('victim_referred', ev);
-    END LOOP;
+  IF TG_OP = 'INSERT' THEN
+    PERFORM report_refresh('complaint', ARRAY(SELECT id FROM new_rows));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM report_refresh('complaint', ARRAY(SELECT id FROM old_rows));
+  ELSE
+    PERFORM report_refresh('complaint', ARRAY(SELECT id FROM new_rows UNION SELECT id FROM old_rows));
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER report_investigations AFTER INSERT OR UPDATE OR DELETE ON investigations
-  FOR EACH ROW EXECUTE FUNCTION report_on_investigation();
+CREATE TRIGGER report_complaints_insert AFTER INSERT ON school_fee_complaints
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_complaints();
+CREATE TRIGGER report_complaints_update AFTER UPDATE ON school_fee_complaints
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_complaints();
+CREATE TRIGGER report_complaints_delete AFTER DELETE ON school_fee_complaints
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_complaints();
 
-CREATE FUNCTION report_on_investigation_event() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION report_on_investigations() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.kind = 'victim_referred' THEN
-    PERFORM report_refresh('victim_referred', NEW.id);
+  IF TG_OP = 'INSERT' THEN
+    PERFORM report_refresh('investigation', ARRAY(SELECT id FROM new_rows));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM report_refresh('investigation', ARRAY(SELECT id FROM old_rows));
+  ELSE
+    PERFORM report_refresh('investigation',
+      ARRAY(SELECT id FROM new_rows UNION SELECT id FROM old_rows));
+    -- The children it referred count where the agency holding it is.
+    PERFORM report_refresh('victim_referred', ARRAY(
+      SELECT e.id FROM investigation_events e JOIN new_rows n ON n.id = e.investigation_id
+      JOIN old_rows o ON o.id = n.id
+      WHERE e.kind = 'victim_referred' AND n.agency_id <> o.agency_id));
   END IF;
   RETURN NULL;
 END $$;
+CREATE TRIGGER report_investigations_insert AFTER INSERT ON investigations
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_investigations();
+CREATE TRIGGER report_investigations_update AFTER UPDATE ON investigations
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_investigations();
+CREATE TRIGGER report_investigations_delete AFTER DELETE ON investigations
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_investigations();
+
 -- The events are append-only: only an insert can change what they count.
-CREATE TRIGGER report_investigation_events AFTER INSERT ON investigation_events
-  FOR EACH ROW EXECUTE FUNCTION report_on_investigation_event();
-
-CREATE FUNCTION report_on_le_referral() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION report_on_investigation_events() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_refresh('le_referral', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
+  PERFORM report_refresh('victim_referred',
+    ARRAY(SELECT id FROM new_rows WHERE kind = 'victim_referred'));
   RETURN NULL;
 END $$;
-CREATE TRIGGER report_le_referrals AFTER INSERT OR UPDATE OR DELETE ON le_referrals
-  FOR EACH ROW EXECUTE FUNCTION report_on_le_referral();
+CREATE TRIGGER report_investigation_events_insert AFTER INSERT ON investigation_events
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION report_on_investigation_events();
+
+CREATE FUNCTION report_on_le_referrals() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM report_refresh('le_referral', ARRAY(SELECT id FROM new_rows));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM report_refresh('le_referral', ARRAY(SELECT id FROM old_rows));
+  ELSE
+    PERFORM report_refresh('le_referral', ARRAY(SELECT id FROM new_rows UNION SELECT id FROM old_rows));
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_le_referrals_insert AFTER INSERT ON le_referrals
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_le_referrals();
+CREATE TRIGGER report_le_referrals_update AFTER UPDATE ON le_referrals
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_le_referrals();
+CREATE TRIGGER report_le_referrals_delete AFTER DELETE ON le_referrals
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_le_referrals();
 
 -- A case's territory and identification day place its referrals.
-CREATE FUNCTION report_on_case() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE r bigint;
+CREATE FUNCTION report_on_cases() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE moved bigint[];
 BEGIN
-  IF NEW.location_id IS DISTINCT FROM OLD.location_id
-     OR NEW.identified_on IS DISTINCT FROM OLD.identified_on THEN
-    FOR r IN SELECT id FROM le_referrals WHERE case_id = NEW.id LOOP
-      PERFORM report_refresh('le_referral', r);
-    END LOOP;
-    FOR r IN SELECT id FROM investigation_events
-              WHERE kind = 'victim_referred' AND (details->>'case_id')::bigint = NEW.id LOOP
-      PERFORM report_refresh('victim_referred', r);
-    END LOOP;
+  moved := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                  WHERE n.location_id IS DISTINCT FROM o.location_id
+                     OR n.identified_on IS DISTINCT FROM o.identified_on);
+  IF cardinality(moved) > 0 THEN
+    PERFORM report_refresh('le_referral',
+      ARRAY(SELECT id FROM le_referrals WHERE case_id = ANY (moved)));
+    PERFORM report_refresh('victim_referred', ARRAY(
+      SELECT id FROM investigation_events
+       WHERE kind = 'victim_referred' AND (details->>'case_id')::bigint = ANY (moved)));
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER report_cases AFTER UPDATE ON cases
-  FOR EACH ROW EXECUTE FUNCTION report_on_case();
+CREATE TRIGGER report_cases_update AFTER UPDATE ON cases
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_cases();
 
 -- An agency moved to another territory takes its investigations along.
-CREATE FUNCTION report_on_agency() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE v bigint;
+CREATE FUNCTION report_on_agencies() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE moved bigint[];
 BEGIN
-  IF NEW.location_id IS DISTINCT FROM OLD.location_id THEN
-    FOR v IN SELECT id FROM investigations WHERE agency_id = NEW.id LOOP
-      PERFORM report_refresh('investigation', v);
-    END LOOP;
-    FOR v IN SELECT e.id FROM investigation_events e JOIN investigations i ON i.id = e.investigation_id
-              WHERE i.agency_id = NEW.id AND e.kind = 'victim_referred' LOOP
-      PERFORM report_refresh('victim_referred', v);
-    END LOOP;
+  moved := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                  WHERE n.location_id IS DISTINCT FROM o.location_id);
+  IF cardinality(moved) > 0 THEN
+    PERFORM report_refresh('investigation',
+      ARRAY(SELECT id FROM investigations WHERE agency_id = ANY (moved)));
+    PERFORM report_refresh('victim_referred', ARRAY(
+      SELECT e.id FROM investigation_events e JOIN investigations i ON i.id = e.investigation_id
+       WHERE i.agency_id = ANY (moved) AND e.kind = 'victim_referred'));
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER report_agencies AFTER UPDATE ON agencies
-  FOR EACH ROW EXECUTE FUNCTION report_on_agency();
+CREATE TRIGGER report_agencies_update AFTER UPDATE ON agencies
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_agencies();
+
+-- The victims referred are found by the case their event names.
+CREATE INDEX investigation_events_victim_case ON investigation_events (((details->>'case_id')::bigint))
+  WHERE kind = 'victim_referred';
 
 SELECT report_rebuild();
