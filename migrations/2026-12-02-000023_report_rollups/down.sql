@@ -1,3 +1,4 @@
+DROP INDEX penalty_violations_inspection;
 DROP INDEX investigation_events_victim_case;
 DROP TRIGGER report_agencies_update ON agencies;
 DROP TRIGGER report_cases_update ON cases;

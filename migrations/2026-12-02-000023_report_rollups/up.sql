@@ -182,11 +182,16 @@ BEGIN
   END IF;
   fresh := ARRAY(
     SELECT ROW(p_anchor, n.anchor_id, n.figure, n.location_id, n.year, n.value)::report_contributions
-    FROM rollup_of(p_anchor, p_ids) n);
-  WITH gone AS (
-    DELETE FROM report_contributions c WHERE c.anchor = p_anchor AND c.anchor_id = ANY (p_ids)
-    RETURNING c.*)
-  SELECT array_agg(g::report_contributions) INTO stale FROM gone g;
+    FROM rollup_of(p_anchor, p_ids) n
+    ORDER BY n.anchor_id, n.figure, n.location_id, n.year);
+  stale := ARRAY(
+    SELECT c FROM report_contributions c WHERE c.anchor = p_anchor AND c.anchor_id = ANY (p_ids)
+    ORDER BY c.anchor_id, c.figure, c.location_id, c.year);
+  -- Most writes (a note, a closure, a new version) change no count.
+  IF fresh = stale THEN
+    RETURN;
+  END IF;
+  DELETE FROM report_contributions c WHERE c.anchor = p_anchor AND c.anchor_id = ANY (p_ids);
   INSERT INTO report_contributions SELECT * FROM unnest(fresh);
   -- The difference, in one order (so two writers take the rows' locks in
   -- the same order and cannot deadlock on them).
@@ -243,7 +248,15 @@ BEGIN
   ELSIF TG_OP = 'DELETE' THEN
     PERFORM report_refresh('inspection', ARRAY(SELECT id FROM old_rows));
   ELSE
-    PERFORM report_refresh('inspection', ARRAY(SELECT id FROM new_rows UNION SELECT id FROM old_rows));
+    -- Only what a count reads: a note, a closure or a new version changes
+    -- nothing (and is most of the updates).
+    PERFORM report_refresh('inspection', ARRAY(
+      SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+       WHERE (n.visited_on, n.status = 'planned', n.method, n.kind, n.children_found > 0,
+              n.law_enforcement_id IS NULL, n.location_id)
+             IS DISTINCT FROM
+             (o.visited_on, o.status = 'planned', o.method, o.kind, o.children_found > 0,
+              o.law_enforcement_id IS NULL, o.location_id)));
     -- Its penalties count where it was visited.
     PERFORM report_refresh('penalty', ARRAY(
       SELECT p.id FROM penalties p JOIN new_rows n ON n.id = p.inspection_id
@@ -437,6 +450,8 @@ CREATE TRIGGER report_agencies_update AFTER UPDATE ON agencies
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION report_on_agencies();
 
+-- The penalties naming a violation are found by its inspection.
+CREATE INDEX penalty_violations_inspection ON penalty_violations (inspection_id);
 -- The victims referred are found by the case their event names.
 CREATE INDEX investigation_events_victim_case ON investigation_events (((details->>'case_id')::bigint))
   WHERE kind = 'victim_referred';
