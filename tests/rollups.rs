@@ -174,3 +174,133 @@ fn reports_rebuild_finds_and_mends_tables_that_drifted() {
     );
     assert!(korgoo(&["reports", "rebuild", "--check"]).status.success());
 }
+
+/// A child counts once in a region however many of its districts or cases
+/// saw them; a merge, a move to another year and a corrected sex subtract
+/// exactly what they added.
+#[test]
+fn children_are_counted_once_per_territory_whatever_corrections_do() {
+    let db = TestDatabase::create();
+    korgoo::demo::load(&db.url).expect("the demo data");
+    let mut conn = db.connect();
+    assert_eq!(rollups::check(&mut conn).unwrap(), Vec::new());
+    let direct = |conn: &mut PgConnection, path: &str, year: i32| -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(
+            "SELECT count(DISTINCT c.child_id) AS n FROM cases c JOIN locations l ON l.id = c.location_id
+             WHERE extract(year FROM c.identified_on) = $2
+               AND (l.path = $1 OR left(l.path, length($1) + 1) = $1 || '/')",
+        )
+        .bind::<diesel::sql_types::Text, _>(path)
+        .bind::<diesel::sql_types::Int4, _>(year)
+        .get_result::<N>(conn)
+        .unwrap()
+        .n
+    };
+    let kept = |conn: &mut PgConnection, path: &str, year: i32| -> i64 {
+        rollups::children_of_year(conn, year, path)
+            .unwrap()
+            .get("identified")
+            .copied()
+            .unwrap_or(0)
+    };
+    // Two cases of one year in two districts of one region, of two children.
+    let (a, b, year): (i64, i64, i32) = {
+        #[derive(QueryableByName)]
+        struct Pair {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            a: i64,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            b: i64,
+            #[diesel(sql_type = diesel::sql_types::Int4)]
+            year: i32,
+        }
+        let p: Pair = diesel::sql_query(
+            "SELECT c1.id AS a, c2.id AS b, extract(year FROM c1.identified_on)::int AS year
+             FROM cases c1
+               JOIN locations l1 ON l1.id = c1.location_id
+               JOIN cases c2 ON c2.child_id <> c1.child_id
+               JOIN locations l2 ON l2.id = c2.location_id
+              WHERE split_part(l1.path, '/', 2) = split_part(l2.path, '/', 2)
+                AND extract(year FROM c1.identified_on) = extract(year FROM c2.identified_on)
+              ORDER BY c1.id, c2.id LIMIT 1",
+        )
+        .get_result(&mut conn)
+        .expect("two cases of one region and year");
+        (p.a, p.b, p.year)
+    };
+    let region: String = {
+        #[derive(QueryableByName)]
+        struct P {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            path: String,
+        }
+        diesel::sql_query(format!(
+            "SELECT split_part(l.path, '/', 1) || '/' || split_part(l.path, '/', 2) AS path
+             FROM cases c JOIN locations l ON l.id = c.location_id WHERE c.id = {a}"
+        ))
+        .get_result::<P>(&mut conn)
+        .unwrap()
+        .path
+    };
+    let before = kept(&mut conn, &region, year);
+    assert_eq!(before, direct(&mut conn, &region, year));
+    // The second case was in another district of the region, and turns out
+    // to be the first child's (a merge).
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE cases SET location_id = coalesce((SELECT s.id FROM locations l
+               JOIN locations s ON s.parent_id = l.parent_id AND s.id <> l.id
+              WHERE l.id = (SELECT location_id FROM cases WHERE id = {a}) ORDER BY s.id LIMIT 1),
+               location_id)
+             WHERE id = {b}"
+        ),
+    );
+    assert_eq!(
+        kept(&mut conn, &region, year),
+        direct(&mut conn, &region, year)
+    );
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE cases SET child_id = (SELECT child_id FROM cases WHERE id = {a}) WHERE id = {b}"
+        ),
+    );
+    for path in [region.as_str(), "KG"] {
+        assert_eq!(
+            kept(&mut conn, path, year),
+            direct(&mut conn, path, year),
+            "{path}"
+        );
+    }
+    assert!(kept(&mut conn, &region, year) <= before);
+    // A date corrected into last year, and a sex corrected.
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE cases SET identified_on = identified_on - interval '1 year' WHERE id = {a}"
+        ),
+    );
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE children SET sex = CASE sex WHEN 'male' THEN 'female' ELSE 'male' END
+             WHERE id = (SELECT child_id FROM cases WHERE id = {b})"
+        ),
+    );
+    for path in [region.as_str(), "KG"] {
+        for y in [year - 1, year] {
+            assert_eq!(
+                kept(&mut conn, path, y),
+                direct(&mut conn, path, y),
+                "{path} {y}"
+            );
+        }
+    }
+    assert_eq!(rollups::check(&mut conn).unwrap(), Vec::new());
+}

@@ -393,6 +393,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_child_contributions (anchor_id, cell, child_id, location_id, year) {
+        anchor_id -> Int8,
+        cell -> Text,
+        child_id -> Int8,
+        location_id -> Int4,
+        year -> Int4,
+    }
+}
+
+diesel::table! {
+    report_child_counts (cell, territory_id, year) {
+        cell -> Text,
+        territory_id -> Int4,
+        year -> Int4,
+        children -> Int4,
+    }
+}
+
+diesel::table! {
+    report_child_members (child_id, cell, territory_id, year) {
+        child_id -> Int8,
+        cell -> Text,
+        territory_id -> Int4,
+        year -> Int4,
+        refs -> Int4,
+    }
+}
+
+diesel::table! {
     report_contributions (anchor, anchor_id, figure, location_id, year) {
         anchor -> Text,
         anchor_id -> Int8,
@@ -535,6 +564,7 @@ diesel::joinable!(school_fee_complaints -> locations (location_id));
 diesel::joinable!(school_fee_complaints -> users (logged_by));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
+diesel::joinable!(report_child_counts -> locations (territory_id));
 diesel::joinable!(report_rollups -> locations (location_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(users -> locations (location_id));
@@ -566,6 +596,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     recommendations,
     recovery_codes,
     referrals,
+    report_child_contributions,
+    report_child_counts,
+    report_child_members,
     report_contributions,
     report_rollups,
     school_fee_complaints,

@@ -162,6 +162,7 @@ pub fn sums(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult
 pub fn rebuild(conn: &mut PgConnection) -> QueryResult<()> {
     conn.transaction(|conn| {
         diesel::sql_query("SELECT report_rebuild()").execute(conn)?;
+        diesel::sql_query("SELECT report_child_rebuild()").execute(conn)?;
         Ok(())
     })
 }
@@ -181,9 +182,16 @@ pub struct Mismatch {
     pub fresh: Option<Decimal>,
 }
 
-/// The rows where the kept rollups differ from the records (none when the
-/// triggers did their work), without changing anything.
+/// The rows where the kept rollups (counts of actions, then of children)
+/// differ from the records (none when the triggers did their work), without
+/// changing anything.
 pub fn check(conn: &mut PgConnection) -> QueryResult<Vec<Mismatch>> {
+    let mut differ = check_actions(conn)?;
+    differ.extend(check_children(conn)?);
+    Ok(differ)
+}
+
+fn check_actions(conn: &mut PgConnection) -> QueryResult<Vec<Mismatch>> {
     diesel::sql_query(
         "WITH fresh AS (
            SELECT figure, location_id, year, sum(value) AS value
@@ -191,6 +199,54 @@ pub fn check(conn: &mut PgConnection) -> QueryResult<Vec<Mismatch>> {
            GROUP BY figure, location_id, year HAVING sum(value) <> 0
          ),
          kept AS (SELECT figure, location_id, year, value FROM report_rollups WHERE value <> 0)
+         SELECT figure, location_id, year, kept.value AS kept, fresh.value AS fresh
+         FROM kept FULL JOIN fresh USING (figure, location_id, year)
+         WHERE kept.value IS DISTINCT FROM fresh.value
+         ORDER BY figure, location_id, year",
+    )
+    .load(conn)
+}
+
+/// Children counted once each, per cell (`identified`, `identified:form:…`,
+/// `identified:sector:…`, `identified:sex:…`, `identified:age:…`), in one
+/// year and a territory of the tree (migration `report_children`).
+pub fn children_of_year(
+    conn: &mut PgConnection,
+    year: i32,
+    path: &str,
+) -> QueryResult<HashMap<String, i64>> {
+    #[derive(QueryableByName)]
+    struct Cell {
+        #[diesel(sql_type = Text)]
+        cell: String,
+        #[diesel(sql_type = Int4)]
+        children: i32,
+    }
+    let rows: Vec<Cell> = diesel::sql_query(
+        "SELECT c.cell, c.children FROM report_child_counts c
+         JOIN locations l ON l.id = c.territory_id
+         WHERE l.path = $1 AND c.year = $2",
+    )
+    .bind::<Text, _>(path)
+    .bind::<Int4, _>(year)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.cell, i64::from(r.children)))
+        .collect())
+}
+
+/// The rows where the kept counts of children differ from the records.
+pub fn check_children(conn: &mut PgConnection) -> QueryResult<Vec<Mismatch>> {
+    diesel::sql_query(
+        "WITH fresh AS (
+           SELECT x.cell AS figure, t.id AS location_id, x.year, count(DISTINCT x.child_id)::numeric AS value
+           FROM report_child_cells(ARRAY(SELECT id FROM cases)) x
+           CROSS JOIN LATERAL report_territories_of(x.location_id) t (id)
+           GROUP BY x.cell, t.id, x.year
+         ),
+         kept AS (SELECT cell AS figure, territory_id AS location_id, year, children::numeric AS value
+                  FROM report_child_counts)
          SELECT figure, location_id, year, kept.value AS kept, fresh.value AS fresh
          FROM kept FULL JOIN fresh USING (figure, location_id, year)
          WHERE kept.value IS DISTINCT FROM fresh.value

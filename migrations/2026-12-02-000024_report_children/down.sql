@@ -1,0 +1,14 @@
+DROP TRIGGER report_children_update ON children;
+DROP TRIGGER report_child_cases_delete ON cases;
+DROP TRIGGER report_child_cases_update ON cases;
+DROP TRIGGER report_child_cases_insert ON cases;
+DROP FUNCTION report_on_children();
+DROP FUNCTION report_on_child_cases();
+DROP FUNCTION report_child_rebuild();
+DROP FUNCTION report_child_refresh(bigint[]);
+DROP TYPE report_child_change;
+DROP FUNCTION report_territories_of(integer);
+DROP FUNCTION report_child_cells(bigint[]);
+DROP TABLE report_child_counts;
+DROP TABLE report_child_members;
+DROP TABLE report_child_contributions;
