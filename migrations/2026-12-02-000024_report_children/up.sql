@@ -15,12 +15,13 @@
 -- what it added. A page reads one row per figure, territory and year.
 
 CREATE TABLE report_child_contributions (
+    anchor      text    NOT NULL,
     anchor_id   bigint  NOT NULL,
     cell        text    NOT NULL,
     child_id    bigint  NOT NULL,
     location_id integer NOT NULL,
     year        integer NOT NULL,
-    PRIMARY KEY (anchor_id, cell, child_id, location_id, year)
+    PRIMARY KEY (anchor, anchor_id, cell, child_id, location_id, year)
 );
 
 CREATE TABLE report_child_members (
@@ -45,10 +46,11 @@ CREATE TABLE report_child_counts (
 -- The cells of the cases `ids`, as `reports::indicators::identified` counts
 -- them: the day of identification, the case's territory, the child's sex
 -- and age then.
-CREATE FUNCTION report_child_cells(ids bigint[])
-RETURNS TABLE (anchor_id bigint, cell text, child_id bigint, location_id integer, year integer)
+CREATE FUNCTION report_child_cells_of_cases(ids bigint[])
+RETURNS TABLE (anchor text, anchor_id bigint, cell text, child_id bigint, location_id integer,
+               year integer)
 LANGUAGE sql STABLE AS $$
-  SELECT c.id, x.cell, c.child_id, c.location_id, extract(year FROM c.identified_on)::int
+  SELECT 'case', c.id, x.cell, c.child_id, c.location_id, extract(year FROM c.identified_on)::int
   FROM cases c JOIN children ch ON ch.id = c.child_id
   CROSS JOIN LATERAL (
     SELECT 'identified' AS cell
@@ -64,6 +66,39 @@ LANGUAGE sql STABLE AS $$
   WHERE c.id = ANY (ids)
 $$;
 
+-- The cells of the referrals `ids`, as `reports::indicators::assisted`
+-- counts them: a child assisted is one whose referral to a service (law
+-- enforcement is another sort) started in the year, in the case's territory,
+-- by each form of the case and the service.
+CREATE FUNCTION report_child_cells_of_referrals(ids bigint[])
+RETURNS TABLE (anchor text, anchor_id bigint, cell text, child_id bigint, location_id integer,
+               year integer)
+LANGUAGE sql STABLE AS $$
+  SELECT 'referral', r.id, x.cell, c.child_id, c.location_id, extract(year FROM r.started_on)::int
+  FROM referrals r JOIN cases c ON c.id = r.case_id
+  CROSS JOIN LATERAL (
+    SELECT 'assisted' AS cell
+    UNION SELECT 'assisted:service:' || r.service
+    UNION SELECT 'assisted:form:' || f FROM unnest(c.forms) f WHERE f IS NOT NULL
+    UNION SELECT 'assisted:form:' || f || ':service:' || r.service
+            FROM unnest(c.forms) f WHERE f IS NOT NULL
+  ) x
+  WHERE r.id = ANY (ids) AND r.status IN ('in_service', 'completed')
+    AND r.service <> 'law_enforcement' AND r.started_on IS NOT NULL
+$$;
+
+CREATE FUNCTION report_child_cells(p_anchor text, ids bigint[])
+RETURNS TABLE (anchor text, anchor_id bigint, cell text, child_id bigint, location_id integer,
+               year integer)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF p_anchor = 'case' THEN
+    RETURN QUERY SELECT * FROM report_child_cells_of_cases(ids);
+  ELSE
+    RETURN QUERY SELECT * FROM report_child_cells_of_referrals(ids);
+  END IF;
+END $$;
+
 -- The territories a territory lies in, itself included.
 CREATE FUNCTION report_territories_of(location integer) RETURNS SETOF integer
 LANGUAGE sql STABLE AS $$
@@ -76,7 +111,7 @@ CREATE TYPE report_child_change AS (
     child_id bigint, cell text, territory_id integer, year integer, delta integer, refs integer
 );
 
-CREATE FUNCTION report_child_refresh(ids bigint[]) RETURNS void
+CREATE FUNCTION report_child_refresh(p_anchor text, ids bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   fresh report_child_contributions[];
@@ -86,14 +121,15 @@ BEGIN
   IF ids IS NULL OR cardinality(ids) = 0 THEN
     RETURN;
   END IF;
-  fresh := ARRAY(SELECT ROW(n.*)::report_child_contributions FROM report_child_cells(ids) n
+  fresh := ARRAY(SELECT ROW(n.*)::report_child_contributions FROM report_child_cells(p_anchor, ids) n
                  ORDER BY n.anchor_id, n.cell, n.child_id, n.location_id, n.year);
-  stale := ARRAY(SELECT c FROM report_child_contributions c WHERE c.anchor_id = ANY (ids)
-                 ORDER BY c.anchor_id, c.cell, c.child_id, c.location_id, c.year);
+  stale := ARRAY(SELECT c FROM report_child_contributions c
+                  WHERE c.anchor = p_anchor AND c.anchor_id = ANY (ids)
+                  ORDER BY c.anchor_id, c.cell, c.child_id, c.location_id, c.year);
   IF fresh = stale THEN
     RETURN;
   END IF;
-  DELETE FROM report_child_contributions c WHERE c.anchor_id = ANY (ids);
+  DELETE FROM report_child_contributions c WHERE c.anchor = p_anchor AND c.anchor_id = ANY (ids);
   INSERT INTO report_child_contributions SELECT * FROM unnest(fresh);
 
   -- The change of each member (cell, child, territory at every level,
@@ -142,6 +178,16 @@ BEGIN
    WHERE (c.cell, c.territory_id, c.year) = (d.cell, d.territory_id, d.year) AND c.children = 0;
 END $$;
 
+-- Every contribution, afresh from the records.
+CREATE FUNCTION report_child_fresh()
+RETURNS TABLE (anchor text, anchor_id bigint, cell text, child_id bigint, location_id integer,
+               year integer)
+LANGUAGE sql STABLE AS $$
+  SELECT * FROM report_child_cells_of_cases(ARRAY(SELECT id FROM cases))
+  UNION ALL
+  SELECT * FROM report_child_cells_of_referrals(ARRAY(SELECT id FROM referrals))
+$$;
+
 -- Everything again from the records (`korgoo reports rebuild`).
 CREATE FUNCTION report_child_rebuild() RETURNS void
 LANGUAGE plpgsql AS $$
@@ -149,8 +195,7 @@ BEGIN
   DELETE FROM report_child_contributions;
   DELETE FROM report_child_members;
   DELETE FROM report_child_counts;
-  INSERT INTO report_child_contributions
-  SELECT * FROM report_child_cells(ARRAY(SELECT id FROM cases));
+  INSERT INTO report_child_contributions SELECT * FROM report_child_fresh();
   INSERT INTO report_child_members (child_id, cell, territory_id, year, refs)
   SELECT c.child_id, c.cell, t.id, c.year, count(*)
   FROM report_child_contributions c CROSS JOIN LATERAL report_territories_of(c.location_id) t (id)
@@ -161,16 +206,23 @@ BEGIN
 END $$;
 
 CREATE FUNCTION report_on_child_cases() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE moved bigint[];
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    PERFORM report_child_refresh(ARRAY(SELECT id FROM new_rows));
+    PERFORM report_child_refresh('case', ARRAY(SELECT id FROM new_rows));
   ELSIF TG_OP = 'DELETE' THEN
-    PERFORM report_child_refresh(ARRAY(SELECT id FROM old_rows));
+    PERFORM report_child_refresh('case', ARRAY(SELECT id FROM old_rows));
   ELSE
-    PERFORM report_child_refresh(ARRAY(
+    moved := ARRAY(
       SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
        WHERE (n.child_id, n.location_id, n.identified_on, n.forms, n.sector)
-             IS DISTINCT FROM (o.child_id, o.location_id, o.identified_on, o.forms, o.sector)));
+             IS DISTINCT FROM (o.child_id, o.location_id, o.identified_on, o.forms, o.sector));
+    PERFORM report_child_refresh('case', moved);
+    -- Its referrals count the child, where the case is, by its forms.
+    IF cardinality(moved) > 0 THEN
+      PERFORM report_child_refresh('referral',
+        ARRAY(SELECT id FROM referrals WHERE case_id = ANY (moved)));
+    END IF;
   END IF;
   RETURN NULL;
 END $$;
@@ -185,7 +237,7 @@ CREATE TRIGGER report_child_cases_delete AFTER DELETE ON cases
 -- A child's sex or birth date (a correction) moves their cases' cells.
 CREATE FUNCTION report_on_children() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_child_refresh(ARRAY(
+  PERFORM report_child_refresh('case', ARRAY(
     SELECT c.id FROM cases c JOIN new_rows n ON n.id = c.child_id JOIN old_rows o ON o.id = n.id
      WHERE (n.sex, n.birth_date) IS DISTINCT FROM (o.sex, o.birth_date)));
   RETURN NULL;
@@ -194,6 +246,26 @@ CREATE TRIGGER report_children_update AFTER UPDATE ON children
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION report_on_children();
 
-CREATE INDEX report_child_contributions_anchor ON report_child_contributions (anchor_id);
+CREATE FUNCTION report_on_child_referrals() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM report_child_refresh('referral', ARRAY(SELECT id FROM new_rows));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM report_child_refresh('referral', ARRAY(SELECT id FROM old_rows));
+  ELSE
+    PERFORM report_child_refresh('referral', ARRAY(
+      SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+       WHERE (n.case_id, n.status, n.service, n.started_on)
+             IS DISTINCT FROM (o.case_id, o.status, o.service, o.started_on)));
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER report_child_referrals_insert AFTER INSERT ON referrals
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_child_referrals();
+CREATE TRIGGER report_child_referrals_update AFTER UPDATE ON referrals
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION report_on_child_referrals();
+CREATE TRIGGER report_child_referrals_delete AFTER DELETE ON referrals
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_child_referrals();
 
 SELECT report_child_rebuild();

@@ -393,7 +393,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    report_child_contributions (anchor_id, cell, child_id, location_id, year) {
+    report_child_contributions (anchor, anchor_id, cell, child_id, location_id, year) {
+        anchor -> Text,
         anchor_id -> Int8,
         cell -> Text,
         child_id -> Int8,

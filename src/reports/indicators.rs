@@ -328,6 +328,39 @@ pub fn assistance_services() -> Vec<crate::admin::model::ServiceKind> {
 /// Children assisted in the period: forms of exploitation × services.
 pub fn assisted(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Cross> {
     use crate::cases::model::ExploitationForm;
+    // A single year: counted by the database as referrals are answered
+    // (`rollups::children_of_year`).
+    if period.from == period.to {
+        let kept = super::rollups::children_of_year(conn, period.from, path)?;
+        let of = |cell: String| kept.get(&cell).copied().unwrap_or(0);
+        let services = assistance_services();
+        return Ok(Cross {
+            body: ExploitationForm::ALL
+                .iter()
+                .map(|f| {
+                    services
+                        .iter()
+                        .map(|s| {
+                            of(format!(
+                                "assisted:form:{}:service:{}",
+                                f.as_str(),
+                                s.as_str()
+                            ))
+                        })
+                        .collect()
+                })
+                .collect(),
+            row_totals: ExploitationForm::ALL
+                .iter()
+                .map(|f| of(format!("assisted:form:{}", f.as_str())))
+                .collect(),
+            column_totals: services
+                .iter()
+                .map(|s| of(format!("assisted:service:{}", s.as_str())))
+                .collect(),
+            grand: of("assisted".to_owned()),
+        });
+    }
     let sql = format!(
         "WITH s AS ({served}), x AS (SELECT s.child_id, f, s.service FROM s
            LEFT JOIN LATERAL unnest(s.forms) f ON true)
@@ -348,6 +381,10 @@ pub fn assisted(conn: &mut PgConnection, period: &Period, path: &str) -> QueryRe
 
 /// Children assisted per year (the trend), each a distinct count.
 pub fn assisted_total(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<i64> {
+    if period.from == period.to {
+        let kept = super::rollups::children_of_year(conn, period.from, path)?;
+        return Ok(kept.get("assisted").copied().unwrap_or(0));
+    }
     let sql = format!(
         "WITH s AS ({}) SELECT NULL AS key, count(DISTINCT child_id) AS n FROM s",
         served_referrals()

@@ -208,8 +208,10 @@ fn check_actions(conn: &mut PgConnection) -> QueryResult<Vec<Mismatch>> {
 }
 
 /// Children counted once each, per cell (`identified`, `identified:form:…`,
-/// `identified:sector:…`, `identified:sex:…`, `identified:age:…`), in one
-/// year and a territory of the tree (migration `report_children`).
+/// `identified:sector:…`, `identified:sex:…`, `identified:age:…`;
+/// `assisted`, `assisted:form:…`, `assisted:service:…`,
+/// `assisted:form:…:service:…`), in one year and a territory of the tree
+/// (migration `report_children`).
 pub fn children_of_year(
     conn: &mut PgConnection,
     year: i32,
@@ -241,7 +243,7 @@ pub fn check_children(conn: &mut PgConnection) -> QueryResult<Vec<Mismatch>> {
     diesel::sql_query(
         "WITH fresh AS (
            SELECT x.cell AS figure, t.id AS location_id, x.year, count(DISTINCT x.child_id)::numeric AS value
-           FROM report_child_cells(ARRAY(SELECT id FROM cases)) x
+           FROM report_child_fresh() x
            CROSS JOIN LATERAL report_territories_of(x.location_id) t (id)
            GROUP BY x.cell, t.id, x.year
          ),
