@@ -62,6 +62,23 @@ LANGUAGE sql STABLE AS $$
         WHEN date_part('year', age(c.identified_on, ch.birth_date)) < 16 THEN '14_15'
         WHEN date_part('year', age(c.identified_on, ch.birth_date)) < 18 THEN '16_17'
         ELSE '18_over' END
+    -- The special groups the document names: victims of commercial sexual
+    -- exploitation, and street children with the services they received
+    -- by the end of the year.
+    UNION SELECT 'group:csec_victims'
+      WHERE 'commercial_sexual_exploitation' = ANY (c.forms) AND c.child_is_victim
+    UNION SELECT 'group:street' WHERE c.sector = 'street_work' OR 'forced_begging' = ANY (c.forms)
+    UNION SELECT 'group:street_' || g.grp FROM (
+        SELECT DISTINCT CASE
+            WHEN r.service IN ('catch_up_education', 'school_enrolment') THEN 'education'
+            WHEN r.service = 'medical' THEN 'medical'
+            WHEN r.service IN ('psychosocial', 'shelter', 'family_support', 'rehabilitation',
+                               'legal_aid') THEN 'social' END AS grp
+        FROM referrals r
+        WHERE r.case_id = c.id AND r.status IN ('in_service', 'completed')
+          AND r.started_on < make_date(extract(year FROM c.identified_on)::int + 1, 1, 1)
+      ) g
+      WHERE g.grp IS NOT NULL AND (c.sector = 'street_work' OR 'forced_begging' = ANY (c.forms))
   ) x
   WHERE c.id = ANY (ids)
 $$;
@@ -215,8 +232,9 @@ BEGIN
   ELSE
     moved := ARRAY(
       SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-       WHERE (n.child_id, n.location_id, n.identified_on, n.forms, n.sector)
-             IS DISTINCT FROM (o.child_id, o.location_id, o.identified_on, o.forms, o.sector));
+       WHERE (n.child_id, n.location_id, n.identified_on, n.forms, n.sector, n.child_is_victim)
+             IS DISTINCT FROM
+             (o.child_id, o.location_id, o.identified_on, o.forms, o.sector, o.child_is_victim));
     PERFORM report_child_refresh('case', moved);
     -- Its referrals count the child, where the case is, by its forms.
     IF cardinality(moved) > 0 THEN
@@ -247,16 +265,31 @@ CREATE TRIGGER report_children_update AFTER UPDATE ON children
   FOR EACH STATEMENT EXECUTE FUNCTION report_on_children();
 
 CREATE FUNCTION report_on_child_referrals() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE changed bigint[];
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    PERFORM report_child_refresh('referral', ARRAY(SELECT id FROM new_rows));
+    changed := ARRAY(SELECT id FROM new_rows);
   ELSIF TG_OP = 'DELETE' THEN
-    PERFORM report_child_refresh('referral', ARRAY(SELECT id FROM old_rows));
+    changed := ARRAY(SELECT id FROM old_rows);
   ELSE
-    PERFORM report_child_refresh('referral', ARRAY(
+    changed := ARRAY(
       SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
        WHERE (n.case_id, n.status, n.service, n.started_on)
-             IS DISTINCT FROM (o.case_id, o.status, o.service, o.started_on)));
+             IS DISTINCT FROM (o.case_id, o.status, o.service, o.started_on));
+  END IF;
+  IF cardinality(changed) = 0 THEN
+    RETURN NULL;
+  END IF;
+  PERFORM report_child_refresh('referral', changed);
+  -- A street child's services are cells of their case.
+  IF TG_OP = 'DELETE' THEN
+    PERFORM report_child_refresh('case', ARRAY(SELECT DISTINCT case_id FROM old_rows));
+  ELSIF TG_OP = 'INSERT' THEN
+    PERFORM report_child_refresh('case', ARRAY(SELECT DISTINCT case_id FROM new_rows));
+  ELSE
+    PERFORM report_child_refresh('case', ARRAY(
+      SELECT case_id FROM new_rows WHERE id = ANY (changed)
+      UNION SELECT case_id FROM old_rows WHERE id = ANY (changed)));
   END IF;
   RETURN NULL;
 END $$;

@@ -409,6 +409,19 @@ pub struct Groups {
 }
 
 pub fn groups(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Groups> {
+    // A single year: counted by the database (`rollups::children_of_year`).
+    if period.from == period.to {
+        let kept = super::rollups::children_of_year(conn, period.from, path)?;
+        let of = |cell: &str| kept.get(cell).copied().unwrap_or(0);
+        return Ok(Groups {
+            csec: of("identified:form:commercial_sexual_exploitation"),
+            csec_victims: of("group:csec_victims"),
+            street: of("group:street"),
+            street_education: of("group:street_education"),
+            street_medical: of("group:street_medical"),
+            street_social: of("group:street_social"),
+        });
+    }
     let sql = format!(
         "WITH c AS ({c}),
          street AS (SELECT * FROM c WHERE sector = 'street_work' OR 'forced_begging' = ANY(forms)),
