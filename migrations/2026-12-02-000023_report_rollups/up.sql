@@ -156,6 +156,16 @@ LANGUAGE sql STABLE AS $$
   WHERE e.id = ANY (ids) AND e.kind = 'victim_referred'
 $$;
 
+-- A case counts by its status as it stands now, in the year its child was
+-- identified and the case's territory (the cases, not the children).
+CREATE FUNCTION rollup_of_cases(ids bigint[])
+RETURNS TABLE (anchor_id bigint, figure text, location_id integer, year integer, value numeric)
+LANGUAGE sql STABLE AS $$
+  SELECT c.id, 'case_status:' || c.status, c.location_id, extract(year FROM c.identified_on)::int,
+         1::numeric
+  FROM cases c WHERE c.id = ANY (ids)
+$$;
+
 CREATE FUNCTION rollup_of(anchor text, ids bigint[])
 RETURNS TABLE (anchor_id bigint, figure text, location_id integer, year integer, value numeric)
 LANGUAGE plpgsql STABLE AS $$
@@ -167,6 +177,7 @@ BEGIN
     WHEN 'investigation' THEN RETURN QUERY SELECT * FROM rollup_of_investigations(ids);
     WHEN 'le_referral' THEN RETURN QUERY SELECT * FROM rollup_of_le_referrals(ids);
     WHEN 'victim_referred' THEN RETURN QUERY SELECT * FROM rollup_of_victims_referred(ids);
+    WHEN 'case' THEN RETURN QUERY SELECT * FROM rollup_of_cases(ids);
   END CASE;
 END $$;
 
@@ -223,6 +234,7 @@ LANGUAGE sql STABLE AS $$
   UNION ALL SELECT 'victim_referred', f.*
     FROM rollup_of_victims_referred(
       ARRAY(SELECT id FROM investigation_events WHERE kind = 'victim_referred')) f
+  UNION ALL SELECT 'case', f.* FROM rollup_of_cases(ARRAY(SELECT id FROM cases)) f
 $$;
 
 -- Everything again from the records (`korgoo reports rebuild`).
@@ -411,10 +423,22 @@ CREATE TRIGGER report_le_referrals_update AFTER UPDATE ON le_referrals
 CREATE TRIGGER report_le_referrals_delete AFTER DELETE ON le_referrals
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_le_referrals();
 
--- A case's territory and identification day place its referrals.
+-- A case counts by its status; its territory and identification day place
+-- it and its referrals.
 CREATE FUNCTION report_on_cases() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE moved bigint[];
 BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM report_refresh('case', ARRAY(SELECT id FROM new_rows));
+    RETURN NULL;
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM report_refresh('case', ARRAY(SELECT id FROM old_rows));
+    RETURN NULL;
+  END IF;
+  PERFORM report_refresh('case', ARRAY(
+    SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+     WHERE (n.status, n.location_id, n.identified_on)
+           IS DISTINCT FROM (o.status, o.location_id, o.identified_on)));
   moved := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
                   WHERE n.location_id IS DISTINCT FROM o.location_id
                      OR n.identified_on IS DISTINCT FROM o.identified_on);
@@ -427,6 +451,10 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+CREATE TRIGGER report_cases_insert AFTER INSERT ON cases
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_cases();
+CREATE TRIGGER report_cases_delete AFTER DELETE ON cases
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_on_cases();
 CREATE TRIGGER report_cases_update AFTER UPDATE ON cases
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION report_on_cases();

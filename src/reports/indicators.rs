@@ -243,15 +243,12 @@ pub fn identified(conn: &mut PgConnection, period: &Period, path: &str) -> Query
         scoped(format!("WITH c AS ({c}) {select}"), period, path).load(conn)
     };
     // A single year: the children are counted by the database as cases are
-    // written (`rollups::children_of_year`); the cases by status are cases,
-    // not children, as they stand now.
+    // written (`rollups::children_of_year`), and the cases by status too
+    // (cases, not children, as they stand now: `rollups::cases_by_status`).
     if period.from == period.to {
         let kept = super::rollups::children_of_year(conn, period.from, path)?;
         let of = |cell: String| kept.get(&cell).copied().unwrap_or(0);
-        let statuses = keyed(
-            conn,
-            "SELECT status AS key, count(*) AS n FROM c GROUP BY status".into(),
-        )?;
+        let statuses = super::rollups::cases_by_status(conn, period, path)?;
         return Ok(Identified {
             total: of("identified".to_owned()),
             by_form: ExploitationForm::ALL
@@ -270,7 +267,10 @@ pub fn identified(conn: &mut PgConnection, period: &Period, path: &str) -> Query
                 .iter()
                 .map(|a| of(format!("identified:age:{a}")))
                 .collect(),
-            cases_by_status: ordered(&statuses, CaseStatus::ALL.iter().map(|s| s.as_str())),
+            cases_by_status: CaseStatus::ALL
+                .iter()
+                .map(|s| statuses.get(s.as_str()).copied().unwrap_or(0))
+                .collect(),
         });
     }
     let total = keyed(

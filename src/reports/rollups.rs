@@ -157,6 +157,35 @@ pub fn sums(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult
     ))
 }
 
+/// Cases (not children) by their status as it stands now, identified in the
+/// years of `period` in the territory `path` and below (figures
+/// `case_status:<status>`).
+pub fn cases_by_status(
+    conn: &mut PgConnection,
+    period: &Period,
+    path: &str,
+) -> QueryResult<HashMap<String, i64>> {
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT r.figure, sum(r.value) AS value
+         FROM report_rollups r JOIN locations l ON l.id = r.location_id
+         WHERE r.figure LIKE 'case\\_status:%'
+           AND (l.path = $1 OR left(l.path, length($1) + 1) = $1 || '/')
+           AND r.year BETWEEN $2 AND $3
+         GROUP BY r.figure",
+    )
+    .bind::<Text, _>(path)
+    .bind::<Int4, _>(period.from)
+    .bind::<Int4, _>(period.to)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let status = r.figure.strip_prefix("case_status:")?.to_owned();
+            Some((status, i64::try_from(r.value.trunc()).unwrap_or(0)))
+        })
+        .collect())
+}
+
 /// Recompute every rollup from the records, in one transaction (after a
 /// restore, a change of the territory tree, or to be sure).
 pub fn rebuild(conn: &mut PgConnection) -> QueryResult<()> {
