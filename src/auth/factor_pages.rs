@@ -85,24 +85,91 @@ fn check(
     Ok(Checked::Refused("wrong"))
 }
 
-/// The counter a wrong code grows: this browser's, if it is a known device
-/// of the user, else the account's; and whether a wait is running on it.
-async fn counter_of(
-    state: &AppState,
-    req: &HttpRequest,
-    user_id: i64,
-) -> AppResult<(model::Counter, bool)> {
-    let token = session::device_token(req);
-    db::run(&state.pool, move |conn| {
-        let device = match token {
-            Some(token) => model::known_device(conn, user_id, &token)?,
-            None => None,
+/// One attempt at a code: whose, the counter a wrong one grows (this
+/// browser's if it is a known device of the user, else the account's), and
+/// whether a wait runs on it.
+struct Attempt {
+    id: i64,
+    counter: model::Counter,
+    waiting: bool,
+    who: Who,
+    delays: model::Delays,
+}
+
+impl Attempt {
+    async fn of(
+        state: &AppState,
+        req: &HttpRequest,
+        ctx: &Ctx,
+        actor: &policy::Actor,
+    ) -> AppResult<Attempt> {
+        let token = session::device_token(req);
+        let user_id = actor.id;
+        let (counter, waiting) = db::run(&state.pool, move |conn| {
+            let device = match token {
+                Some(token) => model::known_device(conn, user_id, &token)?,
+                None => None,
+            };
+            let counter = device.map_or(model::Counter::Account(user_id), model::Counter::Device);
+            let waiting = model::waiting_until(conn, &counter)?.is_some();
+            Ok((counter, waiting))
+        })
+        .await?;
+        Ok(Attempt {
+            id: user_id,
+            counter,
+            waiting,
+            who: Who::actor(actor, &ctx.client_addr),
+            delays: state.config.delays(),
+        })
+    }
+
+    fn known_device(&self) -> bool {
+        matches!(self.counter, model::Counter::Device(_))
+    }
+
+    /// Check what was typed (recovery codes too when `recovery`), spending
+    /// it if right. A refusal (wrong, replayed, or while waiting) is audited
+    /// with what the code was `for`, and counted like a wrong password.
+    fn judge(
+        &self,
+        conn: &mut diesel::PgConnection,
+        typed: &str,
+        recovery: bool,
+        purpose: &str,
+    ) -> diesel::QueryResult<Result<Checked, &'static str>> {
+        let stored = second_factor::stored(conn, self.id)?;
+        let checked = match (&stored.secret, self.waiting) {
+            (_, true) => Checked::Refused("locked"),
+            (Some(secret), false) if stored.enrolled() => {
+                check(conn, self.id, secret, typed, recovery)?
+            }
+            _ => Checked::Refused("wrong"),
         };
-        let counter = device.map_or(model::Counter::Account(user_id), model::Counter::Device);
-        let waiting = model::waiting_until(conn, &counter)?.is_some();
-        Ok((counter, waiting))
-    })
-    .await
+        let Checked::Refused(reason) = checked else {
+            return Ok(Ok(checked));
+        };
+        let target = Some((TargetKind::User, self.id));
+        let known_device = self.known_device();
+        audit::record(
+            conn,
+            &self.who,
+            AuditAction::SecondFactorFailed,
+            target,
+            json!({ "reason": reason, "known_device": known_device, "for": purpose }),
+        )?;
+        if reason != "locked" {
+            count_failure(
+                conn,
+                &self.who,
+                target,
+                known_device,
+                &self.counter,
+                self.delays,
+            )?;
+        }
+        Ok(Err(reason))
+    }
 }
 
 fn rate_limited(state: &AppState, ctx: &Ctx) -> bool {
@@ -140,37 +207,21 @@ pub async fn submit_code(
         return Err(AppError::TooManyRequests);
     }
     let id = actor.id;
-    let (counter, waiting) = counter_of(&state, &req, id).await?;
-    let known_device = matches!(counter, model::Counter::Device(_));
-    let who = Who::actor(&actor, &ctx.client_addr);
+    let attempt = Attempt::of(&state, &req, &ctx, &actor).await?;
     let old_session = ctx.session_hash.clone();
-    let delays = state.config.delays();
     let outcome = db::transaction(&state.pool, move |conn| {
-        let stored = second_factor::stored(conn, id)?;
-        let checked = match (&stored.secret, waiting) {
-            (_, true) => Checked::Refused("locked"),
-            (Some(secret), false) if stored.enrolled() => check(conn, id, secret, &typed, true)?,
-            _ => Checked::Refused("wrong"),
+        let checked = match attempt.judge(conn, &typed, true, "sign_in")? {
+            Ok(checked) => checked,
+            Err(reason) => return Ok(Err(reason)),
         };
+        let (who, known_device) = (&attempt.who, attempt.known_device());
         let target = Some((TargetKind::User, id));
         let left = match checked {
-            Checked::Refused(reason) => {
-                audit::record(
-                    conn,
-                    &who,
-                    AuditAction::SecondFactorFailed,
-                    target,
-                    json!({ "reason": reason, "known_device": known_device }),
-                )?;
-                if reason != "locked" {
-                    count_failure(conn, &who, target, known_device, &counter, delays)?;
-                }
-                return Ok(Err(reason));
-            }
+            Checked::Refused(reason) => return Ok(Err(reason)),
             Checked::Code => {
                 audit::record(
                     conn,
-                    &who,
+                    who,
                     AuditAction::SecondFactorOk,
                     target,
                     json!({ "known_device": known_device }),
@@ -180,7 +231,7 @@ pub async fn submit_code(
             Checked::Recovery { left } => {
                 audit::record(
                     conn,
-                    &who,
+                    who,
                     AuditAction::RecoveryCodeUsed,
                     target,
                     json!({ "known_device": known_device, "left": left }),
@@ -188,13 +239,13 @@ pub async fn submit_code(
                 Some(left)
             }
         };
-        model::record_success(conn, id, &counter)?;
+        model::record_success(conn, id, &attempt.counter)?;
         // A new session id once both factors are in.
         if let Some(old) = &old_session {
             session::delete(conn, old)?;
         }
         let (token, new_session) = session::create(conn, id, true)?;
-        let device = match counter {
+        let device = match attempt.counter {
             model::Counter::Account(_) => Some(model::add_known_device(conn, id)?),
             model::Counter::Device(_) => None,
         };
@@ -385,35 +436,16 @@ pub async fn renew_codes(
         return Err(AppError::TooManyRequests);
     }
     let id = actor.id;
-    let (counter, waiting) = counter_of(&state, &req, id).await?;
-    let known_device = matches!(counter, model::Counter::Device(_));
-    let who = Who::actor(&actor, &ctx.client_addr);
-    let delays = state.config.delays();
+    let attempt = Attempt::of(&state, &req, &ctx, &actor).await?;
     let outcome = db::transaction(&state.pool, move |conn| {
-        let stored = second_factor::stored(conn, id)?;
-        let checked = match (&stored.secret, waiting) {
-            (_, true) => Checked::Refused("locked"),
-            (Some(secret), false) if stored.enrolled() => check(conn, id, secret, &typed, false)?,
-            _ => Checked::Refused("wrong"),
-        };
-        let target = Some((TargetKind::User, id));
-        if let Checked::Refused(reason) = checked {
-            audit::record(
-                conn,
-                &who,
-                AuditAction::SecondFactorFailed,
-                target,
-                json!({ "reason": reason, "known_device": known_device, "for": "recovery_codes" }),
-            )?;
-            if reason != "locked" {
-                count_failure(conn, &who, target, known_device, &counter, delays)?;
-            }
+        if let Err(reason) = attempt.judge(conn, &typed, false, "recovery_codes")? {
             return Ok(Err(reason));
         }
+        let target = Some((TargetKind::User, id));
         let codes = second_factor::renew_recovery_codes(conn, id)?;
         audit::record(
             conn,
-            &who,
+            &attempt.who,
             AuditAction::RecoveryCodesRenewed,
             target,
             json!({}),
