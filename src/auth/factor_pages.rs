@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::audit::{self, AuditAction, TargetKind, Who};
 use crate::auth::forms::safe_next;
-use crate::auth::handlers::count_failure;
+use crate::auth::handlers::{count_failure, rate_limited, signed_in};
 use crate::auth::{model, second_factor, totp};
 use crate::db;
 use crate::policy::{self, FactorGate, Permission};
@@ -18,7 +18,6 @@ use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, SignedPartly, render, render_with, see_other};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{FieldErrors, FormData};
-use crate::web::middleware::client_ip;
 use crate::web::session;
 
 #[derive(Template)]
@@ -172,11 +171,6 @@ impl Attempt {
     }
 }
 
-fn rate_limited(state: &AppState, ctx: &Ctx) -> bool {
-    let ip = client_ip(&ctx.client_addr).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-    state.login_limiter.check_key(&ip).is_err()
-}
-
 pub async fn submit_code(
     req: HttpRequest,
     partly: SignedPartly,
@@ -270,17 +264,7 @@ pub async fn submit_code(
     } else {
         next.clone()
     };
-    let secure = state.config.secure_cookies;
-    let mut response = see_other(&destination);
-    response
-        .add_cookie(&session::session_cookie(token, secure))
-        .map_err(AppError::internal)?;
-    if let Some(device) = device {
-        response
-            .add_cookie(&session::device_cookie(device, secure))
-            .map_err(AppError::internal)?;
-    }
-    Ok(response)
+    signed_in(&state, &destination, token, device)
 }
 
 #[derive(Template)]

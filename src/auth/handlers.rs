@@ -69,8 +69,7 @@ pub async fn login(
     form: FormData,
 ) -> AppResult<HttpResponse> {
     let form = LoginForm::from_form(&form);
-    let ip = client_ip(&ctx.client_addr).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-    if state.login_limiter.check_key(&ip).is_err() {
+    if rate_limited(&state, &ctx) {
         return Err(AppError::TooManyRequests);
     }
     let login = form.normalized_login();
@@ -191,18 +190,10 @@ pub async fn login(
             } else {
                 form.safe_next()
             };
-            let mut response = see_other(&destination);
-            response
-                .add_cookie(&session::session_cookie(token, state.config.secure_cookies))
-                .map_err(AppError::internal)?;
+            let mut response = signed_in(&state, &destination, token, device)?;
             response
                 .add_cookie(&session::login_csrf_removal(state.config.secure_cookies))
                 .map_err(AppError::internal)?;
-            if let Some(device) = device {
-                response
-                    .add_cookie(&session::device_cookie(device, state.config.secure_cookies))
-                    .map_err(AppError::internal)?;
-            }
             Ok(response)
         }
         other => {
@@ -258,6 +249,34 @@ pub async fn login(
             render_with(StatusCode::UNAUTHORIZED, &page)
         }
     }
+}
+
+/// Guessing a password or a code from one address: every form that checks
+/// one shares this limit.
+pub(crate) fn rate_limited(state: &AppState, ctx: &Ctx) -> bool {
+    let ip = client_ip(&ctx.client_addr).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    state.login_limiter.check_key(&ip).is_err()
+}
+
+/// Off to `destination` with the new session's cookie, and the known
+/// device's when this browser just became one.
+pub(crate) fn signed_in(
+    state: &AppState,
+    destination: &str,
+    token: String,
+    device: Option<String>,
+) -> AppResult<HttpResponse> {
+    let secure = state.config.secure_cookies;
+    let mut response = see_other(destination);
+    response
+        .add_cookie(&session::session_cookie(token, secure))
+        .map_err(AppError::internal)?;
+    if let Some(device) = device {
+        response
+            .add_cookie(&session::device_cookie(device, secure))
+            .map_err(AppError::internal)?;
+    }
+    Ok(response)
 }
 
 /// A wrong password, current password or second-factor code, checked: count
@@ -344,8 +363,7 @@ pub async fn change_password(
     };
     // Guessing the current password here is guessing the password: the same
     // rate limit per address, the same growing delays, audited.
-    let ip = client_ip(&ctx.client_addr).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-    if state.login_limiter.check_key(&ip).is_err() {
+    if rate_limited(&state, &ctx) {
         return Err(AppError::TooManyRequests);
     }
     let id = actor.id;
