@@ -164,19 +164,6 @@ pub struct Config {
     )]
     pub report_timeout_ms: u64,
 
-    /// Longest a reader of a report waits, in milliseconds, for its figures
-    /// to be counted again after records changed, when an earlier count
-    /// exists: past it they are shown the earlier count with its time, marked
-    /// as being updated. Small databases count within it, so readers see
-    /// every change at once; on years of national data a count takes minutes.
-    #[arg(
-        long,
-        env = "KORGOO_REPORT_WAIT_MS",
-        default_value_t = 3_000,
-        global = true
-    )]
-    pub report_wait_ms: u64,
-
     /// Follow-up visits in a row that must find the child out of child labor
     /// before a case closes as "withdrawn" (the monitoring rule).
     #[arg(

@@ -87,7 +87,6 @@ pub fn run(
             .app_data(app_state.clone())
             .app_data(web::PayloadConfig::new(FORM_LIMIT))
             .wrap(from_fn(request_context))
-            .wrap(from_fn(crate::web::middleware::public_cache_guard))
             .wrap(security_headers(secure))
             .wrap(TracingLogger::<crate::web::request_log::RouteOnly>::new())
             .wrap(from_fn(crate::metrics::measure))

@@ -6,7 +6,6 @@
 //! through HTTP: exact on the dashboard when the threshold lets them through,
 //! protected in the downloads and on the public page with the default one.
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Int4, Text};
 use korgoo::admin::model::AgencyKind;
@@ -573,8 +572,8 @@ async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
     let app = TestApp::spawn().await;
     let w = dataset(&app);
     // 2024: six children in Kara-Suu (Osh Region), two in Chuy Region. The
-    // country's 8 is shown; Chuy's 2 is small, so Osh's 6 must go too, or
-    // 8 − 6 would give it away.
+    // country's 8 is shown; Chuy's 2 is small, so another region must go
+    // too, or 8 − 6 would give it away.
     {
         let mut conn = app.conn();
         let chuy = fixtures::location(&mut conn, "KG-C");
@@ -626,10 +625,16 @@ async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
         "{csv}"
     );
     assert!(csv.contains("2024,KG-C,children_identified,persons,<5\n"));
-    assert!(
-        csv.contains("2024,KG-O,children_identified,persons,suppressed\n"),
-        "Osh's 6 hidden with Chuy's 2"
-    );
+    // Another region is hidden with Chuy's 2: the one protection of the
+    // whole tree picks the partner that costs least there (Osh Region's 6
+    // would need Kara-Suu's 6 hidden too, Kara-Suu being all of it).
+    let hidden_2024 = csv
+        .lines()
+        .filter(|l| {
+            l.starts_with("2024,KG-") && l.ends_with(",children_identified,persons,suppressed")
+        })
+        .count();
+    assert!(hidden_2024 >= 1, "a region hidden with Chuy's 2: {csv}");
     // No region's hidden count can be worked out from the country and the
     // other regions: where the country's count is shown, either every region
     // is shown or at least two are not.
@@ -704,7 +709,7 @@ async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
 }
 
 /// A school-fee complaint of today in Kara-Suu, written straight into the
-/// database: the app's caches do not know of it.
+/// database, not through the app.
 fn complaint_behind_the_apps_back(app: &TestApp) {
     let mut conn = app.conn();
     let school = fixtures::agency(&mut conn, AgencyKind::School, "KG-O-KARASUU", "School 1");
@@ -726,23 +731,12 @@ fn complaint_behind_the_apps_back(app: &TestApp) {
     .expect("a complaint");
 }
 
-/// Any change through the app: the admin sets a recommendation's status.
-async fn a_change_through_the_app(app: &TestApp, version: &str) {
-    let saved = app
-        .post_form(
-            "/reports/recommendations/2",
-            &[
-                ("status", "in_progress"),
-                ("note", ""),
-                ("version", version),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER);
-}
-
+/// The figures are read from the report tables the database keeps with
+/// every write, so a page includes every change at once, even one made
+/// behind the app's back (in psql): nothing is cached that a change could
+/// leave stale, and no page waits for a count.
 #[actix_web::test]
-async fn a_public_page_is_cached_until_records_change() {
+async fn a_report_page_includes_every_change_at_once_however_it_was_made() {
     let app = TestApp::spawn().await;
     let anonymous = english_visitor(&app).await;
     let figure = |body: &str| {
@@ -753,233 +747,11 @@ async fn a_public_page_is_cached_until_records_change() {
     };
     let first = text(&anonymous, &app.url("/public")).await;
     assert_eq!(figure(&first).as_deref(), Some("0"));
-    // A complaint written behind the app's back is not seen while cached…
     complaint_behind_the_apps_back(&app);
-    let cached = text(&anonymous, &app.url("/public")).await;
-    assert_eq!(
-        figure(&cached).as_deref(),
-        Some("0"),
-        "served from the cache"
-    );
-    // Signing in changes no figure: still cached…
-    app.login_as(Role::Admin).await;
-    let still = text(&anonymous, &app.url("/public")).await;
-    assert_eq!(figure(&still).as_deref(), Some("0"));
-    // …a write refused (a bad form) changes none either…
-    let refused = app
-        .post_form(
-            "/reports/recommendations/2",
-            &[("status", "nonsense"), ("note", ""), ("version", "1")],
-        )
-        .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let still = text(&anonymous, &app.url("/public")).await;
-    assert_eq!(figure(&still).as_deref(), Some("0"));
-    // …and any change made through the app makes it stale.
-    a_change_through_the_app(&app, "1").await;
-    let fresh = text(&anonymous, &app.url("/public")).await;
-    assert_eq!(figure(&fresh).as_deref(), Some("1"));
-}
-
-/// The open data as JSON, with how long browsers may keep it.
-async fn open_data_json(
-    client: &reqwest::Client,
-    app: &TestApp,
-) -> (Option<String>, serde_json::Value) {
-    let response = client
-        .get(app.url("/public/data.json"))
-        .send()
-        .await
-        .expect("GET");
-    let kept = response
-        .headers()
-        .get("cache-control")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    (kept, response.json().await.expect("JSON"))
-}
-
-/// A report page once its first count is done: with a short wait, the first
-/// readers may be told that the figures are being counted.
-async fn counted(client: &reqwest::Client, url: &str) -> String {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let response = client.get(url).send().await.expect("GET");
-        if response.status() != StatusCode::SERVICE_UNAVAILABLE {
-            assert_eq!(response.status(), StatusCode::OK, "{url}");
-            return response.text().await.expect("a body");
-        }
-        assert!(std::time::Instant::now() < deadline, "never counted: {url}");
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
-/// When counting the figures again takes longer than a reader is kept
-/// waiting (here: the count is held up by a lock on a table it reads), the
-/// reader is shown the last count with its time, marked as being updated; it
-/// is not kept in the page cache; the count goes on without them and the next
-/// reader gets it.
-#[actix_web::test]
-async fn while_figures_are_counted_again_readers_see_the_last_count_marked_as_updating() {
-    let app = TestApp::spawn_with(|c| c.report_wait_ms = 300).await;
-    let anonymous = english_visitor(&app).await;
-    app.login_as(Role::Admin).await;
-    english(&app).await;
-    let year = crate::common::today().format("%Y").to_string();
-    let dashboard = format!("/reports/dashboard?from={year}&to={year}");
-    let find = |body: &str, css: &str| {
-        scraper::Html::parse_document(body)
-            .select(&scraper::Selector::parse(css).unwrap())
-            .next()
-            .map(|e| e.text().collect::<String>().trim().to_owned())
-    };
-    // Counted while nobody writes: the time is shown, and nothing is updating.
-    let first = counted(&anonymous, &app.url("/public")).await;
-    let counted_at = find(&first, "#report-as-of").expect("the time of the count");
-    assert!(
-        counted_at.starts_with("Figures as of ")
-            && counted_at.contains(&crate::common::today().format("%d.%m.%Y").to_string()),
-        "{counted_at}"
-    );
-    assert_eq!(find(&first, "#report-updating"), None);
-    assert_eq!(
-        find(&first, "#f-school_fee_complaints").as_deref(),
-        Some("0")
-    );
-    let staff = counted(&app.client, &app.url(&dashboard)).await;
-    assert!(staff.contains("id=\"report-as-of\""));
-    assert!(!staff.contains("id=\"report-updating\""));
-
-    complaint_behind_the_apps_back(&app);
-    a_change_through_the_app(&app, "1").await;
-    let mut lock = app.conn();
-    // The children assisted are still counted from the referrals (the
-    // counts of actions are kept by the database and need no count).
-    lock.batch_execute("BEGIN; LOCK TABLE referrals IN ACCESS EXCLUSIVE MODE")
-        .expect("the table locked");
-
-    // Answered after the wait, not after the count (which cannot finish).
-    let waited = async || {
-        let started = std::time::Instant::now();
-        let page = actix_web::rt::time::timeout(
-            std::time::Duration::from_secs(30),
-            text(&anonymous, &app.url("/public")),
-        )
-        .await
-        .expect("answered while the count is held up");
-        let waited = started.elapsed();
-        assert!(
-            waited >= std::time::Duration::from_millis(300),
-            "answered before the wait was over: {waited:?}"
-        );
-        page
-    };
-    let held = waited().await;
-    assert!(
-        find(&held, "#report-updating").is_some_and(|t| t.contains("being counted again")),
-        "the earlier count is marked as being updated"
-    );
-    assert_eq!(find(&held, "#report-as-of"), Some(counted_at.clone()));
-    assert_eq!(
-        find(&held, "#f-school_fee_complaints").as_deref(),
-        Some("0")
-    );
-    // Not kept: the next reader waits again rather than getting a stale page
-    // from the cache as if it were current.
-    let again = waited().await;
-    assert!(find(&again, "#report-updating").is_some());
-    let (kept, data) = open_data_json(&anonymous, &app).await;
-    assert_eq!(
-        kept.as_deref(),
-        Some("no-cache"),
-        "a download of the earlier count is not kept by browsers either"
-    );
-    assert!(data["as_of"].as_str().is_some_and(|t| t.ends_with('Z')));
-    // Staff pages are shown their last count the same way.
-    let staff = app.get(&dashboard).await;
-    assert_eq!(staff.status, StatusCode::OK);
-    assert!(staff.text_of("#report-updating").is_some());
-
-    lock.batch_execute("COMMIT").expect("the lock released");
-    drop(lock);
-    // The count that was held up finishes by itself and serves the next
-    // reader, with the complaint.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let current = loop {
-        let page = text(&anonymous, &app.url("/public")).await;
-        if find(&page, "#report-updating").is_none() {
-            break page;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the count never finished"
-        );
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
-    assert_eq!(
-        find(&current, "#f-school_fee_complaints").as_deref(),
-        Some("1")
-    );
-    let (kept, _) = open_data_json(&anonymous, &app).await;
-    assert_eq!(kept.as_deref(), Some("public, max-age=300"));
-    let staff = app.get(&dashboard).await;
-    assert_eq!(staff.text_of("#report-updating"), None);
-}
-
-/// The first count since the server started, when it takes longer than the
-/// wait (held up by a lock here): the reader gets a page that says the
-/// figures are being counted and reloads itself, not a page that hangs; the
-/// count goes on without them and serves the next reader.
-#[actix_web::test]
-async fn a_first_count_slower_than_the_wait_says_so_and_the_page_reloads_itself() {
-    let app = TestApp::spawn_with(|c| c.report_wait_ms = 300).await;
-    app.login_as(Role::Official).await;
-    english(&app).await;
-    let anonymous = english_visitor(&app).await;
-    let mut lock = app.conn();
-    lock.batch_execute("BEGIN; LOCK TABLE referrals IN ACCESS EXCLUSIVE MODE")
-        .expect("the table locked");
-    let counting = async |client: &reqwest::Client, path: &str| {
-        let started = std::time::Instant::now();
-        let response = actix_web::rt::time::timeout(
-            std::time::Duration::from_secs(30),
-            client.get(app.url(path)).send(),
-        )
-        .await
-        .expect("answered while the count is held up")
-        .expect("GET");
-        let waited = started.elapsed();
-        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
-        assert!(
-            waited >= std::time::Duration::from_millis(300),
-            "{path}: {waited:?}"
-        );
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        assert_eq!(header("refresh").as_deref(), Some("15"), "{path}");
-        assert_eq!(header("retry-after").as_deref(), Some("15"), "{path}");
-        response.text().await.expect("a body")
-    };
-    let first = counting(&anonymous, "/public").await;
-    assert!(first.contains("The figures are being counted"), "{first}");
-    assert!(first.contains("reloads by itself"));
-    assert!(
-        !first.contains("class=\"status-code\""),
-        "a wait, not shown as a failure"
-    );
-    // A signed-in reader of the same figures waits for the same count.
-    let staff = counting(&app.client, "/public").await;
-    assert!(staff.contains("The figures are being counted"));
-    lock.batch_execute("COMMIT").expect("the lock released");
-    drop(lock);
-    let body = counted(&anonymous, &app.url("/public")).await;
-    assert!(body.contains("id=\"report-as-of\""));
-    assert!(!body.contains("id=\"report-updating\""));
+    let seen = text(&anonymous, &app.url("/public")).await;
+    assert_eq!(figure(&seen).as_deref(), Some("1"), "written in psql");
+    // Writes through the app are compared with a recount after each one in
+    // `recount`.
 }
 
 #[actix_web::test]

@@ -52,7 +52,7 @@ const THRESHOLD: i64 = 2;
 /// what the sources publish: the public data alone has seven years of the
 /// country and nine regions).
 const MIN_PUBLIC: usize = 2000;
-const MIN_STAFF: usize = 100;
+const MIN_STAFF: usize = 30;
 const MIN_DASHBOARD: usize = 150;
 /// Compared figures that are not zero, at the least: the hand-built dataset
 /// alone gives the country's 2025 a few.

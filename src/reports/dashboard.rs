@@ -205,7 +205,6 @@ pub fn territory_table(
 struct DashboardPage {
     ctx: Ctx,
     filter: Filter,
-    as_of: Option<super::cache::AsOf>,
     years: Vec<i32>,
     threshold: i64,
     published: Option<Published>,
@@ -259,12 +258,45 @@ fn tables(
     complaints: &[i64],
     threshold: i64,
 ) -> Vec<TableView> {
-    use crate::admin::model::ServiceKind;
-    use crate::cases::model::{CaseStatus, ExploitationForm, Sector};
-    use crate::children::model::Sex;
     use crate::complaints::model::ComplaintStatus;
     use crate::inspections::model::ViolationKind;
-    use crate::referrals::model::ReferralStatus;
+    // Breakdowns of children are published for the whole country only
+    // (`protection`); below it the page shows its headline figures.
+    let mut out = Vec::new();
+    if published.full {
+        out.extend(person_tables(ctx, published, threshold));
+    }
+    out.extend(case_tables(ctx, published, report, threshold));
+    out.push(TableView::list(
+        ctx,
+        "violations-by-kind",
+        &ctx.t("report-violations-by-kind"),
+        &ctx.t("report-violations"),
+        view::labels(ctx, ViolationKind::ALL, |k| k.message_key()),
+        violations,
+        violations.iter().sum(),
+        false,
+        threshold,
+    ));
+    out.push(TableView::list(
+        ctx,
+        "complaints-by-status",
+        &ctx.t("report-complaints-by-status"),
+        &ctx.t("report-complaints-count"),
+        view::labels(ctx, ComplaintStatus::ALL, |k| k.message_key()),
+        complaints,
+        complaints.iter().sum(),
+        false,
+        threshold,
+    ));
+    out
+}
+
+/// The tables of children: assistance, identified by form, sector, sex and
+/// age, and the results of follow-up visits.
+fn person_tables(ctx: &Ctx, published: &Published, threshold: i64) -> Vec<TableView> {
+    use crate::cases::model::{ExploitationForm, Sector};
+    use crate::children::model::Sex;
     let children = ctx.t("report-children");
     let total = persons(published, "children_identified");
     let list = |id: &str, title: &str, labels: Vec<String>, cells: Vec<Shown>| {
@@ -329,33 +361,6 @@ fn tables(
             ),
         ),
     ];
-    // Cases and referrals are counted per case and per referral, in tables of
-    // their own that share no total with the others.
-    // The total of cases usually equals the children identified: shown only
-    // when that count is.
-    let id = &report.identified;
-    if matches!(total, Shown::Value(_)) {
-        out.push(TableView::list(
-            ctx,
-            "by-status",
-            &ctx.t("report-cases-by-status"),
-            &ctx.t("report-cases"),
-            view::labels(ctx, CaseStatus::ALL, |s| s.message_key()),
-            &id.cases_by_status,
-            id.cases_by_status.iter().sum(),
-            true,
-            threshold,
-        ));
-    }
-    out.push(TableView::cross(
-        ctx,
-        "referrals",
-        &ctx.t("report-referrals-title"),
-        view::labels(ctx, ServiceKind::ALL, |s| s.message_key()),
-        view::labels(ctx, ReferralStatus::ALL, |s| s.message_key()),
-        &protect(&report.monitoring.referrals.counts(), threshold),
-        threshold,
-    ));
     let follow = Protected {
         body: ["still_working", "withdrawn"]
             .iter()
@@ -388,26 +393,45 @@ fn tables(
     );
     follow.corner = ctx.t("report-follow-up-corner");
     out.push(follow);
-    out.push(TableView::list(
+    out
+}
+
+/// Cases and referrals are counted per case and per referral, in tables of
+/// their own that share no total with the others.
+fn case_tables(
+    ctx: &Ctx,
+    published: &Published,
+    report: &Report,
+    threshold: i64,
+) -> Vec<TableView> {
+    use crate::admin::model::ServiceKind;
+    use crate::cases::model::CaseStatus;
+    use crate::referrals::model::ReferralStatus;
+    let mut out = Vec::new();
+    // The total of cases usually equals the children identified: shown only
+    // when that count is.
+    let total = persons(published, "children_identified");
+    let id = &report.identified;
+    if matches!(total, Shown::Value(_)) {
+        out.push(TableView::list(
+            ctx,
+            "by-status",
+            &ctx.t("report-cases-by-status"),
+            &ctx.t("report-cases"),
+            view::labels(ctx, CaseStatus::ALL, |s| s.message_key()),
+            &id.cases_by_status,
+            id.cases_by_status.iter().sum(),
+            true,
+            threshold,
+        ));
+    }
+    out.push(TableView::cross(
         ctx,
-        "violations-by-kind",
-        &ctx.t("report-violations-by-kind"),
-        &ctx.t("report-violations"),
-        view::labels(ctx, ViolationKind::ALL, |k| k.message_key()),
-        violations,
-        violations.iter().sum(),
-        false,
-        threshold,
-    ));
-    out.push(TableView::list(
-        ctx,
-        "complaints-by-status",
-        &ctx.t("report-complaints-by-status"),
-        &ctx.t("report-complaints-count"),
-        view::labels(ctx, ComplaintStatus::ALL, |k| k.message_key()),
-        complaints,
-        complaints.iter().sum(),
-        false,
+        "referrals",
+        &ctx.t("report-referrals-title"),
+        view::labels(ctx, ServiceKind::ALL, |s| s.message_key()),
+        view::labels(ctx, ReferralStatus::ALL, |s| s.message_key()),
+        &protect(&report.monitoring.referrals.counts(), threshold),
         threshold,
     ));
     out
@@ -428,12 +452,9 @@ pub async fn dashboard(
     let mut trends = None;
     let mut tables_shown = Vec::new();
     let mut territories = None;
-    let mut as_of = None;
     if let Some(c) = &filter.chosen {
         let years = trend_years(&c.period);
-        let edition = staff_bundle(&state, c.period, &c.path, Some(years)).await?;
-        as_of = Some(edition.as_of);
-        let bundle = &edition.bundle;
+        let bundle = &staff_bundle(&state, c.period, &c.path, Some(years)).await?;
         let code = bundle.place.code.clone();
         if let (Some(p), Some(report)) = (
             bundle.published(&c.period, &code),
@@ -474,7 +495,6 @@ pub async fn dashboard(
         &DashboardPage {
             ctx,
             filter,
-            as_of,
             years: filter::years(),
             threshold,
             published,

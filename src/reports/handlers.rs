@@ -8,11 +8,11 @@ use diesel::RunQueryDsl;
 
 use std::sync::Arc;
 
-use super::cache::{AsOf, Edition};
 use super::figures::{IloRatio, Published, Value};
 use super::filter::{self, Depth, Filter};
 use super::indicators::Period;
 use super::indicators::assistance_services;
+use super::protection::{self, Protected};
 use super::publication::{self, Bundle};
 use super::view::{self, TableView};
 use crate::audit::Who;
@@ -20,7 +20,7 @@ use crate::db;
 use crate::policy::{self, Permission};
 use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, TIME_ZONE, render_with};
-use crate::web::error::{AppError, AppResult, ErrorPage};
+use crate::web::error::{AppError, AppResult};
 use crate::web::money;
 
 /// The report's rows: a label and the figures shown on that row.
@@ -177,125 +177,31 @@ pub async fn read_filter(
     .await
 }
 
-/// A publication from the cache, or counted by `make` on a database
-/// connection and kept. A key has at most one count, which outlives the
-/// request that asked for it (`count`); readers wait for it, and the counts
-/// of different keys take turns, one at a time, so many readers of the same
-/// figures cost one count and a first count is never starved by recounts.
-///
-/// A reader waits at most `report_wait_ms` for a count that includes every
-/// change made before they asked. Past it they are shown the last count,
-/// marked with its time and as being updated, while the count goes on and
-/// serves whoever asks next; when there is none yet (the first count since
-/// the server started), a page that says the figures are being counted and
-/// reloads itself. On years of national data under a steady stream of
-/// records, a count takes minutes and every record saved makes the last one
-/// out of date; without this, readers would wait for counts that are out of
-/// date again before they finish.
-async fn bundle<F>(state: &AppState, key: String, make: F) -> AppResult<Edition>
+/// Read what a page shows in one snapshot of the report tables: the one
+/// protection of the whole country (made again only when a count of persons
+/// changed, `protection::Protector`) and the page's own reports, so the
+/// decisions and the figures they are applied to agree even while records
+/// change. Every figure includes every write acknowledged before the
+/// request; nothing here counts the records themselves.
+async fn bundle<F>(state: &AppState, make: F) -> AppResult<Bundle>
 where
-    F: Fn(&mut diesel::PgConnection) -> AppResult<Bundle> + Send + Sync + 'static,
+    F: FnOnce(&mut diesel::PgConnection, Arc<Protected>) -> AppResult<Bundle> + Send + 'static,
 {
-    let cache = &state.public_cache;
-    if let Some(hit) = cache.publication(&key) {
-        return Ok(hit);
-    }
-    // Take a publication counted since the reader arrived: it holds every
-    // change made before the request, even if records changed since.
-    let arrived = cache.generation();
-    let (failed_before, _) = cache.failures(&key);
-    if cache.want(&key, arrived) {
-        actix_web::rt::spawn(count(state, key.clone(), Arc::new(make)));
-    }
-    let deadline =
-        tokio::time::Instant::now() + std::time::Duration::from_millis(state.config.report_wait_ms);
-    loop {
-        let woken = cache.count_ended.notified();
-        tokio::pin!(woken);
-        woken.as_mut().enable();
-        if let Some(edition) = cache.publication_since(&key, arrived) {
-            return Ok(edition);
-        }
-        // The count failed (the database went away, a statement ran out of
-        // time): the last count if there is one, else the reason; the next
-        // reader starts a new count.
-        if let (failed, Some(page)) = cache.failures(&key)
-            && failed > failed_before
-        {
-            return cache
-                .last_publication(&key)
-                .map(Edition::updating)
-                .ok_or_else(|| page.into());
-        }
-        if tokio::time::timeout_at(deadline, woken).await.is_err() {
-            return cache
-                .last_publication(&key)
-                .map(Edition::updating)
-                .ok_or(AppError::Counting);
-        }
-    }
-}
-
-/// Count `key` (in its turn), keep it, and count again while readers need a
-/// newer one. Runs on its own, not in a request: readers may stop waiting.
-fn count<F>(
-    state: &AppState,
-    key: String,
-    make: Arc<F>,
-) -> impl std::future::Future<Output = ()> + 'static
-where
-    F: Fn(&mut diesel::PgConnection) -> AppResult<Bundle> + Send + Sync + 'static,
-{
-    let cache = state.public_cache.clone();
-    let pool = state.pool.clone();
+    let protector = state.protector.clone();
+    let threshold = state.config.suppression_threshold;
     let timeout = state.config.report_timeout_ms;
-    async move {
-        loop {
-            let turn = cache.rebuilding.clone().lock_owned().await;
-            let generation = cache.generation();
-            let publications = cache.publications();
-            let (make, kept_as) = (make.clone(), key.clone());
-            let counted = db::run(&pool, move |conn| {
-                let _turn = turn;
-                // One snapshot for all of a publication's queries, so its
-                // figures agree with each other even while records change.
-                let (at, bundle) =
-                    conn.build_transaction()
-                        .read_only()
-                        .repeatable_read()
-                        .run(|conn| {
-                            diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout}"))
-                                .execute(conn)?;
-                            // The snapshot is taken by `make`'s first query (SET
-                            // takes none), so this is its time to well within
-                            // the minute shown.
-                            let at = chrono::Utc::now();
-                            make(conn).map(|bundle| (at, bundle))
-                        })?;
-                let edition = Edition {
-                    bundle: Arc::new(bundle),
-                    as_of: AsOf {
-                        at,
-                        updating: false,
-                    },
-                };
-                publications.keep(kept_as, generation, edition);
-                Ok(())
+    db::run(&state.pool, move |conn| {
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(|conn| {
+                diesel::sql_query(format!("SET LOCAL statement_timeout = {timeout}"))
+                    .execute(conn)?;
+                let protected = protection::current(conn, &protector, threshold, today())?;
+                make(conn, protected)
             })
-            .await;
-            match counted {
-                Ok(()) if cache.counted(&key, generation) => continue,
-                Ok(()) => return,
-                Err(e) => {
-                    let page = e.page().unwrap_or(ErrorPage::Internal);
-                    // Readers get the page; the cause is logged here, once.
-                    tracing::warn!(error = %e, "counting a report failed");
-                    cache.count_failed(&key, page);
-                    return;
-                }
-            }
-        }
-    }
+    })
+    .await
 }
 
 /// The staff publication about a territory and period (see `publication`).
@@ -304,46 +210,35 @@ pub async fn staff_bundle(
     period: Period,
     path: &str,
     trend: Option<Period>,
-) -> AppResult<Edition> {
-    let key = format!("staff|{}-{}|{path}|{trend:?}", period.from, period.to);
-    let threshold = state.config.suppression_threshold;
+) -> AppResult<Bundle> {
     let path = path.to_owned();
-    bundle(state, key, move |conn| {
-        publication::staff(conn, period, &path, trend, threshold, today())?
-            .ok_or(AppError::BadRequest)
+    bundle(state, move |conn, protected| {
+        publication::staff(conn, protected, period, &path, trend)?.ok_or(AppError::BadRequest)
     })
     .await
 }
 
-/// The public publication (every year, the country and each region). The
-/// year is in the key, so a new year starts a new publication.
-pub async fn public_bundle(state: &AppState) -> AppResult<Edition> {
-    let threshold = state.config.suppression_threshold;
-    bundle(
-        state,
-        format!("public|{}", filter::this_year()),
-        move |conn| Ok(publication::public(conn, threshold, today())?),
-    )
+/// The public publication (every year, the country and each region).
+pub async fn public_bundle(state: &AppState) -> AppResult<Bundle> {
+    bundle(state, move |conn, protected| {
+        Ok(publication::public(conn, protected)?)
+    })
     .await
 }
 
-/// Read the filter and, when it is valid, the published figures and when
-/// they were counted.
+/// Read the filter and, when it is valid, the published figures.
 pub async fn load(
     state: &AppState,
     query: &str,
     scope: Option<String>,
-) -> AppResult<(Filter, Option<Published>, Option<AsOf>)> {
+) -> AppResult<(Filter, Option<Published>)> {
     let filter = read_filter(state, query, false, scope, Depth::All).await?;
     let Some(c) = &filter.chosen else {
-        return Ok((filter, None, None));
+        return Ok((filter, None));
     };
-    // The dashboard's publication, so both pages hide the same.
-    let trend = super::dashboard::trend_years(&c.period);
-    let edition = staff_bundle(state, c.period, &c.path, Some(trend)).await?;
-    let bundle = &edition.bundle;
+    let bundle = staff_bundle(state, c.period, &c.path, None).await?;
     let published = bundle.published(&c.period, &bundle.place.code);
-    Ok((filter, published, Some(edition.as_of)))
+    Ok((filter, published))
 }
 
 #[derive(Template)]
@@ -353,7 +248,6 @@ struct EnforcementPage {
     filter: Filter,
     years: Vec<i32>,
     published: Option<Published>,
-    as_of: Option<AsOf>,
     assistance: Option<TableView>,
     threshold: i64,
     sections: Vec<(&'static str, &'static str, Rows)>,
@@ -395,8 +289,7 @@ pub async fn enforcement(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::ViewReports)?;
-    let (filter, published, as_of) =
-        load(&state, req.query_string(), reader_scope(&signed.actor)).await?;
+    let (filter, published) = load(&state, req.query_string(), reader_scope(&signed.actor)).await?;
     let threshold = state.config.suppression_threshold;
     let assistance = published
         .as_ref()
@@ -422,7 +315,6 @@ pub async fn enforcement(
             filter,
             years: filter::years(),
             published,
-            as_of,
             assistance,
             threshold,
             sections: vec![
@@ -472,8 +364,7 @@ async fn downloadable(
     format: &'static str,
 ) -> AppResult<(i32, String, Published)> {
     policy::require(&signed.actor, Permission::ViewReports)?;
-    let (filter, published, _) =
-        load(state, req.query_string(), reader_scope(&signed.actor)).await?;
+    let (filter, published) = load(state, req.query_string(), reader_scope(&signed.actor)).await?;
     let (year, path, published) = match (filter.chosen, published) {
         (Some(c), Some(p)) => (c.period.to, c.path, p),
         _ => return Err(AppError::BadRequest),

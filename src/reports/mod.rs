@@ -4,7 +4,6 @@
 //! by `suppress` wherever they are published; counts of the state's actions
 //! are exact (DESIGN §5).
 
-pub mod cache;
 pub mod charts;
 pub mod dashboard;
 pub mod figures;
@@ -12,6 +11,7 @@ pub mod filter;
 pub mod handlers;
 pub mod indicators;
 pub mod model;
+pub mod protection;
 pub mod public;
 pub mod publication;
 pub mod recommendations;

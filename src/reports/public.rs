@@ -4,15 +4,15 @@
 //! figures (`figures::publish`) ever reach these pages: counts of persons are
 //! protected, the state's actions exact, no record and no name of anyone.
 //!
-//! Pages for signed-out readers and the downloads are cached (`cache`) until
-//! the next change of records. Pages and downloads made from an earlier
-//! edition of the figures, while a newer one is counted, are not kept.
+//! Every page and download reads the one protected set of the whole country
+//! (`protection`), so a region's figure is shown or hidden here as on every
+//! staff page.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 
-use super::cache::{AsOf, Cached};
 use super::dashboard::{self, Trends};
 use super::figures::{self, Published, Value};
 use super::filter::{self, Depth, Filter};
@@ -27,64 +27,33 @@ use crate::web::AppState;
 use crate::web::context::{Ctx, render_with};
 use crate::web::error::{AppError, AppResult};
 
-/// Serve from the cache, or compute, keep and serve. Only pages for
-/// signed-out readers with no message waiting are kept; signed-in readers'
-/// pages carry their name and their session's token. `compute` gives the
-/// status, the body and when its figures were counted.
-async fn cached<F, Fut>(
-    state: &AppState,
-    ctx: Option<&Ctx>,
-    req: &HttpRequest,
-    compute: F,
-) -> AppResult<HttpResponse>
+/// A page or download as made: its body and type.
+#[derive(Clone)]
+pub struct Cached {
+    pub body: actix_web::web::Bytes,
+    pub content_type: &'static str,
+}
+
+/// Compute and serve. Downloads are the same for everyone and say so to
+/// caches on the way.
+async fn cached<F, Fut>(ctx: Option<&Ctx>, compute: F) -> AppResult<HttpResponse>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = AppResult<Computed>>,
 {
-    let shareable = ctx.is_none_or(|c| c.actor.is_none() && c.flash.is_none());
-    let lang = ctx.map_or("", |c| c.lang.as_str());
-    // Downloads take no parameters: a query string must not make a new entry
-    // (nor skip the cache).
-    let key = match ctx {
-        Some(_) => format!("{lang}|{}?{}", req.path(), req.query_string()),
-        None => req.path().to_owned(),
-    };
-    let respond = |status, value: Cached, updating: bool| {
-        let mut response = HttpResponse::build(status);
-        response.content_type(value.content_type);
-        if ctx.is_none() {
-            // Downloads are the same for everyone; one made from figures
-            // being counted again is fetched anew next time.
-            let keep = if updating {
-                "no-cache"
-            } else {
-                "public, max-age=300"
-            };
-            response.insert_header((header::CACHE_CONTROL, keep));
-        }
-        response.body(value.body)
-    };
-    if shareable && let Some(hit) = state.public_cache.get(&key) {
-        return Ok(respond(actix_web::http::StatusCode::OK, hit, false));
+    let (status, value) = compute().await?;
+    let mut response = HttpResponse::build(status);
+    response.content_type(value.content_type);
+    if ctx.is_none() {
+        response.insert_header((header::CACHE_CONTROL, "public, max-age=300"));
     }
-    let generation = state.public_cache.generation();
-    let (status, value, as_of) = compute().await?;
-    let updating = as_of.is_some_and(|a| a.updating);
-    if shareable && status == actix_web::http::StatusCode::OK && !updating {
-        state.public_cache.put(key, generation, value.clone());
-    }
-    Ok(respond(status, value, updating))
+    Ok(response.body(value.body))
 }
 
-/// A page or download: its status, its body, and when its figures were
-/// counted (none when it shows no figures).
-type Computed = (actix_web::http::StatusCode, Cached, Option<AsOf>);
+/// A page or download: its status and its body.
+type Computed = (actix_web::http::StatusCode, Cached);
 
-fn html<T: Template>(
-    page: &T,
-    status: actix_web::http::StatusCode,
-    as_of: Option<AsOf>,
-) -> AppResult<Computed> {
+fn html<T: Template>(page: &T, status: actix_web::http::StatusCode) -> AppResult<Computed> {
     let body = page.render().map_err(AppError::internal)?;
     Ok((
         status,
@@ -92,7 +61,6 @@ fn html<T: Template>(
             body: body.into(),
             content_type: "text/html; charset=utf-8",
         },
-        as_of,
     ))
 }
 
@@ -101,7 +69,6 @@ fn html<T: Template>(
 struct PublicPage {
     ctx: Ctx,
     filter: Filter,
-    as_of: Option<AsOf>,
     years: Vec<i32>,
     threshold: i64,
     published: Option<Published>,
@@ -178,13 +145,12 @@ pub async fn index(
     let render_ctx = ctx.clone();
     let state_ref = &state;
     let query = req.query_string().to_owned();
-    cached(&state, Some(&ctx), &req, || async move {
+    cached(Some(&ctx), || async move {
         let ctx = render_ctx;
         let Choice {
             filter,
             published,
             trend,
-            as_of,
         } = public_choice(state_ref, &query).await?;
         // A region shows its headline figures; the breakdowns are the
         // country's (see `publication::headline`).
@@ -203,7 +169,6 @@ pub async fn index(
             &PublicPage {
                 ctx,
                 filter,
-                as_of,
                 years: filter::years(),
                 threshold,
                 published,
@@ -231,7 +196,6 @@ pub async fn index(
                 trends,
             },
             status,
-            as_of,
         )
     })
     .await
@@ -242,7 +206,6 @@ pub async fn index(
 struct PublicRecommendations {
     ctx: Ctx,
     filter: Filter,
-    as_of: Option<AsOf>,
     years: Vec<i32>,
     items: Vec<Item>,
     threshold: i64,
@@ -258,13 +221,10 @@ pub async fn recommendations(
     let render_ctx = ctx.clone();
     let state_ref = &state;
     let query = req.query_string().to_owned();
-    cached(&state, Some(&ctx), &req, || async move {
+    cached(Some(&ctx), || async move {
         let ctx = render_ctx;
         let Choice {
-            filter,
-            published,
-            as_of,
-            ..
+            filter, published, ..
         } = public_choice(state_ref, &query).await?;
         let statuses =
             db::run(&state_ref.pool, |conn| Ok(recommendations::statuses(conn)?)).await?;
@@ -279,13 +239,11 @@ pub async fn recommendations(
             &PublicRecommendations {
                 ctx,
                 filter,
-                as_of,
                 years: filter::years(),
                 items,
                 threshold,
             },
             status,
-            as_of,
         )
     })
     .await
@@ -307,7 +265,6 @@ struct Choice {
     filter: Filter,
     published: Option<Published>,
     trend: Option<Vec<(i32, Published)>>,
-    as_of: Option<AsOf>,
 }
 
 async fn public_choice(state: &AppState, query: &str) -> AppResult<Choice> {
@@ -317,11 +274,9 @@ async fn public_choice(state: &AppState, query: &str) -> AppResult<Choice> {
             filter,
             published: None,
             trend: None,
-            as_of: None,
         });
     };
-    let edition = public_bundle(state).await?;
-    let bundle = &edition.bundle;
+    let bundle = &public_bundle(state).await?;
     // A path's last part is the territory's code.
     let code = c.path.rsplit('/').next().unwrap_or("KG").to_owned();
     let published = bundle.published(&c.period, &code);
@@ -330,35 +285,35 @@ async fn public_choice(state: &AppState, query: &str) -> AppResult<Choice> {
         filter,
         published,
         trend: Some(trend),
-        as_of: Some(edition.as_of),
     })
 }
 
 /// Every published figure of the public publication: (year, territory code,
 /// figures), the country first, then the regions, year by year; and when
 /// they were counted.
-async fn open_data(state: &AppState) -> AppResult<(Vec<(i32, String, Published)>, AsOf)> {
-    let edition = public_bundle(state).await?;
-    let bundle = &edition.bundle;
-    let rows = bundle
-        .publication
-        .entries()
-        .iter()
-        .filter_map(|e| {
-            bundle
-                .published(&e.period, &e.code)
-                .map(|p| (e.period.from, e.code.clone(), p))
-        })
-        .collect();
-    Ok((rows, edition.as_of))
+async fn open_data(state: &AppState) -> AppResult<(Vec<(i32, String, Published)>, DateTime<Utc>)> {
+    let read_at = Utc::now();
+    let bundle = public_bundle(state).await?;
+    let mut rows = Vec::new();
+    for period in super::protection::periods() {
+        for code in std::iter::once(&bundle.place)
+            .chain(&bundle.below)
+            .map(|p| &p.code)
+        {
+            if let Some(p) = bundle.published(&period, code) {
+                rows.push((period.from, code.clone(), p));
+            }
+        }
+    }
+    Ok((rows, read_at))
 }
 
 /// The open data as CSV: year, territory, figure, kind, value.
-pub async fn data_csv(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+pub async fn data_csv(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let threshold = state.config.suppression_threshold;
     let state_ref = &state;
-    cached(&state, None, &req, || async move {
-        let (data, as_of) = open_data(state_ref).await?;
+    cached(None, || async move {
+        let (data, _) = open_data(state_ref).await?;
         let mut body = String::from("year,territory,figure,kind,value\n");
         for (year, territory, published) in &data {
             for (name, value) in &published.figures {
@@ -377,7 +332,6 @@ pub async fn data_csv(state: web::Data<AppState>, req: HttpRequest) -> AppResult
                 body: body.into(),
                 content_type: "text/csv; charset=utf-8",
             },
-            Some(as_of),
         ))
     })
     .await
@@ -385,10 +339,10 @@ pub async fn data_csv(state: web::Data<AppState>, req: HttpRequest) -> AppResult
 
 /// The open data as JSON: the same rows, numbers as numbers, suppressed
 /// values as the strings "<5" or "suppressed", nothing to show as null.
-pub async fn data_json(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+pub async fn data_json(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let threshold = state.config.suppression_threshold;
     let state_ref = &state;
-    cached(&state, None, &req, || async move {
+    cached(None, || async move {
         let (data, as_of) = open_data(state_ref).await?;
         let mut rows = Vec::new();
         for (year, territory, published) in &data {
@@ -418,7 +372,7 @@ pub async fn data_json(state: web::Data<AppState>, req: HttpRequest) -> AppResul
         }
         let body = serde_json::to_vec(&serde_json::json!({
             "schema": "/public/schema",
-            "as_of": as_of.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "as_of": as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             "suppression_threshold": threshold,
             "rows": rows,
         }))
@@ -429,7 +383,6 @@ pub async fn data_json(state: web::Data<AppState>, req: HttpRequest) -> AppResul
                 body: body.into(),
                 content_type: "application/json",
             },
-            Some(as_of),
         ))
     })
     .await

@@ -15,13 +15,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Int4, Text};
 
 use super::figures::{self, Group, Published, Report};
-use super::filter::{self, FIRST_YEAR};
+use std::sync::Arc;
+
 use super::indicators::{self, Period};
+use super::protection::Protected;
 use super::suppress::{Pos, Shown};
 use crate::admin::model::Names;
 
@@ -72,104 +73,80 @@ pub fn below(conn: &mut PgConnection, path: &str) -> QueryResult<Vec<Place>> {
     .load(conn)
 }
 
-/// A publication with the territories it is about.
+/// What one page or download shows: the reports it reads for their exact
+/// counts of actions, published with the decisions of the one protection of
+/// the whole country (`protection`) on their counts of persons.
 pub struct Bundle {
-    pub publication: Publication,
+    pub protected: Arc<Protected>,
+    /// Reports read for this page, by period and territory code; the others
+    /// come from the protected set itself.
+    reports: HashMap<(Period, String), Report>,
     /// The territory chosen (the country on public pages).
     pub place: Place,
-    /// The territories below it that the publication holds.
+    /// The territories directly below it.
     pub below: Vec<Place>,
     /// Counts of state actions the dashboard shows for the chosen territory
-    /// and period (violations by kind, complaints by status), cached with
-    /// the publication; empty in the public bundle.
+    /// and period (violations by kind, complaints by status); empty in the
+    /// public bundle.
     pub violations: Vec<i64>,
     pub complaints: Vec<i64>,
 }
 
 impl Bundle {
+    /// A report the page read, published with the protection's decisions.
+    /// Its exact counts of actions are the page's own reading: the protected
+    /// set is reused while no count of persons changes, so its own reports
+    /// may be older in everything else.
     pub fn published(&self, period: &Period, code: &str) -> Option<Published> {
-        self.publication.published(period, code)
+        let report = self.reports.get(&(*period, code.to_owned()))?;
+        self.protected.publish(period, code, report)
     }
 
     /// The raw report of an entry (for the tables no other shares).
     pub fn report(&self, period: &Period, code: &str) -> Option<&Report> {
-        self.publication
-            .entries()
-            .iter()
-            .find(|e| e.period == *period && e.code == code)
-            .map(|e| &e.report)
+        self.reports.get(&(*period, code.to_owned()))
     }
 }
 
-/// What staff pages about `path` for `period` show, protected together: the
-/// territory in full; as headline rows, the ones below it (the territory
-/// table), the one above and its siblings (the table a reader came from); and
-/// for each year of `trend`, the territory with that year's siblings and
-/// parent, so a year cannot be subtracted out of that year's table either.
+/// What staff pages about `path` for `period` read: the territory in full,
+/// the same territory for each year of `trend` and the territories below it
+/// (for their headline figures and actions).
 pub fn staff(
     conn: &mut PgConnection,
+    protected: Arc<Protected>,
     period: Period,
     path: &str,
     trend: Option<Period>,
-    threshold: i64,
-    today: NaiveDate,
 ) -> QueryResult<Option<Bundle>> {
     let Some(me) = place(conn, path)? else {
         return Ok(None);
     };
     let children = below(conn, path)?;
-    let parent = match path.rsplit_once('/') {
-        Some((up, _)) => place(conn, up)?,
-        None => None,
-    };
-    let siblings = match &parent {
-        Some(up) => below(conn, &up.path)?
-            .into_iter()
-            .filter(|s| s.id != me.id)
-            .collect(),
-        None => Vec::new(),
-    };
-    let mut entries = Vec::new();
-    let mut add = |conn: &mut PgConnection,
-                   period: Period,
-                   p: &Place,
-                   parent: Option<&Place>,
-                   full: bool|
-     -> QueryResult<()> {
-        let report = if full {
-            figures::load(conn, &period, &p.path, today)?
-        } else {
-            figures::load_headline(conn, &period, &p.path)?
-        };
-        entries.push(Entry {
-            period,
-            code: p.code.clone(),
-            parent: parent.map(|p| p.code.clone()),
-            full,
-            report,
-        });
-        Ok(())
-    };
-    let mut periods = vec![period];
+    let mut reports = HashMap::new();
+    let today = super::handlers::today();
+    reports.insert(
+        (period, me.code.clone()),
+        figures::load(conn, &period, &me.path, today)?,
+    );
     if let Some(trend) = trend {
-        periods.extend(trend.years().map(Period::year).filter(|y| *y != period));
-    }
-    for (k, p) in periods.iter().enumerate() {
-        add(conn, *p, &me, parent.as_ref(), k == 0)?;
-        if let Some(up) = &parent {
-            add(conn, *p, up, None, false)?;
-            for sibling in &siblings {
-                add(conn, *p, sibling, Some(up), false)?;
-            }
+        for year in trend.years().map(Period::year).filter(|y| *y != period) {
+            reports.insert(
+                (year, me.code.clone()),
+                figures::load_headline(conn, &year, &me.path)?,
+            );
         }
     }
     for child in &children {
-        add(conn, period, child, Some(&me), false)?;
+        reports.insert(
+            (period, child.code.clone()),
+            figures::load_headline(conn, &period, &child.path)?,
+        );
     }
     let violations = indicators::violations_by_kind(conn, &period, path)?;
     let complaints = indicators::complaints_by_status(conn, &period, path)?;
     Ok(Some(Bundle {
-        publication: Publication::new(entries, threshold),
+        protected,
+        reports,
         place: me,
         below: children,
         violations,
@@ -178,33 +155,27 @@ pub fn staff(
 }
 
 /// What the public pages and open data show: every year since the first,
-/// the country in full and each region's headline figures, protected
-/// together.
-pub fn public(conn: &mut PgConnection, threshold: i64, today: NaiveDate) -> QueryResult<Bundle> {
+/// the country in full and each region's headline figures.
+pub fn public(conn: &mut PgConnection, protected: Arc<Protected>) -> QueryResult<Bundle> {
     let country = place(conn, "KG")?.ok_or(diesel::result::Error::NotFound)?;
     let regions = below(conn, "KG")?;
-    let mut entries = Vec::new();
-    for year in FIRST_YEAR..=filter::this_year() {
-        let period = Period::year(year);
-        entries.push(Entry {
-            period,
-            code: country.code.clone(),
-            parent: None,
-            full: true,
-            report: figures::load(conn, &period, &country.path, today)?,
-        });
+    let mut reports = HashMap::new();
+    let today = super::handlers::today();
+    for period in super::protection::periods() {
+        reports.insert(
+            (period, country.code.clone()),
+            figures::load(conn, &period, &country.path, today)?,
+        );
         for r in &regions {
-            entries.push(Entry {
-                period,
-                code: r.code.clone(),
-                parent: Some(country.code.clone()),
-                full: false,
-                report: figures::load_headline(conn, &period, &r.path)?,
-            });
+            reports.insert(
+                (period, r.code.clone()),
+                figures::load_headline(conn, &period, &r.path)?,
+            );
         }
     }
     Ok(Bundle {
-        publication: Publication::new(entries, threshold),
+        protected,
+        reports,
         place: country,
         below: regions,
         violations: Vec::new(),
@@ -524,13 +495,30 @@ impl Publication {
             .entries
             .iter()
             .position(|e| e.period == *period && e.code == code)?;
+        self.published_at(i)
+    }
+
+    pub fn published_at(&self, i: usize) -> Option<Published> {
         self.published.get(i).cloned()
     }
 
+    /// The hidden figures, as (entry, figure name).
+    pub fn hidden_cells(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.hidden.iter().map(|(i, n)| (*i, n.as_str()))
+    }
+
     fn publish(&self, i: usize) -> Published {
+        self.publish_report(i, &self.entries[i].report)
+    }
+
+    /// Another report of entry `i`'s territory and period (read for its
+    /// counts of actions), with the entry's decisions on counts of persons.
+    /// Its counts of persons must be the entry's: they are read from the
+    /// same report tables.
+    pub fn publish_report(&self, i: usize, report: &Report) -> Published {
         let entry = &self.entries[i];
         let hidden = |name: &str| self.hidden.contains(&(i, name.to_owned()));
-        let mut p = figures::publish_with(&entry.report, self.threshold, &hidden);
+        let mut p = figures::publish_with(report, self.threshold, &hidden);
         if !entry.full {
             p.figures.retain(|(name, value)| {
                 !matches!(value, figures::Value::Persons(_)) || headline(name)

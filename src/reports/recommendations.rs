@@ -295,7 +295,6 @@ impl Item {
 struct TrackerPage {
     ctx: Ctx,
     filter: Filter,
-    as_of: Option<super::cache::AsOf>,
     years: Vec<i32>,
     items: Vec<Item>,
     can_edit: bool,
@@ -326,7 +325,7 @@ async fn page(
 ) -> AppResult<HttpResponse> {
     let scope = reader_scope(&signed.actor);
     let threshold = state.config.suppression_threshold;
-    let (filter, published, as_of) = super::handlers::load(state, &query, scope).await?;
+    let (filter, published) = super::handlers::load(state, &query, scope).await?;
     let statuses = db::run(&state.pool, |conn| Ok(statuses(conn)?)).await?;
     let status = match (&failed, &published) {
         (Some(_), _) => actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -343,7 +342,6 @@ async fn page(
             can_edit: policy::allows(&signed.actor, Permission::TrackRecommendations),
             ctx: signed.ctx,
             filter,
-            as_of,
             years: filter::years(),
             items,
             failed,

@@ -31,10 +31,6 @@ pub enum AppError {
     /// Signed in with a password the admin set: change it first.
     #[error("password change required")]
     PasswordChangeRequired,
-    /// A report's figures are being counted for the first time since the
-    /// server started, and the reader has waited their share.
-    #[error("the figures are being counted")]
-    Counting,
     #[error("database unavailable: {0:#}")]
     Unavailable(anyhow::Error),
     #[error("internal error: {0:#}")]
@@ -52,7 +48,6 @@ pub enum ErrorPage {
     /// The body of a request did not arrive within the deadline.
     RequestTimeout,
     TooManyRequests,
-    Counting,
     Unavailable,
     Internal,
 }
@@ -66,7 +61,7 @@ impl ErrorPage {
             ErrorPage::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorPage::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorPage::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            ErrorPage::Counting | ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorPage::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -81,7 +76,6 @@ impl ErrorPage {
             ErrorPage::PayloadTooLarge => ("error-too-large-title", "error-too-large-body"),
             ErrorPage::RequestTimeout => ("error-timeout-title", "error-timeout-body"),
             ErrorPage::TooManyRequests => ("error-rate-limited-title", "error-rate-limited-body"),
-            ErrorPage::Counting => ("error-counting-title", "error-counting-body"),
             ErrorPage::Unavailable => ("error-unavailable-title", "error-unavailable-body"),
             ErrorPage::Internal => ("error-internal-title", "error-internal-body"),
         }
@@ -119,7 +113,6 @@ impl AppError {
             AppError::BadRequest => ErrorPage::BadRequest,
             AppError::PayloadTooLarge => ErrorPage::PayloadTooLarge,
             AppError::TooManyRequests => ErrorPage::TooManyRequests,
-            AppError::Counting => ErrorPage::Counting,
             AppError::Unavailable(_) => ErrorPage::Unavailable,
             AppError::Internal(_) => ErrorPage::Internal,
             AppError::SignInRequired | AppError::PasswordChangeRequired => return None,

@@ -37,30 +37,6 @@ const LANG_COOKIE: &str = "korgoo_lang";
 const CSRF_FIELD: &str = "csrf_token";
 const CSRF_HEADER: &str = "x-csrf-token";
 
-/// Any change of records goes through a POST: once one is answered with
-/// success, public figures cached before it are stale (see `reports::cache`).
-pub async fn public_cache_guard(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    // Signing in and out and changing one's password change no figure.
-    let writes = !matches!(
-        *req.method(),
-        actix_web::http::Method::GET | actix_web::http::Method::HEAD
-    ) && !matches!(req.path(), "/login" | "/logout" | "/account/password");
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let response = next.call(req).await;
-    // Only a write that went through (not one refused, e.g. by the CSRF
-    // check) can have changed records.
-    let went_through = response
-        .as_ref()
-        .is_ok_and(|r| r.status().is_success() || r.status().is_redirection());
-    if let (true, true, Some(state)) = (writes, went_through, state) {
-        state.public_cache.changed();
-    }
-    response
-}
-
 pub async fn request_context(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -388,17 +364,12 @@ fn render_error(req: &HttpRequest, state: &web::Data<AppState>, page: ErrorPage)
         ctx: Ctx::new(info, state.i18n.clone(), req.path().to_owned()),
         title_key,
         body_key,
-        status: (page != ErrorPage::Counting).then(|| page.status().as_u16()),
+        status: Some(page.status().as_u16()),
     };
     let mut builder = HttpResponse::build(page.status());
     builder.content_type("text/html; charset=utf-8");
     if page == ErrorPage::TooManyRequests {
         builder.insert_header((header::RETRY_AFTER, "60"));
-    }
-    if page == ErrorPage::Counting {
-        // Browsers reload the page by themselves when the count may be done.
-        builder.insert_header((header::RETRY_AFTER, "15"));
-        builder.insert_header((header::REFRESH, "15"));
     }
     match template.render() {
         Ok(html) => builder.body(html),

@@ -34,7 +34,9 @@ pub struct AppState {
     /// Public pages and open data, until records change.
     /// Shared with the counts of reports, which outlive the request that
     /// asked for them.
-    pub public_cache: Arc<crate::reports::cache::PublicCache>,
+    /// The one protection of the whole country, kept while the counts of
+    /// persons stay the same.
+    pub protector: Arc<crate::reports::protection::Protector>,
 }
 
 impl AppState {
@@ -43,7 +45,7 @@ impl AppState {
             NonZeroU32::new(config.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         AppState {
             login_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
-            public_cache: Default::default(),
+            protector: Default::default(),
             config,
             pool,
             i18n,

@@ -252,10 +252,6 @@ impl TestApp {
             .await
             .expect("creating the test database");
         let mut config = Config::defaults();
-        // Tests compare figures with the records right after a change, on a
-        // machine busy with other tests: readers wait for the new count
-        // however long it takes, unless a test sets a wait of its own.
-        config.report_wait_ms = 120_000;
         adjust(&mut config);
         // The app runs as the runtime role, as `serve` does: every suite
         // proves its grants suffice.
