@@ -866,3 +866,129 @@ async fn an_admin_tracks_a_recommendation_and_everyone_sees_it_with_live_figures
         "forced labour (A), trafficking (A), all (A, B)"
     );
 }
+
+/// One protection of the whole country: a district's count is shown or
+/// hidden the same way in its region's table of districts and on the
+/// district's own report and download. Protected page by page, the Osh
+/// Region page hid districts that their own pages showed.
+#[actix_web::test]
+async fn a_district_is_shown_the_same_way_in_its_region_and_on_its_own_pages() {
+    let app = TestApp::spawn().await;
+    let w = dataset(&app);
+    // 2023 in Osh Region: Kara-Suu 9, Aravan 3 (small), Nookat 7, Özgön 6;
+    // the region's 25 is shown, so a district must be hidden beside Aravan.
+    let spread = [
+        ("KG-O-KARASUU", 9),
+        ("KG-O-ARAVAN", 3),
+        ("KG-O-NOOKAT", 7),
+        ("KG-O-OZGON", 6),
+    ];
+    {
+        let mut conn = app.conn();
+        for (code, n) in spread {
+            let place = fixtures::location(&mut conn, code);
+            for i in 0..n {
+                let id = child(&mut conn, &w, &format!("{code}{i}"), "female", "2011-01-01");
+                let case = case(
+                    &mut conn,
+                    &w,
+                    id,
+                    "{hazardous_work}",
+                    "agriculture",
+                    "new",
+                    "2023-05-01T00:00:00Z",
+                );
+                diesel::sql_query("UPDATE cases SET location_id = $1 WHERE id = $2")
+                    .bind::<Int4, _>(place)
+                    .bind::<BigInt, _>(case)
+                    .execute(&mut conn)
+                    .unwrap();
+            }
+        }
+    }
+    app.login_as(Role::Official).await;
+    english(&app).await;
+    let osh = fixtures::location(&mut app.conn(), "KG-O");
+    let region = app
+        .get(&format!(
+            "/reports/dashboard?from=2023&to=2023&territory={osh}"
+        ))
+        .await;
+    assert_eq!(region.status, StatusCode::OK);
+    // Below the country, the breakdowns of children are not published: the
+    // page says so rather than showing tables of hidden cells.
+    assert!(region.text_of("#breakdowns-country-only").is_some());
+    assert!(!region.body.contains("id=\"by-sex\""));
+    let html = scraper::Html::parse_document(&region.body);
+    let row = scraper::Selector::parse("#territories tbody tr").unwrap();
+    let cell = scraper::Selector::parse("th, td").unwrap();
+    let in_table: std::collections::HashMap<String, String> = html
+        .select(&row)
+        .map(|tr| {
+            let cells: Vec<String> = tr
+                .select(&cell)
+                .map(|c| c.text().collect::<String>().trim().to_owned())
+                .collect();
+            (cells[0].clone(), cells[1].clone())
+        })
+        .collect();
+    let mut hidden = 0;
+    for (code, n) in spread {
+        let place = fixtures::location(&mut app.conn(), code);
+        let csv = app
+            .get(&format!(
+                "/reports/enforcement.csv?year=2023&territory={place}"
+            ))
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let own = csv
+            .body
+            .lines()
+            .find(|l| l.contains(",children_identified,"))
+            .and_then(|l| l.rsplit(',').next())
+            .expect("the district's children identified")
+            .to_owned();
+        let page = app
+            .get(&format!("/reports/enforcement?year=2023&territory={place}"))
+            .await;
+        let on_page = page.text_of("#f-children_identified").expect("on the page");
+        let label = in_table
+            .iter()
+            .find(|(label, _)| label.starts_with(&code_name(code)))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("{code} in the region's table: {in_table:?}"));
+        let expected = match own.as_str() {
+            "suppressed" => {
+                hidden += 1;
+                "hidden".to_owned()
+            }
+            "<5" => "<5".to_owned(),
+            value => {
+                assert_eq!(value, n.to_string(), "{code}");
+                value.to_owned()
+            }
+        };
+        assert_eq!(
+            label, expected,
+            "{code}: the region's table and its download"
+        );
+        assert_eq!(
+            on_page.trim(),
+            expected,
+            "{code}: its own page and its download"
+        );
+    }
+    assert!(hidden >= 1, "a district hidden beside Aravan's 3");
+}
+
+/// The English name a district's row starts with.
+fn code_name(code: &str) -> String {
+    match code {
+        "KG-O-KARASUU" => "Kara-Suu",
+        "KG-O-ARAVAN" => "Aravan",
+        "KG-O-NOOKAT" => "Nookat",
+        "KG-O-OZGON" => "Özgön",
+        other => other,
+    }
+    .to_owned()
+}

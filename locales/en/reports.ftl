@@ -186,3 +186,4 @@ schema-about-labor-inspectors-on-last-day = Of them, those in post on the last d
 schema-about-trained = Of the labour inspectors in post in the period (in the territory of their post's office), those who completed a course on forced child labour dated in the period.
 schema-about-prosecutor-staff = The staff recorded for the last year of the period (a number per prosecutor's office and year, recorded by the administrator).
 audit-action-report-downloaded = Report downloaded
+report-breakdowns-country-only = Breakdowns of children (by sex, age, sector, service) are published for the whole country only: below it they are mostly small counts that would have to be hidden. This page shows the territory's headline figures and the state's actions.

@@ -497,8 +497,8 @@ pub async fn dashboard(
             filter,
             years: filter::years(),
             threshold,
+            cards: super::handlers::cards_of(&CARDS, published.as_ref()),
             published,
-            cards: CARDS.to_vec(),
             trends,
             tables,
             sections: vec![

@@ -113,6 +113,76 @@ pub const MONITORING_ROWS: Rows = &[
     ("report-overdue-referrals", &["children_referrals_overdue"]),
 ];
 
+pub const REGION_CHILDREN_ROWS: Rows = &[
+    ("report-identified", &["children_identified"]),
+    ("report-assisted", &["children_assisted"]),
+];
+
+pub const REGION_ASSISTED_ROWS: Rows = &[
+    (
+        "exploitation-form-hazardous-work",
+        &["children_assisted_hazardous_work"],
+    ),
+    (
+        "exploitation-form-forced-labor",
+        &["children_assisted_forced_labor"],
+    ),
+    (
+        "exploitation-form-trafficking",
+        &["children_assisted_trafficking"],
+    ),
+    (
+        "exploitation-form-commercial-sexual-exploitation",
+        &["children_assisted_commercial_sexual_exploitation"],
+    ),
+    (
+        "exploitation-form-illicit-activities",
+        &["children_assisted_illicit_activities"],
+    ),
+    (
+        "exploitation-form-forced-begging",
+        &["children_assisted_forced_begging"],
+    ),
+];
+
+/// The sections of a report: every table for the country; below it, the
+/// state's actions and the headline counts of children, which are all the
+/// one protection publishes there (`protection`).
+pub fn sections(full: bool) -> Vec<(&'static str, &'static str, Rows)> {
+    if full {
+        vec![
+            ("labor", "report-labor-title", LABOR_ROWS),
+            ("criminal", "report-criminal-title", CRIMINAL_ROWS),
+            ("groups", "report-groups-title", GROUP_ROWS),
+            ("monitoring", "report-monitoring-title", MONITORING_ROWS),
+        ]
+    } else {
+        vec![
+            ("labor", "report-labor-title", LABOR_ROWS),
+            ("criminal", "report-criminal-title", CRIMINAL_ROWS),
+            ("children", "report-children", REGION_CHILDREN_ROWS),
+            (
+                "assisted-by-form",
+                "report-assisted-by-form-title",
+                REGION_ASSISTED_ROWS,
+            ),
+        ]
+    }
+}
+
+/// The figure cards a page shows: those its territory publishes (below the
+/// country, the shares and medians of the monitoring are not).
+pub fn cards_of(
+    cards: &[(&'static str, &'static str)],
+    published: Option<&Published>,
+) -> Vec<(&'static str, &'static str)> {
+    cards
+        .iter()
+        .filter(|(_, name)| published.is_none_or(|p| p.get(name).is_some()))
+        .copied()
+        .collect()
+}
+
 /// A figure in the reader's language.
 pub fn show(ctx: &Ctx, value: Option<&Value>, threshold: i64) -> String {
     match value {
@@ -291,8 +361,10 @@ pub async fn enforcement(
     policy::require(&signed.actor, Permission::ViewReports)?;
     let (filter, published) = load(&state, req.query_string(), reader_scope(&signed.actor)).await?;
     let threshold = state.config.suppression_threshold;
+    let full = published.as_ref().is_none_or(|p| p.full);
     let assistance = published
         .as_ref()
+        .filter(|p| p.full)
         .map(|p| assistance_table(&signed.ctx, p, threshold));
     let country = filter.chosen.as_ref().is_some_and(|c| c.path == "KG");
     let ilo = match published
@@ -317,12 +389,7 @@ pub async fn enforcement(
             published,
             assistance,
             threshold,
-            sections: vec![
-                ("labor", "report-labor-title", LABOR_ROWS),
-                ("criminal", "report-criminal-title", CRIMINAL_ROWS),
-                ("groups", "report-groups-title", GROUP_ROWS),
-                ("monitoring", "report-monitoring-title", MONITORING_ROWS),
-            ],
+            sections: sections(full),
             ilo,
             ilo_country_only,
             labour_force_source: state.config.labour_force_source.clone(),

@@ -92,37 +92,6 @@ impl PublicPage {
 }
 
 /// What a region's page shows of children (its headline figures).
-const REGION_CHILDREN_ROWS: Rows = &[
-    ("report-identified", &["children_identified"]),
-    ("report-assisted", &["children_assisted"]),
-];
-
-const REGION_ASSISTED_ROWS: Rows = &[
-    (
-        "exploitation-form-hazardous-work",
-        &["children_assisted_hazardous_work"],
-    ),
-    (
-        "exploitation-form-forced-labor",
-        &["children_assisted_forced_labor"],
-    ),
-    (
-        "exploitation-form-trafficking",
-        &["children_assisted_trafficking"],
-    ),
-    (
-        "exploitation-form-commercial-sexual-exploitation",
-        &["children_assisted_commercial_sexual_exploitation"],
-    ),
-    (
-        "exploitation-form-illicit-activities",
-        &["children_assisted_illicit_activities"],
-    ),
-    (
-        "exploitation-form-forced-begging",
-        &["children_assisted_forced_begging"],
-    ),
-];
 
 const CARDS: [(&str, &str); 8] = [
     ("report-identified", "children_identified"),
@@ -171,27 +140,9 @@ pub async fn index(
                 filter,
                 years: filter::years(),
                 threshold,
+                cards: super::handlers::cards_of(&CARDS, published.as_ref()),
                 published,
-                cards: CARDS.to_vec(),
-                sections: if full {
-                    vec![
-                        ("labor", "report-labor-title", LABOR_ROWS),
-                        ("criminal", "report-criminal-title", CRIMINAL_ROWS),
-                        ("groups", "report-groups-title", GROUP_ROWS),
-                        ("monitoring", "report-monitoring-title", MONITORING_ROWS),
-                    ]
-                } else {
-                    vec![
-                        ("labor", "report-labor-title", LABOR_ROWS),
-                        ("criminal", "report-criminal-title", CRIMINAL_ROWS),
-                        ("children", "report-children", REGION_CHILDREN_ROWS),
-                        (
-                            "assisted-by-form",
-                            "report-assisted-by-form-title",
-                            REGION_ASSISTED_ROWS,
-                        ),
-                    ]
-                },
+                sections: super::handlers::sections(full),
                 assistance,
                 trends,
             },
