@@ -91,8 +91,6 @@ impl PublicPage {
     }
 }
 
-/// What a region's page shows of children (its headline figures).
-
 const CARDS: [(&str, &str); 8] = [
     ("report-identified", "children_identified"),
     ("report-assisted", "children_assisted"),
