@@ -113,11 +113,13 @@ pub const MONITORING_ROWS: Rows = &[
     ("report-overdue-referrals", &["children_referrals_overdue"]),
 ];
 
+/// What a page below the country shows of children (its headline figures).
 pub const REGION_CHILDREN_ROWS: Rows = &[
     ("report-identified", &["children_identified"]),
     ("report-assisted", &["children_assisted"]),
 ];
 
+/// Children assisted by form, below the country.
 pub const REGION_ASSISTED_ROWS: Rows = &[
     (
         "exploitation-form-hazardous-work",
