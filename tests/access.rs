@@ -287,7 +287,7 @@ async fn world() -> World {
         None,
         "",
         worker_a,
-        chrono::Utc::now().date_naive(),
+        crate::common::today(),
     )
     .unwrap();
     let inspector_a = fixtures::user_id(&mut conn, "inspector.osh");
@@ -484,7 +484,7 @@ async fn world() -> World {
         chuy_prosecutor,
         &korgoo::investigations::model::InvestigationInput {
             offenses: vec![korgoo::investigations::model::Offense::ForcedChildLabor],
-            opened_on: chrono::Utc::now().date_naive() - chrono::Days::new(30),
+            opened_on: crate::common::today() - chrono::Days::new(30),
             reference: "УД-ЧҮЙ-1".into(),
             suspects: 1,
             notes: String::new(),
@@ -499,7 +499,7 @@ async fn world() -> World {
         None,
         "",
         worker_b,
-        chrono::Utc::now().date_naive(),
+        crate::common::today(),
     )
     .unwrap();
     let ids_b = BTreeMap::from([
@@ -540,7 +540,7 @@ fn forms_of(page: &Page) -> Vec<(String, Vec<(String, String)>)> {
     let forms = Selector::parse("form").unwrap();
     let fields = Selector::parse("input, select, textarea, button").unwrap();
     let options = Selector::parse("option").unwrap();
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let today = crate::common::today().format("%Y-%m-%d").to_string();
     let mut out = Vec::new();
     for form in html.select(&forms) {
         let el = form.value();
@@ -1138,7 +1138,7 @@ async fn ids_of_another_territory_in_form_fields_are_refused() {
     let (case_b, child_b) = (s(world.ids_b["case"]), s(world.ids_b["child"]));
     let child_a = world.id("child");
     let location_a = world.location_a.to_string();
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let today = crate::common::today().format("%Y-%m-%d").to_string();
     let mut conn = world.app.conn();
     let version = |conn: &mut PgConnection, table: &str, id: &str| -> String {
         diesel::sql_query(format!("SELECT version FROM {table} WHERE id = {id}"))
@@ -1599,7 +1599,7 @@ async fn officials_and_the_public_never_receive_personal_data() {
     .map(|k| (*k, world.ids_b[k].to_string()))
     .collect();
     id_sets.push(b_ids);
-    let year = chrono::Utc::now().format("%Y").to_string();
+    let year = crate::common::today().format("%Y").to_string();
     let mut read = 0usize;
     let mut requests = 0usize;
     let before = snapshot(&world.app);

@@ -104,9 +104,7 @@ async fn admins_filter_the_log_and_bad_filters_are_explained() {
     assert!(reversed.text_of("#to-error").is_some());
 
     // A day filter is a day in Bishkek: today includes the entries just made.
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive();
+    let today = crate::common::today();
     let page = app
         .get(&format!(
             "/admin/audit?action=login_failed&from={today}&to={today}"

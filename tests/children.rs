@@ -585,10 +585,7 @@ async fn a_supervisor_merges_two_records_of_one_child() {
     second.push(("confirmed_new", "yes"));
     let merged = created_id(&app.post_form("/children", &second).await);
     // A case on the record that will be merged.
-    let today = chrono::Utc::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
+    let today = crate::common::today().format("%Y-%m-%d").to_string();
     let merged_text = merged.to_string();
     let case = app
         .post_form(

@@ -661,12 +661,9 @@ async fn bad_inspection_input_is_explained_and_nothing_is_written() {
     assert_eq!(app.count("inspections"), 0);
 
     // Planned for tomorrow: it can be recorded, not closed.
-    let tomorrow = (chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive()
-        + chrono::Days::new(1))
-    .format("%Y-%m-%d")
-    .to_string();
+    let tomorrow = (crate::common::today() + chrono::Days::new(1))
+        .format("%Y-%m-%d")
+        .to_string();
     // A plan has nothing found yet: findings on it are refused by its date.
     let with_findings = me
         .post_form("/inspections", &inspection_form(&e, &tomorrow, &[], &[]))

@@ -761,7 +761,7 @@ async fn the_demo_has_investigations_at_every_stage_and_every_page_renders() {
     assert!(
         korgoo::investigations::model::staff_in(
             &mut conn,
-            chrono::Datelike::year(&chrono::Utc::now())
+            chrono::Datelike::year(&crate::common::today())
         )
         .unwrap()
             > 0

@@ -240,7 +240,7 @@ async fn no_childs_name_or_number_reaches_the_logs_or_an_official_or_public_page
     worker.get("/").await;
 
     // What officials and the public read: every report page and download.
-    let year = chrono::Utc::now().format("%Y").to_string();
+    let year = crate::common::today().format("%Y").to_string();
     let official = Browser::signed_in(&base, "official").await;
     let anonymous = Browser::new(&base);
     let official_pages = [

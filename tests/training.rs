@@ -37,12 +37,9 @@ async fn sign_in(app: &TestApp, login: &str) {
 }
 
 fn tomorrow() -> String {
-    (chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive()
-        + chrono::Days::new(1))
-    .format("%Y-%m-%d")
-    .to_string()
+    (crate::common::today() + chrono::Days::new(1))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 async fn record(app: &TestApp, inspector: i64, extra: &[(&str, &str)]) -> Page {
@@ -547,13 +544,13 @@ async fn the_demo_has_training_and_every_training_page_renders_in_every_language
         .unwrap();
     let trained = inspectors_trained(
         &mut conn,
-        chrono::Datelike::year(&chrono::Utc::now().date_naive()),
+        chrono::Datelike::year(&crate::common::today()),
         None,
     )
     .unwrap()
         + inspectors_trained(
             &mut conn,
-            chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1,
+            chrono::Datelike::year(&crate::common::today()) - 1,
             None,
         )
         .unwrap();

@@ -392,12 +392,9 @@ async fn a_case_worker_registers_a_child_in_chromium() {
 
 /// A date in Bishkek, `days` from today (negative: in the past), as ISO.
 fn bishkek_date(days: i64) -> String {
-    (chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive()
-        + chrono::Duration::days(days))
-    .format("%Y-%m-%d")
-    .to_string()
+    (crate::common::today() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 fn case_status(app: &TestApp, id: i64) -> String {
@@ -1278,9 +1275,7 @@ fn small_counts_in_osh(app: &TestApp) -> i32 {
     use korgoo::investigations::model as inv;
 
     let mut conn = app.conn();
-    let day = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Bishkek)
-        .date_naive();
+    let day = crate::common::today();
     let office = fixtures::agency(
         &mut conn,
         AgencyKind::LaborInspectorate,
