@@ -5,13 +5,13 @@
 use std::process::Command;
 
 use diesel::prelude::*;
-use korgoo::reports::indicators::Period;
+use korgoo::reports::kept::Kept;
 use korgoo::reports::rollups::{self, Counter};
 
 use crate::common::TestDatabase;
 
 fn sums(conn: &mut PgConnection, year: i32, path: &str) -> rollups::Counts {
-    rollups::sums(conn, &Period::year(year), path).expect("sums")
+    Kept::year(conn, year, path).expect("kept").counts()
 }
 
 fn exec(conn: &mut PgConnection, sql: &str) {
@@ -36,10 +36,7 @@ fn corrections_made_in_sql_keep_the_report_tables_equal_to_a_rebuild() {
             .collect();
     assert!(names.len() > 10, "{names:?}");
     for name in &names {
-        let status = name
-            .strip_prefix("case_status:")
-            .and_then(korgoo::cases::model::CaseStatus::parse);
-        assert!(Counter::parse(name).is_some() || status.is_some(), "{name}");
+        assert!(rollups::Figure::parse(name).is_some(), "{name}");
     }
 
     // An inspection of a known year and district to change.
@@ -205,11 +202,7 @@ fn children_are_counted_once_per_territory_whatever_corrections_do() {
         .n
     };
     let kept = |conn: &mut PgConnection, path: &str, year: i32| -> i64 {
-        rollups::children_of_year(conn, year, path)
-            .unwrap()
-            .get("identified")
-            .copied()
-            .unwrap_or(0)
+        Kept::year(conn, year, path).unwrap().identified_total()
     };
     // Two cases of one year in two districts of one region, of two children.
     let (a, b, year): (i64, i64, i32) = {
@@ -306,4 +299,90 @@ fn children_are_counted_once_per_territory_whatever_corrections_do() {
         }
     }
     assert_eq!(rollups::check(&mut conn).unwrap(), Vec::new());
+}
+
+/// The monitoring figures of a year (children served and the median days
+/// to a service, follow-up results, referrals by service and status, the
+/// referrals overdue today) are read from the kept tables, and corrections
+/// of follow-up visits, referrals and cases keep them equal to a recount
+/// from the records.
+#[test]
+fn monitoring_figures_follow_every_correction_of_visits_and_referrals() {
+    use korgoo::reports::{figures, indicators};
+    let db = TestDatabase::create();
+    korgoo::demo::load(&db.url).expect("the demo data");
+    let mut conn = db.connect();
+    let today = korgoo::reports::handlers::today();
+    let year = korgoo::reports::filter::this_year();
+    let same = |conn: &mut PgConnection, why: &str| {
+        assert_eq!(rollups::check(conn).unwrap(), Vec::new(), "{why}");
+        for y in [year - 1, year] {
+            let period = indicators::Period::year(y);
+            for path in ["KG", "KG/KG-O"] {
+                let served = figures::load(conn, &period, path, today).unwrap();
+                let m = &served.monitoring;
+                let recount =
+                    indicators::monitoring(conn, &period, path, m.overdue_referrals).unwrap();
+                assert_eq!(*m, recount, "{why}: {path} {y}");
+            }
+        }
+    };
+    same(&mut conn, "the demo data");
+    let before = figures::load(&mut conn, &indicators::Period::year(year), "KG", today)
+        .unwrap()
+        .monitoring;
+    assert!(before.served > 0 && before.followed_up > 0, "{before:?}");
+    assert!(before.referrals.grand > 0, "{before:?}");
+
+    // A follow-up visit that now finds the child working, one removed, one
+    // moved to another case.
+    exec(
+        &mut conn,
+        "UPDATE follow_ups SET still_working = NOT still_working, attending_school = NOT attending_school
+         WHERE id = (SELECT max(id) FROM follow_ups)",
+    );
+    same(&mut conn, "a visit corrected");
+    exec(
+        &mut conn,
+        "DELETE FROM follow_ups WHERE id = (SELECT min(id) FROM follow_ups)",
+    );
+    same(&mut conn, "a visit removed");
+    exec(
+        &mut conn,
+        "UPDATE follow_ups SET case_id = (SELECT max(id) FROM cases)
+         WHERE id = (SELECT max(id) FROM follow_ups)",
+    );
+    same(&mut conn, "a visit moved to another case");
+    // A referral answered late, a service that started later, one removed.
+    exec(
+        &mut conn,
+        "UPDATE referrals SET answer_by = DATE '2020-01-10'
+         WHERE id = (SELECT min(id) FROM referrals WHERE status = 'sent')",
+    );
+    same(&mut conn, "a referral overdue");
+    exec(
+        &mut conn,
+        "UPDATE referrals SET started_on = started_on + 40
+         WHERE id = (SELECT min(id) FROM referrals WHERE started_on IS NOT NULL)",
+    );
+    same(&mut conn, "a service started later");
+    exec(
+        &mut conn,
+        "UPDATE referrals SET status = 'declined', decline_reason = 'a correction'
+         WHERE id = (SELECT max(id) FROM referrals WHERE status = 'in_service')",
+    );
+    same(&mut conn, "a service declined after all");
+    exec(
+        &mut conn,
+        "DELETE FROM referrals WHERE id = (SELECT max(id) FROM referrals WHERE status = 'completed')",
+    );
+    same(&mut conn, "a referral removed");
+    // A case identified a year earlier and moved to another district.
+    exec(
+        &mut conn,
+        "UPDATE cases SET identified_on = identified_on - 365,
+           location_id = (SELECT max(id) FROM locations WHERE level = 'district')
+         WHERE id = (SELECT min(case_id) FROM referrals WHERE started_on IS NOT NULL)",
+    );
+    same(&mut conn, "a case moved in time and place");
 }

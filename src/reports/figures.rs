@@ -8,12 +8,15 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
+use std::collections::BTreeMap;
+
 use super::indicators::{self, Cross, Groups, Identified, Monitoring, Period};
+use super::kept::{self, Kept};
 use super::model::{self, CriminalEnforcement, LaborEnforcement};
 use super::suppress::{Counts, Pos, Protected, Shown};
 
 /// Everything the enforcement report holds, raw.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Report {
     pub labor: LaborEnforcement,
     pub criminal: CriminalEnforcement,
@@ -26,9 +29,14 @@ pub struct Report {
 /// What a territory that is not the page's own needs: the state's actions and
 /// the headline counts of persons (see `publication::headline`).
 pub fn load_headline(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Report> {
+    if period.from == period.to {
+        let kept = Kept::year(conn, period.from, path)?;
+        return Ok(headline_of(of_year(conn, period.from, path, &kept, 0)?));
+    }
+    let counts = Kept::actions_of(conn, period, path)?.counts();
     let mut r = Report {
-        labor: model::labor(conn, period, path)?,
-        criminal: model::criminal(conn, period, path)?,
+        labor: model::labor(conn, period, path, &counts)?,
+        criminal: model::criminal(conn, period, path, &counts)?,
         assisted: indicators::assisted(conn, period, path)?,
         groups: Default::default(),
         monitoring: Default::default(),
@@ -40,19 +48,94 @@ pub fn load_headline(conn: &mut PgConnection, period: &Period, path: &str) -> Qu
     Ok(r)
 }
 
+/// The headline of each year `from..=to` of a territory, in two queries of
+/// kept rows and the staff tables.
+pub fn headline_years(
+    conn: &mut PgConnection,
+    from: i32,
+    to: i32,
+    path: &str,
+) -> QueryResult<BTreeMap<i32, Report>> {
+    let mut years = BTreeMap::new();
+    for (year, kept) in Kept::years(conn, from, to, path)? {
+        years.insert(year, headline_of(of_year(conn, year, path, &kept, 0)?));
+    }
+    Ok(years)
+}
+
+/// Only what a territory that is not the page's own shows.
+fn headline_of(full: Report) -> Report {
+    let mut r = Report {
+        groups: Default::default(),
+        monitoring: Default::default(),
+        identified: Default::default(),
+        ..full
+    };
+    r.identified.total = full.identified.total;
+    r.monitoring.identified = full.identified.total;
+    r
+}
+
+/// Every figure of `period` in the territory `path`. A single year is read
+/// from what the database keeps (`kept`); a range of years adds up its
+/// counts of actions and counts its children once over the range from the
+/// records.
 pub fn load(
     conn: &mut PgConnection,
     period: &Period,
     path: &str,
     today: NaiveDate,
 ) -> QueryResult<Report> {
+    let overdue = kept::overdue(conn, path, today)?;
+    if period.from == period.to {
+        let kept = Kept::year(conn, period.from, path)?;
+        return of_year(conn, period.from, path, &kept, overdue);
+    }
+    let counts = Kept::actions_of(conn, period, path)?.counts();
     Ok(Report {
-        labor: model::labor(conn, period, path)?,
-        criminal: model::criminal(conn, period, path)?,
+        labor: model::labor(conn, period, path, &counts)?,
+        criminal: model::criminal(conn, period, path, &counts)?,
         assisted: indicators::assisted(conn, period, path)?,
         groups: indicators::groups(conn, period, path)?,
-        monitoring: indicators::monitoring(conn, period, path, today)?,
+        monitoring: indicators::monitoring(conn, period, path, overdue)?,
         identified: indicators::identified(conn, period, path)?,
+    })
+}
+
+/// Every figure of each year `from..=to` of a territory, in two queries of
+/// kept rows, one of the referrals overdue and the staff tables.
+pub fn load_years(
+    conn: &mut PgConnection,
+    from: i32,
+    to: i32,
+    path: &str,
+    today: NaiveDate,
+) -> QueryResult<BTreeMap<i32, Report>> {
+    let overdue = kept::overdue(conn, path, today)?;
+    let mut years = BTreeMap::new();
+    for (year, kept) in Kept::years(conn, from, to, path)? {
+        years.insert(year, of_year(conn, year, path, &kept, overdue)?);
+    }
+    Ok(years)
+}
+
+/// The report of one year from its kept rows.
+fn of_year(
+    conn: &mut PgConnection,
+    year: i32,
+    path: &str,
+    kept: &Kept,
+    overdue: i64,
+) -> QueryResult<Report> {
+    let period = Period::year(year);
+    let counts = kept.counts();
+    Ok(Report {
+        labor: model::labor(conn, &period, path, &counts)?,
+        criminal: model::criminal(conn, &period, path, &counts)?,
+        assisted: kept.assisted(),
+        groups: kept.groups(),
+        monitoring: kept.monitoring(overdue),
+        identified: kept.identified(),
     })
 }
 

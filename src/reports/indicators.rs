@@ -32,6 +32,11 @@
 //! - *cases by status* and *overdue referrals*: as they stand today (the
 //!   state of the work, not a figure of the period's events).
 //!
+//! A page's single year is not counted here: it is read from the tables the
+//! database keeps as records are written (`kept`, `figures::load`). What is
+//! here counts from the records: the ranges of years (a child counts once
+//! over the range) and, in tests, the recount the kept tables must equal.
+//!
 //! Queries use range conditions on indexed columns (`cases.identified_on`,
 //! `referrals.started_on`, `follow_ups.visited_on`, `inspections.visited_on`)
 //! so a year is read through its index rather than by scanning every row.
@@ -242,37 +247,6 @@ pub fn identified(conn: &mut PgConnection, period: &Period, path: &str) -> Query
     let keyed = |conn: &mut PgConnection, select: String| -> QueryResult<Vec<Keyed>> {
         scoped(format!("WITH c AS ({c}) {select}"), period, path).load(conn)
     };
-    // A single year: the children are counted by the database as cases are
-    // written (`rollups::children_of_year`), and the cases by status too
-    // (cases, not children, as they stand now: `rollups::cases_by_status`).
-    if period.from == period.to {
-        let kept = super::rollups::children_of_year(conn, period.from, path)?;
-        let of = |cell: String| kept.get(&cell).copied().unwrap_or(0);
-        let statuses = super::rollups::cases_by_status(conn, period, path)?;
-        return Ok(Identified {
-            total: of("identified".to_owned()),
-            by_form: ExploitationForm::ALL
-                .iter()
-                .map(|f| of(format!("identified:form:{}", f.as_str())))
-                .collect(),
-            by_sector: Sector::ALL
-                .iter()
-                .map(|s| of(format!("identified:sector:{}", s.as_str())))
-                .collect(),
-            by_sex: Sex::ALL
-                .iter()
-                .map(|s| of(format!("identified:sex:{}", s.as_str())))
-                .collect(),
-            by_age: AGE_BANDS
-                .iter()
-                .map(|a| of(format!("identified:age:{a}")))
-                .collect(),
-            cases_by_status: CaseStatus::ALL
-                .iter()
-                .map(|s| statuses.get(s.as_str()).copied().unwrap_or(0))
-                .collect(),
-        });
-    }
     let total = keyed(
         conn,
         "SELECT NULL AS key, count(DISTINCT child_id) AS n FROM c".into(),
@@ -328,39 +302,6 @@ pub fn assistance_services() -> Vec<crate::admin::model::ServiceKind> {
 /// Children assisted in the period: forms of exploitation × services.
 pub fn assisted(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Cross> {
     use crate::cases::model::ExploitationForm;
-    // A single year: counted by the database as referrals are answered
-    // (`rollups::children_of_year`).
-    if period.from == period.to {
-        let kept = super::rollups::children_of_year(conn, period.from, path)?;
-        let of = |cell: String| kept.get(&cell).copied().unwrap_or(0);
-        let services = assistance_services();
-        return Ok(Cross {
-            body: ExploitationForm::ALL
-                .iter()
-                .map(|f| {
-                    services
-                        .iter()
-                        .map(|s| {
-                            of(format!(
-                                "assisted:form:{}:service:{}",
-                                f.as_str(),
-                                s.as_str()
-                            ))
-                        })
-                        .collect()
-                })
-                .collect(),
-            row_totals: ExploitationForm::ALL
-                .iter()
-                .map(|f| of(format!("assisted:form:{}", f.as_str())))
-                .collect(),
-            column_totals: services
-                .iter()
-                .map(|s| of(format!("assisted:service:{}", s.as_str())))
-                .collect(),
-            grand: of("assisted".to_owned()),
-        });
-    }
     let sql = format!(
         "WITH s AS ({served}), x AS (SELECT s.child_id, f, s.service FROM s
            LEFT JOIN LATERAL unnest(s.forms) f ON true)
@@ -379,20 +320,6 @@ pub fn assisted(conn: &mut PgConnection, period: &Period, path: &str) -> QueryRe
     Ok(Cross::of(&rows, &forms, &services))
 }
 
-/// Children assisted per year (the trend), each a distinct count.
-pub fn assisted_total(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<i64> {
-    if period.from == period.to {
-        let kept = super::rollups::children_of_year(conn, period.from, path)?;
-        return Ok(kept.get("assisted").copied().unwrap_or(0));
-    }
-    let sql = format!(
-        "WITH s AS ({}) SELECT NULL AS key, count(DISTINCT child_id) AS n FROM s",
-        served_referrals()
-    );
-    let rows: Vec<Keyed> = scoped(sql, period, path).load(conn)?;
-    Ok(rows.first().map_or(0, |r| r.n))
-}
-
 /// The special groups the document names.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Groups {
@@ -409,19 +336,6 @@ pub struct Groups {
 }
 
 pub fn groups(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Groups> {
-    // A single year: counted by the database (`rollups::children_of_year`).
-    if period.from == period.to {
-        let kept = super::rollups::children_of_year(conn, period.from, path)?;
-        let of = |cell: &str| kept.get(cell).copied().unwrap_or(0);
-        return Ok(Groups {
-            csec: of("identified:form:commercial_sexual_exploitation"),
-            csec_victims: of("group:csec_victims"),
-            street: of("group:street"),
-            street_education: of("group:street_education"),
-            street_medical: of("group:street_medical"),
-            street_social: of("group:street_social"),
-        });
-    }
     let sql = format!(
         "WITH c AS ({c}),
          street AS (SELECT * FROM c WHERE sector = 'street_work' OR 'forced_begging' = ANY(forms)),
@@ -497,15 +411,13 @@ struct MonitoringRow {
     followed_up: i64,
     #[diesel(sql_type = BigInt)]
     withdrawn: i64,
-    #[diesel(sql_type = BigInt)]
-    overdue: i64,
 }
 
 pub fn monitoring(
     conn: &mut PgConnection,
     period: &Period,
     path: &str,
-    today: NaiveDate,
+    overdue: i64,
 ) -> QueryResult<Monitoring> {
     use crate::admin::model::ServiceKind;
     use crate::referrals::model::ReferralStatus;
@@ -534,15 +446,10 @@ pub fn monitoring(
                greatest(served_on - identified_on, 0))
               FROM first WHERE served_on IS NOT NULL)::float8 AS median_days,
            (SELECT count(DISTINCT child_id) FROM latest) AS followed_up,
-           (SELECT count(DISTINCT child_id) FROM latest WHERE NOT still_working) AS withdrawn,
-           (SELECT count(*) FROM referrals r JOIN ({cases_here}) h ON h.id = r.case_id
-             WHERE (r.status = 'sent' AND r.answer_by < $6)
-                OR (r.status IN ('accepted', 'in_service') AND r.planned_end < $6)) AS overdue",
+           (SELECT count(DISTINCT child_id) FROM latest WHERE NOT still_working) AS withdrawn",
         c = identified_cases(),
     );
-    let row: MonitoringRow = scoped(sql, period, path)
-        .bind::<Date, _>(today)
-        .get_result(conn)?;
+    let row: MonitoringRow = scoped(sql, period, path).get_result(conn)?;
     let follow_sql = format!(
         "WITH latest AS ({latest}), x AS (SELECT child_id,
              CASE WHEN still_working THEN 'yes' ELSE 'no' END AS w,
@@ -569,121 +476,14 @@ pub fn monitoring(
         median_days: row.median_days,
         followed_up: row.followed_up,
         withdrawn: row.withdrawn,
-        overdue_referrals: row.overdue,
+        overdue_referrals: overdue,
         follow_up_results: Cross::of(&follow, &["yes", "no"], &["yes", "no"]),
         referrals: Cross::of(&referrals, &services, &statuses),
     })
 }
 
-/// Violations found, per `ViolationKind::ALL` (exact: the state's findings).
-pub fn violations_by_kind(
-    conn: &mut PgConnection,
-    period: &Period,
-    path: &str,
-) -> QueryResult<Vec<i64>> {
-    use crate::inspections::model::ViolationKind;
-    let sql = format!(
-        "SELECT v.kind AS key, coalesce(sum(v.count), 0)::bigint AS n FROM inspection_violations v
-         JOIN inspections i ON i.id = v.inspection_id JOIN locations l ON l.id = i.location_id
-         WHERE {} AND {CONDUCTED} AND {} GROUP BY v.kind",
-        on_days("i.visited_on"),
-        under("l.path")
-    );
-    let rows: Vec<Keyed> = scoped(sql, period, path).load(conn)?;
-    Ok(ordered(
-        &rows,
-        ViolationKind::ALL.iter().map(|k| k.as_str()),
-    ))
-}
-
-/// School-fee complaints per status (exact).
-pub fn complaints_by_status(
-    conn: &mut PgConnection,
-    period: &Period,
-    path: &str,
-) -> QueryResult<Vec<i64>> {
-    use crate::complaints::model::ComplaintStatus;
-    let sql = format!(
-        "SELECT c.status AS key, count(*) AS n FROM school_fee_complaints c
-         JOIN locations l ON l.id = c.location_id WHERE {} AND {} GROUP BY c.status",
-        on_days("c.charged_on"),
-        under("l.path")
-    );
-    let rows: Vec<Keyed> = scoped(sql, period, path).load(conn)?;
-    Ok(ordered(
-        &rows,
-        ComplaintStatus::ALL.iter().map(|k| k.as_str()),
-    ))
-}
-
-/// One territory of the drill-down table.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-pub struct TerritoryRow {
-    #[diesel(sql_type = Int4)]
-    pub id: i32,
-    #[diesel(sql_type = Text)]
-    pub name_ky: String,
-    #[diesel(sql_type = Text)]
-    pub name_ru: String,
-    #[diesel(sql_type = Text)]
-    pub name_en: String,
-    /// Whether it has territories below it to drill into.
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    pub has_children: bool,
-    #[diesel(sql_type = BigInt)]
-    pub identified: i64,
-    #[diesel(sql_type = BigInt)]
-    pub assisted: i64,
-    #[diesel(sql_type = BigInt)]
-    pub inspections: i64,
-    #[diesel(sql_type = BigInt)]
-    pub violations: i64,
-    #[diesel(sql_type = BigInt)]
-    pub investigations: i64,
-}
-
-/// The territories directly below the chosen one, each with its figures.
-pub fn territories(
-    conn: &mut PgConnection,
-    period: &Period,
-    path: &str,
-) -> QueryResult<Vec<TerritoryRow>> {
-    let below =
-        |col: &str| format!("({col} = k.path OR left({col}, length(k.path) + 1) = k.path || '/')");
-    let sql = format!(
-        "SELECT k.id, k.name_ky, k.name_ru, k.name_en,
-           EXISTS (SELECT 1 FROM locations d WHERE d.parent_id = k.id) AS has_children,
-           (SELECT count(DISTINCT c.child_id) FROM cases c JOIN locations l ON l.id = c.location_id
-             WHERE {cases_when} AND {cases_where}) AS identified,
-           (SELECT count(DISTINCT c.child_id) FROM referrals r JOIN cases c ON c.id = r.case_id
-             JOIN locations l ON l.id = c.location_id
-             WHERE r.status IN ('in_service', 'completed') AND r.service <> 'law_enforcement'
-               AND {served_when} AND {cases_where}) AS assisted,
-           (SELECT count(*) FROM inspections i JOIN locations l ON l.id = i.location_id
-             WHERE {visited} AND {CONDUCTED} AND {cases_where}) AS inspections,
-           (SELECT coalesce(sum(v.count), 0)::bigint FROM inspection_violations v
-             JOIN inspections i ON i.id = v.inspection_id JOIN locations l ON l.id = i.location_id
-             WHERE {visited} AND {CONDUCTED} AND {cases_where}) AS violations,
-           (SELECT count(*) FROM investigations v JOIN agencies a ON a.id = v.agency_id
-             JOIN locations l ON l.id = a.location_id
-             WHERE {opened} AND {cases_where}) AS investigations
-         FROM locations k JOIN locations p ON p.id = k.parent_id
-         WHERE p.path = $2 ORDER BY k.sort_order, k.name_en",
-        cases_when = on_days("c.identified_on"),
-        served_when = on_days("r.started_on"),
-        visited = on_days("i.visited_on"),
-        opened = on_days("v.opened_on"),
-        cases_where = below("l.path"),
-    );
-    scoped(sql, period, path).load(conn)
-}
-
 /// Children identified in the period (distinct), for the trends.
 pub fn identified_total(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<i64> {
-    if period.from == period.to {
-        let kept = super::rollups::children_of_year(conn, period.from, path)?;
-        return Ok(kept.get("identified").copied().unwrap_or(0));
-    }
     let sql = format!(
         "WITH c AS ({}) SELECT NULL AS key, count(DISTINCT child_id) AS n FROM c",
         identified_cases()

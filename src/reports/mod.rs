@@ -10,6 +10,7 @@ pub mod figures;
 pub mod filter;
 pub mod handlers;
 pub mod indicators;
+pub mod kept;
 pub mod model;
 pub mod protection;
 pub mod public;

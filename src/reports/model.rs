@@ -27,7 +27,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Int4, Nullable, Numeric};
 
 use super::indicators::{Period, on_days, scoped, under};
-use super::rollups::{self, Counter};
+use super::rollups::{Counter, Counts};
 use rust_decimal::Decimal;
 
 /// Labour law enforcement, as the US DOL findings' table lays it out.
@@ -128,10 +128,14 @@ struct Staff {
     trained_forced_labor: i64,
 }
 
+/// The labour inspectorate's figures: its staff read from the posts, the rest
+/// from the counters the database keeps (`c`, of the same period and
+/// territory).
 pub fn labor(
     conn: &mut PgConnection,
     period: &Period,
     territory: &str,
+    c: &Counts,
 ) -> QueryResult<LaborEnforcement> {
     // Inspectors are people, counted once however many posts they held: the
     // posts table (a few rows per inspector) is read directly.
@@ -156,8 +160,6 @@ pub fn labor(
         on_last_day = "(ip.from_on < $5 AND (ip.to_on IS NULL OR ip.to_on >= $5 - 1))",
     );
     let staff: Staff = scoped(sql, period, territory).get_result(conn)?;
-    // Everything else is a counter the database keeps (`rollups`).
-    let c = rollups::sums(conn, period, territory)?;
     Ok(LaborEnforcement {
         inspectors: staff.inspectors,
         inspectors_on_last_day: staff.inspectors_on_last_day,
@@ -191,6 +193,7 @@ pub fn criminal(
     conn: &mut PgConnection,
     period: &Period,
     territory: &str,
+    c: &Counts,
 ) -> QueryResult<CriminalEnforcement> {
     // Prosecutors assigned is a number per agency and year, of the last year.
     let staff: ProsecutorStaff = diesel::sql_query(format!(
@@ -202,7 +205,6 @@ pub fn criminal(
     .bind::<Int4, _>(period.to)
     .bind::<diesel::sql_types::Text, _>(territory)
     .get_result(conn)?;
-    let c = rollups::sums(conn, period, territory)?;
     Ok(CriminalEnforcement {
         investigations: c.count(Counter::Investigations),
         prosecutions: c.count(Counter::Prosecutions),

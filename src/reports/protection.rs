@@ -116,11 +116,12 @@ pub fn inputs(conn: &mut PgConnection, today: NaiveDate) -> QueryResult<Vec<Entr
             .or_default()
             .insert(k.cell, k.n);
     }
+    let mut country = figures::load_years(conn, first, last, "KG", today)?;
     let mut entries = Vec::new();
     for period in &periods {
         for node in &nodes {
             let report = match node.parent {
-                None => figures::load(conn, period, "KG", today)?,
+                None => country.remove(&period.from).unwrap_or_default(),
                 Some(_) => headline_report(kept.get(&(node.id, period.from))),
             };
             entries.push(Entry {

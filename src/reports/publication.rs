@@ -21,7 +21,8 @@ use diesel::sql_types::{Bool, Int4, Text};
 use super::figures::{self, Group, Published, Report};
 use std::sync::Arc;
 
-use super::indicators::{self, Period};
+use super::indicators::Period;
+use super::kept::Kept;
 use super::protection::Protected;
 use super::suppress::{Pos, Shown};
 use crate::admin::model::Names;
@@ -129,11 +130,11 @@ pub fn staff(
         figures::load(conn, &period, &me.path, today)?,
     );
     if let Some(trend) = trend {
-        for year in trend.years().map(Period::year).filter(|y| *y != period) {
-            reports.insert(
-                (year, me.code.clone()),
-                figures::load_headline(conn, &year, &me.path)?,
-            );
+        for (year, report) in figures::headline_years(conn, trend.from, trend.to, &me.path)? {
+            let year = Period::year(year);
+            if year != period {
+                reports.insert((year, me.code.clone()), report);
+            }
         }
     }
     for child in &children {
@@ -142,8 +143,9 @@ pub fn staff(
             figures::load_headline(conn, &period, &child.path)?,
         );
     }
-    let violations = indicators::violations_by_kind(conn, &period, path)?;
-    let complaints = indicators::complaints_by_status(conn, &period, path)?;
+    let actions = Kept::actions_of(conn, &period, path)?;
+    let violations = actions.violations_by_kind();
+    let complaints = actions.complaints_by_status();
     Ok(Some(Bundle {
         protected,
         reports,
@@ -161,16 +163,13 @@ pub fn public(conn: &mut PgConnection, protected: Arc<Protected>) -> QueryResult
     let regions = below(conn, "KG")?;
     let mut reports = HashMap::new();
     let today = super::handlers::today();
-    for period in super::protection::periods() {
-        reports.insert(
-            (period, country.code.clone()),
-            figures::load(conn, &period, &country.path, today)?,
-        );
-        for r in &regions {
-            reports.insert(
-                (period, r.code.clone()),
-                figures::load_headline(conn, &period, &r.path)?,
-            );
+    let (first, last) = (super::filter::FIRST_YEAR, super::filter::this_year());
+    for (year, report) in figures::load_years(conn, first, last, &country.path, today)? {
+        reports.insert((Period::year(year), country.code.clone()), report);
+    }
+    for r in &regions {
+        for (year, report) in figures::headline_years(conn, first, last, &r.path)? {
+            reports.insert((Period::year(year), r.code.clone()), report);
         }
     }
     Ok(Bundle {

@@ -6,11 +6,16 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{Int4, Numeric, Text};
 use rust_decimal::Decimal;
 
-use super::indicators::Period;
+use crate::admin::model::ServiceKind;
+use crate::cases::model::CaseStatus;
+use crate::complaints::model::ComplaintStatus;
+use crate::inspections::model::ViolationKind;
+use crate::referrals::model::ReferralStatus;
 
 /// A counter the database keeps. Its name is the `figure` of its rows; a
 /// figure is named by this enum everywhere, so a typo cannot compile.
@@ -108,11 +113,82 @@ impl Counter {
     }
 }
 
+/// Every row name the database writes into `report_rollups`: a counter, or
+/// a breakdown named by its parts (migrations `report_rollups` and
+/// `report_monitoring` spell them; a test holds every written name to this
+/// list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    Counter(Counter),
+    /// Cases (not children) by status as they stand now.
+    CaseStatus(CaseStatus),
+    /// Violations found, by kind.
+    ViolationKind(ViolationKind),
+    /// School-fee complaints, by status.
+    ComplaintStatus(ComplaintStatus),
+    /// Referrals sent, by service and status.
+    Referrals(ServiceKind, ReferralStatus),
+    /// Cases served, by the days from identification to the first service.
+    ServedDays(i64),
+    /// Open referrals, by the day their answer or service is due.
+    Due(NaiveDate),
+}
+
+impl Figure {
+    pub fn name(&self) -> String {
+        match self {
+            Figure::Counter(c) => c.as_str().to_owned(),
+            Figure::CaseStatus(s) => format!("case_status:{s}"),
+            Figure::ViolationKind(k) => format!("violations:kind:{k}"),
+            Figure::ComplaintStatus(s) => format!("complaints:status:{s}"),
+            Figure::Referrals(service, status) => format!("referrals:{service}:{status}"),
+            Figure::ServedDays(days) => format!("served_days:{days}"),
+            Figure::Due(day) => format!("due:{}", day.format("%Y-%m-%d")),
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Figure> {
+        if let Some(c) = Counter::parse(name) {
+            return Some(Figure::Counter(c));
+        }
+        let (kind, rest) = name.split_once(':')?;
+        match kind {
+            "case_status" => CaseStatus::parse(rest).map(Figure::CaseStatus),
+            "violations" => {
+                ViolationKind::parse(rest.strip_prefix("kind:")?).map(Figure::ViolationKind)
+            }
+            "complaints" => {
+                ComplaintStatus::parse(rest.strip_prefix("status:")?).map(Figure::ComplaintStatus)
+            }
+            "referrals" => {
+                let (service, status) = rest.split_once(':')?;
+                Some(Figure::Referrals(
+                    ServiceKind::parse(service)?,
+                    ReferralStatus::parse(status)?,
+                ))
+            }
+            "served_days" => rest
+                .parse()
+                .ok()
+                .filter(|d| *d >= 0)
+                .map(Figure::ServedDays),
+            "due" => NaiveDate::parse_from_str(rest, "%Y-%m-%d")
+                .ok()
+                .map(Figure::Due),
+            _ => None,
+        }
+    }
+}
+
 /// The counters of one period and territory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts(HashMap<Counter, Decimal>);
 
 impl Counts {
+    pub fn of(counters: impl IntoIterator<Item = (Counter, Decimal)>) -> Counts {
+        Counts(counters.into_iter().collect())
+    }
+
     /// A count (of inspections, penalties …).
     pub fn count(&self, counter: Counter) -> i64 {
         self.0
@@ -127,63 +203,6 @@ impl Counts {
         amount.rescale(2);
         amount
     }
-}
-
-#[derive(QueryableByName)]
-struct Row {
-    #[diesel(sql_type = Text)]
-    figure: String,
-    #[diesel(sql_type = Numeric)]
-    value: Decimal,
-}
-
-/// Every counter of the years of `period` in the territory `path` and below.
-pub fn sums(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Counts> {
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT r.figure, sum(r.value) AS value
-         FROM report_rollups r JOIN locations l ON l.id = r.location_id
-         WHERE (l.path = $1 OR left(l.path, length($1) + 1) = $1 || '/')
-           AND r.year BETWEEN $2 AND $3
-         GROUP BY r.figure",
-    )
-    .bind::<Text, _>(path)
-    .bind::<Int4, _>(period.from)
-    .bind::<Int4, _>(period.to)
-    .load(conn)?;
-    Ok(Counts(
-        rows.into_iter()
-            .filter_map(|r| Counter::parse(&r.figure).map(|c| (c, r.value)))
-            .collect(),
-    ))
-}
-
-/// Cases (not children) by their status as it stands now, identified in the
-/// years of `period` in the territory `path` and below (figures
-/// `case_status:<status>`).
-pub fn cases_by_status(
-    conn: &mut PgConnection,
-    period: &Period,
-    path: &str,
-) -> QueryResult<HashMap<String, i64>> {
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT r.figure, sum(r.value) AS value
-         FROM report_rollups r JOIN locations l ON l.id = r.location_id
-         WHERE r.figure LIKE 'case\\_status:%'
-           AND (l.path = $1 OR left(l.path, length($1) + 1) = $1 || '/')
-           AND r.year BETWEEN $2 AND $3
-         GROUP BY r.figure",
-    )
-    .bind::<Text, _>(path)
-    .bind::<Int4, _>(period.from)
-    .bind::<Int4, _>(period.to)
-    .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let status = r.figure.strip_prefix("case_status:")?.to_owned();
-            Some((status, i64::try_from(r.value.trunc()).unwrap_or(0)))
-        })
-        .collect())
 }
 
 /// Recompute every rollup from the records, in one transaction (after a
@@ -236,37 +255,6 @@ fn check_actions(conn: &mut PgConnection) -> QueryResult<Vec<Mismatch>> {
     .load(conn)
 }
 
-/// Children counted once each, per cell (`identified`, `identified:form:…`,
-/// `identified:sector:…`, `identified:sex:…`, `identified:age:…`;
-/// `assisted`, `assisted:form:…`, `assisted:service:…`,
-/// `assisted:form:…:service:…`), in one year and a territory of the tree
-/// (migration `report_children`).
-pub fn children_of_year(
-    conn: &mut PgConnection,
-    year: i32,
-    path: &str,
-) -> QueryResult<HashMap<String, i64>> {
-    #[derive(QueryableByName)]
-    struct Cell {
-        #[diesel(sql_type = Text)]
-        cell: String,
-        #[diesel(sql_type = Int4)]
-        children: i32,
-    }
-    let rows: Vec<Cell> = diesel::sql_query(
-        "SELECT c.cell, c.children FROM report_child_counts c
-         JOIN locations l ON l.id = c.territory_id
-         WHERE l.path = $1 AND c.year = $2",
-    )
-    .bind::<Text, _>(path)
-    .bind::<Int4, _>(year)
-    .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.cell, i64::from(r.children)))
-        .collect())
-}
-
 /// The rows where the kept counts of children differ from the records.
 pub fn check_children(conn: &mut PgConnection) -> QueryResult<Vec<Mismatch>> {
     diesel::sql_query(
@@ -297,5 +285,25 @@ mod tests {
         for c in Counter::ALL {
             assert_eq!(Counter::parse(c.as_str()), Some(*c));
         }
+    }
+
+    #[test]
+    fn every_figure_reads_back_from_its_name() {
+        let day = NaiveDate::from_ymd_opt(2025, 8, 19).unwrap();
+        let figures = [
+            Figure::Counter(Counter::Violations),
+            Figure::CaseStatus(CaseStatus::ALL[0]),
+            Figure::ViolationKind(ViolationKind::ALL[0]),
+            Figure::ComplaintStatus(ComplaintStatus::ALL[0]),
+            Figure::Referrals(ServiceKind::ALL[0], ReferralStatus::ALL[0]),
+            Figure::ServedDays(0),
+            Figure::Due(day),
+        ];
+        for f in figures {
+            assert_eq!(Figure::parse(&f.name()), Some(f), "{}", f.name());
+        }
+        assert_eq!(Figure::parse("due:2025-13-01"), None);
+        assert_eq!(Figure::parse("served_days:-1"), None);
+        assert_eq!(Figure::parse("violations:kind:nonsense"), None);
     }
 }
