@@ -75,6 +75,10 @@ enum ReportsCommand {
         #[arg(long)]
         check: bool,
     },
+    /// Protect every count of persons of the whole country as the pages do
+    /// (every territory, every period offered) and say, per period, how many
+    /// are shown, shown as small and hidden, and how long it took.
+    Protection,
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,6 +198,14 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             database.shutdown()?;
             done
         }
+        Command::Reports {
+            action: ReportsCommand::Protection,
+        } => {
+            let database = open_database(&config)?;
+            let done = report_protection(&database.admin_url(), config.suppression_threshold);
+            database.shutdown()?;
+            done
+        }
         Command::User { action } => {
             let database = open_database(&config)?;
             let created = create_user(&database.admin_url(), action);
@@ -201,6 +213,38 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             created
         }
     }
+}
+
+fn report_protection(url: &str, threshold: i64) -> anyhow::Result<()> {
+    use crate::reports::protection;
+    use diesel::Connection;
+    let mut conn = diesel::PgConnection::establish(url)?;
+    let started = std::time::Instant::now();
+    let today = crate::reports::handlers::today();
+    let entries = protection::inputs(&mut conn, today)?;
+    let read = started.elapsed();
+    let protected = protection::Protector::default().protect(entries, threshold);
+    let decided = started.elapsed() - read;
+    println!("period\tterritories\tshown\tsmall\thidden");
+    for ((period, country), t) in protected.tallies() {
+        let years = if period.from == period.to {
+            period.from.to_string()
+        } else {
+            format!("{}-{}", period.from, period.to)
+        };
+        let level = if country { "country" } else { "below" };
+        println!("{years}\t{level}\t{}\t{}\t{}", t.shown, t.small, t.hidden);
+    }
+    let t = protected.tally();
+    println!(
+        "total\tall\t{}\t{}\t{}\n(threshold {threshold}; inputs read in {:.2} s, protected in {:.2} s)",
+        t.shown,
+        t.small,
+        t.hidden,
+        read.as_secs_f64(),
+        decided.as_secs_f64()
+    );
+    Ok(())
 }
 
 fn rebuild_reports(url: &str, check: bool) -> anyhow::Result<()> {

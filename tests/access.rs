@@ -1612,7 +1612,7 @@ async fn officials_and_the_public_never_receive_personal_data() {
         paths.dedup();
         if route.starts_with("/reports") || route.starts_with("/public") {
             paths.push(format!(
-                "{route}?from=2020&to={year}&year={year}&territory={}",
+                "{route}?year={year}&territory={}",
                 world.location_a
             ));
         }

@@ -466,7 +466,7 @@ async fn the_dashboard_shows_the_hand_counts_and_the_downloads_protect_them() {
     dataset(&open);
     open.login_as(Role::Official).await;
     english(&open).await;
-    let page = open.get("/reports/dashboard?from=2025&to=2025").await;
+    let page = open.get("/reports/dashboard?year=2025").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     for (id, value) in [
         ("#k-children_identified", "3"),
@@ -498,7 +498,7 @@ async fn the_dashboard_shows_the_hand_counts_and_the_downloads_protect_them() {
     dataset(&app);
     app.login_as(Role::Official).await;
     english(&app).await;
-    let page = app.get("/reports/dashboard?from=2025&to=2025").await;
+    let page = app.get("/reports/dashboard?year=2025").await;
     assert_eq!(
         page.text_of("#k-children_identified").as_deref(),
         Some("<5")
@@ -537,27 +537,31 @@ async fn report_choices_outside_the_list_or_the_readers_territory_are_explained(
     let app = TestApp::spawn().await;
     app.login_as(Role::Official).await;
     english(&app).await;
-    let reversed = app.get("/reports/dashboard?from=2026&to=2024").await;
-    assert_eq!(reversed.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        reversed.text_of("#from-error").as_deref(),
-        Some("The first year must not be after the last.")
-    );
+    // One year at a time: no range of years is offered, and the choice of
+    // a year outside the list is explained with the choice kept.
+    let page = app.get("/reports/dashboard").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text_of("#year").is_some());
+    assert!(!page.body.contains("id=\"from\""), "no range of years");
+    let unknown = app.get("/reports/dashboard?year=1999").await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
     assert!(
-        reversed.body.contains("value=\"2026\" selected"),
+        unknown.body.contains("value=\"1999\" selected"),
         "the choice is kept"
     );
     assert!(
-        reversed
+        unknown
             .html()
             .select(&scraper::Selector::parse(".card").unwrap())
             .next()
             .is_none(),
         "no figures"
     );
-    let unknown = app.get("/reports/dashboard?to=1999").await;
-    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
-    assert!(unknown.text_of("#to-error").is_some_and(|t| !t.is_empty()));
+    assert!(
+        unknown
+            .text_of("#year-error")
+            .is_some_and(|t| !t.is_empty())
+    );
 
     // A head of a unit in Kara-Suu reads Kara-Suu, not Chuy.
     let head = app.other_browser();
@@ -929,9 +933,7 @@ async fn a_district_is_shown_the_same_way_in_its_region_and_on_its_own_pages() {
     english(&app).await;
     let osh = fixtures::location(&mut app.conn(), "KG-O");
     let region = app
-        .get(&format!(
-            "/reports/dashboard?from=2023&to=2023&territory={osh}"
-        ))
+        .get(&format!("/reports/dashboard?year=2023&territory={osh}"))
         .await;
     assert_eq!(region.status, StatusCode::OK);
     // Below the country, the breakdowns of children are not published: the

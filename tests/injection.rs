@@ -1082,7 +1082,7 @@ fn every_page(world: &World) -> Vec<String> {
         format!("/reports/enforcement?year={year}"),
         format!("/reports/enforcement.csv?year={year}"),
         format!("/reports/enforcement.xlsx?year={year}"),
-        format!("/reports/dashboard?from=2020&to={year}"),
+        format!("/reports/dashboard?year={year}&territory="),
         "/static/favicon.svg".to_owned(),
         "/referrals?all=1".to_owned(),
         "/cases?mine=1".to_owned(),

@@ -246,7 +246,7 @@ async fn no_childs_name_or_number_reaches_the_logs_or_an_official_or_public_page
     let official_pages = [
         "/".to_owned(),
         "/reports/dashboard".to_owned(),
-        format!("/reports/dashboard?from=2020&to={year}"),
+        format!("/reports/dashboard?year={year}&territory="),
         "/reports/enforcement".to_owned(),
         "/reports/enforcement.csv".to_owned(),
         "/reports/recommendations".to_owned(),

@@ -1679,9 +1679,7 @@ impl Scene {
         let year = this_year();
         let page = self
             .official
-            .get(&format!(
-                "/reports/dashboard?from={year}&to={year}&territory="
-            ))
+            .get(&format!("/reports/dashboard?year={year}&territory="))
             .await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         let html = page.html();

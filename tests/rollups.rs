@@ -301,9 +301,10 @@ fn children_are_counted_once_per_territory_whatever_corrections_do() {
     assert_eq!(rollups::check(&mut conn).unwrap(), Vec::new());
 }
 
-/// The monitoring figures of a year (children served and the median days
-/// to a service, follow-up results, referrals by service and status, the
-/// referrals overdue today) are read from the kept tables, and corrections
+/// The monitoring figures of a year (children
+/// served and the median days to a service, follow-up results, referrals by
+/// service and status, the referrals overdue today), like the children
+/// identified and assisted, are read from the kept tables, and corrections
 /// of follow-up visits, referrals and cases keep them equal to a recount
 /// from the records.
 #[test]
@@ -316,14 +317,22 @@ fn monitoring_figures_follow_every_correction_of_visits_and_referrals() {
     let year = korgoo::reports::filter::this_year();
     let same = |conn: &mut PgConnection, why: &str| {
         assert_eq!(rollups::check(conn).unwrap(), Vec::new(), "{why}");
-        for y in [year - 1, year] {
-            let period = indicators::Period::year(y);
+        for period in [
+            indicators::Period::year(year - 1),
+            indicators::Period::year(year),
+        ] {
             for path in ["KG", "KG/KG-O"] {
                 let served = figures::load(conn, &period, path, today).unwrap();
                 let m = &served.monitoring;
                 let recount =
                     indicators::monitoring(conn, &period, path, m.overdue_referrals).unwrap();
-                assert_eq!(*m, recount, "{why}: {path} {y}");
+                assert_eq!(*m, recount, "{why}: {path} {period:?}");
+                let identified = indicators::identified(conn, &period, path).unwrap();
+                assert_eq!(served.identified, identified, "{why}: {path} {period:?}");
+                let assisted = indicators::assisted(conn, &period, path).unwrap();
+                assert_eq!(served.assisted, assisted, "{why}: {path} {period:?}");
+                let groups = indicators::groups(conn, &period, path).unwrap();
+                assert_eq!(served.groups, groups, "{why}: {path} {period:?}");
             }
         }
     };
@@ -385,4 +394,54 @@ fn monitoring_figures_follow_every_correction_of_visits_and_referrals() {
          WHERE id = (SELECT min(case_id) FROM referrals WHERE started_on IS NOT NULL)",
     );
     same(&mut conn, "a case moved in time and place");
+}
+
+/// `korgoo reports protection` says how much the one protection hides, per
+/// year and level, with the same decisions the pages are served with.
+#[test]
+fn the_protection_command_tells_what_is_hidden_where() {
+    use korgoo::reports::protection;
+    let db = TestDatabase::create();
+    korgoo::demo::load(&db.url).expect("the demo data");
+    let out = Command::new(env!("CARGO_BIN_EXE_korgoo"))
+        .args(["reports", "protection"])
+        .env("DATABASE_URL", &db.url)
+        .env("KORGOO_LOG", "warn")
+        .output()
+        .expect("korgoo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    let mut conn = db.connect();
+    let today = korgoo::reports::handlers::today();
+    let served = protection::current(&mut conn, &protection::Protector::default(), 5, today)
+        .expect("a protection");
+    let t = served.tally();
+    assert!(t.hidden > 0 && t.shown > 0, "{t:?}");
+    assert!(
+        said.contains(&format!(
+            "total\tall\t{}\t{}\t{}\n",
+            t.shown, t.small, t.hidden
+        )),
+        "{said}"
+    );
+    // A line per year and level, adding up to the total.
+    let mut hidden = 0;
+    for year in korgoo::reports::filter::FIRST_YEAR..=korgoo::reports::filter::this_year() {
+        for level in ["country", "below"] {
+            let line = said
+                .lines()
+                .find(|l| l.starts_with(&format!("{year}\t{level}\t")))
+                .unwrap_or_else(|| panic!("{year} {level}: {said}"));
+            hidden += line
+                .rsplit('\t')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .expect("a number");
+        }
+    }
+    assert_eq!(hidden, t.hidden, "{said}");
 }

@@ -39,16 +39,11 @@ pub fn count(p: &Published, name: &str) -> i64 {
     }
 }
 
-/// The years the trend charts cover: the range chosen, or the six years up
-/// to a single chosen year.
+/// The years the trend charts cover: the six years up to the chosen one.
 pub fn trend_years(period: &Period) -> Period {
-    if period.from < period.to {
-        *period
-    } else {
-        Period {
-            from: (period.to - 5).max(FIRST_YEAR),
-            to: period.to,
-        }
+    Period {
+        from: (period.to - 5).max(FIRST_YEAR),
+        to: period.to,
     }
 }
 
@@ -445,7 +440,7 @@ pub async fn dashboard(
 ) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::ViewReports)?;
     let scope = reader_scope(&signed.actor);
-    let filter = read_filter(&state, req.query_string(), true, scope, Depth::All).await?;
+    let filter = read_filter(&state, req.query_string(), scope, Depth::All).await?;
     let threshold = state.config.suppression_threshold;
     let ctx = signed.ctx;
     let mut published = None;

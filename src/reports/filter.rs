@@ -1,5 +1,8 @@
-//! The year (or range of years) and territory a report page is asked for,
-//! read from the query string. Anything unknown, reversed or outside the
+//! The year and territory a report page is asked for, read from the query
+//! string. Reports are of one year: no range of years is offered, because
+//! counting a child once over several years and protecting that count
+//! together with each year's costs the years' own figures (see
+//! `protection::periods`); the dashboard's trends show the years before. Anything unknown, reversed or outside the
 //! reader's territory becomes a message next to its field, with what was
 //! typed kept; the page then shows no figures rather than wrong ones.
 
@@ -26,7 +29,7 @@ pub fn years() -> Vec<i32> {
 /// What the reader typed, kept to show back.
 #[derive(Debug, Clone, Default)]
 pub struct Typed {
-    pub from: String,
+    /// The year (`year=`).
     pub to: String,
     pub territory: String,
 }
@@ -71,37 +74,21 @@ fn year(text: &str, default: i32, errors: &mut FieldErrors, field: &'static str)
     }
 }
 
-/// Read the filter. `ranged` pages take `from` and `to`; others take `year`
-/// (kept in `to`). `scope` is the reader's own territory path (None: the
-/// whole country).
+/// Read the filter: `year` and `territory`. `scope` is the reader's own
+/// territory path (None: the whole country).
 pub fn read(
     conn: &mut PgConnection,
     query: &str,
-    ranged: bool,
     scope: Option<&str>,
     depth: Depth,
 ) -> QueryResult<Filter> {
     let q = FormData::parse(query.as_bytes());
     let typed = Typed {
-        from: q.get("from").trim().to_owned(),
-        to: q.get(if ranged { "to" } else { "year" }).trim().to_owned(),
+        to: q.get("year").trim().to_owned(),
         territory: q.get("territory").trim().to_owned(),
     };
     let mut errors = FieldErrors::new();
-    let to = year(
-        &typed.to,
-        this_year(),
-        &mut errors,
-        if ranged { "to" } else { "year" },
-    );
-    let from = if ranged {
-        year(&typed.from, to, &mut errors, "from")
-    } else {
-        to
-    };
-    if ranged && from > to && errors.is_empty() {
-        errors.add("from", "error-report-range-reversed");
-    }
+    let to = year(&typed.to, this_year(), &mut errors, "year");
     let mut places = location_options(conn)?;
     let all = places.clone();
     // The reader's own territory and what lies below it.
@@ -146,7 +133,7 @@ pub fn read(
     };
     let chosen = match (errors.is_empty(), path) {
         (true, Some(path)) => Some(Chosen {
-            period: Period { from, to },
+            period: Period::year(to),
             territory_id,
             path,
         }),
@@ -181,11 +168,7 @@ impl Filter {
     /// The same without the territory, for drill-down links that add theirs.
     pub fn query_without_territory(&self) -> String {
         let mut parts = Vec::new();
-        if !self.typed.from.is_empty() {
-            parts.push(("from", self.typed.from.as_str()));
-        }
         if !self.typed.to.is_empty() {
-            parts.push(("to", self.typed.to.as_str()));
             parts.push(("year", self.typed.to.as_str()));
         }
         serde_urlencoded::to_string(parts).unwrap_or_default()

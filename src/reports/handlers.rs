@@ -238,13 +238,12 @@ pub fn today() -> chrono::NaiveDate {
 pub async fn read_filter(
     state: &AppState,
     query: &str,
-    ranged: bool,
     scope: Option<String>,
     depth: Depth,
 ) -> AppResult<Filter> {
     let query = query.to_owned();
     db::run(&state.pool, move |conn| {
-        Ok(filter::read(conn, &query, ranged, scope.as_deref(), depth)?)
+        Ok(filter::read(conn, &query, scope.as_deref(), depth)?)
     })
     .await
 }
@@ -304,7 +303,7 @@ pub async fn load(
     query: &str,
     scope: Option<String>,
 ) -> AppResult<(Filter, Option<Published>)> {
-    let filter = read_filter(state, query, false, scope, Depth::All).await?;
+    let filter = read_filter(state, query, scope, Depth::All).await?;
     let Some(c) = &filter.chosen else {
         return Ok((filter, None));
     };

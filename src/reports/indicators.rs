@@ -51,7 +51,7 @@ use diesel::sql_types::{BigInt, Date, Double, Int4, Nullable, Text, Timestamptz}
 use crate::web::context::TIME_ZONE;
 
 /// Whole years, `from` to `to` inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Period {
     pub from: i32,
     pub to: i32,

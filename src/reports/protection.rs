@@ -31,7 +31,7 @@
 //! never part of the decision.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
@@ -57,7 +57,11 @@ struct Node {
     parent: Option<String>,
 }
 
-/// The periods the set holds: every year since the first.
+/// The periods the set holds: every year since the first. No range of
+/// years is offered (README, "Single years"): measured on the demo data,
+/// adding the last five years as one range, its children counted once over
+/// it, made the protection hide 3,923 counts instead of 1,000, among them
+/// the country's totals of years with no child at all.
 pub fn periods() -> Vec<Period> {
     (FIRST_YEAR..=filter::this_year())
         .map(Period::year)
@@ -218,12 +222,28 @@ impl Protected {
     /// How many counts of persons are published, shown as small, and hidden
     /// to protect them.
     pub fn tally(&self) -> Tally {
-        let mut t = Tally::default();
-        for i in 0..self.publication.entries().len() {
+        self.tallies()
+            .into_values()
+            .fold(Tally::default(), |a, t| Tally {
+                shown: a.shown + t.shown,
+                small: a.small + t.small,
+                hidden: a.hidden + t.hidden,
+            })
+    }
+
+    /// The same per period, and for the country (`true`) apart from the
+    /// territories below it (`false`).
+    pub fn tallies(&self) -> BTreeMap<(Period, bool), Tally> {
+        let mut all: BTreeMap<(Period, bool), Tally> = BTreeMap::new();
+        for (i, e) in self.publication.entries().iter().enumerate() {
             let Some(p) = self.publication.published_at(i) else {
                 continue;
             };
-            for (_, v) in &p.figures {
+            let t = all.entry((e.period, e.parent.is_none())).or_default();
+            for (name, v) in &p.figures {
+                if !e.full && !super::publication::headline(name) {
+                    continue;
+                }
                 match v {
                     figures::Value::Persons(super::suppress::Shown::Value(_)) => t.shown += 1,
                     figures::Value::Persons(super::suppress::Shown::Small) => t.small += 1,
@@ -232,7 +252,7 @@ impl Protected {
                 }
             }
         }
-        t
+        all
     }
 
     /// The hidden (entry, figure) pairs, for tests and the benchmark.

@@ -217,7 +217,7 @@ struct Choice {
 }
 
 async fn public_choice(state: &AppState, query: &str) -> AppResult<Choice> {
-    let filter = read_filter(state, query, false, None, Depth::Regions).await?;
+    let filter = read_filter(state, query, None, Depth::Regions).await?;
     let Some(c) = &filter.chosen else {
         return Ok(Choice {
             filter,
