@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use super::indicators::{self, Cross, Groups, Identified, Monitoring, Period};
 use super::kept::{self, Kept};
-use super::model::{self, CriminalEnforcement, LaborEnforcement};
+use super::model::{self, CriminalEnforcement, LaborEnforcement, Staff};
 use super::suppress::{Counts, Pos, Protected, Shown};
 
 /// Everything the enforcement report holds, raw.
@@ -30,13 +30,15 @@ pub struct Report {
 /// the headline counts of persons (see `publication::headline`).
 pub fn load_headline(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Report> {
     if period.from == period.to {
-        let kept = Kept::year(conn, period.from, path)?;
-        return Ok(headline_of(of_year(conn, period.from, path, &kept, 0)?));
+        return Ok(headline_years(conn, period.from, period.to, path)?
+            .remove(&period.from)
+            .unwrap_or_default());
     }
     let counts = Kept::actions_of(conn, period, path)?.counts();
+    let staff = Staff::of_period(conn, period, path)?;
     let mut r = Report {
-        labor: model::labor(conn, period, path, &counts)?,
-        criminal: model::criminal(conn, period, path, &counts)?,
+        labor: model::labor(&staff, &counts),
+        criminal: model::criminal(&staff, &counts),
         assisted: indicators::assisted(conn, period, path)?,
         groups: Default::default(),
         monitoring: Default::default(),
@@ -48,19 +50,18 @@ pub fn load_headline(conn: &mut PgConnection, period: &Period, path: &str) -> Qu
     Ok(r)
 }
 
-/// The headline of each year `from..=to` of a territory, in two queries of
-/// kept rows and the staff tables.
+/// The headline of each year `from..=to` of a territory: two queries of kept
+/// rows and one of the staff tables.
 pub fn headline_years(
     conn: &mut PgConnection,
     from: i32,
     to: i32,
     path: &str,
 ) -> QueryResult<BTreeMap<i32, Report>> {
-    let mut years = BTreeMap::new();
-    for (year, kept) in Kept::years(conn, from, to, path)? {
-        years.insert(year, headline_of(of_year(conn, year, path, &kept, 0)?));
-    }
-    Ok(years)
+    Ok(of_years(conn, from, to, path, 0)?
+        .into_iter()
+        .map(|(year, r)| (year, headline_of(r)))
+        .collect())
 }
 
 /// Only what a territory that is not the page's own shows.
@@ -77,24 +78,26 @@ fn headline_of(full: Report) -> Report {
 }
 
 /// Every figure of `period` in the territory `path`. A single year is read
-/// from what the database keeps (`kept`); a range of years adds up its
-/// counts of actions and counts its children once over the range from the
-/// records.
+/// from what the database keeps (`kept`); a range of years (no page offers
+/// one: the tests compare with it) adds up its counts of actions and counts
+/// its children once over the range from the records.
 pub fn load(
     conn: &mut PgConnection,
     period: &Period,
     path: &str,
     today: NaiveDate,
 ) -> QueryResult<Report> {
-    let overdue = kept::overdue(conn, path, today)?;
     if period.from == period.to {
-        let kept = Kept::year(conn, period.from, path)?;
-        return of_year(conn, period.from, path, &kept, overdue);
+        return Ok(load_years(conn, period.from, period.to, path, today)?
+            .remove(&period.from)
+            .unwrap_or_default());
     }
+    let overdue = kept::overdue(conn, path, today)?;
     let counts = Kept::actions_of(conn, period, path)?.counts();
+    let staff = Staff::of_period(conn, period, path)?;
     Ok(Report {
-        labor: model::labor(conn, period, path, &counts)?,
-        criminal: model::criminal(conn, period, path, &counts)?,
+        labor: model::labor(&staff, &counts),
+        criminal: model::criminal(&staff, &counts),
         assisted: indicators::assisted(conn, period, path)?,
         groups: indicators::groups(conn, period, path)?,
         monitoring: indicators::monitoring(conn, period, path, overdue)?,
@@ -102,8 +105,8 @@ pub fn load(
     })
 }
 
-/// Every figure of each year `from..=to` of a territory, in two queries of
-/// kept rows, one of the referrals overdue and the staff tables.
+/// Every figure of each year `from..=to` of a territory: two queries of kept
+/// rows, one of the referrals overdue and one of the staff tables.
 pub fn load_years(
     conn: &mut PgConnection,
     from: i32,
@@ -112,31 +115,34 @@ pub fn load_years(
     today: NaiveDate,
 ) -> QueryResult<BTreeMap<i32, Report>> {
     let overdue = kept::overdue(conn, path, today)?;
-    let mut years = BTreeMap::new();
-    for (year, kept) in Kept::years(conn, from, to, path)? {
-        years.insert(year, of_year(conn, year, path, &kept, overdue)?);
-    }
-    Ok(years)
+    of_years(conn, from, to, path, overdue)
 }
 
-/// The report of one year from its kept rows.
-fn of_year(
+/// The reports of the years `from..=to` from their kept rows and staff.
+fn of_years(
     conn: &mut PgConnection,
-    year: i32,
+    from: i32,
+    to: i32,
     path: &str,
-    kept: &Kept,
     overdue: i64,
-) -> QueryResult<Report> {
-    let period = Period::year(year);
-    let counts = kept.counts();
-    Ok(Report {
-        labor: model::labor(conn, &period, path, &counts)?,
-        criminal: model::criminal(conn, &period, path, &counts)?,
-        assisted: kept.assisted(),
-        groups: kept.groups(),
-        monitoring: kept.monitoring(overdue),
-        identified: kept.identified(),
-    })
+) -> QueryResult<BTreeMap<i32, Report>> {
+    let mut staff = Staff::of_years(conn, from, to, path)?;
+    Ok(Kept::years(conn, from, to, path)?
+        .into_iter()
+        .map(|(year, kept)| {
+            let staff = staff.remove(&year).unwrap_or_default();
+            let counts = kept.counts();
+            let report = Report {
+                labor: model::labor(&staff, &counts),
+                criminal: model::criminal(&staff, &counts),
+                assisted: kept.assisted(),
+                groups: kept.groups(),
+                monitoring: kept.monitoring(overdue),
+                identified: kept.identified(),
+            };
+            (year, report)
+        })
+        .collect())
 }
 
 /// A share in per cent with one decimal, only when both counts are shown.

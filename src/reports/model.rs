@@ -24,9 +24,11 @@
 //! No HTTP in here.
 
 use diesel::prelude::*;
+use std::collections::BTreeMap;
+
 use diesel::sql_types::{BigInt, Int4, Nullable, Numeric};
 
-use super::indicators::{Period, on_days, scoped, under};
+use super::indicators::{Period, scoped, under};
 use super::rollups::{Counter, Counts};
 use rust_decimal::Decimal;
 
@@ -117,30 +119,28 @@ pub struct CriminalEnforcement {
     pub prosecutor_staff: Option<i64>,
 }
 
-/// The staff figures: small tables of posts and courses, read as they are.
+/// The staff figures of a year (or a period): small tables of posts,
+/// courses and prosecutors assigned, read as they are.
 #[derive(Debug, Clone, Default, QueryableByName)]
-struct Staff {
+pub struct Staff {
+    #[diesel(sql_type = Int4)]
+    year: i32,
     #[diesel(sql_type = BigInt)]
     inspectors: i64,
     #[diesel(sql_type = BigInt)]
     inspectors_on_last_day: i64,
     #[diesel(sql_type = BigInt)]
     trained_forced_labor: i64,
+    /// Prosecutors assigned is a number per agency and year, of the last year.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    prosecutor_staff: Option<i64>,
 }
 
-/// The labour inspectorate's figures: its staff read from the posts, the rest
-/// from the counters the database keeps (`c`, of the same period and
-/// territory).
-pub fn labor(
-    conn: &mut PgConnection,
-    period: &Period,
-    territory: &str,
-    c: &Counts,
-) -> QueryResult<LaborEnforcement> {
-    // Inspectors are people, counted once however many posts they held: the
-    // posts table (a few rows per inspector) is read directly.
-    let sql = format!(
-        "SELECT
+/// The staff query over the rows of `periods` (`year`, `first` day, `after`
+/// its last day); the territory's path is `$2`.
+fn staff_sql(periods: &str) -> String {
+    format!(
+        "SELECT y.year,
            (SELECT count(DISTINCT ip.user_id) FROM inspector_posts ip
              JOIN agencies a ON a.id = ip.agency_id JOIN locations l ON l.id = a.location_id
              WHERE {in_post} AND {offices}) AS inspectors,
@@ -150,17 +150,57 @@ pub fn labor(
            (SELECT count(DISTINCT t.user_id) FROM training_records t
              JOIN inspector_posts ip ON ip.user_id = t.user_id
              JOIN agencies a ON a.id = ip.agency_id JOIN locations l ON l.id = a.location_id
-             WHERE t.course = 'forced_child_labor' AND {trained}
-               AND {in_post} AND {offices}) AS trained_forced_labor",
-        trained = on_days("t.completed_on"),
+             WHERE t.course = 'forced_child_labor'
+               AND t.completed_on >= y.first AND t.completed_on < y.after
+               AND {in_post} AND {offices}) AS trained_forced_labor,
+           (SELECT sum(s.staff)::bigint FROM prosecutor_staff s
+             JOIN agencies a ON a.id = s.agency_id JOIN locations l ON l.id = a.location_id
+             WHERE s.year = y.year AND {offices}) AS prosecutor_staff
+         FROM ({periods}) y",
         offices = under("l.path"),
-        // A post overlapping the period ($4 its first day, $5 the day after
-        // its last); `to_on` is the last day in post.
-        in_post = "(ip.from_on < $5 AND (ip.to_on IS NULL OR ip.to_on >= $4))",
-        on_last_day = "(ip.from_on < $5 AND (ip.to_on IS NULL OR ip.to_on >= $5 - 1))",
-    );
-    let staff: Staff = scoped(sql, period, territory).get_result(conn)?;
-    Ok(LaborEnforcement {
+        // A post overlapping the period; `to_on` is the last day in post.
+        in_post = "(ip.from_on < y.after AND (ip.to_on IS NULL OR ip.to_on >= y.first))",
+        on_last_day = "(ip.from_on < y.after AND (ip.to_on IS NULL OR ip.to_on >= y.after - 1))",
+    )
+}
+
+impl Staff {
+    /// The staff of a period (prosecutors: of its last year).
+    pub fn of_period(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Staff> {
+        scoped(
+            staff_sql(&format!(
+                "SELECT {}::int AS year, $4::date AS first, $5::date AS after",
+                period.to
+            )),
+            period,
+            path,
+        )
+        .get_result(conn)
+    }
+
+    /// The staff of each year `from..=to`, in one query.
+    pub fn of_years(
+        conn: &mut PgConnection,
+        from: i32,
+        to: i32,
+        path: &str,
+    ) -> QueryResult<BTreeMap<i32, Staff>> {
+        let rows: Vec<Staff> = diesel::sql_query(staff_sql(
+            "SELECT g AS year, make_date(g, 1, 1) AS first, make_date(g + 1, 1, 1) AS after
+             FROM generate_series($1::int, $3::int) g",
+        ))
+        .bind::<Int4, _>(from)
+        .bind::<diesel::sql_types::Text, _>(path)
+        .bind::<Int4, _>(to)
+        .load(conn)?;
+        Ok(rows.into_iter().map(|s| (s.year, s)).collect())
+    }
+}
+
+/// The labour inspectorate's figures: its staff, and the counters the
+/// database keeps (`c`, of the same period and territory).
+pub fn labor(staff: &Staff, c: &Counts) -> LaborEnforcement {
+    LaborEnforcement {
         inspectors: staff.inspectors,
         inspectors_on_last_day: staff.inspectors_on_last_day,
         trained_forced_labor: staff.trained_forced_labor,
@@ -180,32 +220,13 @@ pub fn labor(
         planned: c.count(Counter::Planned),
         referred: c.count(Counter::Referred),
         complaints: c.count(Counter::Complaints),
-    })
+    }
 }
 
-#[derive(Debug, Clone, Default, QueryableByName)]
-struct ProsecutorStaff {
-    #[diesel(sql_type = Nullable<BigInt>)]
-    staff: Option<i64>,
-}
-
-pub fn criminal(
-    conn: &mut PgConnection,
-    period: &Period,
-    territory: &str,
-    c: &Counts,
-) -> QueryResult<CriminalEnforcement> {
-    // Prosecutors assigned is a number per agency and year, of the last year.
-    let staff: ProsecutorStaff = diesel::sql_query(format!(
-        "SELECT sum(s.staff)::bigint AS staff FROM prosecutor_staff s
-           JOIN agencies a ON a.id = s.agency_id JOIN locations l ON l.id = a.location_id
-          WHERE s.year = $1 AND {agencies}",
-        agencies = under("l.path"),
-    ))
-    .bind::<Int4, _>(period.to)
-    .bind::<diesel::sql_types::Text, _>(territory)
-    .get_result(conn)?;
-    Ok(CriminalEnforcement {
+/// Criminal law enforcement: the counters the database keeps, and the
+/// prosecutors assigned.
+pub fn criminal(staff: &Staff, c: &Counts) -> CriminalEnforcement {
+    CriminalEnforcement {
         investigations: c.count(Counter::Investigations),
         prosecutions: c.count(Counter::Prosecutions),
         convictions: c.count(Counter::Convictions),
@@ -215,6 +236,6 @@ pub fn criminal(
         fines_som: c.money(Counter::FinesSom),
         referred_by_social_services: c.count(Counter::ReferredBySocialServices),
         referred_to_social_services: c.count(Counter::ReferredToSocialServices),
-        prosecutor_staff: staff.staff,
-    })
+        prosecutor_staff: staff.prosecutor_staff,
+    }
 }
