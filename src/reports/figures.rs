@@ -4,11 +4,11 @@
 //! the dashboard, the public pages and every download take them from here, so
 //! a figure has one name and one rule wherever it appears.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
-
-use std::collections::BTreeMap;
 
 use super::indicators::{self, Cross, Groups, Identified, Monitoring, Period};
 use super::kept::{self, Kept};

@@ -3,9 +3,10 @@
 //! the state's actions per record's territory, summed over the territories
 //! below, and the children counted once in each territory of the tree. A
 //! report of a year reads two queries of kept rows (and the small staff
-//! tables), whatever the number of records; `indicators` holds the
-//! definitions and the recount of ranges of years, which `tests/recount.rs`
-//! compares with what is served. No HTTP in here.
+//! tables), whatever the number of records. `indicators` holds the
+//! definitions and a recount from the records, which `tests/rollups.rs` and
+//! `tests/indicators.rs` compare with what is served here (`tests/recount.rs`
+//! compares it with counts of its own). No HTTP in here.
 
 use std::collections::{BTreeMap, HashMap};
 
