@@ -104,6 +104,8 @@ crate::text_enum! {
         ComplaintProcessed = "complaint_processed",
         /// An admin set a recommendation's status and public note.
         RecommendationUpdated = "recommendation_updated",
+        /// An admin published a release of the public figures.
+        ReleasePublished = "release_published",
     }
 }
 

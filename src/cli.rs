@@ -79,6 +79,17 @@ enum ReportsCommand {
     /// (every territory, every period offered) and say, per period, how many
     /// are shown, shown as small and hidden, and how long it took.
     Protection,
+    /// Publish the public figures as a release now, as an admin does on
+    /// /admin/releases: provisional figures of the years not yet final, or
+    /// with --annual the annual release (or its next revision) of a year
+    /// that has ended; say its number, checksums and how long it took.
+    Release {
+        #[arg(long, value_name = "YEAR")]
+        annual: Option<i32>,
+        /// What the release is (required with --annual).
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -206,12 +217,61 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             database.shutdown()?;
             done
         }
+        Command::Reports {
+            action: ReportsCommand::Release { annual, note },
+        } => {
+            let database = open_database(&config)?;
+            let done = publish_release(
+                &database.admin_url(),
+                config.suppression_threshold,
+                annual,
+                note,
+            );
+            database.shutdown()?;
+            done
+        }
         Command::User { action } => {
             let database = open_database(&config)?;
             let created = create_user(&database.admin_url(), action);
             database.shutdown()?;
             created
         }
+    }
+}
+
+fn publish_release(
+    url: &str,
+    threshold: i64,
+    annual: Option<i32>,
+    note: Option<String>,
+) -> anyhow::Result<()> {
+    use crate::reports::releases::{self, Ask, Refused};
+    use diesel::Connection;
+    let ask = match annual {
+        Some(year) => Ask::Annual { year },
+        None => Ask::Provisional,
+    };
+    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    anyhow::ensure!(
+        annual.is_none() || note.is_some(),
+        "an annual release needs --note saying what it is (and, for a revision, what changed)"
+    );
+    let mut conn = diesel::PgConnection::establish(url)?;
+    let started = std::time::Instant::now();
+    let today = crate::reports::handlers::today();
+    match releases::publish(&mut conn, &ask, threshold, today, None, note.as_deref())? {
+        Ok(h) => {
+            println!(
+                "release {} published in {:.2} s\ndata.csv sha256 {}\ndata.json sha256 {}",
+                h.id,
+                started.elapsed().as_secs_f64(),
+                h.csv_sha256,
+                h.json_sha256
+            );
+            Ok(())
+        }
+        Err(Refused::YearNotEnded) => anyhow::bail!("that year has not ended (or is before 2020)"),
+        Err(Refused::AlreadyMade) => anyhow::bail!("that release exists already"),
     }
 }
 
@@ -327,6 +387,8 @@ fn serve(
         actix_web::rt::System::new().block_on(async move {
             let pool = db::build_pool(&url, config.db_pool_size, config.statement_timeout_ms)?;
             let state = startup::build_state(config, pool)?;
+            // A fresh server's public pages show a release from the start.
+            startup::publish_due_release(&state);
             let server = startup::run(listener, state, workers)?;
             tracing::info!("Korgoo is listening on http://{address}");
             println!("Korgoo is listening on http://{address}");

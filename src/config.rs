@@ -297,9 +297,30 @@ pub struct Config {
     )]
     pub body_deadline_seconds: u64,
 
+    /// How often the public figures of the years not yet released as final
+    /// are published as a provisional release (DESIGN §5, "releases"):
+    /// `monthly` (on the first day of each month, Bishkek time), `weekly`
+    /// (Mondays), `daily`, or `off` (only when an admin asks). A server that
+    /// starts with no release of the current period makes it at once.
+    #[arg(
+        long,
+        env = "KORGOO_PROVISIONAL_RELEASES",
+        default_value = "monthly",
+        global = true
+    )]
+    pub provisional_releases: ReleaseSchedule,
+
     /// Log format: `text` for people, `json` for a log collector.
     #[arg(long, env = "KORGOO_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReleaseSchedule {
+    Monthly,
+    Weekly,
+    Daily,
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -86,6 +86,9 @@ pub enum Permission {
     ViewReports,
     /// Set the status and public note of the document's recommendations.
     TrackRecommendations,
+    /// Publish the public figures: an annual release of a year (or its
+    /// revision), or provisional figures before the schedule's next.
+    PublishReleases,
 }
 
 pub fn allows(actor: &Actor, permission: Permission) -> bool {
@@ -93,7 +96,8 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         Permission::ManageUsers
         | Permission::ManageAgencies
         | Permission::ReadAuditLog
-        | Permission::TrackRecommendations => actor.role == Role::Admin,
+        | Permission::TrackRecommendations
+        | Permission::PublishReleases => actor.role == Role::Admin,
         // Inspectors, providers and law enforcement reach a child through the
         // cases, inspections and referrals that concern them (later modules),
         // officials never. Nor does the admin: administering users and

@@ -104,8 +104,52 @@ pub fn run(
         server = server.workers(workers);
     }
     let server = server.listen(listener)?.run();
+    spawn_release_schedule(state.clone());
     spawn_session_sweeper(state);
     Ok(server)
+}
+
+/// Make the schedule's provisional release of today's period unless it
+/// exists (DESIGN §5, releases). A failure is logged and tried again later:
+/// the public pages keep showing the latest release meanwhile. `serve` calls
+/// it before it listens, so a fresh server's public pages have a release.
+pub fn publish_due_release(state: &AppState) {
+    let schedule = state.config.provisional_releases;
+    let threshold = state.config.suppression_threshold;
+    let made = state
+        .pool
+        .get()
+        .map_err(anyhow::Error::from)
+        .and_then(|mut conn| {
+            let today = crate::reports::handlers::today();
+            crate::reports::releases::publish_due(&mut conn, schedule, threshold, today)
+                .map_err(anyhow::Error::from)
+        });
+    match made {
+        Ok(Some(release)) => {
+            tracing::info!(release = release.id, "provisional release published")
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "publishing the provisional release failed"),
+    }
+}
+
+/// Check at once and then every quarter of an hour whether the schedule's
+/// next provisional release is due (a new month, week or day in Bishkek).
+fn spawn_release_schedule(state: web::Data<AppState>) {
+    if state.config.provisional_releases == crate::config::ReleaseSchedule::Off {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(900));
+        loop {
+            tick.tick().await;
+            let state = state.clone();
+            if let Err(e) = tokio::task::spawn_blocking(move || publish_due_release(&state)).await {
+                tracing::warn!(error = %e, "the release schedule stopped a round");
+            }
+        }
+    });
 }
 
 /// Delete expired sessions every ten minutes.

@@ -854,7 +854,8 @@ fn with_placeholders(routes: &[&'static str]) -> Vec<&'static str> {
     routes
         .iter()
         .copied()
-        .filter(|r| r.contains('{') && !r.contains("{path}"))
+        // A public release belongs to no territory: everyone reads it.
+        .filter(|r| r.contains('{') && !r.contains("{path}") && !r.starts_with("/public/"))
         .collect()
 }
 

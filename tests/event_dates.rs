@@ -314,7 +314,8 @@ async fn last_years_records_typed_in_this_year_count_in_their_own_year() {
     let sheet = crate::common::xlsx_text(&xlsx.bytes().await.unwrap());
     assert!(sheet.contains("10000.5"), "{sheet}");
 
-    // The public page of that year too.
+    // The public page of that year too, once the figures are released.
+    app.publish_figures();
     let visitor = TestApp::new_client();
     let public_page = visitor
         .get(app.url(&format!("/public?year={last_year}")))

@@ -29,7 +29,7 @@ pub(crate) struct World {
     karasuu: i32,
 }
 
-fn world(app: &TestApp) -> World {
+pub(crate) fn world(app: &TestApp) -> World {
     let mut conn = app.conn();
     let unit = fixtures::agency(
         &mut conn,
@@ -52,7 +52,7 @@ fn world(app: &TestApp) -> World {
     }
 }
 
-fn child(conn: &mut PgConnection, w: &World, name: &str, sex: &str, born: &str) -> i64 {
+pub(crate) fn child(conn: &mut PgConnection, w: &World, name: &str, sex: &str, born: &str) -> i64 {
     diesel::sql_query(
         "INSERT INTO children (family_name, given_name, search_name, sex, birth_date,
            home_location_id, language, school_status, created_by)
@@ -69,7 +69,7 @@ fn child(conn: &mut PgConnection, w: &World, name: &str, sex: &str, born: &str) 
 }
 
 /// A case opened at an instant given with its offset.
-fn case(
+pub(crate) fn case(
     conn: &mut PgConnection,
     w: &World,
     child: i64,
@@ -620,6 +620,7 @@ async fn the_public_pages_need_no_sign_in_and_publish_only_protected_figures() {
             }
         }
     }
+    app.publish_figures();
     let anonymous = english_visitor(&app).await;
     for path in [
         "/public",
@@ -755,12 +756,15 @@ fn complaint_behind_the_apps_back(app: &TestApp) {
 }
 
 /// The figures are read from the report tables the database keeps with
-/// every write, so a page includes every change at once, even one made
-/// behind the app's back (in psql): nothing is cached that a change could
-/// leave stale, and no page waits for a count.
+/// every write, so a staff page includes every change at once, even one made
+/// behind the app's back (in psql). The public pages show a release instead:
+/// the change reaches them with the next release, never before, and the
+/// release before keeps its figures and its bytes at its own address.
 #[actix_web::test]
-async fn a_report_page_includes_every_change_at_once_however_it_was_made() {
+async fn staff_pages_include_every_change_at_once_and_public_pages_with_the_next_release() {
     let app = TestApp::spawn().await;
+    let official = app.other_browser();
+    official.login_as(Role::Official).await;
     let anonymous = english_visitor(&app).await;
     let figure = |body: &str| {
         scraper::Html::parse_document(body)
@@ -768,11 +772,40 @@ async fn a_report_page_includes_every_change_at_once_however_it_was_made() {
             .next()
             .map(|e| e.text().collect::<String>())
     };
+    let first_release = app.publish_figures();
     let first = text(&anonymous, &app.url("/public")).await;
     assert_eq!(figure(&first).as_deref(), Some("0"));
+    let first_csv = text(&anonymous, &app.url("/public/data.csv")).await;
     complaint_behind_the_apps_back(&app);
+    let staff = official.get("/reports/enforcement").await;
+    assert_eq!(figure(&staff.body).as_deref(), Some("1"), "staff: at once");
+    let seen = text(&anonymous, &app.url("/public")).await;
+    assert_eq!(
+        figure(&seen).as_deref(),
+        Some("0"),
+        "public: not before the next release"
+    );
+    let second_release = app.publish_figures();
+    assert!(second_release > first_release);
     let seen = text(&anonymous, &app.url("/public")).await;
     assert_eq!(figure(&seen).as_deref(), Some("1"), "written in psql");
+    assert!(
+        seen.contains(&format!("Release № {second_release}")),
+        "{seen}"
+    );
+    // The first release still says what it said, byte for byte.
+    let earlier = text(
+        &anonymous,
+        &app.url(&format!("/public?release={first_release}")),
+    )
+    .await;
+    assert_eq!(figure(&earlier).as_deref(), Some("0"));
+    let kept = text(
+        &anonymous,
+        &app.url(&format!("/public/releases/{first_release}/data.csv")),
+    )
+    .await;
+    assert_eq!(kept, first_csv);
     // Writes through the app are compared with a recount after each one in
     // `recount`.
 }
@@ -860,7 +893,8 @@ async fn an_admin_tracks_a_recommendation_and_everyone_sees_it_with_live_figures
         StatusCode::NOT_FOUND
     );
 
-    // The public tracker shows the status, the note and the live figures.
+    // The public tracker shows the status, the note and the released figures.
+    app.publish_figures();
     let anonymous = TestApp::new_client();
     anonymous
         .get(app.url("/public/recommendations?lang=en"))

@@ -216,8 +216,10 @@ fn assert_security_headers(context: &str, path: &str, headers: &HeaderMap) {
     let cache = header(headers, "cache-control");
     let path = path.split('?').next().unwrap_or(path);
     // The open-data downloads are the same for everyone, signed in or not.
-    let shareable =
-        path.starts_with("/static/") || matches!(path, "/public/data.csv" | "/public/data.json");
+    let shareable = path.starts_with("/static/")
+        || matches!(path, "/public/data.csv" | "/public/data.json")
+        || (path.starts_with("/public/releases/")
+            && (path.ends_with("/data.csv") || path.ends_with("/data.json")));
     if shareable {
         assert!(cache.starts_with("public"), "{context}: {cache:?}");
     } else {
@@ -1038,7 +1040,10 @@ async fn build_world() -> World {
         ],
     );
 
+    // The public pages show a release: one made of everything above.
+    let release = app.publish_figures();
     let ids = vec![
+        ("release", release.to_string()),
         ("user", inspector_id.to_string()),
         ("agency", centre.to_string()),
         ("referral", referral.to_string()),

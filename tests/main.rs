@@ -27,6 +27,7 @@ mod list_audit;
 mod metrics;
 mod privacy;
 mod recount;
+mod releases;
 mod reports;
 mod rollups;
 mod schema;

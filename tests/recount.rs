@@ -331,6 +331,9 @@ struct Scene {
     /// The operation under way, for the messages.
     doing: RefCell<String>,
     rounds: Cell<usize>,
+    /// Every exact count of persons an earlier release of this scene showed:
+    /// (year, territory, figure) → the values.
+    released: RefCell<HashMap<(i32, String, String), Vec<Decimal>>>,
     names: Cell<usize>,
 }
 
@@ -496,6 +499,7 @@ impl Scene {
             regions,
             doing: RefCell::new("setting up".into()),
             rounds: Cell::new(0),
+            released: RefCell::new(HashMap::new()),
             names: Cell::new(0),
             app,
         };
@@ -1607,8 +1611,9 @@ impl Scene {
         out
     }
 
-    /// The open data, read signed out (cached for everyone).
+    /// The open data of a release made now, read signed out.
     async fn public_data(&self) -> Vec<Served> {
+        self.app.publish_figures();
         let response = self
             .app
             .client
@@ -2550,17 +2555,49 @@ impl Scene {
             }
         }
         // On the public data, the whole publication is in view: a hidden
-        // count stands beside a small one it protects, in the same year.
+        // count stands beside a small one it protects, in the same year, or
+        // moved by fewer persons than the threshold since an earlier release
+        // showed it, or stands beside one that did (`releases`).
+        let released = self.released.borrow().clone();
+        let revised = |f: &Served| {
+            let now = exact
+                .get(&(f.year, f.code.clone()))
+                .and_then(|v| v.get(f.name.as_str()).copied().flatten());
+            let before = released.get(&(f.year, f.code.clone(), f.name.clone()));
+            match (now, before) {
+                (Some(now), Some(before)) => before.iter().any(|b| {
+                    let d = (now - *b).abs();
+                    d >= Decimal::ONE && d < Decimal::from(THRESHOLD)
+                }),
+                _ => false,
+            }
+        };
         for f in &served {
             if f.source == "public data" && f.shown == Shown::Hidden {
-                let beside = served
-                    .iter()
-                    .any(|g| g.source == f.source && g.year == f.year && g.shown == Shown::Small);
+                let beside = served.iter().any(|g| {
+                    g.source == f.source
+                        && g.year == f.year
+                        && (g.shown == Shown::Small || (g.shown == Shown::Hidden && revised(g)))
+                });
                 if !beside {
                     problems.push(format!(
                         "public data {} {} {}: hidden with no small count in its year",
                         f.year, f.code, f.name
                     ));
+                }
+            }
+        }
+        // What this release showed exactly, for the next one's check.
+        {
+            let mut released = self.released.borrow_mut();
+            for f in &served {
+                if let (Kind::Protected, Shown::Number(n)) = (f.kind, f.shown)
+                    && f.source == "public data"
+                {
+                    released
+                        .entry((f.year, f.code.clone(), f.name.clone()))
+                        .or_default()
+                        .push(n);
                 }
             }
         }

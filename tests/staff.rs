@@ -98,8 +98,9 @@ async fn downloaded(app: &TestApp, year: i32, figure: &str) -> String {
         .unwrap_or_else(|| panic!("{figure} in the CSV of {year}"))
 }
 
-/// The country's figure of a year in the public open data.
+/// The country's figure of a year in the open data of a release made now.
 async fn public(app: &TestApp, year: i32, figure: &str) -> String {
+    app.publish_figures();
     let csv = TestApp::new_client()
         .get(app.url("/public/data.csv"))
         .send()

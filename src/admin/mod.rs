@@ -1,9 +1,10 @@
-//! Administration: users, agencies, the audit log.
+//! Administration: users, agencies, the audit log, the public releases.
 
 pub mod forms;
 pub mod handlers;
 pub mod model;
 pub mod posts;
+pub mod releases;
 
 use actix_web::web;
 
@@ -45,6 +46,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(agency_update)),
             )
             .route("/agencies/{id}/staff", web::post().to(agency_staff))
-            .route("/audit", web::get().to(audit_list)),
+            .route("/audit", web::get().to(audit_list))
+            .service(
+                web::resource("/releases")
+                    .route(web::get().to(releases::page))
+                    .route(web::post().to(releases::publish)),
+            ),
     );
 }

@@ -345,6 +345,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    public_releases (id) {
+        id -> Int8,
+        kind -> Text,
+        year -> Nullable<Int4>,
+        revision -> Nullable<Int4>,
+        period_key -> Nullable<Text>,
+        as_of -> Date,
+        published_at -> Timestamptz,
+        published_by -> Nullable<Int8>,
+        note -> Nullable<Text>,
+        suppression_threshold -> Int4,
+        contents -> Jsonb,
+        data_csv -> Text,
+        data_json -> Text,
+        csv_sha256 -> Text,
+        json_sha256 -> Text,
+    }
+}
+
+diesel::table! {
     recommendations (id) {
         id -> Int4,
         code -> Text,
@@ -556,6 +576,7 @@ diesel::joinable!(penalty_payments -> penalties (penalty_id));
 diesel::joinable!(penalty_payments -> users (recorded_by));
 diesel::joinable!(penalty_violations -> penalties (penalty_id));
 diesel::joinable!(prosecutor_staff -> agencies (agency_id));
+diesel::joinable!(public_releases -> users (published_by));
 diesel::joinable!(recommendations -> users (updated_by));
 diesel::joinable!(referrals -> agencies (agency_id));
 diesel::joinable!(referrals -> cases (case_id));
@@ -594,6 +615,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     penalty_payments,
     penalty_violations,
     prosecutor_staff,
+    public_releases,
     recommendations,
     recovery_codes,
     referrals,

@@ -227,7 +227,7 @@ impl Kind {
 }
 
 /// One published figure.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     Count(i64),
     Som(Decimal),
@@ -278,7 +278,7 @@ pub const SUPPRESSED: &str = "suppressed";
 
 /// The published figures, named as downloads name them (counts of persons
 /// start with `children_`), in the report's order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Published {
     pub figures: Vec<(String, Value)>,
     pub assisted: Protected,

@@ -52,6 +52,9 @@ pub struct Filter {
     pub places: Vec<LocationOption>,
     /// The reader sees only their own territory (the empty choice means it).
     pub scoped: bool,
+    /// The public release the reader asked for by number, kept when they
+    /// choose another year or region (public pages only).
+    pub release: Option<i64>,
 }
 
 /// How deep the territory list goes (public pages stop at the regions).
@@ -145,6 +148,7 @@ pub fn read(
         chosen,
         places,
         scoped: scope.is_some(),
+        release: None,
     })
 }
 

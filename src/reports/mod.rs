@@ -16,6 +16,7 @@ pub mod protection;
 pub mod public;
 pub mod publication;
 pub mod recommendations;
+pub mod releases;
 pub mod rollups;
 pub mod suppress;
 pub mod view;
@@ -32,6 +33,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/public/schema", web::get().to(public::schema))
         .route("/public/data.csv", web::get().to(public::data_csv))
         .route("/public/data.json", web::get().to(public::data_json))
+        .route("/public/releases", web::get().to(public::releases_list))
+        .route("/public/releases/{id}", web::get().to(public::release_page))
+        .route(
+            "/public/releases/{id}/{file}",
+            web::get().to(public::release_data_at),
+        )
         .route("/reports/dashboard", web::get().to(dashboard::dashboard))
         .route("/reports/enforcement", web::get().to(enforcement))
         .route(

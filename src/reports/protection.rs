@@ -188,7 +188,21 @@ pub struct Protected {
 
 impl Protected {
     fn new(entries: Vec<Entry>, threshold: i64, key: u64) -> Protected {
-        let publication = Publication::new(entries, threshold);
+        Protected::of(Publication::new(entries, threshold), key)
+    }
+
+    /// A protection that also hides the counts of `revised` (entry index,
+    /// figure), with their partners: what a public release may not show
+    /// (`releases`). Never kept by the `Protector`.
+    pub fn revised(
+        entries: Vec<Entry>,
+        threshold: i64,
+        revised: &HashSet<(usize, String)>,
+    ) -> Protected {
+        Protected::of(Publication::revised(entries, threshold, revised), 0)
+    }
+
+    fn of(publication: Publication, key: u64) -> Protected {
         let index = publication
             .entries()
             .iter()
@@ -200,6 +214,10 @@ impl Protected {
             publication,
             index,
         }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        self.publication.entries()
     }
 
     fn position(&self, period: &Period, code: &str) -> Option<usize> {

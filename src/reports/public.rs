@@ -11,21 +11,24 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::dashboard::{self, Trends};
-use super::figures::{self, Published, Value};
+use super::figures::{self, Published};
 use super::filter::{self, Depth, Filter};
 use super::handlers::{
-    CRIMINAL_ROWS, GROUP_ROWS, LABOR_ROWS, MONITORING_ROWS, Rows, assistance_table, public_bundle,
-    read_filter, show_row,
+    CRIMINAL_ROWS, GROUP_ROWS, LABOR_ROWS, MONITORING_ROWS, Rows, assistance_table, read_filter,
+    show_row,
 };
 use super::recommendations::{self, Item, Progress};
+use super::releases::{self, Release};
 use super::view::TableView;
 use crate::db;
 use crate::web::AppState;
 use crate::web::context::{Ctx, render_with};
 use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FormData;
 
 /// A page or download as made: its body and type.
 #[derive(Clone)]
@@ -72,6 +75,8 @@ struct PublicPage {
     years: Vec<i32>,
     threshold: i64,
     published: Option<Published>,
+    /// The release shown; `None` before the first.
+    banner: Option<Banner>,
     cards: Vec<(&'static str, &'static str)>,
     sections: Vec<(&'static str, &'static str, Rows)>,
     assistance: Option<TableView>,
@@ -87,6 +92,30 @@ impl PublicPage {
         match &self.published {
             Some(p) => show_row(&self.ctx, p, names, self.threshold),
             None => String::new(),
+        }
+    }
+}
+
+/// What the public pages say of the release they show.
+pub struct Banner {
+    pub id: i64,
+    pub title: String,
+    pub published: String,
+    pub note: Option<String>,
+}
+
+impl Banner {
+    fn of(ctx: &Ctx, release: &Release) -> Banner {
+        let h = &release.header;
+        Banner {
+            id: h.id,
+            title: h.title(ctx),
+            published: ctx.date(
+                &h.published_at
+                    .with_timezone(&crate::web::context::TIME_ZONE)
+                    .date_naive(),
+            ),
+            note: h.note.clone(),
         }
     }
 }
@@ -116,6 +145,7 @@ pub async fn index(
         let ctx = render_ctx;
         let Choice {
             filter,
+            release,
             published,
             trend,
         } = public_choice(state_ref, &query).await?;
@@ -127,11 +157,12 @@ pub async fn index(
             .filter(|p| p.full)
             .map(|p| assistance_table(&ctx, p, threshold));
         let trends = trend.map(|t| dashboard::trends(&ctx, &t, threshold));
-        let status = if published.is_some() {
+        let status = if filter.chosen.is_some() {
             actix_web::http::StatusCode::OK
         } else {
             actix_web::http::StatusCode::BAD_REQUEST
         };
+        let banner = release.as_ref().map(|r| Banner::of(&ctx, r));
         html(
             &PublicPage {
                 ctx,
@@ -140,6 +171,7 @@ pub async fn index(
                 threshold,
                 cards: super::handlers::cards_of(&CARDS, published.as_ref()),
                 published,
+                banner,
                 sections: super::handlers::sections(full),
                 assistance,
                 trends,
@@ -155,6 +187,7 @@ pub async fn index(
 struct PublicRecommendations {
     ctx: Ctx,
     filter: Filter,
+    banner: Option<Banner>,
     years: Vec<i32>,
     items: Vec<Item>,
     threshold: i64,
@@ -173,21 +206,28 @@ pub async fn recommendations(
     cached(Some(&ctx), || async move {
         let ctx = render_ctx;
         let Choice {
-            filter, published, ..
+            filter,
+            published,
+            release,
+            ..
         } = public_choice(state_ref, &query).await?;
+        let banner = release.as_ref().map(|r| Banner::of(&ctx, r));
         let statuses =
             db::run(&state_ref.pool, |conn| Ok(recommendations::statuses(conn)?)).await?;
-        let (status, items) = match &published {
-            Some(p) => (
-                actix_web::http::StatusCode::OK,
-                recommendations::items(&ctx, statuses, p, threshold),
-            ),
-            None => (actix_web::http::StatusCode::BAD_REQUEST, Vec::new()),
+        let status = if filter.chosen.is_some() {
+            actix_web::http::StatusCode::OK
+        } else {
+            actix_web::http::StatusCode::BAD_REQUEST
+        };
+        let items = match &published {
+            Some(p) => recommendations::items(&ctx, statuses, p, threshold),
+            None => Vec::new(),
         };
         html(
             &PublicRecommendations {
                 ctx,
                 filter,
+                banner,
                 years: filter::years(),
                 items,
                 threshold,
@@ -198,143 +238,303 @@ pub async fn recommendations(
     .await
 }
 
-/// One row of the open data.
-#[derive(serde::Serialize)]
-struct DataRow<'a> {
-    year: i32,
-    territory: &'a str,
-    figure: &'a str,
-    kind: &'static str,
-    value: serde_json::Value,
-}
-
-/// The public choice of year and region, its figures, its trend and when
-/// they were counted, all from the one public publication.
+/// The public choice of year and region, and its figures, its trend and
+/// the release they come from (`?release=` a number, or the latest).
 struct Choice {
     filter: Filter,
+    release: Option<Arc<Release>>,
     published: Option<Published>,
     trend: Option<Vec<(i32, Published)>>,
 }
 
+/// The release a public page shows: the one asked for (`release=`), or the
+/// latest. An unknown number is not found.
+async fn release_of(
+    state: &AppState,
+    query: &str,
+) -> AppResult<(Option<i64>, Option<Arc<Release>>)> {
+    let asked = FormData::parse(query.as_bytes())
+        .get("release")
+        .trim()
+        .to_owned();
+    let asked = match asked.as_str() {
+        "" => None,
+        n => Some(n.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let cache = state.releases.clone();
+    let release = db::run(&state.pool, move |conn| {
+        let id = match asked {
+            Some(id) => Some(id),
+            None => releases::latest_id(conn)?,
+        };
+        Ok(match id {
+            Some(id) => cache.get(conn, id)?,
+            None => None,
+        })
+    })
+    .await?;
+    match (asked, release) {
+        (Some(_), None) => Err(AppError::NotFound),
+        (asked, release) => Ok((asked, release)),
+    }
+}
+
 async fn public_choice(state: &AppState, query: &str) -> AppResult<Choice> {
-    let filter = read_filter(state, query, None, Depth::Regions).await?;
-    let Some(c) = &filter.chosen else {
+    let mut filter = read_filter(state, query, None, Depth::Regions).await?;
+    let (asked, release) = release_of(state, query).await?;
+    filter.release = asked;
+    let (Some(c), Some(r)) = (&filter.chosen, &release) else {
         return Ok(Choice {
             filter,
+            release,
             published: None,
             trend: None,
         });
     };
-    let bundle = &public_bundle(state).await?;
     // A path's last part is the territory's code.
     let code = c.path.rsplit('/').next().unwrap_or("KG").to_owned();
-    let published = bundle.published(&c.period, &code);
-    let trend = dashboard::trend_of(bundle, dashboard::trend_years(&c.period), &code);
+    let published = r.published(c.period.from, &code).cloned();
+    let trend = r.trend(dashboard::trend_years(&c.period), &code);
     Ok(Choice {
         filter,
         published,
         trend: Some(trend),
+        release,
     })
 }
 
-/// Every published figure of the public publication: (year, territory code,
-/// figures), the country first, then the regions, year by year; and when
-/// they were counted.
-async fn open_data(state: &AppState) -> AppResult<(Vec<(i32, String, Published)>, DateTime<Utc>)> {
-    let read_at = Utc::now();
-    let bundle = public_bundle(state).await?;
-    let mut rows = Vec::new();
-    for period in super::protection::periods() {
-        for code in std::iter::once(&bundle.place)
-            .chain(&bundle.below)
-            .map(|p| &p.code)
-        {
-            if let Some(p) = bundle.published(&period, code) {
-                rows.push((period.from, code.clone(), p));
-            }
-        }
-    }
-    Ok((rows, read_at))
+/// A release's open data as served: its bytes, their checksum as the ETag,
+/// and its own address; the bytes of a release never change.
+fn release_data(id: i64, format: releases::Format, body: String, sha256: String) -> HttpResponse {
+    let (content_type, file) = match format {
+        releases::Format::Csv => ("text/csv; charset=utf-8", "data.csv"),
+        releases::Format::Json => ("application/json", "data.json"),
+    };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::ETAG, format!("\"{sha256}\"")))
+        .insert_header((
+            header::CONTENT_LOCATION,
+            format!("/public/releases/{id}/{file}"),
+        ))
+        .insert_header(("Digest", format!("sha-256={sha256}")))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(body)
 }
 
-/// The open data as CSV: year, territory, figure, kind, value.
+async fn latest_data(state: &AppState, format: releases::Format) -> AppResult<HttpResponse> {
+    let found = db::run(&state.pool, move |conn| {
+        Ok(match releases::latest_id(conn)? {
+            Some(id) => releases::data(conn, id, format)?.map(|d| (id, d)),
+            None => None,
+        })
+    })
+    .await?;
+    let (id, (body, sha256)) = found.ok_or(AppError::NotFound)?;
+    Ok(release_data(id, format, body, sha256))
+}
+
+/// The open data of the latest release as CSV: year, territory, figure,
+/// kind, value. Its own address is in `Content-Location`.
 pub async fn data_csv(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let threshold = state.config.suppression_threshold;
-    let state_ref = &state;
-    cached(None, || async move {
-        let (data, _) = open_data(state_ref).await?;
-        let mut body = String::from("year,territory,figure,kind,value\n");
-        for (year, territory, published) in &data {
-            for (name, value) in &published.figures {
-                body.push_str(&format!(
-                    "{year},{},{},{},{}\n",
-                    super::handlers::cell(territory),
-                    super::handlers::cell(name),
-                    value.kind().as_str(),
-                    super::handlers::cell(&value.text(threshold))
-                ));
-            }
-        }
-        Ok((
-            actix_web::http::StatusCode::OK,
-            Cached {
-                body: body.into(),
-                content_type: "text/csv; charset=utf-8",
-            },
-        ))
-    })
-    .await
+    latest_data(&state, releases::Format::Csv).await
 }
 
-/// The open data as JSON: the same rows, numbers as numbers, suppressed
-/// values as the strings "<5" or "suppressed", nothing to show as null.
+/// The open data of the latest release as JSON: the release, how each year
+/// stands, and the same rows, numbers as numbers, suppressed values as the
+/// strings "<5" or "suppressed", nothing to show as null.
 pub async fn data_json(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let threshold = state.config.suppression_threshold;
-    let state_ref = &state;
-    cached(None, || async move {
-        let (data, as_of) = open_data(state_ref).await?;
-        let mut rows = Vec::new();
-        for (year, territory, published) in &data {
-            for (name, value) in &published.figures {
-                let json = match (value, value.number()) {
-                    // Whole numbers as integers, amounts and shares as decimals.
-                    (Value::Count(n) | Value::Recorded(Some(n)), _) => serde_json::Value::from(*n),
-                    (Value::Persons(super::suppress::Shown::Value(n)), _) => {
-                        serde_json::Value::from(*n)
-                    }
-                    (_, Some(n)) => n
-                        .to_string()
-                        .parse::<f64>()
-                        .map(serde_json::Value::from)
-                        .unwrap_or(serde_json::Value::Null),
-                    (Value::Persons(_), None) => serde_json::Value::String(value.text(threshold)),
-                    _ => serde_json::Value::Null,
-                };
-                rows.push(DataRow {
-                    year: *year,
-                    territory,
-                    figure: name,
-                    kind: value.kind().as_str(),
-                    value: json,
-                });
-            }
-        }
-        let body = serde_json::to_vec(&serde_json::json!({
-            "schema": "/public/schema",
-            "as_of": as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "suppression_threshold": threshold,
-            "rows": rows,
-        }))
-        .map_err(AppError::internal)?;
-        Ok((
-            actix_web::http::StatusCode::OK,
-            Cached {
-                body: body.into(),
-                content_type: "application/json",
-            },
-        ))
+    latest_data(&state, releases::Format::Json).await
+}
+
+/// A release's open data at its stable address.
+pub async fn release_data_at(
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, file) = path.into_inner();
+    let format = match file.as_str() {
+        "data.csv" => releases::Format::Csv,
+        "data.json" => releases::Format::Json,
+        _ => return Err(AppError::NotFound),
+    };
+    let (body, sha256) = db::run(&state.pool, move |conn| {
+        Ok(releases::data(conn, id, format)?)
     })
-    .await
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(release_data(id, format, body, sha256))
+}
+
+/// A release as the list of releases shows it.
+pub struct Listed {
+    pub header: releases::Header,
+    pub title: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports/public_releases.html")]
+struct ReleasesPage {
+    ctx: Ctx,
+    releases: Vec<Listed>,
+    next_before: Option<i64>,
+}
+
+const RELEASES_PER_PAGE: i64 = 50;
+
+/// Every release, newest first, with the checksums of its open data.
+pub async fn releases_list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    let before = FormData::parse(req.query_string().as_bytes())
+        .get("before")
+        .trim()
+        .parse::<i64>()
+        .ok();
+    let headers = db::run(&state.pool, move |conn| {
+        Ok(releases::headers(conn, before, RELEASES_PER_PAGE + 1)?)
+    })
+    .await?;
+    let (releases, next_before) = listed(&ctx, headers, RELEASES_PER_PAGE);
+    render_with(
+        actix_web::http::StatusCode::OK,
+        &ReleasesPage {
+            ctx,
+            releases,
+            next_before,
+        },
+    )
+}
+
+/// Releases with their titles, and where the next page starts.
+pub fn listed(
+    ctx: &Ctx,
+    mut headers: Vec<releases::Header>,
+    per_page: i64,
+) -> (Vec<Listed>, Option<i64>) {
+    let more = headers.len() as i64 > per_page;
+    headers.truncate(per_page.max(0) as usize);
+    let next = more.then(|| headers.last().map(|h| h.id)).flatten();
+    let out = headers
+        .into_iter()
+        .map(|header| Listed {
+            title: header.title(ctx),
+            header,
+        })
+        .collect();
+    (out, next)
+}
+
+/// One year of a release as its page shows it.
+pub struct YearShown {
+    pub year: i32,
+    pub standing: String,
+    pub made_here: bool,
+    pub made_in: i64,
+    pub as_of: String,
+}
+
+/// One change as the release page shows it.
+pub struct ChangeShown {
+    pub year: i32,
+    pub territory: String,
+    pub figure: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports/public_release.html")]
+struct ReleasePage {
+    ctx: Ctx,
+    title: String,
+    release: releases::Header,
+    years: Vec<YearShown>,
+    /// Against the release before it; `None` for the first release.
+    changes: Option<Vec<ChangeShown>>,
+    previous: Option<i64>,
+}
+
+/// A release: what it is, how each year stands, what it changed against
+/// the release before it, and its open data with checksums.
+pub async fn release_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let cache = state.releases.clone();
+    let (release, previous, names) = db::run(&state.pool, move |conn| {
+        let Some(release) = cache.get(conn, id)? else {
+            return Err(AppError::NotFound);
+        };
+        let previous = match releases::headers(conn, Some(id), 1)?.first() {
+            Some(h) => cache.get(conn, h.id)?,
+            None => None,
+        };
+        let mut names = HashMap::new();
+        for p in std::iter::once(super::publication::place(conn, "KG")?)
+            .flatten()
+            .chain(super::publication::below(conn, "KG")?)
+        {
+            names.insert(p.code.clone(), p.names());
+        }
+        Ok((release, previous, names))
+    })
+    .await?;
+    let name_of = |code: &str| {
+        names
+            .get(code)
+            .map(|n| n.get(&ctx.lang).to_owned())
+            .unwrap_or_else(|| code.to_owned())
+    };
+    let years = release
+        .contents
+        .years
+        .iter()
+        .rev()
+        .map(|y| YearShown {
+            year: y.year,
+            standing: match y.standing {
+                releases::Standing::Provisional => ctx.t("release-standing-provisional"),
+                releases::Standing::Final { revision: 1 } => ctx.t("release-standing-final"),
+                releases::Standing::Final { revision } => format!(
+                    "{} · {}",
+                    ctx.t("release-standing-final"),
+                    ctx.t1("release-revision", "revision", revision.to_string())
+                ),
+            },
+            made_here: y.made_in == release.header.id,
+            made_in: y.made_in,
+            as_of: ctx.date(&y.as_of),
+        })
+        .collect();
+    let threshold = i64::from(release.header.threshold);
+    let changes = previous.as_ref().map(|p| {
+        releases::changes(p, &release)
+            .into_iter()
+            .map(|c| ChangeShown {
+                year: c.year,
+                territory: name_of(&c.code),
+                figure: label_of(&ctx, &c.figure),
+                before: super::handlers::show(&ctx, c.before.as_ref(), threshold),
+                after: super::handlers::show(&ctx, Some(&c.after), threshold),
+            })
+            .collect()
+    });
+    render_with(
+        actix_web::http::StatusCode::OK,
+        &ReleasePage {
+            title: release.header.title(&ctx),
+            release: release.header.clone(),
+            years,
+            changes,
+            previous: previous.map(|p| p.header.id),
+            ctx,
+        },
+    )
 }
 
 /// One figure as the schema page documents it.

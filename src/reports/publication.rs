@@ -212,7 +212,7 @@ pub struct Entry {
 
 impl Entry {
     /// The entry's counts of persons that are published.
-    fn persons(&self) -> Vec<(String, i64)> {
+    pub fn persons(&self) -> Vec<(String, i64)> {
         figures::persons(&self.report)
             .into_iter()
             .filter(|(n, _)| self.full || headline(n))
@@ -399,6 +399,19 @@ impl Publication {
     /// hidden count (or small unpublished one) can be worked out from the
     /// whole system of tables, hide the cheapest partners that stop it.
     pub fn new(entries: Vec<Entry>, threshold: i64) -> Publication {
+        Publication::revised(entries, threshold, &HashSet::new())
+    }
+
+    /// The same, hiding besides every figure of `revised` ((entry, figure
+    /// name)): the counts a release may not show because they changed by
+    /// fewer persons than the threshold since an earlier release showed them
+    /// (`releases`). They are protected like small counts, partners and all,
+    /// but hidden rather than shown as small.
+    pub fn revised(
+        entries: Vec<Entry>,
+        threshold: i64,
+        revised: &HashSet<(usize, String)>,
+    ) -> Publication {
         let linked = link(&entries);
         let sys = System::of(&linked);
         let n = sys.cells.len();
@@ -407,8 +420,17 @@ impl Publication {
             .iter()
             .map(|v| (1..threshold).contains(v))
             .collect();
-        let mut hidden: Vec<bool> = (0..n).map(|i| small[i] || !sys.published[i]).collect();
-        let must = |hidden: &[bool], i: usize| hidden[i] && (sys.published[i] || small[i]);
+        let changed: Vec<bool> = sys
+            .cells
+            .iter()
+            .map(|c| match c {
+                Cell::Figure(entry, name) => revised.contains(&(*entry, name.clone())),
+                Cell::Rest(..) => false,
+            })
+            .collect();
+        let primary: Vec<bool> = (0..n).map(|i| small[i] || changed[i]).collect();
+        let mut hidden: Vec<bool> = (0..n).map(|i| primary[i] || !sys.published[i]).collect();
+        let must = |hidden: &[bool], i: usize| hidden[i] && (sys.published[i] || primary[i]);
         // A worklist of cells whose component must be checked; a component
         // found clean stays clean until a fix touches it (hiding more never
         // makes a hidden cell determined).
@@ -470,7 +492,7 @@ impl Publication {
             }
         }
         let hidden = (0..n)
-            .filter(|&i| hidden[i] && !small[i])
+            .filter(|&i| hidden[i] && (!small[i] || changed[i]))
             .filter_map(|i| match &sys.cells[i] {
                 Cell::Figure(entry, name) => Some((*entry, name.clone())),
                 Cell::Rest(..) => None,

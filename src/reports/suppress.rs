@@ -25,7 +25,7 @@
 //! never come here: they are published exactly.
 
 /// How a cell is published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Shown {
     Value(i64),
     /// A count from 1 to the threshold minus one.
@@ -62,7 +62,7 @@ pub struct Counts {
 }
 
 /// The table as it may be published.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Protected {
     pub body: Vec<Vec<Shown>>,
     pub row_totals: Option<Vec<Shown>>,

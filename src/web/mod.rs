@@ -31,12 +31,12 @@ pub struct AppState {
     pub i18n: Arc<Translator>,
     /// Sign-in attempts per client address.
     pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
-    /// Public pages and open data, until records change.
-    /// Shared with the counts of reports, which outlive the request that
-    /// asked for them.
     /// The one protection of the whole country, kept while the counts of
     /// persons stay the same.
     pub protector: Arc<crate::reports::protection::Protector>,
+    /// The public releases the public pages read, by number (a release
+    /// never changes).
+    pub releases: Arc<crate::reports::releases::ReleaseCache>,
 }
 
 impl AppState {
@@ -46,6 +46,7 @@ impl AppState {
         AppState {
             login_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             protector: Default::default(),
+            releases: Default::default(),
             config,
             pool,
             i18n,

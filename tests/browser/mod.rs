@@ -1471,6 +1471,7 @@ async fn downloaded_csv(dir: &std::path::Path) -> String {
 async fn the_public_page_signed_out_downloads_csv_with_no_small_count_of_children_in_chromium() {
     let app = TestApp::spawn().await;
     let year = small_counts_in_osh(&app);
+    let release = app.publish_figures();
     let osh = fixtures::location(&mut app.conn(), "KG-O");
     let downloads = tempfile::Builder::new()
         .prefix("korgoo-downloads-")
@@ -1529,8 +1530,9 @@ async fn the_public_page_signed_out_downloads_csv_with_no_small_count_of_childre
         .await
         .expect("the public page");
     assert_eq!(
-        browser.attr("#open-data-csv", "href").await.as_deref(),
-        Some("/public/data.csv")
+        browser.attr("#open-data-csv", "href").await,
+        Some(format!("/public/releases/{release}/data.csv")),
+        "the button downloads the release the page shows"
     );
     assert!(
         browser.attr("#open-data-csv", "download").await.is_some(),

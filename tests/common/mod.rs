@@ -197,6 +197,8 @@ pub struct TestApp {
     pub db: TestDatabase,
     pub client: reqwest::Client,
     csrf: Mutex<Option<String>>,
+    /// The app's suppression threshold, for the releases tests publish.
+    threshold: i64,
 }
 
 pub struct Page {
@@ -252,6 +254,9 @@ impl TestApp {
             .await
             .expect("creating the test database");
         let mut config = Config::defaults();
+        // Tests publish the public figures when they mean to read them
+        // (`publish_figures`); the schedule's own test turns it back on.
+        config.provisional_releases = korgoo::config::ReleaseSchedule::Off;
         adjust(&mut config);
         // The app runs as the runtime role, as `serve` does: every suite
         // proves its grants suffice.
@@ -261,6 +266,7 @@ impl TestApp {
 
     /// Start the app on `pool` (which may point somewhere broken on purpose).
     pub fn start(db: TestDatabase, config: Config, pool: db::Pool) -> TestApp {
+        let threshold = config.suppression_threshold;
         let state = korgoo::startup::build_state(config, pool).expect("application state");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
         let port = listener.local_addr().expect("an address").port();
@@ -271,6 +277,7 @@ impl TestApp {
             db,
             client: TestApp::new_client(),
             csrf: Mutex::new(None),
+            threshold,
         }
     }
 
@@ -298,6 +305,7 @@ impl TestApp {
             },
             client: TestApp::new_client(),
             csrf: Mutex::new(None),
+            threshold: self.threshold,
         }
     }
 
@@ -433,6 +441,25 @@ impl TestApp {
 
     pub fn conn(&self) -> PgConnection {
         self.db.connect()
+    }
+
+    /// Publish the public figures now, as an admin's "provisional figures
+    /// now" does, so the public pages and open data include every write made
+    /// so far; the release's number.
+    pub fn publish_figures(&self) -> i64 {
+        use korgoo::reports::releases::{self, Ask};
+        let mut conn = self.conn();
+        releases::publish(
+            &mut conn,
+            &Ask::Provisional,
+            self.threshold,
+            today(),
+            None,
+            None,
+        )
+        .expect("publishing")
+        .expect("a release")
+        .id
     }
 
     pub fn count(&self, table: &str) -> i64 {
