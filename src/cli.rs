@@ -406,8 +406,8 @@ fn print_scale_summary(s: &demo::scale::Summary) {
     println!(
         "Scale dataset: {} cases, {} children, {} case events, {} referrals, {} follow-up visits, \
          {} establishments, {} inspections, {} penalties, {} investigations, {} users \
-         ({} rows in {:.1} s: {} cases/s, {} rows/s). Users sign in as {}<role>.<n> \
-         with the demo password.",
+         ({} rows in {:.1} s: {} cases/s, {} rows/s; the report tables rebuilt in {:.1} s of \
+         it). Users sign in as {}<role>.<n> with the demo password.",
         s.cases,
         s.children,
         s.case_events,
@@ -422,6 +422,7 @@ fn print_scale_summary(s: &demo::scale::Summary) {
         s.seconds,
         rate(s.cases),
         rate(s.rows()),
+        s.rebuild_seconds,
         demo::scale::LOGIN_PREFIX,
     );
 }

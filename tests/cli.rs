@@ -370,6 +370,53 @@ fn demo_data_scale_loads_a_national_dataset_once_with_the_countrys_shapes() {
         );
     }
 
+    // The load paused the report tables' triggers and rebuilt the tables at
+    // its end: they equal the records, the triggers keep them again.
+    assert!(stdout.contains("report tables rebuilt in"), "{stdout}");
+    assert_eq!(
+        korgoo::reports::rollups::check(&mut conn).unwrap(),
+        vec![],
+        "the report tables equal a rebuild after the scale load"
+    );
+    assert!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM report_child_counts WHERE cell = 'identified'"
+        ) > 50,
+        "the load's children are counted"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM pg_trigger
+             WHERE tgname LIKE 'report\\_%' AND tgenabled = 'D'"
+        ),
+        0,
+        "every report trigger is on again"
+    );
+    let before = count(
+        &mut conn,
+        "SELECT coalesce(sum(value), 0)::bigint AS n FROM report_rollups
+         WHERE figure = 'complaints'",
+    );
+    diesel::sql_query(
+        "INSERT INTO school_fee_complaints (school_id, location_id, charged_on, amount,
+           complainant_name, complainant_contact, description, logged_by, status)
+         SELECT a.id, a.location_id, current_date, 100, '', '', 'fee', u.id, 'received'
+         FROM agencies a, users u WHERE a.kind = 'school' AND u.login LIKE 'scale.%' LIMIT 1",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT coalesce(sum(value), 0)::bigint AS n FROM report_rollups
+             WHERE figure = 'complaints'",
+        ),
+        before + 1,
+        "a write after the load is counted by the triggers"
+    );
+
     // Once per database: a second load is refused and writes nothing.
     let again = load();
     assert!(!again.status.success());
