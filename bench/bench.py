@@ -46,6 +46,12 @@ LIST_RATIO = 0.8
 LIST_P99_MS = 20.0
 REPORT_P50_MS = 30.0
 REPORT_GROWTH = 2.0
+# Targets of issue 20: a report page's first view right after a write that
+# changes a count of persons, and the write mix with the report triggers.
+AFTER_WRITE_MS = 300.0
+AFTER_WRITE_GROWTH = 1.5
+TRIGGER_RATIO = 0.85
+AFTER_WRITE_SAMPLES = 5
 PUBLIC_RPS = 10_000.0
 RSS_MB = 64.0
 READY_S = 1.0
@@ -381,6 +387,14 @@ def run_size(cases, writes=True):
         results["peak_rss"] = server.rss_mb("VmHWM")
     finally:
         server.stop()
+    # `korgoo reports rebuild`, and its check, on the stopped server's data.
+    for key, args in [("check_s", ["--check"]), ("rebuild_s", [])]:
+        env = dict(os.environ, KORGOO_DATA_DIR=str(directory), KORGOO_LOG="warn")
+        started = time.monotonic()
+        subprocess.run([str(BINARY), "reports", "rebuild", *args], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        results[key] = time.monotonic() - started
+        log(f"korgoo reports rebuild {' '.join(args)}: {results[key]:.1f} s")
     return results
 
 
@@ -432,56 +446,184 @@ def measure(directory, server, results, writes):
         ("2", "Case page (child, timeline, referrals)", staff, f"/cases/{case_id}", "list",
          "one case; each view writes its audit entry"),
         ("3", "Dashboard, country, this year", official, "/reports/dashboard", "report", ""),
-        ("3", "Dashboard, country, five years", official,
-         f"/reports/dashboard?from={year - 4}&to={year}", "report", ""),
+        ("3", "Dashboard, country, last year", official,
+         f"/reports/dashboard?year={year - 1}", "report", ""),
         ("3", "Dashboard, Osh Region, this year", official,
          f"/reports/dashboard?territory={region}", "report", ""),
-        ("3", "Dashboard, Osh Region, five years", official,
-         f"/reports/dashboard?from={year - 4}&to={year}&territory={region}", "report", ""),
-        ("4", "Annual enforcement report", official, f"/reports/enforcement?year={year - 1}",
-         "report", ""),
+        ("3", "Dashboard, Osh Region, last year", official,
+         f"/reports/dashboard?year={year - 1}&territory={region}", "report", ""),
+        ("4", "Annual enforcement report, this year", official, "/reports/enforcement", "report", ""),
     ]
+    provider = provider_of(directory)
+    assisting = Assisting(directory, server, provider, region)
     for number, name, who, path, kind, note in pages:
-        # The first view computes what is not cached yet (for the reports:
-        # the publication, from the records); the SQL given to pgbench is
-        # that of the next view, the work the page does under load.
+        # The first view on this server, then the first views right after
+        # writes that change a count of persons (the one protection is made
+        # again), then the page under load. The SQL given to pgbench is that
+        # of a view after the first, the work the page does under load.
         started = time.monotonic()
         status, _ = who.get(path)
         cold = time.monotonic() - started
         if status != 200:
             raise SystemExit(f"GET {path} answered {status}")
+        after = ([assisting.then_view(who, path) for _ in range(AFTER_WRITE_SAMPLES)]
+                 if kind == "report" else None)
         statements, _ = capture(directory, who, path)
         r = wrk(server, get_script([path], who.cookie()))
         tps = pgbench(directory, statements)
         row = dict(r, number=number, name=name, kind=kind, note=note, path=path,
-                   cold_ms=cold * 1000, statements=len(statements), pgbench_tps=tps)
+                   cold_ms=cold * 1000, after_ms=after and median(after),
+                   after_max_ms=after and max(after), statements=len(statements),
+                   pgbench_tps=tps)
         results["rows"].append(row)
         log(f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
-            f"cold {cold * 1000:.0f} ms, {len(statements)} statements, pgbench {tps} tps")
+            f"cold {cold * 1000:.0f} ms, after a write {fmt(after and median(after), 0)} ms "
+            f"(max {fmt(after and max(after), 0)}), {len(statements)} statements, pgbench {tps} tps")
 
-    for name, path in [("Public page (cached)", "/public"), ("Public open data (CSV)", "/public/data.csv")]:
+    # The public page shows a release: its first view after the admin
+    # publishes a new one (which includes every write before it).
+    admin = Browser(server.base, "admin")
+    made, first = [], []
+    for _ in range(3):
+        assisting.write()
+        started = time.monotonic()
+        status, _ = admin.post("/admin/releases", {"kind": "provisional", "note": ""})
+        made.append((time.monotonic() - started) * 1000)
+        if status != 303:
+            raise SystemExit(f"publishing a release answered {status}")
+        started = time.monotonic()
+        status, _ = anonymous.get("/public")
+        first.append((time.monotonic() - started) * 1000)
+        if status != 200:
+            raise SystemExit(f"GET /public answered {status}")
+    results["release_ms"] = median(made)
+    log(f"a release made in {median(made):.0f} ms; public page after it {median(first):.0f} ms")
+    for name, path, kind in [("Public page", "/public", "public-page"),
+                             ("Public open data (CSV)", "/public/data.csv", "public")]:
         started = time.monotonic()
         anonymous.get(path)
         cold = time.monotonic() - started
         r = wrk(server, get_script([path], ""))
-        results["rows"].append(dict(r, number="5", name=name, kind="public", note="", path=path,
-                                    cold_ms=cold * 1000, statements=0, pgbench_tps=None))
+        row = dict(r, number="5", name=name, kind=kind, note="", path=path,
+                   cold_ms=cold * 1000, statements=0, pgbench_tps=None)
+        if kind == "public-page":
+            row.update(note="a new release each time", after_ms=median(first),
+                       after_max_ms=max(first))
+        results["rows"].append(row)
         log(f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms")
 
     if writes:
-        results["rows"].append(write_mix(directory, server, staff, worker_id))
+        with_triggers = write_mix(directory, server, staff, worker_id, provider)
+        with Paused(directory):
+            without = write_mix(directory, server, staff, worker_id, provider)
+        with_triggers["without_rps"] = without["rps"]
+        without.update(name="Write mix without the report triggers (for the ratio)",
+                       kind="write-bare")
+        results["rows"] += [with_triggers, without]
+        results["rebuilt_after_pause_s"] = rebuild_in_place(directory)
 
 
-def write_mix(directory, server, staff, worker_id):
-    """Half the requests record a follow-up visit (case worker), half accept a
-    referral (service provider); the database is checked afterwards."""
-    busiest_provider = psql(
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def provider_of(directory):
+    """The service provider's staff member with the most referrals, and their agency."""
+    login, agency = psql(
         directory,
         "SELECT u.login, u.agency_id FROM users u WHERE u.login LIKE 'scale.service_provider.%' "
         "AND u.agency_id = (SELECT r.agency_id FROM referrals r GROUP BY r.agency_id "
         "ORDER BY count(*) DESC LIMIT 1) ORDER BY u.id LIMIT 1",
     )[0]
-    provider_login, agency = busiest_provider
+    return login, agency
+
+
+class Assisting:
+    """Writes that change a count of persons: the provider accepts a referral
+    and starts its service for a child of the Osh region not yet assisted this
+    year, so the children assisted of the country and the region (and of a
+    form) grow by one and the protection is made again."""
+
+    def __init__(self, directory, server, provider, region):
+        login, agency = provider
+        year = datetime.date.today().year
+        self.browser = Browser(server.base, login)
+        self.referrals = [int(r[0]) for r in psql(
+            directory,
+            "WITH fresh AS (INSERT INTO referrals (case_id, agency_id, service, urgency, answer_by, "
+            "status, sent_by, sent_at) "
+            f"SELECT c.id, {agency}, 'psychosocial', 'routine', current_date + 7, 'sent', "
+            "c.opened_by, now() FROM cases c JOIN locations l ON l.id = c.location_id "
+            f"WHERE c.status = 'in_services' AND l.path LIKE 'KG/KG-O/%' "
+            "AND NOT EXISTS (SELECT 1 FROM report_child_members m WHERE m.child_id = c.child_id "
+            f"AND m.cell = 'assisted' AND m.year = {year}) "
+            "AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.child_id = c.child_id AND o.id <> c.id) "
+            "ORDER BY c.id LIMIT 200 RETURNING id) SELECT id FROM fresh ORDER BY id",
+        )]
+        log(f"{len(self.referrals)} referrals ready for writes that change a count of persons")
+
+    def write(self):
+        if not self.referrals:
+            raise SystemExit("no referral left for a write that changes a count of persons")
+        rid = self.referrals.pop(0)
+        today = datetime.date.today().isoformat()
+        for step, version in [("accept", 1), ("start", 2)]:
+            status, _ = self.browser.post(f"/referrals/{rid}/step",
+                                          {"step": step, "version": version, "note": "",
+                                           "on": today})
+            if status != 303:
+                raise SystemExit(f"referral {rid}: {step} answered {status}")
+
+    def then_view(self, who, path):
+        """A write, then the page's first view after it, in ms."""
+        self.write()
+        started = time.monotonic()
+        status, _ = who.get(path)
+        took = (time.monotonic() - started) * 1000
+        if status != 200:
+            raise SystemExit(f"GET {path} answered {status}")
+        return took
+
+
+class Paused:
+    """The report tables' triggers switched off (as the tables' owner) for a
+    measurement of the writes without them; back on afterwards."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.triggers = psql(
+            directory,
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND t.tgname LIKE 'report\\_%' AND t.tgenabled <> 'D'",
+        )
+
+    def __enter__(self):
+        self.alter("DISABLE")
+
+    def __exit__(self, *exc):
+        self.alter("ENABLE")
+
+    def alter(self, what):
+        sql = "; ".join(f"ALTER TABLE {t} {what} TRIGGER {n}" for t, n in self.triggers)
+        psql(self.directory, sql)
+
+
+def rebuild_in_place(directory):
+    """The report tables again from the records, after writes made without
+    their triggers (as `korgoo reports rebuild` does); its seconds."""
+    started = time.monotonic()
+    psql(directory, "BEGIN; SELECT report_rebuild(); SELECT report_child_rebuild(); COMMIT")
+    took = time.monotonic() - started
+    log(f"report tables rebuilt in place in {took:.1f} s")
+    return took
+
+
+def write_mix(directory, server, staff, worker_id, provider):
+    """Half the requests record a follow-up visit (case worker), half accept a
+    referral (service provider); the database is checked afterwards."""
+    provider_login, agency = provider
     # Fresh referrals for the provider to answer, sent on cases in services
     # (as case workers would have sent them just before).
     fresh = 50_000
@@ -612,28 +754,32 @@ def fmt(x, digits=1):
 def verdict(row, base_rows):
     """The target a row is held to, and whether it was met."""
     kind = row["kind"]
+    base = next((b for b in base_rows if b["name"] == row["name"]), None)
     if kind == "list":
         ratio = row["rps"] / row["pgbench_tps"] if row["pgbench_tps"] else None
         ok = ratio is not None and ratio >= LIST_RATIO and row["p99_ms"] <= LIST_P99_MS
         return f"≥ {LIST_RATIO}× SQL, p99 ≤ {LIST_P99_MS:.0f} ms", ok
-    if kind == "report":
-        # The spec's measure is the p50 under load (served from the cache
-        # after the first view). The first view after any change computes
-        # the publication from the records; it is held to the same growth
-        # limit, so a cache cannot hide a cost that grows with the data.
-        base = next((b for b in base_rows if b["name"] == row["name"]), None)
-        growth = row["p50_ms"] / base["p50_ms"] if base and base["p50_ms"] else None
-        cold = row["cold_ms"] / base["cold_ms"] if base and base["cold_ms"] else None
-        warm_ok = row["p50_ms"] <= REPORT_P50_MS and (growth is None or growth <= REPORT_GROWTH)
-        cold_ok = cold is None or cold <= REPORT_GROWTH
-        g = f"; p50 {growth:.2f}× and first view {cold:.0f}× the 10k ones" if growth is not None else ""
-        target = f"p50 ≤ {REPORT_P50_MS:.0f} ms, ≤ {REPORT_GROWTH:.0f}× 10k{g}"
-        if warm_ok and not cold_ok:
-            return target, "**no**: only while cached"
-        return target, warm_ok
+    if kind in ("report", "public-page"):
+        # Issue 20: the first view right after a write that changes a count
+        # of persons (for the public page: right after a new release), at
+        # most 300 ms and at most 1.5× its time at 10,000 cases.
+        growth = row["after_ms"] / base["after_ms"] if base and base.get("after_ms") else None
+        ok = row["after_ms"] <= AFTER_WRITE_MS and (growth is None or growth <= AFTER_WRITE_GROWTH)
+        g = f"; {growth:.2f}× the 10k one" if growth is not None else ""
+        target = (f"after a write ≤ {AFTER_WRITE_MS:.0f} ms and ≤ {AFTER_WRITE_GROWTH}× 10k{g}")
+        if kind == "public-page":
+            target += f"; ≥ {PUBLIC_RPS:,.0f} req/s"
+            ok = ok and row["rps"] >= PUBLIC_RPS
+        return target, ok
     if kind == "public":
         return f"≥ {PUBLIC_RPS:,.0f} req/s", row["rps"] >= PUBLIC_RPS
-    return "(no target; every write checked in the database)", row["status_errors"] == 0 and row.get(
+    if kind == "write":
+        ratio = row["rps"] / row["without_rps"] if row.get("without_rps") else None
+        checked = row["status_errors"] == 0 and row.get("written", 0) > 0
+        r = f"; {ratio:.2f}×" if ratio is not None else ""
+        return (f"≥ {TRIGGER_RATIO}× the writes without the triggers{r}; every write checked",
+                checked and ratio is not None and ratio >= TRIGGER_RATIO)
+    return "(the ratio's other half; every write checked)", row["status_errors"] == 0 and row.get(
         "written", 0) > 0
 
 
@@ -645,17 +791,21 @@ def met(ok):
 
 def table(results, base):
     lines = [
-        "| # | Page | App req/s | p50 ms | p99 ms | Errors | First view ms | SQL stmts | pgbench tps | App/SQL | Target | Met |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| # | Page | App req/s | p50 ms | p99 ms | Errors | First view ms | After a write ms (max) "
+        "| SQL stmts | pgbench tps | App/SQL | Target | Met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for row in results["rows"]:
         ratio = row["rps"] / row["pgbench_tps"] if row["pgbench_tps"] else None
         target, ok = verdict(row, base["rows"] if base else [])
         note = f" ({row['note']})" if row["note"] else ""
         errors = row["status_errors"] + row["socket_errors"]
+        after = (f"{fmt(row['after_ms'], 0)} ({fmt(row['after_max_ms'], 0)})"
+                 if row.get("after_ms") is not None else "—")
         lines.append(
             f"| {row['number']} | {row['name']}{note} | {fmt(row['rps'], 0)} | {fmt(row['p50_ms'])} | "
-            f"{fmt(row['p99_ms'])} | {errors} | {fmt(row['cold_ms'], 0)} | {row['statements'] or '—'} | "
+            f"{fmt(row['p99_ms'])} | {errors} | {fmt(row['cold_ms'], 0)} | {after} | "
+            f"{row['statements'] or '—'} | "
             f"{fmt(row['pgbench_tps'], 0)} | {fmt(ratio, 2)} | {target} | {met(ok)} |"
         )
     return "\n".join(lines)
@@ -672,9 +822,14 @@ def report(big, base):
         f"at {CONNECTIONS} connections ({THREADS} threads); pgbench runs the SQL the same page ran "
         f"(captured from PostgreSQL's statement log during one request made after the first) "
         f"with {CONNECTIONS} clients and {THREADS} threads for {SECONDS} s. \"First view\" is the "
-        "time of the page's first request on a freshly started server: for the dashboards and the "
-        "report, the time to compute their publication from the records, which every view after a "
-        "change (any POST) pays again.",
+        "time of the page's first request on a freshly started server. \"After a write\" is the "
+        f"median (and the slowest) of {AFTER_WRITE_SAMPLES} first views, each right after a "
+        "write that changes a count of persons (a provider accepts a referral and starts its "
+        "service for a child of the Osh region not yet assisted this year: the children assisted "
+        "of the country, the region and a form grow by one, and the one protection is made "
+        "again); for the public page, right after the admin publishes a new release. The write "
+        "mix runs twice, with the report tables' triggers and without them (switched off, the "
+        "tables rebuilt afterwards).",
         "",
     ]
     sections = [(big, base)] + ([(base, None)] if base is not None else [])
@@ -692,6 +847,15 @@ def report(big, base):
             f"(target ≤ {RSS_MB:.0f} MB: {'met' if results['peak_rss'] <= RSS_MB else '**missed**'}).",
             "",
             table(results, other),
+            "",
+            f"`korgoo reports rebuild` (every report table again from the records, the "
+            f"server stopped): {results['rebuild_s']:.1f} s; `--check` (a fresh computation "
+            f"compared with the kept tables, nothing found): {results['check_s']:.1f} s. "
+            f"A provisional release made through the admin's page: "
+            f"{results['release_ms']:.0f} ms (median of 3)."
+            + (f" After the write mix without the triggers, the tables were rebuilt in place "
+               f"in {results['rebuilt_after_pause_s']:.1f} s."
+               if "rebuilt_after_pause_s" in results else ""),
             "",
         ]
     out += [
