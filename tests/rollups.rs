@@ -381,6 +381,40 @@ fn monitoring_figures_follow_every_correction_of_visits_and_referrals() {
          WHERE id = (SELECT max(id) FROM referrals WHERE status = 'in_service')",
     );
     same(&mut conn, "a service declined after all");
+    // A provider's steps, some of which change no count of the case (they
+    // refresh only the referral's own counts) and some of which do.
+    let step = "WHERE id = (SELECT min(id) FROM referrals WHERE status = 'sent'
+                  AND case_id IN (SELECT id FROM cases WHERE status = 'in_services'))";
+    exec(
+        &mut conn,
+        "CREATE TEMP TABLE stepped AS SELECT min(id) AS id FROM referrals WHERE status = 'sent'
+           AND case_id IN (SELECT id FROM cases WHERE status = 'in_services')",
+    );
+    exec(
+        &mut conn,
+        &format!("UPDATE referrals SET status = 'accepted', answered_at = now() {step}"),
+    );
+    same(&mut conn, "a referral accepted");
+    let stepped = "WHERE id = (SELECT id FROM stepped)";
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE referrals SET status = 'in_service', started_on = current_date, started_at = now() {stepped}"
+        ),
+    );
+    same(&mut conn, "its service started");
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE referrals SET status = 'completed', ended_on = current_date, ended_at = now() {stepped}"
+        ),
+    );
+    same(&mut conn, "its service completed");
+    exec(
+        &mut conn,
+        &format!("UPDATE referrals SET status = 'failed' {stepped}"),
+    );
+    same(&mut conn, "its service corrected to failed");
     exec(
         &mut conn,
         "DELETE FROM referrals WHERE id = (SELECT max(id) FROM referrals WHERE status = 'completed')",
