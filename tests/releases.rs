@@ -387,3 +387,48 @@ async fn the_schedule_makes_its_release_once_and_releases_survive_a_restart() {
         (chrono::Datelike::year(&today()) - first + 1) as usize
     });
 }
+
+/// An anonymous reader's public page is rendered once per release, language
+/// and query; a signed-in reader always gets their own page, and a new
+/// release is shown at once.
+#[actix_web::test]
+async fn public_pages_kept_for_anonymous_readers_follow_the_release_and_never_reach_staff() {
+    let app = TestApp::spawn().await;
+    let first = app.publish_figures();
+    let (status, anonymous) = text(&app, "/public").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(anonymous.contains(&format!("/public/releases/{first}/data.csv")));
+    assert!(!anonymous.contains("id=\"logout\""), "an anonymous page");
+    let (_, again) = text(&app, "/public").await;
+    assert_eq!(again, anonymous, "the kept page is served");
+
+    app.login_as(Role::Official).await;
+    app.get("/public?lang=en").await;
+    let own = app.get("/public").await;
+    assert_eq!(own.status, StatusCode::OK, "{:?}", own.location());
+    own.assert_contains("id=\"logout\"");
+    let token = app.csrf_token().await;
+    own.assert_contains(&token);
+    let (_, still) = text(&app, "/public").await;
+    assert!(
+        !still.contains("id=\"logout\"") && !still.contains(&token),
+        "a signed-in reader's page is never kept for others"
+    );
+
+    let next = app.publish_figures();
+    let (_, newer) = text(&app, "/public").await;
+    assert!(
+        newer.contains(&format!("/public/releases/{next}/data.csv")),
+        "a new release is shown at once"
+    );
+    let (_, pinned) = text(&app, &format!("/public?release={first}")).await;
+    assert!(pinned.contains(&format!("/public/releases/{first}/data.csv")));
+    // The open data of each release, read once, served the same.
+    let (_, csv) = text(&app, &format!("/public/releases/{first}/data.csv")).await;
+    assert_eq!(
+        text(&app, &format!("/public/releases/{first}/data.csv"))
+            .await
+            .1,
+        csv
+    );
+}

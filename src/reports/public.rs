@@ -37,20 +37,15 @@ pub struct Cached {
     pub content_type: &'static str,
 }
 
-/// Compute and serve. Downloads are the same for everyone and say so to
-/// caches on the way.
-async fn cached<F, Fut>(ctx: Option<&Ctx>, compute: F) -> AppResult<HttpResponse>
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = AppResult<Computed>>,
-{
-    let (status, value) = compute().await?;
+/// Serve what was made. Downloads are the same for everyone and say so to
+/// caches on the way; pages do not.
+fn served(status: actix_web::http::StatusCode, value: Cached, page: bool) -> HttpResponse {
     let mut response = HttpResponse::build(status);
     response.content_type(value.content_type);
-    if ctx.is_none() {
+    if !page {
         response.insert_header((header::CACHE_CONTROL, "public, max-age=300"));
     }
-    Ok(response.body(value.body))
+    response.body(value.body)
 }
 
 /// A page or download: its status and its body.
@@ -138,10 +133,25 @@ pub async fn index(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     let threshold = state.config.suppression_threshold;
+    let query = req.query_string().to_owned();
+    // An anonymous reader's page depends only on the release, the language
+    // and the query: it is rendered once per release (a release never
+    // changes). Anyone signed in gets their own (their name, their token).
+    let shared = ctx.actor.is_none() && ctx.flash.is_none();
+    let kept = if shared {
+        let (_, release) = release_of(&state, &query).await?;
+        release.map(|r| (r.header.id, format!("{}|{query}", ctx.lang_code())))
+    } else {
+        None
+    };
+    if let Some((id, key)) = &kept
+        && let Some(page) = state.releases.page(*id, key)
+    {
+        return Ok(cached_page(page));
+    }
     let render_ctx = ctx.clone();
     let state_ref = &state;
-    let query = req.query_string().to_owned();
-    cached(Some(&ctx), || async move {
+    let response = async move {
         let ctx = render_ctx;
         let Choice {
             filter,
@@ -178,8 +188,28 @@ pub async fn index(
             },
             status,
         )
-    })
-    .await
+    };
+    let (status, page) = response.await?;
+    if let Some((id, key)) = kept {
+        state.releases.keep_page(
+            id,
+            key,
+            releases::CachedPage {
+                status: status.as_u16(),
+                body: page.body.clone(),
+            },
+        );
+    }
+    Ok(served(status, page, true))
+}
+
+/// A public page kept from an earlier rendering.
+fn cached_page(page: releases::CachedPage) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(page.status)
+        .unwrap_or(actix_web::http::StatusCode::OK);
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.body)
 }
 
 #[derive(Template)]
@@ -203,7 +233,7 @@ pub async fn recommendations(
     let render_ctx = ctx.clone();
     let state_ref = &state;
     let query = req.query_string().to_owned();
-    cached(Some(&ctx), || async move {
+    let response = async move {
         let ctx = render_ctx;
         let Choice {
             filter,
@@ -234,8 +264,9 @@ pub async fn recommendations(
             },
             status,
         )
-    })
-    .await
+    };
+    let (status, page) = response.await?;
+    Ok(served(status, page, true))
 }
 
 /// The public choice of year and region, and its figures, its trend and
@@ -305,7 +336,12 @@ async fn public_choice(state: &AppState, query: &str) -> AppResult<Choice> {
 
 /// A release's open data as served: its bytes, their checksum as the ETag,
 /// and its own address; the bytes of a release never change.
-fn release_data(id: i64, format: releases::Format, body: String, sha256: String) -> HttpResponse {
+fn release_data(
+    id: i64,
+    format: releases::Format,
+    file: &(actix_web::web::Bytes, String),
+) -> HttpResponse {
+    let (body, sha256) = file;
     let (content_type, file) = match format {
         releases::Format::Csv => ("text/csv; charset=utf-8", "data.csv"),
         releases::Format::Json => ("application/json", "data.json"),
@@ -319,19 +355,20 @@ fn release_data(id: i64, format: releases::Format, body: String, sha256: String)
         ))
         .insert_header(("Digest", format!("sha-256={sha256}")))
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .body(body)
+        .body(body.clone())
 }
 
 async fn latest_data(state: &AppState, format: releases::Format) -> AppResult<HttpResponse> {
+    let cache = state.releases.clone();
     let found = db::run(&state.pool, move |conn| {
         Ok(match releases::latest_id(conn)? {
-            Some(id) => releases::data(conn, id, format)?.map(|d| (id, d)),
+            Some(id) => cache.file(conn, id, format)?.map(|d| (id, d)),
             None => None,
         })
     })
     .await?;
-    let (id, (body, sha256)) = found.ok_or(AppError::NotFound)?;
-    Ok(release_data(id, format, body, sha256))
+    let (id, file) = found.ok_or(AppError::NotFound)?;
+    Ok(release_data(id, format, &file))
 }
 
 /// The open data of the latest release as CSV: year, territory, figure,
@@ -358,12 +395,11 @@ pub async fn release_data_at(
         "data.json" => releases::Format::Json,
         _ => return Err(AppError::NotFound),
     };
-    let (body, sha256) = db::run(&state.pool, move |conn| {
-        Ok(releases::data(conn, id, format)?)
-    })
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(release_data(id, format, body, sha256))
+    let cache = state.releases.clone();
+    let file = db::run(&state.pool, move |conn| Ok(cache.file(conn, id, format)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(release_data(id, format, &file))
 }
 
 /// A release as the list of releases shows it.

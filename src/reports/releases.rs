@@ -270,7 +270,7 @@ pub fn data(
     .map(|r| (r.body, r.sha256)))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Csv,
     Json,
@@ -281,9 +281,22 @@ pub enum Format {
 #[derive(Default)]
 pub struct ReleaseCache {
     kept: Mutex<HashMap<i64, Arc<Release>>>,
+    files: Mutex<HashMap<(i64, Format), Arc<(actix_web::web::Bytes, String)>>>,
+    pages: Mutex<HashMap<(i64, String), CachedPage>>,
+}
+
+/// A public page as rendered for an anonymous reader of one release, in one
+/// language, for one query: a release never changes, so neither does it.
+#[derive(Clone)]
+pub struct CachedPage {
+    pub status: u16,
+    pub body: actix_web::web::Bytes,
 }
 
 const CACHED_RELEASES: usize = 8;
+/// Rendered pages kept: every year and region of a few releases in three
+/// languages fits; past it the cache starts again.
+const CACHED_PAGES: usize = 1024;
 
 impl ReleaseCache {
     pub fn get(&self, conn: &mut PgConnection, id: i64) -> QueryResult<Option<Arc<Release>>> {
@@ -303,6 +316,53 @@ impl ReleaseCache {
             kept.insert(id, release.clone());
         }
         Ok(Some(release))
+    }
+
+    /// A release's open data (its bytes and their SHA-256), read once.
+    pub fn file(
+        &self,
+        conn: &mut PgConnection,
+        id: i64,
+        format: Format,
+    ) -> QueryResult<Option<Arc<(actix_web::web::Bytes, String)>>> {
+        if let Some(f) = self
+            .files
+            .lock()
+            .ok()
+            .and_then(|k| k.get(&(id, format)).cloned())
+        {
+            return Ok(Some(f));
+        }
+        let Some(found) = data(conn, id, format)? else {
+            return Ok(None);
+        };
+        let found = Arc::new((actix_web::web::Bytes::from(found.0), found.1));
+        if let Ok(mut files) = self.files.lock() {
+            if files.len() >= 2 * CACHED_RELEASES
+                && let Some(oldest) = files.keys().map(|k| k.0).min()
+            {
+                files.retain(|k, _| k.0 != oldest);
+            }
+            files.insert((id, format), found.clone());
+        }
+        Ok(Some(found))
+    }
+
+    /// A page of release `id` rendered before under `key` (language and query).
+    pub fn page(&self, id: i64, key: &str) -> Option<CachedPage> {
+        self.pages
+            .lock()
+            .ok()
+            .and_then(|p| p.get(&(id, key.to_owned())).cloned())
+    }
+
+    pub fn keep_page(&self, id: i64, key: String, page: CachedPage) {
+        if let Ok(mut pages) = self.pages.lock() {
+            if pages.len() >= CACHED_PAGES {
+                pages.clear();
+            }
+            pages.insert((id, key), page);
+        }
     }
 }
 
