@@ -336,11 +336,7 @@ async fn public_choice(state: &AppState, query: &str) -> AppResult<Choice> {
 
 /// A release's open data as served: its bytes, their checksum as the ETag,
 /// and its own address; the bytes of a release never change.
-fn release_data(
-    id: i64,
-    format: releases::Format,
-    file: &(actix_web::web::Bytes, String),
-) -> HttpResponse {
+fn release_data(id: i64, format: releases::Format, file: &releases::File) -> HttpResponse {
     let (body, sha256) = file;
     let (content_type, file) = match format {
         releases::Format::Csv => ("text/csv; charset=utf-8", "data.csv"),

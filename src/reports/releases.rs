@@ -281,9 +281,12 @@ pub enum Format {
 #[derive(Default)]
 pub struct ReleaseCache {
     kept: Mutex<HashMap<i64, Arc<Release>>>,
-    files: Mutex<HashMap<(i64, Format), Arc<(actix_web::web::Bytes, String)>>>,
+    files: Mutex<HashMap<(i64, Format), Arc<File>>>,
     pages: Mutex<HashMap<(i64, String), CachedPage>>,
 }
+
+/// A release's open data as served: its bytes and their SHA-256.
+pub type File = (actix_web::web::Bytes, String);
 
 /// A public page as rendered for an anonymous reader of one release, in one
 /// language, for one query: a release never changes, so neither does it.
@@ -324,7 +327,7 @@ impl ReleaseCache {
         conn: &mut PgConnection,
         id: i64,
         format: Format,
-    ) -> QueryResult<Option<Arc<(actix_web::web::Bytes, String)>>> {
+    ) -> QueryResult<Option<Arc<File>>> {
         if let Some(f) = self
             .files
             .lock()
