@@ -283,7 +283,7 @@ fn report_protection(url: &str, threshold: i64) -> anyhow::Result<()> {
     let today = crate::reports::handlers::today();
     let entries = protection::inputs(&mut conn, today)?;
     let read = started.elapsed();
-    let protected = protection::Protector::default().protect(entries, threshold);
+    let protected = protection::Protector::default().protect(entries, threshold, None);
     let decided = started.elapsed() - read;
     println!("period\tterritories\tshown\tsmall\thidden");
     for ((period, country), t) in protected.tallies() {

@@ -479,3 +479,90 @@ fn the_protection_command_tells_what_is_hidden_where() {
     }
     assert_eq!(hidden, t.hidden, "{said}");
 }
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+#[test]
+fn the_protection_is_made_again_exactly_when_a_count_of_persons_changed() {
+    use korgoo::reports::protection::{self, Protector, Sign};
+    use std::sync::Arc;
+    let db = TestDatabase::create();
+    korgoo::demo::load(&db.url).expect("the demo data");
+    let mut conn = db.connect();
+    let today = korgoo::reports::handlers::today();
+    let changes = |conn: &mut PgConnection| Sign::read(conn, 5, today).unwrap().changes();
+    let fresh = |conn: &mut PgConnection| {
+        Protector::default()
+            .protect(protection::inputs(conn, today).unwrap(), 5, None)
+            .hidden()
+    };
+    let protector = Protector::default();
+    let first = protection::current(&mut conn, &protector, 5, today).unwrap();
+    assert_eq!(first.hidden(), fresh(&mut conn));
+    let before = changes(&mut conn);
+
+    // The state's actions are no count of persons: the same protection.
+    exec(
+        &mut conn,
+        "UPDATE inspection_violations SET count = count + 3
+         WHERE inspection_id = (SELECT min(inspection_id) FROM inspection_violations)",
+    );
+    exec(
+        &mut conn,
+        "UPDATE cases SET risk = CASE risk WHEN 'low' THEN 'high' ELSE 'low' END
+         WHERE id = (SELECT min(id) FROM cases)",
+    );
+    assert_eq!(changes(&mut conn), before);
+    let again = protection::current(&mut conn, &protector, 5, today).unwrap();
+    assert!(Arc::ptr_eq(&first, &again), "nothing was made again");
+
+    // A case moved to another district moves its child between counts of
+    // persons: one change, and the protection made from the new counts.
+    let case: Id = diesel::sql_query(
+        "SELECT min(id) AS id FROM cases WHERE identified_on >= date_trunc('year', now())",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE cases SET location_id = (SELECT max(id) FROM locations WHERE level = 'district'
+                                              AND id <> cases.location_id)
+             WHERE id = {}",
+            case.id
+        ),
+    );
+    assert_eq!(changes(&mut conn), before + 1);
+    let moved = protection::current(&mut conn, &protector, 5, today).unwrap();
+    assert!(!Arc::ptr_eq(&first, &moved), "made again");
+    assert_eq!(moved.hidden(), fresh(&mut conn));
+
+    // Many changes in one transaction are one; a rolled-back one is none.
+    conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        exec(conn, "UPDATE cases SET identified_on = identified_on - 1 WHERE id IN (SELECT id FROM cases ORDER BY id LIMIT 5)");
+        exec(conn, "UPDATE referrals SET status = 'completed' WHERE id = (SELECT min(id) FROM referrals WHERE status = 'in_service')");
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(changes(&mut conn), before + 2);
+    let _ = conn.transaction::<(), _, _>(|conn| {
+        exec(conn, "UPDATE cases SET identified_on = identified_on - 1 WHERE id IN (SELECT id FROM cases ORDER BY id LIMIT 5)");
+        Err(diesel::result::Error::RollbackTransaction)
+    });
+    assert_eq!(changes(&mut conn), before + 2);
+
+    // The territory tree is an input too, and so is a rebuild.
+    exec(
+        &mut conn,
+        "UPDATE locations SET sort_order = sort_order WHERE id = (SELECT min(id) FROM locations)",
+    );
+    assert_eq!(changes(&mut conn), before + 3);
+    rollups::rebuild(&mut conn).unwrap();
+    assert!(changes(&mut conn) > before + 3);
+    let rebuilt = protection::current(&mut conn, &protector, 5, today).unwrap();
+    assert_eq!(rebuilt.hidden(), fresh(&mut conn));
+}

@@ -4,7 +4,7 @@
 //! the dashboard, the public pages and every download take them from here, so
 //! a figure has one name and one rule wherever it appears.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -60,12 +60,39 @@ pub fn headline_years(
 ) -> QueryResult<BTreeMap<i32, Report>> {
     Ok(of_years(conn, from, to, path, 0)?
         .into_iter()
-        .map(|(year, r)| (year, headline_of(r)))
+        .map(|(year, r)| (year, headline(r)))
         .collect())
 }
 
+/// The headline of each year `from..=to` of every territory directly below
+/// `parent` (by code; `places` are those territories): two queries of kept
+/// rows for all of them, and one of the staff tables each.
+pub fn headlines_below(
+    conn: &mut PgConnection,
+    from: i32,
+    to: i32,
+    parent: &str,
+    places: &[(String, String)],
+) -> QueryResult<HashMap<String, BTreeMap<i32, Report>>> {
+    let mut kept = Kept::below(conn, from, to, parent)?;
+    let mut out = HashMap::new();
+    for (code, path) in places {
+        let mut staff = Staff::of_years(conn, from, to, path)?;
+        let years = kept.remove(code).unwrap_or_default();
+        let reports = (from..=to)
+            .map(|year| {
+                let k = years.get(&year).cloned().unwrap_or_default();
+                let report = of_kept(&k, &staff.remove(&year).unwrap_or_default(), 0);
+                (year, headline(report))
+            })
+            .collect();
+        out.insert(code.clone(), reports);
+    }
+    Ok(out)
+}
+
 /// Only what a territory that is not the page's own shows.
-fn headline_of(full: Report) -> Report {
+pub fn headline(full: Report) -> Report {
     let mut r = Report {
         groups: Default::default(),
         monitoring: Default::default(),
@@ -118,6 +145,26 @@ pub fn load_years(
     of_years(conn, from, to, path, overdue)
 }
 
+/// The same, each year with its kept rows (for the counts of actions a
+/// dashboard breaks down, `Kept::violations_by_kind`).
+pub fn load_years_kept(
+    conn: &mut PgConnection,
+    from: i32,
+    to: i32,
+    path: &str,
+    today: NaiveDate,
+) -> QueryResult<BTreeMap<i32, (Report, Kept)>> {
+    let overdue = kept::overdue(conn, path, today)?;
+    let mut staff = Staff::of_years(conn, from, to, path)?;
+    Ok(Kept::years(conn, from, to, path)?
+        .into_iter()
+        .map(|(year, kept)| {
+            let staff = staff.remove(&year).unwrap_or_default();
+            (year, (of_kept(&kept, &staff, overdue), kept))
+        })
+        .collect())
+}
+
 /// The reports of the years `from..=to` from their kept rows and staff.
 fn of_years(
     conn: &mut PgConnection,
@@ -131,18 +178,22 @@ fn of_years(
         .into_iter()
         .map(|(year, kept)| {
             let staff = staff.remove(&year).unwrap_or_default();
-            let counts = kept.counts();
-            let report = Report {
-                labor: model::labor(&staff, &counts),
-                criminal: model::criminal(&staff, &counts),
-                assisted: kept.assisted(),
-                groups: kept.groups(),
-                monitoring: kept.monitoring(overdue),
-                identified: kept.identified(),
-            };
-            (year, report)
+            (year, of_kept(&kept, &staff, overdue))
         })
         .collect())
+}
+
+/// A year's report from its kept rows and staff.
+fn of_kept(kept: &Kept, staff: &Staff, overdue: i64) -> Report {
+    let counts = kept.counts();
+    Report {
+        labor: model::labor(staff, &counts),
+        criminal: model::criminal(staff, &counts),
+        assisted: kept.assisted(),
+        groups: kept.groups(),
+        monitoring: kept.monitoring(overdue),
+        identified: kept.identified(),
+    }
 }
 
 /// A share in per cent with one decimal, only when both counts are shown.

@@ -95,6 +95,80 @@ impl Kept {
         Ok(years)
     }
 
+    /// Every year `from..=to` of each territory directly below `parent`, by
+    /// its code, in two queries (a page's table of the territories below
+    /// reads them together, not one territory at a time).
+    pub fn below(
+        conn: &mut PgConnection,
+        from: i32,
+        to: i32,
+        parent: &str,
+    ) -> QueryResult<HashMap<String, BTreeMap<i32, Kept>>> {
+        #[derive(QueryableByName)]
+        struct Action {
+            #[diesel(sql_type = Text)]
+            code: String,
+            #[diesel(sql_type = Int4)]
+            year: i32,
+            #[diesel(sql_type = Text)]
+            figure: String,
+            #[diesel(sql_type = Numeric)]
+            value: Decimal,
+        }
+        #[derive(QueryableByName)]
+        struct Child {
+            #[diesel(sql_type = Text)]
+            code: String,
+            #[diesel(sql_type = Int4)]
+            year: i32,
+            #[diesel(sql_type = Text)]
+            cell: String,
+            #[diesel(sql_type = Int4)]
+            children: i32,
+        }
+        let actions: Vec<Action> = diesel::sql_query(
+            "SELECT t.code, r.year, r.figure, sum(r.value) AS value
+             FROM locations p JOIN locations t ON t.parent_id = p.id
+             JOIN locations l ON l.path = t.path OR left(l.path, length(t.path) + 1) = t.path || '/'
+             JOIN report_rollups r ON r.location_id = l.id
+             WHERE p.path = $1 AND r.year BETWEEN $2 AND $3 AND r.figure NOT LIKE 'due:%'
+             GROUP BY t.code, r.year, r.figure",
+        )
+        .bind::<Text, _>(parent)
+        .bind::<Int4, _>(from)
+        .bind::<Int4, _>(to)
+        .load(conn)?;
+        let children: Vec<Child> = diesel::sql_query(
+            "SELECT t.code, c.year, c.cell, c.children
+             FROM locations p JOIN locations t ON t.parent_id = p.id
+             JOIN report_child_counts c ON c.territory_id = t.id
+             WHERE p.path = $1 AND c.year BETWEEN $2 AND $3",
+        )
+        .bind::<Text, _>(parent)
+        .bind::<Int4, _>(from)
+        .bind::<Int4, _>(to)
+        .load(conn)?;
+        let mut out: HashMap<String, BTreeMap<i32, Kept>> = HashMap::new();
+        fn year_of(
+            out: &mut HashMap<String, BTreeMap<i32, Kept>>,
+            code: String,
+            year: i32,
+        ) -> &mut Kept {
+            out.entry(code).or_default().entry(year).or_default()
+        }
+        for a in actions {
+            year_of(&mut out, a.code, a.year)
+                .actions
+                .insert(a.figure, a.value);
+        }
+        for c in children {
+            year_of(&mut out, c.code, c.year)
+                .children
+                .insert(c.cell, i64::from(c.children));
+        }
+        Ok(out)
+    }
+
     /// One year of the territory `path`.
     pub fn year(conn: &mut PgConnection, year: i32, path: &str) -> QueryResult<Kept> {
         Ok(Kept::years(conn, year, year, path)?

@@ -24,11 +24,15 @@
 //! cells are small counts anyway.
 //!
 //! The decision depends only on the counts of persons (and the threshold),
-//! so it is made again only when one of them changes: the inputs are read
-//! from the report tables on every request (a few thousand rows, in two
-//! queries and one report per year), and a protection made from the same
-//! inputs is reused (`Protector`). The state's own actions are exact and are
-//! never part of the decision.
+//! so it is made again only when one of them changes. Each write that
+//! changes one bumps a counter in its own transaction (migration
+//! `report_persons_changes`); a page reads their sum in its snapshot
+//! (`Sign`) and reuses the last protection when the sum is the same,
+//! without reading the inputs. When it grew, the inputs are read (a few
+//! thousand rows, in two queries and one report per year) and each period
+//! is protected on its own (no equation links two years): only the years
+//! whose counts changed are protected again (`Part`). The state's own
+//! actions are exact and are never part of the decision.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -166,10 +170,10 @@ fn headline_report(kept: Option<&HashMap<String, i64>>) -> Report {
     r
 }
 
-/// What the inputs of a protection are: the counts of persons of every
-/// entry and the threshold. Two sets of inputs with the same key give the
+/// What the inputs of one period's protection are: the counts of persons
+/// of its entries and the threshold. Two periods with the same key get the
 /// same decisions.
-fn key(entries: &[Entry], threshold: i64) -> u64 {
+fn key(entries: &[&Entry], threshold: i64) -> u64 {
     let mut h = DefaultHasher::new();
     threshold.hash(&mut h);
     for e in entries {
@@ -179,62 +183,178 @@ fn key(entries: &[Entry], threshold: i64) -> u64 {
     h.finish()
 }
 
-/// The protected figures of the whole country.
-pub struct Protected {
-    key: u64,
-    publication: Publication,
-    index: HashMap<(Period, String), usize>,
+/// What a protection was made from, as the database signs it without
+/// reading the inputs: the sum of `report_persons_changes` (it grows with
+/// every committed change of a count of persons or of the territory tree,
+/// migration `report_persons_changes`), the day (the periods offered and the
+/// referrals overdue depend on it) and the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sign {
+    changes: i64,
+    today: NaiveDate,
+    threshold: i64,
 }
 
-impl Protected {
-    fn new(entries: Vec<Entry>, threshold: i64, key: u64) -> Protected {
-        Protected::of(Publication::new(entries, threshold), key)
+impl Sign {
+    /// Read in the caller's transaction, so it signs the same snapshot as
+    /// the figures read after it.
+    pub fn read(conn: &mut PgConnection, threshold: i64, today: NaiveDate) -> QueryResult<Sign> {
+        #[derive(QueryableByName)]
+        struct Sum {
+            #[diesel(sql_type = BigInt)]
+            changes: i64,
+        }
+        let sum: Sum = diesel::sql_query(
+            "SELECT coalesce(sum(changes), 0)::bigint AS changes FROM report_persons_changes",
+        )
+        .get_result(conn)?;
+        Ok(Sign {
+            changes: sum.changes,
+            today,
+            threshold,
+        })
     }
 
-    /// A protection that also hides the counts of `revised` (entry index,
-    /// figure), with their partners: what a public release may not show
-    /// (`releases`). Never kept by the `Protector`.
-    pub fn revised(
-        entries: Vec<Entry>,
-        threshold: i64,
-        revised: &HashSet<(usize, String)>,
-    ) -> Protected {
-        Protected::of(Publication::revised(entries, threshold, revised), 0)
+    /// How many changes of counts of persons have been committed.
+    pub fn changes(&self) -> i64 {
+        self.changes
     }
+}
 
-    fn of(publication: Publication, key: u64) -> Protected {
+/// One period's entries protected together. No equation links two periods
+/// (the pages offer single years, `periods`), so each is protected on its
+/// own, and a change of the counts of one year leaves the others' decisions
+/// as they were: a write of this year makes this year's protection again,
+/// not seven.
+struct Part {
+    key: u64,
+    publication: Publication,
+    /// Entry index by territory code.
+    index: HashMap<String, usize>,
+}
+
+impl Part {
+    fn new(publication: Publication, key: u64) -> Part {
         let index = publication
             .entries()
             .iter()
             .enumerate()
-            .map(|(i, e)| ((e.period, e.code.clone()), i))
+            .map(|(i, e)| (e.code.clone(), i))
             .collect();
-        Protected {
+        Part {
             key,
             publication,
             index,
         }
     }
+}
 
-    pub fn entries(&self) -> &[Entry] {
-        self.publication.entries()
+/// The protected figures of the whole country: one part per period.
+pub struct Protected {
+    sign: Option<Sign>,
+    parts: BTreeMap<Period, Arc<Part>>,
+}
+
+/// The entries grouped by period, each with its index in `entries`. Should
+/// an entry of a range of years ever be given, everything is one group: a
+/// range's equations link it to its years.
+fn by_period(entries: &[Entry]) -> BTreeMap<Period, Vec<usize>> {
+    let mut groups: BTreeMap<Period, Vec<usize>> = BTreeMap::new();
+    if entries.iter().any(|e| e.period.from != e.period.to) {
+        let all = entries.first().map(|e| e.period).unwrap_or(Period::year(0));
+        groups.insert(all, (0..entries.len()).collect());
+        return groups;
+    }
+    for (i, e) in entries.iter().enumerate() {
+        groups.entry(e.period).or_default().push(i);
+    }
+    groups
+}
+
+impl Protected {
+    /// Protect `entries`, reusing the parts of `last` whose inputs are the
+    /// same.
+    fn new(
+        entries: Vec<Entry>,
+        threshold: i64,
+        sign: Option<Sign>,
+        last: Option<&Protected>,
+    ) -> Protected {
+        let groups = by_period(&entries);
+        let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+        let mut parts = BTreeMap::new();
+        for (period, members) in groups {
+            let key = key(
+                &members
+                    .iter()
+                    .filter_map(|&i| slots[i].as_ref())
+                    .collect::<Vec<_>>(),
+                threshold,
+            );
+            let kept = last
+                .and_then(|l| l.parts.get(&period))
+                .filter(|p| p.key == key);
+            let part = match kept {
+                Some(p) => p.clone(),
+                None => {
+                    let mine: Vec<Entry> =
+                        members.iter().filter_map(|&i| slots[i].take()).collect();
+                    Arc::new(Part::new(Publication::new(mine, threshold), key))
+                }
+            };
+            parts.insert(period, part);
+        }
+        Protected { sign, parts }
     }
 
-    fn position(&self, period: &Period, code: &str) -> Option<usize> {
-        self.index.get(&(*period, code.to_owned())).copied()
+    /// A protection that also hides the counts of `revised` (index in
+    /// `entries`, figure), with their partners: what a public release may
+    /// not show (`releases`). Never kept by the `Protector`.
+    pub fn revised(
+        entries: Vec<Entry>,
+        threshold: i64,
+        revised: &HashSet<(usize, String)>,
+    ) -> Protected {
+        let groups = by_period(&entries);
+        let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+        let mut parts = BTreeMap::new();
+        for (period, members) in groups {
+            let local: HashMap<usize, usize> =
+                members.iter().enumerate().map(|(j, &i)| (i, j)).collect();
+            let mine_revised: HashSet<(usize, String)> = revised
+                .iter()
+                .filter_map(|(i, name)| Some((*local.get(i)?, name.clone())))
+                .collect();
+            let mine: Vec<Entry> = members.iter().filter_map(|&i| slots[i].take()).collect();
+            let publication = Publication::revised(mine, threshold, &mine_revised);
+            parts.insert(period, Arc::new(Part::new(publication, 0)));
+        }
+        Protected { sign: None, parts }
+    }
+
+    /// Every entry, period by period.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.parts.values().flat_map(|p| p.publication.entries())
+    }
+
+    fn at(&self, period: &Period, code: &str) -> Option<(&Part, usize)> {
+        let part = self.parts.get(period)?;
+        let i = *part.index.get(code)?;
+        Some((part, i))
     }
 
     /// The figures of a territory and period as the set publishes them.
     pub fn published(&self, period: &Period, code: &str) -> Option<Published> {
-        self.publication.published_at(self.position(period, code)?)
+        let (part, i) = self.at(period, code)?;
+        part.publication.published_at(i)
     }
 
     /// A report read for a page (its exact counts of actions), published
     /// with the set's decision on its counts of persons. `None` when the set
     /// has no such territory and period.
     pub fn publish(&self, period: &Period, code: &str, report: &Report) -> Option<Published> {
-        let i = self.position(period, code)?;
-        Some(self.publication.publish_report(i, report))
+        let (part, i) = self.at(period, code)?;
+        Some(part.publication.publish_report(i, report))
     }
 
     /// How many counts of persons are published, shown as small, and hidden
@@ -253,20 +373,23 @@ impl Protected {
     /// territories below it (`false`).
     pub fn tallies(&self) -> BTreeMap<(Period, bool), Tally> {
         let mut all: BTreeMap<(Period, bool), Tally> = BTreeMap::new();
-        for (i, e) in self.publication.entries().iter().enumerate() {
-            let Some(p) = self.publication.published_at(i) else {
-                continue;
-            };
-            let t = all.entry((e.period, e.parent.is_none())).or_default();
-            for (name, v) in &p.figures {
-                if !e.full && !super::publication::headline(name) {
+        for part in self.parts.values() {
+            let publication = &part.publication;
+            for (i, e) in publication.entries().iter().enumerate() {
+                let Some(p) = publication.published_at(i) else {
                     continue;
-                }
-                match v {
-                    figures::Value::Persons(super::suppress::Shown::Value(_)) => t.shown += 1,
-                    figures::Value::Persons(super::suppress::Shown::Small) => t.small += 1,
-                    figures::Value::Persons(super::suppress::Shown::Hidden) => t.hidden += 1,
-                    _ => {}
+                };
+                let t = all.entry((e.period, e.parent.is_none())).or_default();
+                for (name, v) in &p.figures {
+                    if !e.full && !super::publication::headline(name) {
+                        continue;
+                    }
+                    match v {
+                        figures::Value::Persons(super::suppress::Shown::Value(_)) => t.shown += 1,
+                        figures::Value::Persons(super::suppress::Shown::Small) => t.small += 1,
+                        figures::Value::Persons(super::suppress::Shown::Hidden) => t.hidden += 1,
+                        _ => {}
+                    }
                 }
             }
         }
@@ -275,11 +398,14 @@ impl Protected {
 
     /// The hidden (entry, figure) pairs, for tests and the benchmark.
     pub fn hidden(&self) -> HashSet<(Period, String, String)> {
-        self.publication
-            .hidden_cells()
-            .map(|(i, name)| {
-                let e = &self.publication.entries()[i];
-                (e.period, e.code.clone(), name.to_owned())
+        self.parts
+            .values()
+            .flat_map(|part| {
+                let publication = &part.publication;
+                publication.hidden_cells().map(move |(i, name)| {
+                    let e = &publication.entries()[i];
+                    (e.period, e.code.clone(), name.to_owned())
+                })
             })
             .collect()
     }
@@ -292,23 +418,34 @@ pub struct Tally {
     pub hidden: usize,
 }
 
-/// Keeps the last protection made, and makes a new one only when the counts
-/// of persons changed.
+/// Keeps the last protection made; a new one reuses its periods whose
+/// counts of persons did not change.
 #[derive(Default)]
 pub struct Protector {
     last: Mutex<Option<Arc<Protected>>>,
 }
 
 impl Protector {
-    pub fn protect(&self, entries: Vec<Entry>, threshold: i64) -> Arc<Protected> {
-        let key = key(&entries, threshold);
-        if let Ok(last) = self.last.lock()
-            && let Some(p) = last.as_ref()
-            && p.key == key
-        {
-            return p.clone();
-        }
-        let made = Arc::new(Protected::new(entries, threshold, key));
+    fn last(&self) -> Option<Arc<Protected>> {
+        self.last.lock().ok().and_then(|l| l.clone())
+    }
+
+    /// The last protection, when it was made from the inputs `sign` signs.
+    pub fn signed(&self, sign: &Sign) -> Option<Arc<Protected>> {
+        self.last().filter(|p| p.sign.as_ref() == Some(sign))
+    }
+
+    /// Protect `entries` (signed by `sign` when read in one snapshot with
+    /// it), reusing what the last protection decided for every period whose
+    /// inputs are the same.
+    pub fn protect(
+        &self,
+        entries: Vec<Entry>,
+        threshold: i64,
+        sign: Option<Sign>,
+    ) -> Arc<Protected> {
+        let last = self.last();
+        let made = Arc::new(Protected::new(entries, threshold, sign, last.as_deref()));
         if let Ok(mut last) = self.last.lock() {
             *last = Some(made.clone());
         }
@@ -316,13 +453,18 @@ impl Protector {
     }
 }
 
-/// Read the inputs and protect them, reusing the last protection when they
-/// have not changed.
+/// The protection of the figures the caller's transaction sees: the last
+/// one when the database signs the same inputs, else made from the inputs
+/// read now (again only for the periods whose counts changed).
 pub fn current(
     conn: &mut PgConnection,
     protector: &Protector,
     threshold: i64,
     today: NaiveDate,
 ) -> QueryResult<Arc<Protected>> {
-    Ok(protector.protect(inputs(conn, today)?, threshold))
+    let sign = Sign::read(conn, threshold, today)?;
+    if let Some(p) = protector.signed(&sign) {
+        return Ok(p);
+    }
+    Ok(protector.protect(inputs(conn, today)?, threshold, Some(sign)))
 }

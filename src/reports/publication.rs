@@ -111,7 +111,9 @@ impl Bundle {
 
 /// What staff pages about `path` for `period` read: the territory in full,
 /// the same territory for each year of `trend` and the territories below it
-/// (for their headline figures and actions).
+/// (for their headline figures and actions). A single year (what the pages
+/// offer) is read with its trend in one pass over the kept rows, and the
+/// territories below together.
 pub fn staff(
     conn: &mut PgConnection,
     protected: Arc<Protected>,
@@ -123,27 +125,58 @@ pub fn staff(
         return Ok(None);
     };
     let children = below(conn, path)?;
-    let mut reports = HashMap::new();
     let today = super::handlers::today();
-    reports.insert(
-        (period, me.code.clone()),
-        figures::load(conn, &period, &me.path, today)?,
-    );
-    if let Some(trend) = trend {
-        for (year, report) in figures::headline_years(conn, trend.from, trend.to, &me.path)? {
-            let year = Period::year(year);
-            if year != period {
-                reports.insert((year, me.code.clone()), report);
+    let mut reports = HashMap::new();
+    let actions = if period.from == period.to {
+        let year = period.from;
+        let (from, to) = match trend {
+            Some(t) => (t.from.min(year), t.to.max(year)),
+            None => (year, year),
+        };
+        let mut years = figures::load_years_kept(conn, from, to, &me.path, today)?;
+        let (report, actions) = years.remove(&year).unwrap_or_default();
+        reports.insert((period, me.code.clone()), report);
+        if let Some(t) = trend {
+            for (y, (report, _)) in years {
+                if (t.from..=t.to).contains(&y) {
+                    reports.insert(
+                        (Period::year(y), me.code.clone()),
+                        figures::headline(report),
+                    );
+                }
             }
         }
-    }
-    for child in &children {
+        let places: Vec<(String, String)> = children
+            .iter()
+            .map(|c| (c.code.clone(), c.path.clone()))
+            .collect();
+        for (code, mut years) in figures::headlines_below(conn, year, year, path, &places)? {
+            if let Some(report) = years.remove(&year) {
+                reports.insert((period, code), report);
+            }
+        }
+        actions
+    } else {
         reports.insert(
-            (period, child.code.clone()),
-            figures::load_headline(conn, &period, &child.path)?,
+            (period, me.code.clone()),
+            figures::load(conn, &period, &me.path, today)?,
         );
-    }
-    let actions = Kept::actions_of(conn, &period, path)?;
+        if let Some(trend) = trend {
+            for (year, report) in figures::headline_years(conn, trend.from, trend.to, &me.path)? {
+                let year = Period::year(year);
+                if year != period {
+                    reports.insert((year, me.code.clone()), report);
+                }
+            }
+        }
+        for child in &children {
+            reports.insert(
+                (period, child.code.clone()),
+                figures::load_headline(conn, &period, &child.path)?,
+            );
+        }
+        Kept::actions_of(conn, &period, path)?
+    };
     let violations = actions.violations_by_kind();
     let complaints = actions.complaints_by_status();
     Ok(Some(Bundle {
@@ -167,9 +200,13 @@ pub fn public(conn: &mut PgConnection, protected: Arc<Protected>) -> QueryResult
     for (year, report) in figures::load_years(conn, first, last, &country.path, today)? {
         reports.insert((Period::year(year), country.code.clone()), report);
     }
-    for r in &regions {
-        for (year, report) in figures::headline_years(conn, first, last, &r.path)? {
-            reports.insert((Period::year(year), r.code.clone()), report);
+    let places: Vec<(String, String)> = regions
+        .iter()
+        .map(|r| (r.code.clone(), r.path.clone()))
+        .collect();
+    for (code, years) in figures::headlines_below(conn, first, last, &country.path, &places)? {
+        for (year, report) in years {
+            reports.insert((Period::year(year), code.clone()), report);
         }
     }
     Ok(Bundle {

@@ -1,0 +1,10 @@
+DROP TRIGGER report_persons_locations ON locations;
+DROP TRIGGER report_persons_rollups_truncated ON report_rollups;
+DROP TRIGGER report_persons_rollups_old ON report_rollups;
+DROP TRIGGER report_persons_rollups_new ON report_rollups;
+DROP TRIGGER report_persons_child_counts_truncated ON report_child_counts;
+DROP TRIGGER report_persons_child_counts ON report_child_counts;
+DROP FUNCTION report_persons_figure(text);
+DROP FUNCTION report_on_persons_changed();
+DROP FUNCTION report_persons_bump();
+DROP TABLE report_persons_changes;
