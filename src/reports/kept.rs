@@ -380,8 +380,10 @@ fn median(histogram: &BTreeMap<i64, i64>) -> Option<f64> {
     Some((low? + high?) as f64 / 2.0)
 }
 
-/// Referrals of the territory `path` overdue on `today`: open ones whose
-/// answer or service is due before it, from their kept due days.
+/// Referrals of the territory `path` overdue on `today`: the open ones that
+/// have a day due (`due_open`) less those due on `today` or later, so what
+/// is read does not grow with the years of past due days (migration
+/// `report_overdue_kept`).
 pub fn overdue(conn: &mut PgConnection, path: &str, today: NaiveDate) -> QueryResult<i64> {
     #[derive(QueryableByName)]
     struct N {
@@ -389,11 +391,14 @@ pub fn overdue(conn: &mut PgConnection, path: &str, today: NaiveDate) -> QueryRe
         n: i64,
     }
     let row: N = diesel::sql_query(
-        "SELECT coalesce(sum(r.value), 0)::bigint AS n
-         FROM report_rollups r JOIN locations l ON l.id = r.location_id
-         WHERE r.figure LIKE 'due:%'
-           AND CASE WHEN r.figure LIKE 'due:%' THEN substr(r.figure, 5)::date < $2 ELSE false END
-           AND (l.path = $1 OR left(l.path, length($1) + 1) = $1 || '/')",
+        "SELECT ((SELECT coalesce(sum(r.value), 0) FROM report_rollups r
+                   JOIN locations l ON l.id = r.location_id
+                  WHERE r.figure = 'due_open'
+                    AND (l.path = $1 OR left(l.path, length($1) + 1) = $1 || '/'))
+              - (SELECT coalesce(sum(r.value), 0) FROM report_rollups r
+                   JOIN locations l ON l.id = r.location_id
+                  WHERE r.figure LIKE 'due:%' AND report_due_day(r.figure) >= $2
+                    AND (l.path = $1 OR left(l.path, length($1) + 1) = $1 || '/')))::bigint AS n",
     )
     .bind::<Text, _>(path)
     .bind::<Date, _>(today)

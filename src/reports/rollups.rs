@@ -132,6 +132,9 @@ pub enum Figure {
     ServedDays(i64),
     /// Open referrals, by the day their answer or service is due.
     Due(NaiveDate),
+    /// Open referrals that have a day due (per territory and the year of
+    /// that day): with the days from today on, the referrals overdue.
+    DueOpen,
 }
 
 impl Figure {
@@ -144,12 +147,16 @@ impl Figure {
             Figure::Referrals(service, status) => format!("referrals:{service}:{status}"),
             Figure::ServedDays(days) => format!("served_days:{days}"),
             Figure::Due(day) => format!("due:{}", day.format("%Y-%m-%d")),
+            Figure::DueOpen => "due_open".to_owned(),
         }
     }
 
     pub fn parse(name: &str) -> Option<Figure> {
         if let Some(c) = Counter::parse(name) {
             return Some(Figure::Counter(c));
+        }
+        if name == "due_open" {
+            return Some(Figure::DueOpen);
         }
         let (kind, rest) = name.split_once(':')?;
         match kind {
@@ -298,6 +305,7 @@ mod tests {
             Figure::Referrals(ServiceKind::ALL[0], ReferralStatus::ALL[0]),
             Figure::ServedDays(0),
             Figure::Due(day),
+            Figure::DueOpen,
         ];
         for f in figures {
             assert_eq!(Figure::parse(&f.name()), Some(f), "{}", f.name());
