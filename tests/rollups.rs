@@ -566,3 +566,35 @@ fn the_protection_is_made_again_exactly_when_a_count_of_persons_changed() {
     let rebuilt = protection::current(&mut conn, &protector, 5, today).unwrap();
     assert_eq!(rebuilt.hidden(), fresh(&mut conn));
 }
+
+/// The report triggers plan their queries once per connection (migration
+/// `report_triggers_plan_once`): a function replaced without the setting
+/// would plan its queries again on every write.
+#[test]
+fn every_report_trigger_plans_its_queries_once() {
+    let db = TestDatabase::create();
+    let mut conn = db.connect();
+    let without: Vec<Name> = diesel::sql_query(
+        "SELECT p.proname::text AS name FROM pg_proc p
+         JOIN pg_namespace n ON n.oid = p.pronamespace
+         JOIN pg_language l ON l.oid = p.prolang
+         WHERE n.nspname = 'public' AND l.lanname = 'plpgsql'
+           AND (p.proname LIKE 'report\\_on\\_%' OR p.proname IN
+                ('report_refresh', 'report_child_refresh', 'report_child_cells', 'rollup_of'))
+           AND p.proname <> 'report_on_persons_changed'
+           AND NOT coalesce('plan_cache_mode=force_generic_plan' = ANY (p.proconfig), false)
+         ORDER BY 1",
+    )
+    .load(&mut conn)
+    .unwrap();
+    let names: Vec<String> = without.into_iter().map(|n| n.name).collect();
+    assert_eq!(names, Vec::<String>::new());
+    let with: i64 = diesel::sql_query(
+        "SELECT count(*) AS id FROM pg_proc
+         WHERE 'plan_cache_mode=force_generic_plan' = ANY (proconfig)",
+    )
+    .get_result::<Id>(&mut conn)
+    .unwrap()
+    .id;
+    assert!(with >= 15, "{with}");
+}
