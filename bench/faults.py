@@ -147,8 +147,11 @@ class Run:
         self.writes = []  # dicts
         # (page, start, end, inspections shown) of each official's page served
         self.readings = []
-        # The inspections the officials' pages showed before the users started.
+        # The inspections each official's pages showed before the users
+        # started, by (login, page); the territory of each establishment.
         self.baseline = {}
+        self.paths = {}
+        self.users = []
         self.t0 = None
         self.end = None
         self.events = {}
@@ -323,7 +326,18 @@ class User:
             status, body, _ = self.get(page, path, timeout)
             shown = shown_inspections(page, body) if status == 200 else None
             if shown is not None:
-                self.run.readings.append((page, start, self.run.now(), shown))
+                self.run.readings.append((self.login, page, start, self.run.now(), shown))
+
+    def read_baseline(self):
+        """What this official's pages show before anyone writes."""
+        for page, path in officials_pages():
+            if page not in SHOWN_INSPECTIONS:
+                continue
+            status, body = self.browser.get(path, self.run.args.report_timeout)
+            shown = shown_inspections(page, body) if status == 200 else None
+            if shown is None:
+                raise SystemExit(f"{self.login}: GET {path} answered {status} without inspections")
+            self.run.baseline[(self.login, page)] = shown
 
     def work(self):
         getattr(self, self.role)()
@@ -370,8 +384,6 @@ def first_views(users, run):
         if status != 200:
             raise SystemExit(f"GET {path} answered {status}")
         shown = shown_inspections(page, body)
-        if shown is not None:
-            run.baseline[page] = shown
         log(f"first view: {page} in {took * 1000:.0f} ms (inspections shown: {shown})")
         run.events[f"first view {page}"] = round(took * 1000, 1)
 
@@ -448,6 +460,12 @@ def cast(directory, users, run):
             f"SELECT id FROM inspections WHERE office_id = {office} ORDER BY id DESC LIMIT 50",
         )]
         per_office[office] = {"establishments": establishments, "inspections": seen}
+        for e, path in psql(
+            directory,
+            "SELECT e.id, l.path FROM establishments e JOIN locations l ON l.id = e.location_id "
+            f"WHERE e.id IN ({','.join(str(e) for e, _ in establishments) or 'NULL'})",
+        ):
+            run.paths[int(e)] = path
     offices = [o for o in offices if per_office[o]["establishments"]]
     for login, office in in_turn(directory, "inspector", offices, counts["inspector"]):
         cast.append(User(run, "inspector", login, per_office[office]))
@@ -467,12 +485,12 @@ def cast(directory, users, run):
         )]
         cast.append(User(run, "service_provider", login, {"referrals": ids}))
 
-    officials = [r[0] for r in psql(
+    officials = psql(
         directory,
-        "SELECT login FROM users WHERE login LIKE 'scale.official.%' AND active "
-        f"ORDER BY id LIMIT {counts['official']}",
-    )]
-    cast += [User(run, "official", login, {}) for login in officials]
+        "SELECT u.login, coalesce(l.path, 'KG') FROM users u LEFT JOIN locations l ON l.id = u.location_id "
+        f"WHERE u.login LIKE 'scale.official.%' AND u.active ORDER BY u.id LIMIT {counts['official']}",
+    )
+    cast += [User(run, "official", login, {"path": path}) for login, path in officials]
     return cast
 
 
@@ -493,6 +511,7 @@ def baseline(directory):
 def drive(directory, server, run):
     args = run.args
     users = cast(directory, args.users, run)
+    run.users = users
     log(f"{len(users)} users: " + ", ".join(f"{sum(u.role == r for u in users)} {r}" for r, _ in MIX))
     first_views(users, run)
     # Sign in first (argon2 on two cores takes a while), then start together.
@@ -503,6 +522,8 @@ def drive(directory, server, run):
     def live(user):
         try:
             user.sign_in()
+            if user.role == "official":
+                user.read_baseline()
         except BaseException as e:  # noqa: BLE001 - reported below
             failures.append(f"{user.login}: {e}")
         ready.wait()
@@ -744,12 +765,23 @@ def analyse(run):
     # page showed must include every inspection acknowledged before it was
     # asked for, and no more than those sent before it was answered.
     inspections = [w for w in run.writes if w["kind"] == "inspection"]
-    acknowledged = sorted(w["end"] for w in inspections if w["result"] == "acknowledged")
-    sent = sorted(w["start"] for w in inspections)
+    territory = {u.login: u.items["path"] for u in run.users if u.role == "official"}
+    within = {}
+
+    def writes_in(path):
+        """(acknowledged ends, sent starts) of the inspections in `path`."""
+        if path not in within:
+            mine = [w for w in inspections
+                    if (lambda p: p == path or p.startswith(path + "/"))(run.paths.get(w["target"], ""))]
+            within[path] = (sorted(w["end"] for w in mine if w["result"] == "acknowledged"),
+                            sorted(w["start"] for w in mine))
+        return within[path]
+
     fresh = {}
-    for page, start, end, shown in run.readings:
+    for login, page, start, end, shown in run.readings:
         f = fresh.setdefault(page, dict(n=0, complete=0, missing=0, beyond=0, worst=0, lat=[]))
-        base = run.baseline.get(page, 0)
+        acknowledged, sent = writes_in(territory[login])
+        base = run.baseline[(login, page)]
         low = base + bisect.bisect_left(acknowledged, start)
         high = base + bisect.bisect_right(sent, end)
         f["n"] += 1
@@ -972,6 +1004,10 @@ def main():
         for p in figures["phases"]:
             log(f"{p['phase']}: {p['requests']} requests, {p['rps']:.0f} req/s, p50 {fmt(p['p50'])} ms, "
                 f"p99 {fmt(p['p99'])} ms, max {fmt(p['max'])} ms, {p['outcomes']}, writes {p['writes']}")
+        for page, f in figures["fresh"].items():
+            log(f"{page}: {f['n']} served, {f['complete']} with every acknowledged inspection, "
+                f"{f['missing']} missing some (at most {f['worst']}), {f['beyond']} beyond those sent")
+        log(f"officials' pages outside the outage: p99 {fmt(figures['steady_p99'])} ms")
         log(f"recovery {figures['recovery']}, other 5xx {len(figures['other_5xx'])}, "
             f"timeouts {len(figures['timeouts'])}, late unserved {figures['late_unserved']}")
         log(f"writes: {json.dumps(checked['counts'])}; orphans {checked['orphans']}; "
