@@ -127,6 +127,7 @@ pub fn publish_due_release(state: &AppState) {
         });
     match made {
         Ok(Some(release)) => {
+            state.releases.note_latest(release.id);
             tracing::info!(release = release.id, "provisional release published")
         }
         Ok(None) => {}

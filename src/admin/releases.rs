@@ -204,7 +204,11 @@ pub async fn publish(
     })
     .await?;
     match made {
-        Ok(_) => Ok(see_other("/admin/releases")),
+        Ok(h) => {
+            // Committed: the public pages show it from their next request.
+            state.releases.note_latest(h.id);
+            Ok(see_other("/admin/releases"))
+        }
         Err(Refused::YearNotEnded | Refused::AlreadyMade) => {
             errors.add("year", "error-release-year");
             show(ctx, &state, None, errors, typed).await

@@ -292,11 +292,20 @@ async fn release_of(
         "" => None,
         n => Some(n.parse::<i64>().map_err(|_| AppError::NotFound)?),
     };
+    // The latest release, known and kept: no database at all.
+    if asked.is_none()
+        && let Some(release) = state
+            .releases
+            .latest()
+            .and_then(|id| state.releases.kept(id))
+    {
+        return Ok((None, Some(release)));
+    }
     let cache = state.releases.clone();
     let release = db::run(&state.pool, move |conn| {
         let id = match asked {
             Some(id) => Some(id),
-            None => releases::latest_id(conn)?,
+            None => cache.latest_id(conn)?,
         };
         Ok(match id {
             Some(id) => cache.get(conn, id)?,
@@ -355,9 +364,14 @@ fn release_data(id: i64, format: releases::Format, file: &releases::File) -> Htt
 }
 
 async fn latest_data(state: &AppState, format: releases::Format) -> AppResult<HttpResponse> {
+    if let Some(id) = state.releases.latest()
+        && let Some(file) = state.releases.kept_file(id, format)
+    {
+        return Ok(release_data(id, format, &file));
+    }
     let cache = state.releases.clone();
     let found = db::run(&state.pool, move |conn| {
-        Ok(match releases::latest_id(conn)? {
+        Ok(match cache.latest_id(conn)? {
             Some(id) => cache.file(conn, id, format)?.map(|d| (id, d)),
             None => None,
         })

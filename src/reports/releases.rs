@@ -280,6 +280,10 @@ pub enum Format {
 /// so what is kept here is never stale; only the few latest are kept.
 #[derive(Default)]
 pub struct ReleaseCache {
+    /// The latest release's number and when the database said so (or this
+    /// server made it): a public page asks the database again only after
+    /// `LATEST_TRUSTED`.
+    latest: Mutex<Option<(i64, std::time::Instant)>>,
     kept: Mutex<HashMap<i64, Arc<Release>>>,
     files: Mutex<HashMap<(i64, Format), Arc<File>>>,
     pages: Mutex<HashMap<(i64, String), CachedPage>>,
@@ -297,11 +301,62 @@ pub struct CachedPage {
 }
 
 const CACHED_RELEASES: usize = 8;
+/// How long the latest release's number is trusted without asking the
+/// database. A release this server makes (the schedule, an admin) is known
+/// at once; one made by `korgoo reports release` in another process is
+/// shown within this time.
+const LATEST_TRUSTED: std::time::Duration = std::time::Duration::from_secs(1);
 /// Rendered pages kept: every year and region of a few releases in three
 /// languages fits; past it the cache starts again.
 const CACHED_PAGES: usize = 1024;
 
 impl ReleaseCache {
+    /// The latest release's number, when the database said so less than
+    /// `LATEST_TRUSTED` ago.
+    pub fn latest(&self) -> Option<i64> {
+        let latest = *self.latest.lock().ok()?;
+        latest
+            .filter(|(_, at)| at.elapsed() < LATEST_TRUSTED)
+            .map(|(id, _)| id)
+    }
+
+    /// The latest release is `id` (read from the database, or just made).
+    /// Numbers only grow: a reader that read an older one before a new
+    /// release committed does not take the cache back.
+    pub fn note_latest(&self, id: i64) {
+        if let Ok(mut latest) = self.latest.lock()
+            && latest.is_none_or(|(known, _)| id >= known)
+        {
+            *latest = Some((id, std::time::Instant::now()));
+        }
+    }
+
+    /// The latest release's number: the one noted recently, or the
+    /// database's.
+    pub fn latest_id(&self, conn: &mut PgConnection) -> QueryResult<Option<i64>> {
+        if let Some(id) = self.latest() {
+            return Ok(Some(id));
+        }
+        let id = latest_id(conn)?;
+        if let Some(id) = id {
+            self.note_latest(id);
+        }
+        Ok(id)
+    }
+
+    /// A release already kept, without asking the database.
+    pub fn kept(&self, id: i64) -> Option<Arc<Release>> {
+        self.kept.lock().ok().and_then(|k| k.get(&id).cloned())
+    }
+
+    /// A release's open data already kept.
+    pub fn kept_file(&self, id: i64, format: Format) -> Option<Arc<File>> {
+        self.files
+            .lock()
+            .ok()
+            .and_then(|k| k.get(&(id, format)).cloned())
+    }
+
     pub fn get(&self, conn: &mut PgConnection, id: i64) -> QueryResult<Option<Arc<Release>>> {
         if let Some(r) = self.kept.lock().ok().and_then(|k| k.get(&id).cloned()) {
             return Ok(Some(r));

@@ -199,6 +199,9 @@ pub struct TestApp {
     csrf: Mutex<Option<String>>,
     /// The app's suppression threshold, for the releases tests publish.
     threshold: i64,
+    /// The app's releases, told of the releases tests publish as the app
+    /// is of its own.
+    releases: std::sync::Arc<korgoo::reports::releases::ReleaseCache>,
 }
 
 pub struct Page {
@@ -268,6 +271,7 @@ impl TestApp {
     pub fn start(db: TestDatabase, config: Config, pool: db::Pool) -> TestApp {
         let threshold = config.suppression_threshold;
         let state = korgoo::startup::build_state(config, pool).expect("application state");
+        let releases = state.releases.clone();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
         let port = listener.local_addr().expect("an address").port();
         let server = korgoo::startup::run(listener, state, Some(1)).expect("the server starts");
@@ -278,6 +282,7 @@ impl TestApp {
             client: TestApp::new_client(),
             csrf: Mutex::new(None),
             threshold,
+            releases,
         }
     }
 
@@ -306,6 +311,7 @@ impl TestApp {
             client: TestApp::new_client(),
             csrf: Mutex::new(None),
             threshold: self.threshold,
+            releases: self.releases.clone(),
         }
     }
 
@@ -446,7 +452,17 @@ impl TestApp {
     /// Publish the public figures now, as an admin's "provisional figures
     /// now" does, so the public pages and open data include every write made
     /// so far; the release's number.
+    /// Publish the public figures as the app does (its schedule, an
+    /// admin): the app shows the release from its next request.
     pub fn publish_figures(&self) -> i64 {
+        let id = self.publish_figures_elsewhere();
+        self.releases.note_latest(id);
+        id
+    }
+
+    /// Publish the public figures as `korgoo reports release` would, in
+    /// another process: the app learns of it by asking the database.
+    pub fn publish_figures_elsewhere(&self) -> i64 {
         use korgoo::reports::releases::{self, Ask};
         let mut conn = self.conn();
         releases::publish(
