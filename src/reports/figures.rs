@@ -328,10 +328,14 @@ impl Value {
 pub const SUPPRESSED: &str = "suppressed";
 
 /// The published figures, named as downloads name them (counts of persons
-/// start with `children_`), in the report's order.
+/// start with `children_`), in the report's order, and found by name
+/// through an index (a page reads dozens of them, a release thousands).
+/// A release stores them as JSON: the index is made again when read.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Published {
-    pub figures: Vec<(String, Value)>,
+    figures: Vec<(String, Value)>,
+    #[serde(skip)]
+    index: std::sync::OnceLock<HashMap<String, usize>>,
     pub assisted: Protected,
     /// Every figure, or only the headline ones (a territory that is not the
     /// page's own, see `publication::headline`).
@@ -339,8 +343,40 @@ pub struct Published {
 }
 
 impl Published {
+    pub fn new(figures: Vec<(String, Value)>, assisted: Protected, full: bool) -> Published {
+        Published {
+            figures,
+            index: Default::default(),
+            assisted,
+            full,
+        }
+    }
+
+    /// The figure called `name`, if published.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.figures.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        let index = self.index.get_or_init(|| {
+            self.figures
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| (n.clone(), i))
+                .collect()
+        });
+        index.get(name).map(|&i| &self.figures[i].1)
+    }
+
+    /// Every figure, in the report's order.
+    pub fn figures(&self) -> &[(String, Value)] {
+        &self.figures
+    }
+
+    pub fn into_figures(self) -> Vec<(String, Value)> {
+        self.figures
+    }
+
+    /// Keep only the figures `keep` says.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &Value) -> bool) {
+        self.figures.retain(|(n, v)| keep(n, v));
+        self.index = Default::default();
     }
 }
 
@@ -746,11 +782,7 @@ pub fn publish_with(r: &Report, threshold: i64, hidden: &dyn Fn(&str) -> bool) -
         ),
         grand: Some(shown("children_assisted")),
     };
-    Published {
-        figures: f,
-        assisted,
-        full: true,
-    }
+    Published::new(f, assisted, true)
 }
 
 #[cfg(test)]

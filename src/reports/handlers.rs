@@ -466,7 +466,7 @@ pub async fn enforcement_csv(
     let (year, path, published) = downloadable(&state, &signed, &req, "csv").await?;
     let threshold = state.config.suppression_threshold;
     let mut body = String::from("year,territory,figure,kind,value\n");
-    for (name, value) in &published.figures {
+    for (name, value) in published.figures() {
         body.push_str(&format!(
             "{year},{},{},{},{}\n",
             cell(&path),
@@ -503,7 +503,7 @@ pub async fn enforcement_xlsx(
         {
             sheet.write_string_with_format(0, col as u16, *title, &bold)?;
         }
-        for (i, (name, value)) in published.figures.iter().enumerate() {
+        for (i, (name, value)) in published.figures().iter().enumerate() {
             let row = i as u32 + 1;
             sheet.write_number(row, 0, year)?;
             sheet.write_string(row, 1, &path)?;

@@ -380,7 +380,7 @@ impl Protected {
                     continue;
                 };
                 let t = all.entry((e.period, e.parent.is_none())).or_default();
-                for (name, v) in &p.figures {
+                for (name, v) in p.figures() {
                     if !e.full && !super::publication::headline(name) {
                         continue;
                     }

@@ -768,7 +768,7 @@ pub async fn schema(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespo
     };
     let threshold = state.config.suppression_threshold;
     let figures = figures::publish_with(&empty, threshold, &|_| false)
-        .figures
+        .figures()
         .iter()
         .map(|(name, value)| Documented {
             label: label_of(&ctx, name),

@@ -578,11 +578,11 @@ impl Publication {
         let hidden = |name: &str| self.hidden.contains(&(i, name.to_owned()));
         let mut p = figures::publish_with(report, self.threshold, &hidden);
         if !entry.full {
-            p.figures.retain(|(name, value)| {
-                !matches!(value, figures::Value::Persons(_)) || headline(name)
+            p.retain(|name, value| match value {
+                figures::Value::Persons(_) => headline(name),
+                figures::Value::Derived(_) => false,
+                _ => true,
             });
-            p.figures
-                .retain(|(_, value)| !matches!(value, figures::Value::Derived(_)));
             // Its cross table is not part of the publication: never shown.
             let blank = |row: &mut Vec<Shown>| row.iter_mut().for_each(|c| *c = Shown::Hidden);
             p.assisted.body.iter_mut().for_each(blank);

@@ -672,7 +672,7 @@ fn shown_before(
                 continue;
             }
             for (code, published) in y.places {
-                for (name, value) in published.figures {
+                for (name, value) in published.into_figures() {
                     if let Value::Persons(Shown::Value(v)) = value {
                         out.entry((y.year, code.clone(), name))
                             .or_default()
@@ -770,7 +770,7 @@ pub fn changes(previous: &Release, this: &Release) -> Vec<Change> {
     {
         for (code, published) in &y.places {
             let old = previous.published(y.year, code);
-            for (name, value) in &published.figures {
+            for (name, value) in published.figures() {
                 let before = old.and_then(|o| o.get(name));
                 let text = |v: Option<&Value>, t: i64| v.map(|v| v.text(t)).unwrap_or_default();
                 if text(before, i64::from(previous.header.threshold))
@@ -800,7 +800,7 @@ pub fn csv_of(release: &Release) -> String {
     let threshold = i64::from(release.header.threshold);
     let mut body = String::from("year,territory,figure,kind,value\n");
     for (year, territory, published) in release.rows() {
-        for (name, value) in &published.figures {
+        for (name, value) in published.figures() {
             body.push_str(&format!(
                 "{year},{},{},{},{}\n",
                 cell(territory),
@@ -847,13 +847,16 @@ pub fn json_of(release: &Release) -> String {
     let rows: Vec<DataRow> = release
         .rows()
         .flat_map(|(year, territory, published)| {
-            published.figures.iter().map(move |(name, value)| DataRow {
-                year,
-                territory,
-                figure: name,
-                kind: value.kind().as_str(),
-                value: json_value(value, threshold),
-            })
+            published
+                .figures()
+                .iter()
+                .map(move |(name, value)| DataRow {
+                    year,
+                    territory,
+                    figure: name,
+                    kind: value.kind().as_str(),
+                    value: json_value(value, threshold),
+                })
         })
         .collect();
     let years: Vec<serde_json::Value> = release
