@@ -247,13 +247,42 @@ pub fn listed(
         None,
         serde_json::json!({ "list": list, "filter": filter, "child_ids": child_ids }),
     )?;
-    watch_bulk_access(conn, who, alert)
+    watch_bulk_access(conn, who, alert, child_ids)
 }
 
-/// Raise one alert per window when a user has listed or opened more
-/// distinct children than the setting allows. It reads only this user's
-/// entries of the window (the actor index), whatever the size of the log.
-pub fn watch_bulk_access(conn: &mut PgConnection, who: &Who, alert: BulkAlert) -> QueryResult<()> {
+/// The reader saw these children now (a list, a search, a child's or a
+/// case's page): kept per reader and child for the bulk-access alert
+/// (migration `children_seen`), beside the audit entry that records it.
+pub fn saw(conn: &mut PgConnection, who: &Who, child_ids: &[i64]) -> QueryResult<()> {
+    let Some(actor) = who.actor_id else {
+        return Ok(());
+    };
+    if child_ids.is_empty() {
+        return Ok(());
+    }
+    diesel::sql_query(
+        "INSERT INTO audit_children_seen (actor_id, child_id, seen_at)
+         SELECT $1, c, now() FROM unnest($2::bigint[]) c ORDER BY c
+         ON CONFLICT (actor_id, child_id) DO UPDATE SET seen_at = EXCLUDED.seen_at",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(actor)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(child_ids)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The reader saw `child_ids` now: raise one alert per window when they
+/// have listed or opened more distinct children than the setting allows.
+/// It reads the reader's children seen in the window (at most that many
+/// rows, `saw`) and the reader's alerts, whatever the size of the log or
+/// how often the reader reloads a list; children seen before the window
+/// are forgotten here.
+pub fn watch_bulk_access(
+    conn: &mut PgConnection,
+    who: &Who,
+    alert: BulkAlert,
+    child_ids: &[i64],
+) -> QueryResult<()> {
     #[derive(QueryableByName)]
     struct Seen {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -264,19 +293,21 @@ pub fn watch_bulk_access(conn: &mut PgConnection, who: &Who, alert: BulkAlert) -
     let Some(actor) = who.actor_id else {
         return Ok(());
     };
+    saw(conn, who, child_ids)?;
+    diesel::sql_query(
+        "DELETE FROM audit_children_seen
+         WHERE actor_id = $1 AND seen_at <= now() - make_interval(mins => $2::int)",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(actor)
+    .bind::<diesel::sql_types::BigInt, _>(alert.minutes)
+    .execute(conn)?;
     let seen: Seen = diesel::sql_query(
-        "WITH recent AS (
-           SELECT action, target_id, details FROM audit_log
-           WHERE actor_id = $1 AND at > now() - make_interval(mins => $2::int)
-         )
-         SELECT
-           (SELECT count(DISTINCT id) FROM (
-              SELECT (jsonb_array_elements_text(details->'child_ids'))::bigint AS id FROM recent
-                WHERE action IN ('children_listed', 'child_search')
-              UNION ALL
-              SELECT target_id FROM recent WHERE action = 'child_viewed'
-            ) x) AS children,
-           EXISTS (SELECT 1 FROM recent WHERE action = 'bulk_access_alert') AS alerted",
+        "SELECT (SELECT count(*) FROM audit_children_seen
+                  WHERE actor_id = $1 AND seen_at > now() - make_interval(mins => $2::int))
+                  AS children,
+                EXISTS (SELECT 1 FROM audit_log
+                         WHERE action = 'bulk_access_alert' AND actor_id = $1
+                           AND at > now() - make_interval(mins => $2::int)) AS alerted",
     )
     .bind::<diesel::sql_types::BigInt, _>(actor)
     .bind::<diesel::sql_types::BigInt, _>(alert.minutes)
@@ -312,5 +343,9 @@ pub fn record(
         ))
         .execute(conn)?;
     crate::metrics::audit_written(action);
+    // A child's page counts towards the bulk-access alert like a list.
+    if let (AuditAction::ChildViewed, Some((TargetKind::Child, child))) = (action, target) {
+        saw(conn, who, &[child])?;
+    }
     Ok(())
 }

@@ -189,6 +189,36 @@ async fn paging_through_many_children_raises_one_alert_the_admin_sees() {
     );
     // Nobody else sees the alerts.
     assert!(head.get("/").await.text_of("#bulk-alerts").is_none());
+    // The children the alert counts are the distinct children of the
+    // reader's audit entries, kept one row per child however many pages
+    // named them.
+    let from_log = || -> i64 {
+        diesel::sql_query(
+            "SELECT count(DISTINCT c) AS n FROM (
+               SELECT (jsonb_array_elements_text(details->'child_ids'))::bigint AS c
+               FROM audit_log WHERE actor_login = 'supervisor.karasuu'
+                 AND action IN ('children_listed', 'child_search')
+               UNION ALL
+               SELECT target_id FROM audit_log WHERE actor_login = 'supervisor.karasuu'
+                 AND action = 'child_viewed') x",
+        )
+        .get_result::<N>(&mut app.conn())
+        .unwrap()
+        .n
+    };
+    let kept = || -> i64 {
+        diesel::sql_query(
+            "SELECT count(*) AS n FROM audit_children_seen s JOIN users u ON u.id = s.actor_id
+             WHERE u.login = 'supervisor.karasuu'",
+        )
+        .get_result::<N>(&mut app.conn())
+        .unwrap()
+        .n
+    };
+    assert!(kept() > 3);
+    assert_eq!(kept(), from_log());
+    head.get("/children").await;
+    assert_eq!(kept(), from_log(), "a list seen again adds no child");
 }
 
 #[derive(QueryableByName)]

@@ -169,7 +169,7 @@ pub async fn search(
                     "child_ids": ids,
                 }),
             )?;
-            audit::watch_bulk_access(conn, &who, alert)?;
+            audit::watch_bulk_access(conn, &who, alert, &ids)?;
             Ok(found)
         })
         .await?;

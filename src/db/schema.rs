@@ -27,6 +27,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_children_seen (actor_id, child_id) {
+        actor_id -> Int8,
+        child_id -> Int8,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         at -> Timestamptz,
@@ -454,6 +462,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_persons_changes (slot) {
+        slot -> Int4,
+        changes -> Int8,
+    }
+}
+
+diesel::table! {
     report_rollups (figure, location_id, year) {
         figure -> Text,
         location_id -> Int4,
@@ -538,6 +553,7 @@ diesel::table! {
 }
 
 diesel::joinable!(agencies -> locations (location_id));
+diesel::joinable!(audit_children_seen -> users (actor_id));
 diesel::joinable!(audit_log -> audit_actions (action));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -594,6 +610,7 @@ diesel::joinable!(users -> locations (location_id));
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     audit_actions,
+    audit_children_seen,
     audit_log,
     case_events,
     cases,
@@ -623,6 +640,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_child_counts,
     report_child_members,
     report_contributions,
+    report_persons_changes,
     report_rollups,
     school_fee_complaints,
     sessions,
