@@ -262,7 +262,7 @@ pub fn saw(conn: &mut PgConnection, who: &Who, child_ids: &[i64]) -> QueryResult
     }
     diesel::sql_query(
         "INSERT INTO audit_children_seen (actor_id, child_id, seen_at)
-         SELECT $1, c, now() FROM unnest($2::bigint[]) c ORDER BY c
+         SELECT DISTINCT $1::bigint, c, now() FROM unnest($2::bigint[]) c ORDER BY 2
          ON CONFLICT (actor_id, child_id) DO UPDATE SET seen_at = EXCLUDED.seen_at",
     )
     .bind::<diesel::sql_types::BigInt, _>(actor)

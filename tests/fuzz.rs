@@ -328,12 +328,18 @@ fn ids(app: &TestApp, admin_target: i64) -> Vec<(&'static str, String)> {
 }
 
 /// Every record the routes could write, row by row (sessions, known
-/// devices, the audit trail and the sign-in counters excepted: reading,
-/// signing in and failing to sign in rightly touch those).
+/// devices, the audit trail with its children seen per reader, and the
+/// sign-in counters excepted: reading, signing in and failing to sign in
+/// rightly touch those).
 fn snapshot(app: &TestApp) -> BTreeMap<String, String> {
     crate::common::table_digests(
         app,
-        &["sessions", "known_devices", "audit_log"],
+        &[
+            "sessions",
+            "known_devices",
+            "audit_log",
+            "audit_children_seen",
+        ],
         &["failed_logins", "locked_until", "last_login_at"],
     )
 }
