@@ -345,7 +345,10 @@ pub(super) fn load(conn: &mut PgConnection, who: &Who) -> anyhow::Result<()> {
         for n in 0..visits {
             let days = (n as u64 * 1090 / visits as u64) + dice.below(25);
             let mut on = today - Days::new(days.min(1095));
-            if on.month() < 5 && dice.below(2) == 0 {
+            // Drawn for every visit, so the sequence (and the demo's every
+            // record after it) does not depend on the day it is loaded.
+            let to_season = dice.below(2) == 0;
+            if on.month() < 5 && to_season {
                 on = on.with_month(9).unwrap_or(on);
                 if on > today {
                     on = today - Days::new(1);
