@@ -32,8 +32,12 @@ pub struct Kept {
     children: HashMap<String, i64>,
 }
 
+/// A row of kept counts of actions, and of children, of a territory (by
+/// its code; the path asked for when only one is read) and year.
 #[derive(QueryableByName)]
 struct ActionRow {
+    #[diesel(sql_type = Text)]
+    code: String,
     #[diesel(sql_type = Int4)]
     year: i32,
     #[diesel(sql_type = Text)]
@@ -44,6 +48,8 @@ struct ActionRow {
 
 #[derive(QueryableByName)]
 struct ChildRow {
+    #[diesel(sql_type = Text)]
+    code: String,
     #[diesel(sql_type = Int4)]
     year: i32,
     #[diesel(sql_type = Text)]
@@ -62,7 +68,7 @@ impl Kept {
         path: &str,
     ) -> QueryResult<BTreeMap<i32, Kept>> {
         let actions: Vec<ActionRow> = diesel::sql_query(
-            "SELECT r.year, r.figure, sum(r.value) AS value
+            "SELECT $1 AS code, r.year, r.figure, sum(r.value) AS value
              FROM report_rollups r JOIN locations l ON l.id = r.location_id
              WHERE r.year BETWEEN $2 AND $3 AND r.figure NOT LIKE 'due:%'
                AND (l.path = $1 OR left(l.path, length($1) + 1) = $1 || '/')
@@ -73,7 +79,7 @@ impl Kept {
         .bind::<Int4, _>(to)
         .load(conn)?;
         let children: Vec<ChildRow> = diesel::sql_query(
-            "SELECT c.year, c.cell, c.children FROM report_child_counts c
+            "SELECT $1 AS code, c.year, c.cell, c.children FROM report_child_counts c
              JOIN locations l ON l.id = c.territory_id
              WHERE l.path = $1 AND c.year BETWEEN $2 AND $3",
         )
@@ -104,29 +110,7 @@ impl Kept {
         to: i32,
         parent: &str,
     ) -> QueryResult<HashMap<String, BTreeMap<i32, Kept>>> {
-        #[derive(QueryableByName)]
-        struct Action {
-            #[diesel(sql_type = Text)]
-            code: String,
-            #[diesel(sql_type = Int4)]
-            year: i32,
-            #[diesel(sql_type = Text)]
-            figure: String,
-            #[diesel(sql_type = Numeric)]
-            value: Decimal,
-        }
-        #[derive(QueryableByName)]
-        struct Child {
-            #[diesel(sql_type = Text)]
-            code: String,
-            #[diesel(sql_type = Int4)]
-            year: i32,
-            #[diesel(sql_type = Text)]
-            cell: String,
-            #[diesel(sql_type = Int4)]
-            children: i32,
-        }
-        let actions: Vec<Action> = diesel::sql_query(
+        let actions: Vec<ActionRow> = diesel::sql_query(
             "SELECT t.code, r.year, r.figure, sum(r.value) AS value
              FROM locations p JOIN locations t ON t.parent_id = p.id
              JOIN locations l ON l.path = t.path OR left(l.path, length(t.path) + 1) = t.path || '/'
@@ -138,7 +122,7 @@ impl Kept {
         .bind::<Int4, _>(from)
         .bind::<Int4, _>(to)
         .load(conn)?;
-        let children: Vec<Child> = diesel::sql_query(
+        let children: Vec<ChildRow> = diesel::sql_query(
             "SELECT t.code, c.year, c.cell, c.children
              FROM locations p JOIN locations t ON t.parent_id = p.id
              JOIN report_child_counts c ON c.territory_id = t.id
