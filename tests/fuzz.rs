@@ -213,28 +213,95 @@ fn one(app: &TestApp, sql: &str) -> Option<i64> {
         .map(|r| r.id)
 }
 
-/// Ids of demo records each actor works on.
-fn ids(app: &TestApp, admin_target: i64) -> Vec<(&'static str, String)> {
+/// The records whose forms depend on their state, made fresh rather than
+/// picked from the demo: which demo records are open, paying or waiting
+/// depends on the day the demo was loaded, and a form found one day and
+/// not the next made the route count of this test flake with the date.
+struct Made {
+    inspection: i64,
+    penalty: i64,
+    establishment: i64,
+    referral: i64,
+}
+
+impl Made {
+    /// An open inspection of inspector.osh with a penalty still to be paid,
+    /// and a referral of worker.karasuu's case waiting at provider.osh.
+    async fn new(app: &TestApp, inspector: &TestApp, case: i64) -> Made {
+        let establishment = one(
+            app,
+            "SELECT i.establishment_id AS id FROM inspections i \
+             JOIN inspection_inspectors ii ON ii.inspection_id = i.id \
+             JOIN users u ON u.id = ii.user_id WHERE u.login = 'inspector.osh' \
+             ORDER BY i.id LIMIT 1",
+        )
+        .expect("an establishment inspector.osh visited");
+        let inspection = crate::inspections::record_inspection(inspector, establishment, &[]).await;
+        let imposed = inspector
+            .post_form(
+                &format!("/inspections/{inspection}/penalties"),
+                &[
+                    ("legal_basis", "Кодекс о правонарушениях, ст. 117"),
+                    ("imposed", "12 000"),
+                    ("violations", "underage_work"),
+                ],
+            )
+            .await;
+        assert_eq!(imposed.status, StatusCode::SEE_OTHER, "{}", imposed.body);
+        let penalty = one(
+            app,
+            &format!("SELECT id FROM penalties WHERE inspection_id = {inspection}"),
+        )
+        .expect("the penalty just imposed");
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        let referral = diesel::sql_query(format!(
+            "INSERT INTO referrals (case_id, agency_id, service, urgency, shared, note, \
+                                    answer_by, sent_by) \
+             SELECT {case}, a.id, a.services[1], 'routine', '{{}}'::text[], '', \
+                    CURRENT_DATE + 14, w.id \
+             FROM users p JOIN agencies a ON a.id = p.agency_id, users w \
+             WHERE p.login = 'provider.osh' AND w.login = 'worker.karasuu' RETURNING id"
+        ))
+        .get_result::<Id>(&mut app.conn())
+        .expect("a referral to provider.osh")
+        .id;
+        Made {
+            inspection,
+            penalty,
+            establishment,
+            referral,
+        }
+    }
+}
+
+/// The case the case workers' routes work on: worker.karasuu's, open and
+/// in services, so that its follow-up form is offered.
+fn case_of_karasuu(app: &TestApp) -> i64 {
+    one(
+        app,
+        "SELECT k.id FROM cases k JOIN users u ON u.agency_id = k.unit_id \
+         WHERE u.login = 'worker.karasuu' AND k.closed_at IS NULL AND k.transfer_to_unit_id IS NULL \
+         ORDER BY (k.status = 'in_services') DESC, k.id LIMIT 1",
+    )
+    .expect("an open case of worker.karasuu")
+}
+
+/// Ids of the records each actor works on.
+fn ids(app: &TestApp, admin_target: i64, case: i64, made: &Made) -> Vec<(&'static str, String)> {
     let pick = |sql: &str, fallback: &str| -> String {
         one(app, sql)
             .or_else(|| one(app, fallback))
             .expect("a demo record")
             .to_string()
     };
-    let case = pick(
-        "SELECT k.id FROM cases k JOIN users u ON u.agency_id = k.unit_id \
-         WHERE u.login = 'worker.karasuu' AND k.closed_at IS NULL ORDER BY k.id LIMIT 1",
-        "SELECT id FROM cases ORDER BY id LIMIT 1",
-    );
+    let case = case.to_string();
     let child = pick(
         &format!("SELECT child_id AS id FROM cases WHERE id = {case}"),
         "SELECT id FROM children LIMIT 1",
-    );
-    let inspection = pick(
-        "SELECT i.id FROM inspections i JOIN inspection_inspectors ii ON ii.inspection_id = i.id \
-         JOIN users u ON u.id = ii.user_id WHERE u.login = 'inspector.osh' \
-         ORDER BY (i.status = 'open') DESC, i.id LIMIT 1",
-        "SELECT id FROM inspections LIMIT 1",
     );
     vec![
         ("user", admin_target.to_string()),
@@ -251,29 +318,10 @@ fn ids(app: &TestApp, admin_target: i64) -> Vec<(&'static str, String)> {
         ),
         ("case", case),
         ("child", child),
-        (
-            "referral",
-            pick(
-                "SELECT r.id FROM referrals r JOIN users u ON u.agency_id = r.agency_id \
-             WHERE u.login = 'provider.osh' ORDER BY (r.status = 'sent') DESC, r.id LIMIT 1",
-                "SELECT id FROM referrals LIMIT 1",
-            ),
-        ),
-        (
-            "establishment",
-            pick(
-                &format!("SELECT establishment_id AS id FROM inspections WHERE id = {inspection}"),
-                "SELECT id FROM establishments LIMIT 1",
-            ),
-        ),
-        (
-            "penalty",
-            pick(
-                &format!("SELECT id FROM penalties WHERE inspection_id = {inspection} LIMIT 1"),
-                "SELECT id FROM penalties LIMIT 1",
-            ),
-        ),
-        ("inspection", inspection),
+        ("referral", made.referral.to_string()),
+        ("establishment", made.establishment.to_string()),
+        ("penalty", made.penalty.to_string()),
+        ("inspection", made.inspection.to_string()),
         (
             "free_child",
             pick(
@@ -494,7 +542,9 @@ impl Fuzz {
             }
             browsers.insert(*actor, b);
         }
-        let ids = ids(&app, admin_target);
+        let case = case_of_karasuu(&app);
+        let made = Made::new(&app, &browsers["inspector.osh"], case).await;
+        let ids = ids(&app, admin_target, case, &made);
         Fuzz {
             app,
             browsers,
