@@ -155,9 +155,11 @@ fn every_key_the_code_uses_is_a_message() {
         for r in &RECOMMENDATIONS {
             used.insert(format!("recommendation-{}", r.code.replace('_', "-")));
         }
-        for band in korgoo::reports::indicators::AGE_BANDS {
-            used.insert(format!("report-age-{}", band.replace('_', "-")));
-        }
+        used.extend(
+            korgoo::reports::name::AgeBand::ALL
+                .iter()
+                .map(|b| b.message_key()),
+        );
     }
     assert!(used.len() > 150, "the scan found the keys ({})", used.len());
     for &lang in Lang::ALL {

@@ -34,7 +34,7 @@ use korgoo::policy::Role;
 use korgoo::referrals::model::ReferralStatus;
 use korgoo::reports::filter::{FIRST_YEAR, this_year};
 use korgoo::reports::handlers::{CRIMINAL_ROWS, LABOR_ROWS, today};
-use korgoo::reports::indicators::AGE_BANDS;
+use korgoo::reports::name::AgeBand;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use reqwest::StatusCode;
@@ -1711,7 +1711,7 @@ impl Scene {
             let parts: Vec<&str> = cell.split(" · ").collect();
             assert_eq!(parts.len(), names.len(), "{cell}");
             for (name, part) in names.iter().zip(parts) {
-                add(year, "KG", (*name).to_owned(), part);
+                add(year, "KG", name.to_string(), part);
             }
         }
         // A table's rows (label, cells) and its total row.
@@ -1822,7 +1822,7 @@ impl Scene {
             ),
             (
                 "by-age",
-                AGE_BANDS
+                AgeBand::ALL
                     .iter()
                     .map(|b| format!("children_identified_age_{b}"))
                     .collect(),
@@ -1963,7 +1963,7 @@ fn recount(conn: &mut PgConnection) -> Recount {
             identified(&format!("AND c.sex = '{s}'")),
         );
     }
-    for (band, cond) in AGE_BANDS.iter().zip([
+    for (band, cond) in AgeBand::ALL.iter().zip([
         "AND c.age < 14",
         "AND c.age IN (14, 15)",
         "AND c.age IN (16, 17)",

@@ -12,9 +12,10 @@ use super::charts::{self, Series};
 use super::figures::{Published, Report, Value};
 use super::filter::{self, Depth, FIRST_YEAR, Filter};
 use super::handlers::{
-    CRIMINAL_ROWS, LABOR_ROWS, Rows, read_filter, reader_scope, show_row, staff_bundle,
+    CRIMINAL_ROWS, LABOR_ROWS, Rows, ShowsFigures, read_filter, reader_scope, staff_bundle,
 };
-use super::indicators::{self, Period};
+use super::indicators::Period;
+use super::name::{AgeBand, Name, Outcome, Schooling};
 use super::publication::Bundle;
 use super::suppress::{Protected, Shown, protect};
 use super::view::{self, RowView, TableView};
@@ -24,7 +25,7 @@ use crate::web::context::{Ctx, Signed, render_with};
 use crate::web::error::AppResult;
 
 /// A count of persons as published (`Hidden` when absent).
-pub fn persons(p: &Published, name: &str) -> Shown {
+pub fn persons(p: &Published, name: Name) -> Shown {
     match p.get(name) {
         Some(Value::Persons(s)) => *s,
         _ => Shown::Hidden,
@@ -32,7 +33,7 @@ pub fn persons(p: &Published, name: &str) -> Shown {
 }
 
 /// A count of actions as published.
-pub fn count(p: &Published, name: &str) -> i64 {
+pub fn count(p: &Published, name: Name) -> i64 {
     match p.get(name) {
         Some(Value::Count(n)) => *n,
         _ => 0,
@@ -68,22 +69,22 @@ pub fn trend_of(bundle: &Bundle, years: Period, code: &str) -> Vec<(i32, Publish
 pub fn trends(ctx: &Ctx, trend: &[(i32, Published)], threshold: i64) -> Trends {
     let years: Vec<i32> = trend.iter().map(|(y, _)| *y).collect();
     let actions = [
-        ("report-inspections", "inspections"),
-        ("report-violations", "child_labor_violations"),
-        ("report-investigations", "investigations"),
-        ("report-prosecutions", "prosecutions_initiated"),
-        ("report-convictions", "convictions"),
+        ("report-inspections", Name::Inspections),
+        ("report-violations", Name::ChildLaborViolations),
+        ("report-investigations", Name::Investigations),
+        ("report-prosecutions", Name::ProsecutionsInitiated),
+        ("report-convictions", Name::Convictions),
     ];
     let children = [
-        ("report-identified", "children_identified"),
-        ("report-assisted", "children_assisted"),
+        ("report-identified", Name::ChildrenIdentified),
+        ("report-assisted", Name::ChildrenAssisted),
     ];
     let actions_series: Vec<Series> = actions
         .iter()
         .map(|(_, name)| Series {
             points: trend
                 .iter()
-                .map(|(y, p)| (*y, Some(count(p, name))))
+                .map(|(y, p)| (*y, Some(count(p, *name))))
                 .collect(),
         })
         .collect();
@@ -93,7 +94,7 @@ pub fn trends(ctx: &Ctx, trend: &[(i32, Published)], threshold: i64) -> Trends {
         .map(|(_, name)| Series {
             points: trend
                 .iter()
-                .map(|(y, p)| match persons(p, name) {
+                .map(|(y, p)| match persons(p, *name) {
                     Shown::Value(v) => (*y, Some(v)),
                     _ => (*y, None),
                 })
@@ -107,12 +108,12 @@ pub fn trends(ctx: &Ctx, trend: &[(i32, Published)], threshold: i64) -> Trends {
         .map(|(y, p)| {
             let mut cells: Vec<String> = actions
                 .iter()
-                .map(|(_, n)| count(p, n).to_string())
+                .map(|(_, n)| count(p, *n).to_string())
                 .collect();
             cells.extend(
                 children
                     .iter()
-                    .map(|(_, n)| view::shown(ctx, persons(p, n), threshold)),
+                    .map(|(_, n)| view::shown(ctx, persons(p, *n), threshold)),
             );
             RowView {
                 label: y.to_string(),
@@ -147,14 +148,18 @@ pub fn territory_table(
     threshold: i64,
 ) -> TableView {
     let cells = |p: &Published| {
-        let mut cells: Vec<String> = ["children_identified", "children_assisted"]
-            .iter()
+        let mut cells: Vec<String> = [Name::ChildrenIdentified, Name::ChildrenAssisted]
+            .into_iter()
             .map(|n| view::shown(ctx, persons(p, n), threshold))
             .collect();
         cells.extend(
-            ["inspections", "child_labor_violations", "investigations"]
-                .iter()
-                .map(|n| count(p, n).to_string()),
+            [
+                Name::Inspections,
+                Name::ChildLaborViolations,
+                Name::Investigations,
+            ]
+            .into_iter()
+            .map(|n| count(p, n).to_string()),
         );
         cells
     };
@@ -203,46 +208,39 @@ struct DashboardPage {
     years: Vec<i32>,
     threshold: i64,
     published: Option<Published>,
-    cards: Vec<(&'static str, &'static str)>,
+    cards: Vec<(&'static str, Name)>,
     trends: Option<Trends>,
     tables: Vec<TableView>,
     sections: Vec<(&'static str, &'static str, Rows)>,
     territories: Option<TableView>,
 }
 
-impl DashboardPage {
-    fn card(&self, name: &str) -> String {
-        self.row(&[name])
-    }
-
-    fn row(&self, names: &[&str]) -> String {
-        match &self.published {
-            Some(p) => show_row(&self.ctx, p, names, self.threshold),
-            None => String::new(),
-        }
+impl ShowsFigures for DashboardPage {
+    fn figures(&self) -> (&Ctx, Option<&Published>, i64) {
+        (&self.ctx, self.published.as_ref(), self.threshold)
     }
 }
 
 /// The key figures at the top of the dashboard.
-const CARDS: [(&str, &str); 10] = [
-    ("report-identified", "children_identified"),
-    ("report-assisted", "children_assisted"),
+const CARDS: [(&str, Name); 10] = [
+    ("report-identified", Name::ChildrenIdentified),
+    ("report-assisted", Name::ChildrenAssisted),
     (
         "report-share-received-service",
-        "share_received_service_percent",
+        Name::ShareReceivedServicePercent,
     ),
-    ("report-median-days", "median_days_to_first_service"),
-    ("report-share-withdrawn", "share_withdrawn_percent"),
-    ("report-overdue-referrals", "children_referrals_overdue"),
-    ("report-inspections", "inspections"),
-    ("report-violations", "child_labor_violations"),
-    ("report-investigations", "investigations"),
-    ("report-convictions", "convictions"),
+    ("report-median-days", Name::MedianDaysToFirstService),
+    ("report-share-withdrawn", Name::ShareWithdrawnPercent),
+    ("report-overdue-referrals", Name::ChildrenReferralsOverdue),
+    ("report-inspections", Name::Inspections),
+    ("report-violations", Name::ChildLaborViolations),
+    ("report-investigations", Name::Investigations),
+    ("report-convictions", Name::Convictions),
 ];
 
 /// Counts of persons of a breakdown, by figure name.
-fn breakdown(p: &Published, names: impl Iterator<Item = String>) -> Vec<Shown> {
-    names.map(|n| persons(p, &n)).collect()
+fn breakdown(p: &Published, names: impl Iterator<Item = Name>) -> Vec<Shown> {
+    names.map(|n| persons(p, n)).collect()
 }
 
 fn tables(
@@ -293,7 +291,7 @@ fn person_tables(ctx: &Ctx, published: &Published, threshold: i64) -> Vec<TableV
     use crate::cases::model::{ExploitationForm, Sector};
     use crate::children::model::Sex;
     let children = ctx.t("report-children");
-    let total = persons(published, "children_identified");
+    let total = persons(published, Name::ChildrenIdentified);
     let list = |id: &str, title: &str, labels: Vec<String>, cells: Vec<Shown>| {
         TableView::shown_list(
             ctx,
@@ -316,7 +314,7 @@ fn person_tables(ctx: &Ctx, published: &Published, threshold: i64) -> Vec<TableV
                 published,
                 ExploitationForm::ALL
                     .iter()
-                    .map(|f| format!("children_identified_{}", f.as_str())),
+                    .map(|f| Name::ChildrenIdentifiedForm(*f)),
             ),
         ),
         list(
@@ -327,7 +325,7 @@ fn person_tables(ctx: &Ctx, published: &Published, threshold: i64) -> Vec<TableV
                 published,
                 Sector::ALL
                     .iter()
-                    .map(|s| format!("children_identified_sector_{}", s.as_str())),
+                    .map(|s| Name::ChildrenIdentifiedSector(*s)),
             ),
         ),
         list(
@@ -336,45 +334,42 @@ fn person_tables(ctx: &Ctx, published: &Published, threshold: i64) -> Vec<TableV
             view::labels(ctx, Sex::ALL, |s| s.message_key()),
             breakdown(
                 published,
-                Sex::ALL
-                    .iter()
-                    .map(|s| format!("children_identified_{}", s.as_str())),
+                Sex::ALL.iter().map(|s| Name::ChildrenIdentifiedSex(*s)),
             ),
         ),
         list(
             "by-age",
             "report-by-age",
-            indicators::AGE_BANDS
-                .iter()
-                .map(|b| ctx.t(format!("report-age-{}", b.replace('_', "-"))))
-                .collect(),
+            view::labels(ctx, AgeBand::ALL, |b| b.message_key()),
             breakdown(
                 published,
-                indicators::AGE_BANDS
-                    .iter()
-                    .map(|b| format!("children_identified_age_{b}")),
+                AgeBand::ALL.iter().map(|b| Name::ChildrenIdentifiedAge(*b)),
             ),
         ),
     ];
     let follow = Protected {
-        body: ["still_working", "withdrawn"]
+        body: Outcome::ALL
             .iter()
-            .map(|w| {
-                ["at_school", "out_of_school"]
+            .map(|o| {
+                Schooling::ALL
                     .iter()
-                    .map(|s| persons(published, &format!("children_{w}_{s}")))
+                    .map(|s| persons(published, Name::ChildrenOutcomeSchooling(*o, *s)))
                     .collect()
             })
             .collect(),
-        row_totals: Some(vec![
-            persons(published, "children_still_working"),
-            persons(published, "children_withdrawn"),
-        ]),
-        column_totals: Some(vec![
-            persons(published, "children_followed_up_at_school"),
-            persons(published, "children_followed_up_out_of_school"),
-        ]),
-        grand: Some(persons(published, "children_followed_up")),
+        row_totals: Some(
+            Outcome::ALL
+                .iter()
+                .map(|o| persons(published, Name::ChildrenOutcome(*o)))
+                .collect(),
+        ),
+        column_totals: Some(
+            Schooling::ALL
+                .iter()
+                .map(|s| persons(published, Name::ChildrenFollowedUpSchooling(*s)))
+                .collect(),
+        ),
+        grand: Some(persons(published, Name::ChildrenFollowedUp)),
     };
     let yes_no = vec![ctx.t("yes"), ctx.t("no")];
     let mut follow = TableView::cross(
@@ -405,7 +400,7 @@ fn case_tables(
     let mut out = Vec::new();
     // The total of cases usually equals the children identified: shown only
     // when that count is.
-    let total = persons(published, "children_identified");
+    let total = persons(published, Name::ChildrenIdentified);
     let id = &report.identified;
     if matches!(total, Shown::Value(_)) {
         out.push(TableView::list(

@@ -13,7 +13,10 @@ use rust_decimal::Decimal;
 use super::indicators::{self, Cross, Groups, Identified, Monitoring, Period};
 use super::kept::{self, Kept};
 use super::model::{self, CriminalEnforcement, LaborEnforcement, Staff};
+use super::name::{AgeBand, Name, Outcome, Schooling};
 use super::suppress::{Counts, Pos, Protected, Shown};
+use crate::cases::model::{ExploitationForm, Sector};
+use crate::children::model::Sex;
 
 /// Everything the enforcement report holds, raw.
 #[derive(Debug, Clone, Default)]
@@ -327,23 +330,23 @@ impl Value {
 /// How downloads write a complementary-suppressed cell.
 pub const SUPPRESSED: &str = "suppressed";
 
-/// The published figures, named as downloads name them (counts of persons
-/// start with `children_`), in the report's order, and found by name
-/// through an index (a page reads dozens of them, a release thousands).
-/// A release stores them as JSON: the index is made again when read.
+/// The published figures, in the report's order, found by name through an
+/// index (a page reads dozens of them, a release thousands). A release
+/// stores them as JSON, each under its name: the index is made again when
+/// read.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Published {
-    figures: Vec<(String, Value)>,
+    figures: Vec<(Name, Value)>,
     #[serde(skip)]
-    index: std::sync::OnceLock<HashMap<String, usize>>,
+    index: std::sync::OnceLock<HashMap<Name, usize>>,
     pub assisted: Protected,
     /// Every figure, or only the headline ones (a territory that is not the
-    /// page's own, see `publication::headline`).
+    /// page's own, see `Name::is_headline`).
     pub full: bool,
 }
 
 impl Published {
-    pub fn new(figures: Vec<(String, Value)>, assisted: Protected, full: bool) -> Published {
+    pub fn new(figures: Vec<(Name, Value)>, assisted: Protected, full: bool) -> Published {
         Published {
             figures,
             index: Default::default(),
@@ -352,142 +355,115 @@ impl Published {
         }
     }
 
-    /// The figure called `name`, if published.
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    /// The figure `name`, if published.
+    pub fn get(&self, name: Name) -> Option<&Value> {
         let index = self.index.get_or_init(|| {
             self.figures
                 .iter()
                 .enumerate()
-                .map(|(i, (n, _))| (n.clone(), i))
+                .map(|(i, (n, _))| (*n, i))
                 .collect()
         });
-        index.get(name).map(|&i| &self.figures[i].1)
+        index.get(&name).map(|&i| &self.figures[i].1)
     }
 
     /// Every figure, in the report's order.
-    pub fn figures(&self) -> &[(String, Value)] {
+    pub fn figures(&self) -> &[(Name, Value)] {
         &self.figures
     }
 
-    pub fn into_figures(self) -> Vec<(String, Value)> {
+    pub fn into_figures(self) -> Vec<(Name, Value)> {
         self.figures
     }
 
     /// Keep only the figures `keep` says.
-    pub fn retain(&mut self, mut keep: impl FnMut(&str, &Value) -> bool) {
-        self.figures.retain(|(n, v)| keep(n, v));
+    pub fn retain(&mut self, mut keep: impl FnMut(Name, &Value) -> bool) {
+        self.figures.retain(|(n, v)| keep(*n, v));
         self.index = Default::default();
     }
 }
 
-/// The counts of persons a report publishes, by name, with their values.
-/// Every `children_…` figure of `publish` is here, and nothing else.
-pub fn persons(r: &Report) -> Vec<(String, i64)> {
-    use crate::cases::model::{ExploitationForm, Sector};
-    use crate::children::model::Sex;
+/// Every figure a report publishes, in the report's order.
+pub fn every_name() -> Vec<Name> {
+    publish_with(&Report::default(), 1, &|_| false)
+        .into_figures()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect()
+}
+
+/// The counts of persons a report publishes, with their values. Every
+/// count of persons `publish_with` publishes is here, and nothing else.
+pub fn persons(r: &Report) -> Vec<(Name, i64)> {
+    use Name::*;
     let (c, g, m, id) = (&r.criminal, &r.groups, &r.monitoring, &r.identified);
     let services = indicators::assistance_services();
-    let mut out: Vec<(String, i64)> = vec![
+    let mut out: Vec<(Name, i64)> = vec![
         (
-            "children_referred_to_law_enforcement".into(),
+            ChildrenReferredToLawEnforcement,
             c.referred_by_social_services,
         ),
         (
-            "children_referred_to_social_services".into(),
+            ChildrenReferredToSocialServices,
             c.referred_to_social_services,
         ),
-        ("children_assisted".into(), r.assisted.grand),
+        (ChildrenAssisted, r.assisted.grand),
     ];
     for (i, form) in ExploitationForm::ALL.iter().enumerate() {
-        out.push((
-            format!("children_assisted_{}", form.as_str()),
-            at(&r.assisted.row_totals, i),
-        ));
+        out.push((ChildrenAssistedForm(*form), at(&r.assisted.row_totals, i)));
         for (j, service) in services.iter().enumerate() {
             let v = r.assisted.body.get(i).map_or(0, |row| at(row, j));
-            out.push((
-                format!("children_assisted_{}_{}", form.as_str(), service.as_str()),
-                v,
-            ));
+            out.push((ChildrenAssistedFormService(*form, *service), v));
         }
     }
     for (j, service) in services.iter().enumerate() {
         out.push((
-            format!("children_assisted_service_{}", service.as_str()),
+            ChildrenAssistedService(*service),
             at(&r.assisted.column_totals, j),
         ));
     }
     out.extend([
-        ("children_csec_identified".into(), g.csec),
-        ("children_csec_recorded_as_victims".into(), g.csec_victims),
-        ("children_street_identified".into(), g.street),
-        (
-            "children_street_with_education_service".into(),
-            g.street_education,
-        ),
-        (
-            "children_street_with_medical_service".into(),
-            g.street_medical,
-        ),
-        (
-            "children_street_with_social_service".into(),
-            g.street_social,
-        ),
-        ("children_identified".into(), m.identified),
-        ("children_received_service".into(), m.served),
+        (ChildrenCsecIdentified, g.csec),
+        (ChildrenCsecRecordedAsVictims, g.csec_victims),
+        (ChildrenStreetIdentified, g.street),
+        (ChildrenStreetWithEducationService, g.street_education),
+        (ChildrenStreetWithMedicalService, g.street_medical),
+        (ChildrenStreetWithSocialService, g.street_social),
+        (ChildrenIdentified, m.identified),
+        (ChildrenReceivedService, m.served),
     ]);
     for (i, form) in ExploitationForm::ALL.iter().enumerate() {
-        out.push((
-            format!("children_identified_{}", form.as_str()),
-            at(&id.by_form, i),
-        ));
+        out.push((ChildrenIdentifiedForm(*form), at(&id.by_form, i)));
     }
     for (i, sector) in Sector::ALL.iter().enumerate() {
-        out.push((
-            format!("children_identified_sector_{}", sector.as_str()),
-            at(&id.by_sector, i),
-        ));
+        out.push((ChildrenIdentifiedSector(*sector), at(&id.by_sector, i)));
     }
     for (i, sex) in Sex::ALL.iter().enumerate() {
-        out.push((
-            format!("children_identified_{}", sex.as_str()),
-            at(&id.by_sex, i),
-        ));
+        out.push((ChildrenIdentifiedSex(*sex), at(&id.by_sex, i)));
     }
-    for (i, band) in indicators::AGE_BANDS.iter().enumerate() {
-        out.push((format!("children_identified_age_{band}"), at(&id.by_age, i)));
+    for (i, band) in AgeBand::ALL.iter().enumerate() {
+        out.push((ChildrenIdentifiedAge(*band), at(&id.by_age, i)));
     }
     let f = &m.follow_up_results;
-    out.extend([
-        ("children_followed_up".into(), f.grand),
-        ("children_still_working".into(), at(&f.row_totals, 0)),
-        ("children_withdrawn".into(), at(&f.row_totals, 1)),
-        (
-            "children_followed_up_at_school".into(),
-            at(&f.column_totals, 0),
-        ),
-        (
-            "children_followed_up_out_of_school".into(),
-            at(&f.column_totals, 1),
-        ),
-        (
-            "children_still_working_at_school".into(),
-            f.body.first().map_or(0, |r| at(r, 0)),
-        ),
-        (
-            "children_still_working_out_of_school".into(),
-            f.body.first().map_or(0, |r| at(r, 1)),
-        ),
-        (
-            "children_withdrawn_at_school".into(),
-            f.body.get(1).map_or(0, |r| at(r, 0)),
-        ),
-        (
-            "children_withdrawn_out_of_school".into(),
-            f.body.get(1).map_or(0, |r| at(r, 1)),
-        ),
-        ("children_referrals_overdue".into(), m.overdue_referrals),
-    ]);
+    out.push((ChildrenFollowedUp, f.grand));
+    for (i, outcome) in Outcome::ALL.iter().enumerate() {
+        out.push((ChildrenOutcome(*outcome), at(&f.row_totals, i)));
+    }
+    for (j, school) in Schooling::ALL.iter().enumerate() {
+        out.push((
+            ChildrenFollowedUpSchooling(*school),
+            at(&f.column_totals, j),
+        ));
+    }
+    for (i, outcome) in Outcome::ALL.iter().enumerate() {
+        for (j, school) in Schooling::ALL.iter().enumerate() {
+            out.push((
+                ChildrenOutcomeSchooling(*outcome, *school),
+                f.body.get(i).map_or(0, |r| at(r, j)),
+            ));
+        }
+    }
+    out.push((ChildrenReferralsOverdue, m.overdue_referrals));
     out
 }
 
@@ -501,25 +477,25 @@ fn at(values: &[i64], i: usize) -> i64 {
 #[derive(Debug, Clone)]
 pub struct Group {
     pub counts: Counts,
-    pub names: Vec<(Pos, Option<String>)>,
+    pub names: Vec<(Pos, Option<Name>)>,
 }
 
 impl Group {
-    pub fn name(&self, pos: Pos) -> Option<&str> {
+    pub fn name(&self, pos: Pos) -> Option<Name> {
         self.names
             .iter()
             .find(|(p, _)| *p == pos)
-            .and_then(|(_, n)| n.as_deref())
+            .and_then(|(_, n)| *n)
     }
 
     /// Parts and their whole. When the whole is more than the parts (people
     /// counted in no part), the rest is an unpublished part; when it is less
     /// (a child in two parts), the parts are taken as adding up, which only
     /// protects more.
-    pub fn parts(parts: Vec<(String, i64)>, whole: (String, i64)) -> Group {
+    pub fn parts(parts: Vec<(Name, i64)>, whole: (Name, i64)) -> Group {
         let sum: i64 = parts.iter().map(|(_, v)| v).sum();
         let mut body: Vec<Vec<i64>> = parts.iter().map(|(_, v)| vec![*v]).collect();
-        let mut names: Vec<(Pos, Option<String>)> = parts
+        let mut names: Vec<(Pos, Option<Name>)> = parts
             .into_iter()
             .enumerate()
             .map(|(i, (n, _))| (Pos::Body(i, 0), Some(n)))
@@ -541,26 +517,26 @@ impl Group {
     }
 
     /// A cross table with row, column and grand totals, all published.
-    fn cross(
+    fn cross<R: Copy, C: Copy>(
         cross: &Cross,
-        rows: &[String],
-        cols: &[String],
-        name: impl Fn(&str, &str) -> String,
-        row_total: impl Fn(&str) -> String,
-        col_total: impl Fn(&str) -> String,
-        grand: &str,
+        rows: &[R],
+        cols: &[C],
+        name: impl Fn(R, C) -> Name,
+        row_total: impl Fn(R) -> Name,
+        col_total: impl Fn(C) -> Name,
+        grand: Name,
     ) -> Group {
         let mut names = Vec::new();
         for (i, r) in rows.iter().enumerate() {
             for (j, c) in cols.iter().enumerate() {
-                names.push((Pos::Body(i, j), Some(name(r, c))));
+                names.push((Pos::Body(i, j), Some(name(*r, *c))));
             }
-            names.push((Pos::RowTotal(i), Some(row_total(r))));
+            names.push((Pos::RowTotal(i), Some(row_total(*r))));
         }
         for (j, c) in cols.iter().enumerate() {
-            names.push((Pos::ColumnTotal(j), Some(col_total(c))));
+            names.push((Pos::ColumnTotal(j), Some(col_total(*c))));
         }
-        names.push((Pos::Grand, Some(grand.to_owned())));
+        names.push((Pos::Grand, Some(grand)));
         Group {
             counts: cross.counts(),
             names,
@@ -570,104 +546,71 @@ impl Group {
 
 /// The tables inside one report whose totals link its counts of persons.
 pub fn groups(r: &Report) -> Vec<Group> {
-    use crate::cases::model::{ExploitationForm, Sector};
-    use crate::children::model::Sex;
-    let value = |name: &str, all: &[(String, i64)]| {
-        all.iter().find(|(n, _)| n == name).map_or(0, |(_, v)| *v)
+    use Name::*;
+    let all: HashMap<Name, i64> = persons(r).into_iter().collect();
+    let value = |name: Name| all.get(&name).copied().unwrap_or(0);
+    let named = |names: Vec<Name>| -> Vec<(Name, i64)> {
+        names.into_iter().map(|n| (n, value(n))).collect()
     };
-    let all = persons(r);
-    let named = |names: Vec<String>| -> Vec<(String, i64)> {
-        names
-            .into_iter()
-            .map(|n| (n.clone(), value(&n, &all)))
-            .collect()
-    };
-    let whole = |n: &str| (n.to_owned(), value(n, &all));
-    let forms: Vec<String> = ExploitationForm::ALL
-        .iter()
-        .map(|f| f.as_str().to_owned())
-        .collect();
-    let services: Vec<String> = indicators::assistance_services()
-        .iter()
-        .map(|s| s.as_str().to_owned())
-        .collect();
+    let whole = |n: Name| (n, value(n));
     let mut out = vec![Group::cross(
         &r.assisted,
-        &forms,
-        &services,
-        |f, s| format!("children_assisted_{f}_{s}"),
-        |f| format!("children_assisted_{f}"),
-        |s| format!("children_assisted_service_{s}"),
-        "children_assisted",
+        ExploitationForm::ALL,
+        &indicators::assistance_services(),
+        ChildrenAssistedFormService,
+        ChildrenAssistedForm,
+        ChildrenAssistedService,
+        ChildrenAssisted,
     )];
-    let yes_no = ["still_working", "withdrawn"].map(str::to_owned);
-    let school = ["at_school", "out_of_school"].map(str::to_owned);
     out.push(Group::cross(
         &r.monitoring.follow_up_results,
-        &yes_no,
-        &school,
-        |w, s| format!("children_{w}_{s}"),
-        |w| format!("children_{w}"),
-        |s| format!("children_followed_up_{s}"),
-        "children_followed_up",
+        &Outcome::ALL,
+        &Schooling::ALL,
+        ChildrenOutcomeSchooling,
+        ChildrenOutcome,
+        ChildrenFollowedUpSchooling,
+        ChildrenFollowedUp,
     ));
     for (part, of) in [
-        ("children_received_service", "children_identified"),
-        (
-            "children_csec_recorded_as_victims",
-            "children_csec_identified",
-        ),
-        (
-            "children_street_with_education_service",
-            "children_street_identified",
-        ),
-        (
-            "children_street_with_medical_service",
-            "children_street_identified",
-        ),
-        (
-            "children_street_with_social_service",
-            "children_street_identified",
-        ),
+        (ChildrenReceivedService, ChildrenIdentified),
+        (ChildrenCsecRecordedAsVictims, ChildrenCsecIdentified),
+        (ChildrenStreetWithEducationService, ChildrenStreetIdentified),
+        (ChildrenStreetWithMedicalService, ChildrenStreetIdentified),
+        (ChildrenStreetWithSocialService, ChildrenStreetIdentified),
     ] {
-        out.push(Group::parts(named(vec![part.to_owned()]), whole(of)));
+        out.push(Group::parts(named(vec![part]), whole(of)));
     }
-    let breakdowns: [Vec<String>; 4] = [
+    let breakdowns: [Vec<Name>; 4] = [
         ExploitationForm::ALL
             .iter()
-            .map(|f| format!("children_identified_{}", f.as_str()))
+            .map(|f| ChildrenIdentifiedForm(*f))
             .collect(),
         Sector::ALL
             .iter()
-            .map(|s| format!("children_identified_sector_{}", s.as_str()))
+            .map(|s| ChildrenIdentifiedSector(*s))
             .collect(),
-        Sex::ALL
+        Sex::ALL.iter().map(|s| ChildrenIdentifiedSex(*s)).collect(),
+        AgeBand::ALL
             .iter()
-            .map(|s| format!("children_identified_{}", s.as_str()))
-            .collect(),
-        indicators::AGE_BANDS
-            .iter()
-            .map(|b| format!("children_identified_age_{b}"))
+            .map(|b| ChildrenIdentifiedAge(*b))
             .collect(),
     ];
     for names in breakdowns {
-        out.push(Group::parts(named(names), whole("children_identified")));
+        out.push(Group::parts(named(names), whole(ChildrenIdentified)));
     }
     out
 }
 
 /// The published figures of a report, with the decision of the
 /// publication (`publication`) on which counts of persons are hidden.
-pub fn publish_with(r: &Report, threshold: i64, hidden: &dyn Fn(&str) -> bool) -> Published {
-    use crate::cases::model::ExploitationForm;
+pub fn publish_with(r: &Report, threshold: i64, hidden: &dyn Fn(Name) -> bool) -> Published {
+    use Name::*;
     use Value::*;
     let (l, c) = (&r.labor, &r.criminal);
     let persons_list = persons(r);
-    let shown = |name: &str| -> Shown {
-        let v = persons_list
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or(0, |(_, v)| *v);
+    let values: HashMap<Name, i64> = persons_list.iter().copied().collect();
+    let shown = |name: Name| -> Shown {
+        let v = values.get(&name).copied().unwrap_or(0);
         if (1..threshold).contains(&v) {
             Shown::Small
         } else if hidden(name) {
@@ -676,57 +619,45 @@ pub fn publish_with(r: &Report, threshold: i64, hidden: &dyn Fn(&str) -> bool) -
             Shown::Value(v)
         }
     };
-    let mut f: Vec<(String, Value)> = vec![
-        ("labor_inspectors".into(), Count(l.inspectors)),
+    let mut f: Vec<(Name, Value)> = vec![
+        (LaborInspectors, Count(l.inspectors)),
+        (LaborInspectorsOnLastDay, Count(l.inspectors_on_last_day)),
         (
-            "labor_inspectors_on_last_day".into(),
-            Count(l.inspectors_on_last_day),
-        ),
-        (
-            "inspectors_trained_forced_child_labor".into(),
+            InspectorsTrainedForcedChildLabor,
             Count(l.trained_forced_labor),
         ),
-        ("inspections".into(), Count(l.inspections)),
-        ("inspections_at_worksite".into(), Count(l.at_worksite)),
-        ("inspections_desk_review".into(), Count(l.desk_reviews)),
-        ("inspections_routine".into(), Count(l.routine)),
-        ("inspections_unannounced".into(), Count(l.unannounced)),
-        (
-            "inspections_complaint_driven".into(),
-            Count(l.complaint_driven),
-        ),
-        (
-            "inspections_finding_child_labor".into(),
-            Count(l.found_child_labor),
-        ),
-        ("inspections_planned".into(), Count(l.planned)),
-        ("child_labor_violations".into(), Count(l.violations)),
-        ("violations_penalised".into(), Count(l.violations_penalised)),
-        ("penalties_imposed".into(), Count(l.penalties_imposed)),
-        ("penalties_imposed_kgs".into(), Som(l.imposed_som)),
-        ("penalties_collected".into(), Count(l.penalties_collected)),
-        ("penalties_collected_kgs".into(), Som(l.collected_som)),
-        (
-            "inspections_referred_to_law_enforcement".into(),
-            Count(l.referred),
-        ),
-        ("school_fee_complaints".into(), Count(l.complaints)),
-        ("investigations".into(), Count(c.investigations)),
-        ("prosecutions_initiated".into(), Count(c.prosecutions)),
-        ("convictions".into(), Count(c.convictions)),
-        ("acquittals".into(), Count(c.acquittals)),
-        ("dismissed".into(), Count(c.dismissed)),
-        ("prison_sentences".into(), Count(c.prison_sentences)),
-        ("fines_imposed_kgs".into(), Som(c.fines_som)),
-        ("prosecutor_staff".into(), Recorded(c.prosecutor_staff)),
+        (Inspections, Count(l.inspections)),
+        (InspectionsAtWorksite, Count(l.at_worksite)),
+        (InspectionsDeskReview, Count(l.desk_reviews)),
+        (InspectionsRoutine, Count(l.routine)),
+        (InspectionsUnannounced, Count(l.unannounced)),
+        (InspectionsComplaintDriven, Count(l.complaint_driven)),
+        (InspectionsFindingChildLabor, Count(l.found_child_labor)),
+        (InspectionsPlanned, Count(l.planned)),
+        (ChildLaborViolations, Count(l.violations)),
+        (ViolationsPenalised, Count(l.violations_penalised)),
+        (PenaltiesImposed, Count(l.penalties_imposed)),
+        (PenaltiesImposedKgs, Som(l.imposed_som)),
+        (PenaltiesCollected, Count(l.penalties_collected)),
+        (PenaltiesCollectedKgs, Som(l.collected_som)),
+        (InspectionsReferredToLawEnforcement, Count(l.referred)),
+        (SchoolFeeComplaints, Count(l.complaints)),
+        (Investigations, Count(c.investigations)),
+        (ProsecutionsInitiated, Count(c.prosecutions)),
+        (Convictions, Count(c.convictions)),
+        (Acquittals, Count(c.acquittals)),
+        (Dismissed, Count(c.dismissed)),
+        (PrisonSentences, Count(c.prison_sentences)),
+        (FinesImposedKgs, Som(c.fines_som)),
+        (ProsecutorStaff, Recorded(c.prosecutor_staff)),
     ];
     for (name, _) in &persons_list {
-        f.push((name.clone(), Persons(shown(name))));
+        f.push((*name, Persons(shown(*name))));
     }
-    let served = shown("children_received_service");
-    let identified = shown("children_identified");
+    let served = shown(ChildrenReceivedService);
+    let identified = shown(ChildrenIdentified);
     f.push((
-        "share_received_service_percent".into(),
+        ShareReceivedServicePercent,
         Derived(share(served, identified)),
     ));
     let median = match served {
@@ -741,12 +672,12 @@ pub fn publish_with(r: &Report, threshold: i64, hidden: &dyn Fn(&str) -> bool) -
             }),
         _ => None,
     };
-    f.push(("median_days_to_first_service".into(), Derived(median)));
+    f.push((MedianDaysToFirstService, Derived(median)));
     f.push((
-        "share_withdrawn_percent".into(),
+        ShareWithdrawnPercent,
         Derived(share(
-            shown("children_withdrawn"),
-            shown("children_followed_up"),
+            shown(ChildrenOutcome(Outcome::Withdrawn)),
+            shown(ChildrenFollowedUp),
         )),
     ));
     // The assistance table as the pages draw it.
@@ -758,29 +689,23 @@ pub fn publish_with(r: &Report, threshold: i64, hidden: &dyn Fn(&str) -> bool) -
             .map(|form| {
                 services
                     .iter()
-                    .map(|s| {
-                        shown(&format!(
-                            "children_assisted_{}_{}",
-                            form.as_str(),
-                            s.as_str()
-                        ))
-                    })
+                    .map(|s| shown(ChildrenAssistedFormService(*form, *s)))
                     .collect()
             })
             .collect(),
         row_totals: Some(
             forms
                 .iter()
-                .map(|form| shown(&format!("children_assisted_{}", form.as_str())))
+                .map(|form| shown(ChildrenAssistedForm(*form)))
                 .collect(),
         ),
         column_totals: Some(
             services
                 .iter()
-                .map(|s| shown(&format!("children_assisted_service_{}", s.as_str())))
+                .map(|s| shown(ChildrenAssistedService(*s)))
                 .collect(),
         ),
-        grand: Some(shown("children_assisted")),
+        grand: Some(shown(ChildrenAssisted)),
     };
     Published::new(f, assisted, true)
 }

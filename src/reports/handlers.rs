@@ -12,10 +12,12 @@ use super::figures::{IloRatio, Published, Value};
 use super::filter::{self, Depth, Filter};
 use super::indicators::Period;
 use super::indicators::assistance_services;
+use super::name::{Name, Outcome};
 use super::protection::{self, Protected};
 use super::publication::{self, Bundle};
 use super::view::{self, TableView};
 use crate::audit::Who;
+use crate::cases::model::ExploitationForm;
 use crate::db;
 use crate::policy::{self, Permission};
 use crate::web::AppState;
@@ -24,126 +26,142 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::money;
 
 /// The report's rows: a label and the figures shown on that row.
-pub type Rows = &'static [(&'static str, &'static [&'static str])];
+pub type Rows = &'static [(&'static str, &'static [Name])];
 
 pub const LABOR_ROWS: Rows = &[
-    ("report-inspectors", &["labor_inspectors"]),
+    ("report-inspectors", &[Name::LaborInspectors]),
     (
         "report-inspectors-on-last-day",
-        &["labor_inspectors_on_last_day"],
+        &[Name::LaborInspectorsOnLastDay],
     ),
-    ("report-trained", &["inspectors_trained_forced_child_labor"]),
-    ("report-inspections", &["inspections"]),
-    ("report-at-worksite", &["inspections_at_worksite"]),
-    ("report-desk-reviews", &["inspections_desk_review"]),
-    ("report-routine", &["inspections_routine"]),
-    ("report-unannounced", &["inspections_unannounced"]),
-    ("report-complaint-driven", &["inspections_complaint_driven"]),
-    ("report-planned", &["inspections_planned"]),
+    ("report-trained", &[Name::InspectorsTrainedForcedChildLabor]),
+    ("report-inspections", &[Name::Inspections]),
+    ("report-at-worksite", &[Name::InspectionsAtWorksite]),
+    ("report-desk-reviews", &[Name::InspectionsDeskReview]),
+    ("report-routine", &[Name::InspectionsRoutine]),
+    ("report-unannounced", &[Name::InspectionsUnannounced]),
+    (
+        "report-complaint-driven",
+        &[Name::InspectionsComplaintDriven],
+    ),
+    ("report-planned", &[Name::InspectionsPlanned]),
     (
         "report-found-child-labor",
-        &["inspections_finding_child_labor"],
+        &[Name::InspectionsFindingChildLabor],
     ),
-    ("report-violations", &["child_labor_violations"]),
-    ("report-violations-penalised", &["violations_penalised"]),
+    ("report-violations", &[Name::ChildLaborViolations]),
+    ("report-violations-penalised", &[Name::ViolationsPenalised]),
     (
         "report-penalties-imposed",
-        &["penalties_imposed", "penalties_imposed_kgs"],
+        &[Name::PenaltiesImposed, Name::PenaltiesImposedKgs],
     ),
-    ("report-penalties-collected", &["penalties_collected"]),
-    ("report-collected-kgs", &["penalties_collected_kgs"]),
+    ("report-penalties-collected", &[Name::PenaltiesCollected]),
+    ("report-collected-kgs", &[Name::PenaltiesCollectedKgs]),
     (
         "report-referred",
-        &["inspections_referred_to_law_enforcement"],
+        &[Name::InspectionsReferredToLawEnforcement],
     ),
-    ("report-complaints", &["school_fee_complaints"]),
+    ("report-complaints", &[Name::SchoolFeeComplaints]),
 ];
 
 pub const CRIMINAL_ROWS: Rows = &[
-    ("report-investigations", &["investigations"]),
-    ("report-prosecutions", &["prosecutions_initiated"]),
-    ("report-convictions", &["convictions"]),
-    ("report-acquittals", &["acquittals"]),
-    ("report-dismissed", &["dismissed"]),
-    ("report-prison-sentences", &["prison_sentences"]),
-    ("report-fines", &["fines_imposed_kgs"]),
+    ("report-investigations", &[Name::Investigations]),
+    ("report-prosecutions", &[Name::ProsecutionsInitiated]),
+    ("report-convictions", &[Name::Convictions]),
+    ("report-acquittals", &[Name::Acquittals]),
+    ("report-dismissed", &[Name::Dismissed]),
+    ("report-prison-sentences", &[Name::PrisonSentences]),
+    ("report-fines", &[Name::FinesImposedKgs]),
     (
         "report-children-to-law-enforcement",
-        &["children_referred_to_law_enforcement"],
+        &[Name::ChildrenReferredToLawEnforcement],
     ),
     (
         "report-children-to-social-services",
-        &["children_referred_to_social_services"],
+        &[Name::ChildrenReferredToSocialServices],
     ),
-    ("report-prosecutor-staff", &["prosecutor_staff"]),
+    ("report-prosecutor-staff", &[Name::ProsecutorStaff]),
 ];
 
 pub const GROUP_ROWS: Rows = &[
-    ("report-csec-identified", &["children_csec_identified"]),
+    ("report-csec-identified", &[Name::ChildrenCsecIdentified]),
     (
         "report-csec-victims",
-        &["children_csec_recorded_as_victims"],
+        &[Name::ChildrenCsecRecordedAsVictims],
     ),
-    ("report-street-identified", &["children_street_identified"]),
+    (
+        "report-street-identified",
+        &[Name::ChildrenStreetIdentified],
+    ),
     (
         "report-street-education",
-        &["children_street_with_education_service"],
+        &[Name::ChildrenStreetWithEducationService],
     ),
     (
         "report-street-medical",
-        &["children_street_with_medical_service"],
+        &[Name::ChildrenStreetWithMedicalService],
     ),
     (
         "report-street-social",
-        &["children_street_with_social_service"],
+        &[Name::ChildrenStreetWithSocialService],
     ),
 ];
 
 pub const MONITORING_ROWS: Rows = &[
-    ("report-identified", &["children_identified"]),
-    ("report-received-service", &["children_received_service"]),
+    ("report-identified", &[Name::ChildrenIdentified]),
+    ("report-received-service", &[Name::ChildrenReceivedService]),
     (
         "report-share-received-service",
-        &["share_received_service_percent"],
+        &[Name::ShareReceivedServicePercent],
     ),
-    ("report-median-days", &["median_days_to_first_service"]),
-    ("report-followed-up", &["children_followed_up"]),
-    ("report-withdrawn", &["children_withdrawn"]),
-    ("report-share-withdrawn", &["share_withdrawn_percent"]),
-    ("report-overdue-referrals", &["children_referrals_overdue"]),
+    ("report-median-days", &[Name::MedianDaysToFirstService]),
+    ("report-followed-up", &[Name::ChildrenFollowedUp]),
+    (
+        "report-withdrawn",
+        &[Name::ChildrenOutcome(Outcome::Withdrawn)],
+    ),
+    ("report-share-withdrawn", &[Name::ShareWithdrawnPercent]),
+    (
+        "report-overdue-referrals",
+        &[Name::ChildrenReferralsOverdue],
+    ),
 ];
 
 /// What a page below the country shows of children (its headline figures).
 pub const REGION_CHILDREN_ROWS: Rows = &[
-    ("report-identified", &["children_identified"]),
-    ("report-assisted", &["children_assisted"]),
+    ("report-identified", &[Name::ChildrenIdentified]),
+    ("report-assisted", &[Name::ChildrenAssisted]),
 ];
 
 /// Children assisted by form, below the country.
 pub const REGION_ASSISTED_ROWS: Rows = &[
     (
         "exploitation-form-hazardous-work",
-        &["children_assisted_hazardous_work"],
+        &[Name::ChildrenAssistedForm(ExploitationForm::HazardousWork)],
     ),
     (
         "exploitation-form-forced-labor",
-        &["children_assisted_forced_labor"],
+        &[Name::ChildrenAssistedForm(ExploitationForm::ForcedLabor)],
     ),
     (
         "exploitation-form-trafficking",
-        &["children_assisted_trafficking"],
+        &[Name::ChildrenAssistedForm(ExploitationForm::Trafficking)],
     ),
     (
         "exploitation-form-commercial-sexual-exploitation",
-        &["children_assisted_commercial_sexual_exploitation"],
+        &[Name::ChildrenAssistedForm(
+            ExploitationForm::CommercialSexualExploitation,
+        )],
     ),
     (
         "exploitation-form-illicit-activities",
-        &["children_assisted_illicit_activities"],
+        &[Name::ChildrenAssistedForm(
+            ExploitationForm::IllicitActivities,
+        )],
     ),
     (
         "exploitation-form-forced-begging",
-        &["children_assisted_forced_begging"],
+        &[Name::ChildrenAssistedForm(ExploitationForm::ForcedBegging)],
     ),
 ];
 
@@ -175,12 +193,12 @@ pub fn sections(full: bool) -> Vec<(&'static str, &'static str, Rows)> {
 /// The figure cards a page shows: those its territory publishes (below the
 /// country, the shares and medians of the monitoring are not).
 pub fn cards_of(
-    cards: &[(&'static str, &'static str)],
+    cards: &[(&'static str, Name)],
     published: Option<&Published>,
-) -> Vec<(&'static str, &'static str)> {
+) -> Vec<(&'static str, Name)> {
     cards
         .iter()
-        .filter(|(_, name)| published.is_none_or(|p| p.get(name).is_some()))
+        .filter(|(_, name)| published.is_none_or(|p| p.get(*name).is_some()))
         .copied()
         .collect()
 }
@@ -199,11 +217,30 @@ pub fn show(ctx: &Ctx, value: Option<&Value>, threshold: i64) -> String {
     }
 }
 
+/// A page that shows published figures by name: its template writes a row
+/// (`row(names)`) or a card (`card(name)`) and the page says where its
+/// figures come from.
+pub trait ShowsFigures {
+    fn figures(&self) -> (&Ctx, Option<&Published>, i64);
+
+    /// The figures of a row in the reader's language; empty without any.
+    fn row(&self, names: &[Name]) -> String {
+        match self.figures() {
+            (ctx, Some(p), threshold) => show_row(ctx, p, names, threshold),
+            _ => String::new(),
+        }
+    }
+
+    fn card(&self, name: &Name) -> String {
+        self.row(&[*name])
+    }
+}
+
 /// The figures of a row joined ("3 · KGS 1,000.00").
-pub fn show_row(ctx: &Ctx, published: &Published, names: &[&str], threshold: i64) -> String {
+pub fn show_row(ctx: &Ctx, published: &Published, names: &[Name], threshold: i64) -> String {
     names
         .iter()
-        .map(|n| show(ctx, published.get(n), threshold))
+        .map(|n| show(ctx, published.get(*n), threshold))
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -342,12 +379,11 @@ impl EnforcementPage {
             None => self.ctx.t("report-ilo-no-inspectors"),
         }
     }
+}
 
-    fn row(&self, names: &[&str]) -> String {
-        match &self.published {
-            Some(p) => show_row(&self.ctx, p, names, self.threshold),
-            None => String::new(),
-        }
+impl ShowsFigures for EnforcementPage {
+    fn figures(&self) -> (&Ctx, Option<&Published>, i64) {
+        (&self.ctx, self.published.as_ref(), self.threshold)
     }
 }
 
@@ -370,7 +406,7 @@ pub async fn enforcement(
     let country = filter.chosen.as_ref().is_some_and(|c| c.path == "KG");
     let ilo = match published
         .as_ref()
-        .and_then(|p| p.get("labor_inspectors_on_last_day"))
+        .and_then(|p| p.get(Name::LaborInspectorsOnLastDay))
     {
         Some(Value::Count(n)) if country => Some(IloRatio::of(state.config.labour_force, *n)),
         _ => None,
@@ -470,7 +506,7 @@ pub async fn enforcement_csv(
         body.push_str(&format!(
             "{year},{},{},{},{}\n",
             cell(&path),
-            cell(name),
+            cell(&name.to_string()),
             value.kind().as_str(),
             cell(&value.text(threshold))
         ));
@@ -507,7 +543,7 @@ pub async fn enforcement_xlsx(
             let row = i as u32 + 1;
             sheet.write_number(row, 0, year)?;
             sheet.write_string(row, 1, &path)?;
-            sheet.write_string(row, 2, name)?;
+            sheet.write_string(row, 2, name.to_string())?;
             sheet.write_string(row, 3, value.kind().as_str())?;
             match (value, value.number()) {
                 (Value::Som(amount), _) => {
@@ -547,7 +583,7 @@ mod tests {
 
     #[test]
     fn every_row_names_published_figures() {
-        let names: Vec<&str> = [LABOR_ROWS, CRIMINAL_ROWS, GROUP_ROWS, MONITORING_ROWS]
+        let names: Vec<Name> = [LABOR_ROWS, CRIMINAL_ROWS, GROUP_ROWS, MONITORING_ROWS]
             .iter()
             .flat_map(|rows| rows.iter().flat_map(|(_, names)| names.iter().copied()))
             .collect();

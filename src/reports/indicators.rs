@@ -48,6 +48,7 @@ use diesel::prelude::*;
 use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{BigInt, Date, Double, Int4, Nullable, Text, Timestamptz};
 
+use super::name::AgeBand;
 use crate::web::context::TIME_ZONE;
 
 /// Whole years, `from` to `to` inclusive.
@@ -229,7 +230,7 @@ pub struct Identified {
     pub by_sector: Vec<i64>,
     /// Per `Sex::ALL`.
     pub by_sex: Vec<i64>,
-    /// Per `AGE_BANDS`.
+    /// Per `AgeBand::ALL`.
     pub by_age: Vec<i64>,
     /// Cases (not children) per `CaseStatus::ALL`, as they stand now.
     pub cases_by_status: Vec<i64>,
@@ -238,8 +239,6 @@ pub struct Identified {
 /// Age at identification; a case may be opened for a young person who has
 /// just turned 18 (or whose estimated birth date says so): they are counted
 /// apart rather than as 16–17.
-pub const AGE_BANDS: [&str; 4] = ["under_14", "14_15", "16_17", "18_over"];
-
 pub fn identified(conn: &mut PgConnection, period: &Period, path: &str) -> QueryResult<Identified> {
     use crate::cases::model::{CaseStatus, ExploitationForm, Sector};
     use crate::children::model::Sex;
@@ -283,7 +282,7 @@ pub fn identified(conn: &mut PgConnection, period: &Period, path: &str) -> Query
         by_form: ordered(&forms, ExploitationForm::ALL.iter().map(|f| f.as_str())),
         by_sector: ordered(&sectors, Sector::ALL.iter().map(|s| s.as_str())),
         by_sex: ordered(&sexes, Sex::ALL.iter().map(|s| s.as_str())),
-        by_age: ordered(&ages, AGE_BANDS.iter().copied()),
+        by_age: ordered(&ages, AgeBand::ALL.iter().map(|b| b.as_str())),
         cases_by_status: ordered(&statuses, CaseStatus::ALL.iter().map(|s| s.as_str())),
     })
 }

@@ -15,9 +15,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Int4, Numeric, Text};
 use rust_decimal::Decimal;
 
-use super::indicators::{
-    AGE_BANDS, Cross, Groups, Identified, Monitoring, Period, assistance_services,
-};
+use super::indicators::{Cross, Groups, Identified, Monitoring, Period, assistance_services};
+use super::name::AgeBand;
 use super::rollups::{Counter, Counts, Figure};
 use crate::admin::model::ServiceKind;
 use crate::cases::model::{CaseStatus, ExploitationForm, Sector};
@@ -215,7 +214,10 @@ impl Kept {
                 &mut Sector::ALL.iter().map(|s| s.as_str()),
             ),
             by_sex: per("identified:sex:", &mut Sex::ALL.iter().map(|s| s.as_str())),
-            by_age: per("identified:age:", &mut AGE_BANDS.iter().copied()),
+            by_age: per(
+                "identified:age:",
+                &mut AgeBand::ALL.iter().map(|b| b.as_str()),
+            ),
             // Cases, not children, by status as they stand now.
             cases_by_status: CaseStatus::ALL
                 .iter()

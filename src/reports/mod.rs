@@ -12,6 +12,7 @@ pub mod handlers;
 pub mod indicators;
 pub mod kept;
 pub mod model;
+pub mod name;
 pub mod protection;
 pub mod public;
 pub mod publication;

@@ -46,6 +46,7 @@ use diesel::sql_types::{BigInt, Int4, Nullable, Text};
 use super::figures::{self, Published, Report};
 use super::filter::{self, FIRST_YEAR};
 use super::indicators::{Cross, Period};
+use super::name::Name;
 use super::publication::{Entry, Publication};
 use super::rollups::Counter;
 use crate::cases::model::ExploitationForm;
@@ -313,7 +314,7 @@ impl Protected {
     pub fn revised(
         entries: Vec<Entry>,
         threshold: i64,
-        revised: &HashSet<(usize, String)>,
+        revised: &HashSet<(usize, Name)>,
     ) -> Protected {
         let groups = by_period(&entries);
         let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
@@ -321,9 +322,9 @@ impl Protected {
         for (period, members) in groups {
             let local: HashMap<usize, usize> =
                 members.iter().enumerate().map(|(j, &i)| (i, j)).collect();
-            let mine_revised: HashSet<(usize, String)> = revised
+            let mine_revised: HashSet<(usize, Name)> = revised
                 .iter()
-                .filter_map(|(i, name)| Some((*local.get(i)?, name.clone())))
+                .filter_map(|(i, name)| Some((*local.get(i)?, *name)))
                 .collect();
             let mine: Vec<Entry> = members.iter().filter_map(|&i| slots[i].take()).collect();
             let publication = Publication::revised(mine, threshold, &mine_revised);
@@ -381,7 +382,7 @@ impl Protected {
                 };
                 let t = all.entry((e.period, e.parent.is_none())).or_default();
                 for (name, v) in p.figures() {
-                    if !e.full && !super::publication::headline(name) {
+                    if !e.full && !name.is_headline() {
                         continue;
                     }
                     match v {
@@ -397,14 +398,14 @@ impl Protected {
     }
 
     /// The hidden (entry, figure) pairs, for tests and the benchmark.
-    pub fn hidden(&self) -> HashSet<(Period, String, String)> {
+    pub fn hidden(&self) -> HashSet<(Period, String, Name)> {
         self.parts
             .values()
             .flat_map(|part| {
                 let publication = &part.publication;
                 publication.hidden_cells().map(move |(i, name)| {
                     let e = &publication.entries()[i];
-                    (e.period, e.code.clone(), name.to_owned())
+                    (e.period, e.code.clone(), name)
                 })
             })
             .collect()

@@ -18,9 +18,10 @@ use super::dashboard::{self, Trends};
 use super::figures::{self, Published};
 use super::filter::{self, Depth, Filter};
 use super::handlers::{
-    CRIMINAL_ROWS, GROUP_ROWS, LABOR_ROWS, MONITORING_ROWS, Rows, assistance_table, read_filter,
-    show_row,
+    CRIMINAL_ROWS, GROUP_ROWS, LABOR_ROWS, MONITORING_ROWS, Rows, ShowsFigures, assistance_table,
+    read_filter,
 };
+use super::name::{Name, Outcome, Schooling};
 use super::recommendations::{self, Item, Progress};
 use super::releases::{self, Release};
 use super::view::TableView;
@@ -72,22 +73,15 @@ struct PublicPage {
     published: Option<Published>,
     /// The release shown; `None` before the first.
     banner: Option<Banner>,
-    cards: Vec<(&'static str, &'static str)>,
+    cards: Vec<(&'static str, Name)>,
     sections: Vec<(&'static str, &'static str, Rows)>,
     assistance: Option<TableView>,
     trends: Option<Trends>,
 }
 
-impl PublicPage {
-    fn card(&self, name: &str) -> String {
-        self.row(&[name])
-    }
-
-    fn row(&self, names: &[&str]) -> String {
-        match &self.published {
-            Some(p) => show_row(&self.ctx, p, names, self.threshold),
-            None => String::new(),
-        }
+impl ShowsFigures for PublicPage {
+    fn figures(&self) -> (&Ctx, Option<&Published>, i64) {
+        (&self.ctx, self.published.as_ref(), self.threshold)
     }
 }
 
@@ -115,15 +109,15 @@ impl Banner {
     }
 }
 
-const CARDS: [(&str, &str); 8] = [
-    ("report-identified", "children_identified"),
-    ("report-assisted", "children_assisted"),
-    ("report-inspections", "inspections"),
-    ("report-violations", "child_labor_violations"),
-    ("report-collected-kgs", "penalties_collected_kgs"),
-    ("report-investigations", "investigations"),
-    ("report-prosecutions", "prosecutions_initiated"),
-    ("report-convictions", "convictions"),
+const CARDS: [(&str, Name); 8] = [
+    ("report-identified", Name::ChildrenIdentified),
+    ("report-assisted", Name::ChildrenAssisted),
+    ("report-inspections", Name::Inspections),
+    ("report-violations", Name::ChildLaborViolations),
+    ("report-collected-kgs", Name::PenaltiesCollectedKgs),
+    ("report-investigations", Name::Investigations),
+    ("report-prosecutions", Name::ProsecutionsInitiated),
+    ("report-convictions", Name::Convictions),
 ];
 
 /// The public figures for a year and a region.
@@ -564,7 +558,7 @@ pub async fn release_page(
             .map(|c| ChangeShown {
                 year: c.year,
                 territory: name_of(&c.code),
-                figure: label_of(&ctx, &c.figure),
+                figure: label_of(&ctx, c.figure),
                 before: super::handlers::show(&ctx, c.before.as_ref(), threshold),
                 after: super::handlers::show(&ctx, Some(&c.after), threshold),
             })
@@ -597,54 +591,71 @@ pub struct Documented {
 
 /// The figures whose dates need saying: staff figures come from staff
 /// history (DESIGN §4, "Dates").
-fn about_of(name: &str) -> Option<&'static str> {
+fn about_of(name: Name) -> Option<&'static str> {
     match name {
-        "labor_inspectors" => Some("schema-about-labor-inspectors"),
-        "labor_inspectors_on_last_day" => Some("schema-about-labor-inspectors-on-last-day"),
-        "inspectors_trained_forced_child_labor" => Some("schema-about-trained"),
-        "prosecutor_staff" => Some("schema-about-prosecutor-staff"),
+        Name::LaborInspectors => Some("schema-about-labor-inspectors"),
+        Name::LaborInspectorsOnLastDay => Some("schema-about-labor-inspectors-on-last-day"),
+        Name::InspectorsTrainedForcedChildLabor => Some("schema-about-trained"),
+        Name::ProsecutorStaff => Some("schema-about-prosecutor-staff"),
         _ => None,
     }
 }
 
 /// The message saying which day a published figure is counted by (DESIGN
 /// §4 "Dates"): the day its event happened, never the day it was typed in.
-pub fn dated_by(name: &str) -> &'static str {
+/// Every figure is named here: a new one does not compile until it says
+/// what dates it.
+pub fn dated_by(name: Name) -> &'static str {
+    use Name::*;
     match name {
-        "inspections_planned" => "schema-date-planned",
-        "inspectors_trained_forced_child_labor" => "schema-date-training",
-        "violations_penalised" | "penalties_imposed" | "penalties_imposed_kgs" => {
-            "schema-date-decided"
-        }
-        "penalties_collected" => "schema-date-paid-in-full",
-        "penalties_collected_kgs" => "schema-date-paid",
-        "school_fee_complaints" => "schema-date-charged",
-        "investigations" => "schema-date-investigation-opened",
-        "prosecutions_initiated" => "schema-date-in-court",
-        "convictions" | "acquittals" | "dismissed" | "prison_sentences" | "fines_imposed_kgs" => {
+        InspectionsPlanned => "schema-date-planned",
+        InspectorsTrainedForcedChildLabor => "schema-date-training",
+        ViolationsPenalised | PenaltiesImposed | PenaltiesImposedKgs => "schema-date-decided",
+        PenaltiesCollected => "schema-date-paid-in-full",
+        PenaltiesCollectedKgs => "schema-date-paid",
+        SchoolFeeComplaints => "schema-date-charged",
+        Investigations => "schema-date-investigation-opened",
+        ProsecutionsInitiated => "schema-date-in-court",
+        Convictions | Acquittals | Dismissed | PrisonSentences | FinesImposedKgs => {
             "schema-date-verdict"
         }
-        "prosecutor_staff" => "schema-date-staff-year",
-        "children_referred_to_law_enforcement" => "schema-date-le-referral",
-        "children_referred_to_social_services" => "schema-date-identified",
-        "children_referrals_overdue" => "schema-date-today",
-        "children_received_service"
-        | "share_received_service_percent"
-        | "median_days_to_first_service" => "schema-date-identified-served",
-        n if n.starts_with("labor_inspectors") || n.starts_with("workers_per_inspector") => {
-            "schema-date-posts"
-        }
-        n if n.starts_with("inspections") || n == "child_labor_violations" => "schema-date-visit",
-        n if n.starts_with("children_street_with") => "schema-date-identified-served",
-        n if n.starts_with("children_assisted") => "schema-date-service-started",
-        n if n.starts_with("children_followed_up")
-            || n.starts_with("children_still_working")
-            || n.starts_with("children_withdrawn")
-            || n == "share_withdrawn_percent" =>
-        {
-            "schema-date-follow-up"
-        }
-        _ => "schema-date-identified",
+        ProsecutorStaff => "schema-date-staff-year",
+        LaborInspectors | LaborInspectorsOnLastDay => "schema-date-posts",
+        Inspections
+        | InspectionsAtWorksite
+        | InspectionsDeskReview
+        | InspectionsRoutine
+        | InspectionsUnannounced
+        | InspectionsComplaintDriven
+        | InspectionsFindingChildLabor
+        | InspectionsReferredToLawEnforcement
+        | ChildLaborViolations => "schema-date-visit",
+        ChildrenReferredToLawEnforcement => "schema-date-le-referral",
+        ChildrenReferralsOverdue => "schema-date-today",
+        ChildrenReceivedService
+        | ShareReceivedServicePercent
+        | MedianDaysToFirstService
+        | ChildrenStreetWithEducationService
+        | ChildrenStreetWithMedicalService
+        | ChildrenStreetWithSocialService => "schema-date-identified-served",
+        ChildrenAssisted
+        | ChildrenAssistedForm(_)
+        | ChildrenAssistedFormService(..)
+        | ChildrenAssistedService(_) => "schema-date-service-started",
+        ChildrenFollowedUp
+        | ChildrenFollowedUpSchooling(_)
+        | ChildrenOutcome(_)
+        | ChildrenOutcomeSchooling(..)
+        | ShareWithdrawnPercent => "schema-date-follow-up",
+        ChildrenReferredToSocialServices
+        | ChildrenCsecIdentified
+        | ChildrenCsecRecordedAsVictims
+        | ChildrenStreetIdentified
+        | ChildrenIdentified
+        | ChildrenIdentifiedForm(_)
+        | ChildrenIdentifiedSector(_)
+        | ChildrenIdentifiedSex(_)
+        | ChildrenIdentifiedAge(_) => "schema-date-identified",
     }
 }
 
@@ -659,54 +670,11 @@ struct SchemaPage {
     figures: Vec<Documented>,
 }
 
-/// Children identified, broken down: "Children identified · Girl".
-fn identified_label(ctx: &Ctx, name: &str) -> Option<String> {
-    use crate::cases::model::{ExploitationForm, Sector};
-    use crate::children::model::Sex;
-    let rest = name.strip_prefix("children_identified_")?;
-    let part = if let Some(band) = rest.strip_prefix("age_") {
-        super::indicators::AGE_BANDS
-            .contains(&band)
-            .then(|| ctx.t(format!("report-age-{}", band.replace('_', "-"))))
-    } else if let Some(sector) = rest.strip_prefix("sector_") {
-        Sector::parse(sector).map(|s| ctx.t(s.message_key()))
-    } else {
-        ExploitationForm::parse(rest)
-            .map(|f| ctx.t(f.message_key()))
-            .or_else(|| Sex::parse(rest).map(|s| ctx.t(s.message_key())))
-    }?;
-    Some(format!("{} · {part}", ctx.t("report-identified")))
-}
-
-/// The latest follow-up's results: "Children with a follow-up visit · Still
-/// working · Attending school".
-fn follow_up_label(ctx: &Ctx, name: &str) -> Option<String> {
-    let school = |s: &str| match s {
-        "at_school" => Some(ctx.t("report-at-school")),
-        "out_of_school" => Some(ctx.t("report-out-of-school")),
-        _ => None,
-    };
-    let (work, rest) = if let Some(r) = name.strip_prefix("children_still_working") {
-        (Some(ctx.t("report-follow-up-corner")), r)
-    } else if let Some(r) = name.strip_prefix("children_withdrawn") {
-        (Some(ctx.t("report-withdrawn")), r)
-    } else if let Some(r) = name.strip_prefix("children_followed_up") {
-        (None, r)
-    } else {
-        return None;
-    };
-    let mut parts = vec![ctx.t("report-followed-up")];
-    parts.extend(work);
-    match rest {
-        "" => {}
-        r => parts.push(school(r.strip_prefix('_')?)?),
-    }
-    Some(parts.join(" · "))
-}
-
-/// The label of a figure: the report's own row label where there is one.
-fn label_of(ctx: &Ctx, name: &str) -> String {
-    use crate::cases::model::ExploitationForm;
+/// The label of a figure: the report's own row label where there is one,
+/// else the label of what it counts and the parts it is broken down by
+/// ("Children identified · Girl").
+fn label_of(ctx: &Ctx, name: Name) -> String {
+    use Name::*;
     for rows in [LABOR_ROWS, CRIMINAL_ROWS, GROUP_ROWS, MONITORING_ROWS] {
         if let Some((label, names)) = rows.iter().find(|(_, names)| names.contains(&name)) {
             let label = ctx.t(label);
@@ -717,43 +685,35 @@ fn label_of(ctx: &Ctx, name: &str) -> String {
             };
         }
     }
-    if let Some(label) = identified_label(ctx, name).or_else(|| follow_up_label(ctx, name)) {
-        return label;
-    }
-    if name == "children_assisted" {
-        return ctx.t("report-assisted");
-    }
-    let services = super::indicators::assistance_services();
-    if let Some(s) = name
-        .strip_prefix("children_assisted_service_")
-        .and_then(|rest| services.iter().find(|s| s.as_str() == rest))
-    {
-        return format!("{} · {}", ctx.t("report-assisted"), ctx.t(s.message_key()));
-    }
-    if let Some(rest) = name.strip_prefix("children_assisted_") {
-        for form in ExploitationForm::ALL {
-            if rest == form.as_str() {
-                return format!(
-                    "{} · {}",
-                    ctx.t("report-assisted"),
-                    ctx.t(form.message_key())
-                );
-            }
-            if let Some(service) = rest
-                .strip_prefix(form.as_str())
-                .and_then(|r| r.strip_prefix('_'))
-                .and_then(|r| services.iter().find(|s| s.as_str() == r))
-            {
-                return format!(
-                    "{} · {} · {}",
-                    ctx.t("report-assisted"),
-                    ctx.t(form.message_key()),
-                    ctx.t(service.message_key())
-                );
-            }
+    let school = |s: Schooling| match s {
+        Schooling::AtSchool => ctx.t("report-at-school"),
+        Schooling::OutOfSchool => ctx.t("report-out-of-school"),
+    };
+    let outcome = |o: Outcome| match o {
+        Outcome::StillWorking => ctx.t("report-follow-up-corner"),
+        Outcome::Withdrawn => ctx.t("report-withdrawn"),
+    };
+    let parts: Vec<String> = match name {
+        ChildrenIdentifiedForm(f) => vec![ctx.t("report-identified"), ctx.t(f.message_key())],
+        ChildrenIdentifiedSector(s) => vec![ctx.t("report-identified"), ctx.t(s.message_key())],
+        ChildrenIdentifiedSex(s) => vec![ctx.t("report-identified"), ctx.t(s.message_key())],
+        ChildrenIdentifiedAge(b) => vec![ctx.t("report-identified"), ctx.t(b.message_key())],
+        ChildrenFollowedUpSchooling(s) => vec![ctx.t("report-followed-up"), school(s)],
+        ChildrenOutcome(o) => vec![ctx.t("report-followed-up"), outcome(o)],
+        ChildrenOutcomeSchooling(o, s) => {
+            vec![ctx.t("report-followed-up"), outcome(o), school(s)]
         }
-    }
-    name.to_owned()
+        ChildrenAssisted => vec![ctx.t("report-assisted")],
+        ChildrenAssistedForm(f) => vec![ctx.t("report-assisted"), ctx.t(f.message_key())],
+        ChildrenAssistedService(s) => vec![ctx.t("report-assisted"), ctx.t(s.message_key())],
+        ChildrenAssistedFormService(f, s) => vec![
+            ctx.t("report-assisted"),
+            ctx.t(f.message_key()),
+            ctx.t(s.message_key()),
+        ],
+        other => vec![other.to_string()],
+    };
+    parts.join(" · ")
 }
 
 /// The schema of the open data: each column, and each figure with its kind.
@@ -771,10 +731,10 @@ pub async fn schema(ctx: Ctx, state: web::Data<AppState>) -> AppResult<HttpRespo
         .figures()
         .iter()
         .map(|(name, value)| Documented {
-            label: label_of(&ctx, name),
-            dated: ctx.t(dated_by(name)),
-            about: about_of(name).map(|key| ctx.t(key)),
-            name: name.clone(),
+            label: label_of(&ctx, *name),
+            dated: ctx.t(dated_by(*name)),
+            about: about_of(*name).map(|key| ctx.t(key)),
+            name: name.to_string(),
             kind: value.kind().as_str(),
         })
         .collect();

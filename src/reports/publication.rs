@@ -19,6 +19,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Int4, Text};
 
 use super::figures::{self, Group, Published, Report};
+use super::name::Name;
 use std::sync::Arc;
 
 use super::indicators::Period;
@@ -219,21 +220,6 @@ pub fn public(conn: &mut PgConnection, protected: Arc<Protected>) -> QueryResult
     })
 }
 
-/// The counts of persons a territory shows when it is not the page's own
-/// territory (a row of a territory table, a region on the public pages, a
-/// year of a trend): the headline figures and children assisted by form.
-pub fn headline(name: &str) -> bool {
-    matches!(
-        name,
-        "children_identified"
-            | "children_assisted"
-            | "children_referred_to_law_enforcement"
-            | "children_referred_to_social_services"
-    ) || crate::cases::model::ExploitationForm::ALL
-        .iter()
-        .any(|f| name.strip_prefix("children_assisted_") == Some(f.as_str()))
-}
-
 /// One report of the publication.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -249,10 +235,10 @@ pub struct Entry {
 
 impl Entry {
     /// The entry's counts of persons that are published.
-    pub fn persons(&self) -> Vec<(String, i64)> {
+    pub fn persons(&self) -> Vec<(Name, i64)> {
         figures::persons(&self.report)
             .into_iter()
-            .filter(|(n, _)| self.full || headline(n))
+            .filter(|(n, _)| self.full || n.is_headline())
             .collect()
     }
 }
@@ -261,7 +247,7 @@ pub struct Publication {
     threshold: i64,
     entries: Vec<Entry>,
     /// Hidden counts: (entry, figure).
-    hidden: HashSet<(usize, String)>,
+    hidden: HashSet<(usize, Name)>,
     /// Each entry's published figures, made once: a cached publication is
     /// read by every view of its pages.
     published: Vec<Published>,
@@ -278,7 +264,7 @@ struct Linked {
 /// table implies without publishing it (the rest of a whole).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Cell {
-    Figure(usize, String),
+    Figure(usize, Name),
     Rest(usize, Pos),
 }
 
@@ -312,7 +298,7 @@ impl System {
         };
         let mut cell_of = |sys: &mut System, g: usize, table: &Linked, pos: Pos, value: i64| {
             let cell = match (table.group.name(pos), table.entry_of.get(&pos)) {
-                (Some(name), Some(entry)) => Cell::Figure(*entry, name.to_owned()),
+                (Some(name), Some(entry)) => Cell::Figure(*entry, name),
                 _ => Cell::Rest(g, pos),
             };
             *index.entry(cell.clone()).or_insert_with(|| {
@@ -447,7 +433,7 @@ impl Publication {
     pub fn revised(
         entries: Vec<Entry>,
         threshold: i64,
-        revised: &HashSet<(usize, String)>,
+        revised: &HashSet<(usize, Name)>,
     ) -> Publication {
         let linked = link(&entries);
         let sys = System::of(&linked);
@@ -461,7 +447,7 @@ impl Publication {
             .cells
             .iter()
             .map(|c| match c {
-                Cell::Figure(entry, name) => revised.contains(&(*entry, name.clone())),
+                Cell::Figure(entry, name) => revised.contains(&(*entry, *name)),
                 Cell::Rest(..) => false,
             })
             .collect();
@@ -531,7 +517,7 @@ impl Publication {
         let hidden = (0..n)
             .filter(|&i| hidden[i] && (!small[i] || changed[i]))
             .filter_map(|i| match &sys.cells[i] {
-                Cell::Figure(entry, name) => Some((*entry, name.clone())),
+                Cell::Figure(entry, name) => Some((*entry, *name)),
                 Cell::Rest(..) => None,
             })
             .collect();
@@ -561,8 +547,8 @@ impl Publication {
     }
 
     /// The hidden figures, as (entry, figure name).
-    pub fn hidden_cells(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.hidden.iter().map(|(i, n)| (*i, n.as_str()))
+    pub fn hidden_cells(&self) -> impl Iterator<Item = (usize, Name)> + '_ {
+        self.hidden.iter().copied()
     }
 
     fn publish(&self, i: usize) -> Published {
@@ -575,11 +561,11 @@ impl Publication {
     /// same report tables.
     pub fn publish_report(&self, i: usize, report: &Report) -> Published {
         let entry = &self.entries[i];
-        let hidden = |name: &str| self.hidden.contains(&(i, name.to_owned()));
+        let hidden = |name: Name| self.hidden.contains(&(i, name));
         let mut p = figures::publish_with(report, self.threshold, &hidden);
         if !entry.full {
             p.retain(|name, value| match value {
-                figures::Value::Persons(_) => headline(name),
+                figures::Value::Persons(_) => name.is_headline(),
                 figures::Value::Derived(_) => false,
                 _ => true,
             });
@@ -602,31 +588,27 @@ impl Publication {
 /// Every table that links the entries' counts of persons.
 fn link(entries: &[Entry]) -> Vec<Linked> {
     let mut out = Vec::new();
-    let persons: Vec<Vec<(String, i64)>> = entries.iter().map(Entry::persons).collect();
-    let value = |i: usize, name: &str| {
-        persons[i]
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or(0, |(_, v)| *v)
-    };
-    let has = |i: usize, name: &str| persons[i].iter().any(|(n, _)| n == name);
+    let persons: Vec<Vec<(Name, i64)>> = entries.iter().map(Entry::persons).collect();
+    let found: Vec<HashMap<Name, i64>> = persons
+        .iter()
+        .map(|p| p.iter().copied().collect())
+        .collect();
+    let value = |i: usize, name: Name| found[i].get(&name).copied().unwrap_or(0);
+    let has = |i: usize, name: Name| found[i].contains_key(&name);
     // Within each report: all its tables for the page's own territory; for
     // the others, children assisted by form adding up to children assisted.
     for (i, e) in entries.iter().enumerate() {
         let groups = if e.full {
             figures::groups(&e.report)
         } else {
-            let forms: Vec<(String, i64)> = persons[i]
+            let forms: Vec<(Name, i64)> = persons[i]
                 .iter()
-                .filter(|(n, _)| n.starts_with("children_assisted_"))
-                .cloned()
+                .filter(|(n, _)| matches!(n, Name::ChildrenAssistedForm(_)))
+                .copied()
                 .collect();
             vec![Group::parts(
                 forms,
-                (
-                    "children_assisted".to_owned(),
-                    value(i, "children_assisted"),
-                ),
+                (Name::ChildrenAssisted, value(i, Name::ChildrenAssisted)),
             )]
         };
         for group in groups {
@@ -665,15 +647,12 @@ fn link(entries: &[Entry]) -> Vec<Linked> {
     }
     for (whole, parts) in families {
         for (name, total) in &persons[whole] {
-            if !parts.iter().all(|&j| has(j, name)) {
+            if !parts.iter().all(|&j| has(j, *name)) {
                 continue;
             }
             let group = Group::parts(
-                parts
-                    .iter()
-                    .map(|&j| (name.clone(), value(j, name)))
-                    .collect(),
-                (name.clone(), *total),
+                parts.iter().map(|&j| (*name, value(j, *name))).collect(),
+                (*name, *total),
             );
             let mut entry_of: HashMap<Pos, usize> = parts
                 .iter()
@@ -721,7 +700,7 @@ mod tests {
         match p
             .published(&Period::year(2025), code)
             .unwrap()
-            .get("children_identified")
+            .get(Name::ChildrenIdentified)
         {
             Some(figures::Value::Persons(s)) => *s,
             other => panic!("{other:?}"),
@@ -795,23 +774,23 @@ mod tests {
             report: assisted(country),
         });
         let p = Publication::new(entries, 5);
-        let forms: Vec<String> = crate::cases::model::ExploitationForm::ALL
+        let forms: Vec<Name> = crate::cases::model::ExploitationForm::ALL
             .iter()
             .take(4)
-            .map(|f| format!("children_assisted_{}", f.as_str()))
+            .map(|f| Name::ChildrenAssistedForm(*f))
             .collect();
         // The grid as published: rows A..E and the country, columns the four
         // forms and the total.
         let codes = ["A", "B", "C", "D", "E", "KG"];
         let mut names = forms.clone();
-        names.push("children_assisted".into());
+        names.push(Name::ChildrenAssisted);
         let shown: Vec<Vec<Shown>> = codes
             .iter()
             .map(|code| {
                 let published = p.published(&Period::year(2025), code).unwrap();
                 names
                     .iter()
-                    .map(|n| match published.get(n) {
+                    .map(|n| match published.get(*n) {
                         Some(figures::Value::Persons(s)) => *s,
                         other => panic!("{n}: {other:?}"),
                     })
@@ -891,7 +870,7 @@ mod tests {
         let of = |period: Period| match p
             .published(&period, "KG")
             .unwrap()
-            .get("children_identified")
+            .get(Name::ChildrenIdentified)
         {
             Some(figures::Value::Persons(s)) => *s,
             other => panic!("{other:?}"),

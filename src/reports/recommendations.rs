@@ -13,7 +13,9 @@ use serde_json::json;
 use super::figures::Published;
 use super::filter::{self, Filter};
 use super::handlers::{Rows, reader_scope, show_row};
+use super::name::Name;
 use crate::audit::{self, AuditAction, TargetKind, Who};
+use crate::cases::model::ExploitationForm;
 use crate::db;
 use crate::db::schema::{recommendations, users};
 use crate::policy::{self, Permission};
@@ -58,9 +60,11 @@ pub const RECOMMENDATIONS: [Meta; 9] = [
         indicators: &[
             (
                 "report-assisted-illicit",
-                &["children_assisted_illicit_activities"],
+                &[Name::ChildrenAssistedForm(
+                    ExploitationForm::IllicitActivities,
+                )],
             ),
-            ("report-investigations", &["investigations"]),
+            ("report-investigations", &[Name::Investigations]),
         ],
         asks_publication: false,
     },
@@ -68,7 +72,7 @@ pub const RECOMMENDATIONS: [Meta; 9] = [
         code: "free_education",
         area: Area::Laws,
         years: &[2009, 2010, 2012],
-        indicators: &[("report-complaints", &["school_fee_complaints"])],
+        indicators: &[("report-complaints", &[Name::SchoolFeeComplaints])],
         asks_publication: false,
     },
     Meta {
@@ -78,17 +82,20 @@ pub const RECOMMENDATIONS: [Meta; 9] = [
         indicators: &[
             (
                 "report-children-to-law-enforcement",
-                &["children_referred_to_law_enforcement"],
+                &[Name::ChildrenReferredToLawEnforcement],
             ),
             (
                 "report-children-to-social-services",
-                &["children_referred_to_social_services"],
+                &[Name::ChildrenReferredToSocialServices],
             ),
             (
                 "report-referred",
-                &["inspections_referred_to_law_enforcement"],
+                &[Name::InspectionsReferredToLawEnforcement],
             ),
-            ("report-overdue-referrals", &["children_referrals_overdue"]),
+            (
+                "report-overdue-referrals",
+                &[Name::ChildrenReferralsOverdue],
+            ),
         ],
         asks_publication: false,
     },
@@ -97,12 +104,12 @@ pub const RECOMMENDATIONS: [Meta; 9] = [
         area: Area::Coordination,
         years: &[2012],
         indicators: &[
-            ("report-inspectors", &["labor_inspectors"]),
+            ("report-inspectors", &[Name::LaborInspectors]),
             (
                 "report-inspectors-on-last-day",
-                &["labor_inspectors_on_last_day"],
+                &[Name::LaborInspectorsOnLastDay],
             ),
-            ("report-trained", &["inspectors_trained_forced_child_labor"]),
+            ("report-trained", &[Name::InspectorsTrainedForcedChildLabor]),
         ],
         asks_publication: false,
     },
@@ -111,19 +118,19 @@ pub const RECOMMENDATIONS: [Meta; 9] = [
         area: Area::Coordination,
         years: &[2009, 2010, 2011, 2012],
         indicators: &[
-            ("report-inspections", &["inspections"]),
+            ("report-inspections", &[Name::Inspections]),
             (
                 "report-found-child-labor",
-                &["inspections_finding_child_labor"],
+                &[Name::InspectionsFindingChildLabor],
             ),
-            ("report-violations", &["child_labor_violations"]),
-            ("report-violations-penalised", &["violations_penalised"]),
+            ("report-violations", &[Name::ChildLaborViolations]),
+            ("report-violations-penalised", &[Name::ViolationsPenalised]),
             (
                 "report-penalties-imposed",
-                &["penalties_imposed", "penalties_imposed_kgs"],
+                &[Name::PenaltiesImposed, Name::PenaltiesImposedKgs],
             ),
-            ("report-penalties-collected", &["penalties_collected"]),
-            ("report-collected-kgs", &["penalties_collected_kgs"]),
+            ("report-penalties-collected", &[Name::PenaltiesCollected]),
+            ("report-collected-kgs", &[Name::PenaltiesCollectedKgs]),
         ],
         asks_publication: true,
     },
@@ -134,13 +141,13 @@ pub const RECOMMENDATIONS: [Meta; 9] = [
         indicators: &[
             (
                 "report-assisted-forced-labor",
-                &["children_assisted_forced_labor"],
+                &[Name::ChildrenAssistedForm(ExploitationForm::ForcedLabor)],
             ),
             (
                 "report-assisted-trafficking",
-                &["children_assisted_trafficking"],
+                &[Name::ChildrenAssistedForm(ExploitationForm::Trafficking)],
             ),
-            ("report-assisted", &["children_assisted"]),
+            ("report-assisted", &[Name::ChildrenAssisted]),
         ],
         asks_publication: true,
     },
@@ -149,10 +156,10 @@ pub const RECOMMENDATIONS: [Meta; 9] = [
         area: Area::Coordination,
         years: &[2011, 2012],
         indicators: &[
-            ("report-prosecutor-staff", &["prosecutor_staff"]),
-            ("report-investigations", &["investigations"]),
-            ("report-prosecutions", &["prosecutions_initiated"]),
-            ("report-convictions", &["convictions"]),
+            ("report-prosecutor-staff", &[Name::ProsecutorStaff]),
+            ("report-investigations", &[Name::Investigations]),
+            ("report-prosecutions", &[Name::ProsecutionsInitiated]),
+            ("report-convictions", &[Name::Convictions]),
         ],
         asks_publication: true,
     },
@@ -161,10 +168,10 @@ pub const RECOMMENDATIONS: [Meta; 9] = [
         area: Area::Coordination,
         years: &[2012],
         indicators: &[
-            ("report-csec-identified", &["children_csec_identified"]),
+            ("report-csec-identified", &[Name::ChildrenCsecIdentified]),
             (
                 "report-csec-victims",
-                &["children_csec_recorded_as_victims"],
+                &[Name::ChildrenCsecRecordedAsVictims],
             ),
         ],
         asks_publication: false,
@@ -174,18 +181,21 @@ pub const RECOMMENDATIONS: [Meta; 9] = [
         area: Area::Social,
         years: &[2012],
         indicators: &[
-            ("report-street-identified", &["children_street_identified"]),
+            (
+                "report-street-identified",
+                &[Name::ChildrenStreetIdentified],
+            ),
             (
                 "report-street-education",
-                &["children_street_with_education_service"],
+                &[Name::ChildrenStreetWithEducationService],
             ),
             (
                 "report-street-medical",
-                &["children_street_with_medical_service"],
+                &[Name::ChildrenStreetWithMedicalService],
             ),
             (
                 "report-street-social",
-                &["children_street_with_social_service"],
+                &[Name::ChildrenStreetWithSocialService],
             ),
         ],
         asks_publication: false,

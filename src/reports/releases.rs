@@ -43,6 +43,7 @@ use sha2::{Digest, Sha256};
 use super::figures::{Published, Value};
 use super::filter::FIRST_YEAR;
 use super::indicators::Period;
+use super::name::Name;
 use super::protection::{self, Protected};
 use super::suppress::Shown;
 use crate::config::ReleaseSchedule;
@@ -645,8 +646,8 @@ pub fn annual_revisions(conn: &mut PgConnection) -> QueryResult<HashMap<i32, i32
 fn shown_before(
     conn: &mut PgConnection,
     fresh: &HashSet<i32>,
-) -> QueryResult<HashMap<(i32, String, String), HashSet<i64>>> {
-    let mut out: HashMap<(i32, String, String), HashSet<i64>> = HashMap::new();
+) -> QueryResult<HashMap<(i32, String, Name), HashSet<i64>>> {
+    let mut out: HashMap<(i32, String, Name), HashSet<i64>> = HashMap::new();
     let Some(first) = fresh.iter().min() else {
         return Ok(out);
     };
@@ -721,10 +722,10 @@ fn fresh_figures(
 /// threshold since an earlier release showed them: (entry, figure).
 pub fn revised_cells(
     entries: &[super::publication::Entry],
-    before: &HashMap<(i32, String, String), HashSet<i64>>,
+    before: &HashMap<(i32, String, Name), HashSet<i64>>,
     fresh: &HashSet<i32>,
     threshold: i64,
-) -> HashSet<(usize, String)> {
+) -> HashSet<(usize, Name)> {
     let mut out = HashSet::new();
     for (i, e) in entries.iter().enumerate() {
         let public = e.parent.is_none() || e.parent.as_deref() == Some("KG");
@@ -732,7 +733,7 @@ pub fn revised_cells(
             continue;
         }
         for (name, live) in e.persons() {
-            let Some(shown) = before.get(&(e.period.from, e.code.clone(), name.clone())) else {
+            let Some(shown) = before.get(&(e.period.from, e.code.clone(), name)) else {
                 continue;
             };
             if shown
@@ -751,7 +752,7 @@ pub fn revised_cells(
 pub struct Change {
     pub year: i32,
     pub code: String,
-    pub figure: String,
+    pub figure: Name,
     /// `None`: the earlier release had no such figure.
     pub before: Option<Value>,
     pub after: Value,
@@ -771,7 +772,7 @@ pub fn changes(previous: &Release, this: &Release) -> Vec<Change> {
         for (code, published) in &y.places {
             let old = previous.published(y.year, code);
             for (name, value) in published.figures() {
-                let before = old.and_then(|o| o.get(name));
+                let before = old.and_then(|o| o.get(*name));
                 let text = |v: Option<&Value>, t: i64| v.map(|v| v.text(t)).unwrap_or_default();
                 if text(before, i64::from(previous.header.threshold))
                     != text(Some(value), threshold)
@@ -779,7 +780,7 @@ pub fn changes(previous: &Release, this: &Release) -> Vec<Change> {
                     out.push(Change {
                         year: y.year,
                         code: code.clone(),
-                        figure: name.clone(),
+                        figure: *name,
                         before: before.cloned(),
                         after: value.clone(),
                     });
@@ -804,7 +805,7 @@ pub fn csv_of(release: &Release) -> String {
             body.push_str(&format!(
                 "{year},{},{},{},{}\n",
                 cell(territory),
-                cell(name),
+                cell(&name.to_string()),
                 value.kind().as_str(),
                 cell(&value.text(threshold))
             ));
@@ -818,7 +819,7 @@ pub fn csv_of(release: &Release) -> String {
 struct DataRow<'a> {
     year: i32,
     territory: &'a str,
-    figure: &'a str,
+    figure: Name,
     kind: &'static str,
     value: serde_json::Value,
 }
@@ -853,7 +854,7 @@ pub fn json_of(release: &Release) -> String {
                 .map(move |(name, value)| DataRow {
                     year,
                     territory,
-                    figure: name,
+                    figure: *name,
                     kind: value.kind().as_str(),
                     value: json_value(value, threshold),
                 })
