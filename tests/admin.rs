@@ -261,7 +261,7 @@ async fn bad_user_input_is_explained_per_field_with_the_input_kept_and_nothing_w
             Some("Айгүл Сыдыкова"),
             "input kept"
         );
-        page.assert_contains("form-error");
+        page.assert_contains("id=\"error-summary\"");
     }
     // A name with a control character, and one too long.
     let mut fields = new_user("ok.login", "official", "", "", "apricots ripen in Batken");
@@ -406,7 +406,7 @@ async fn deactivation_reset_and_unlock_take_effect_at_once() {
         )
         .await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(weak.text_of("#reset_password-error").is_some());
+    assert!(weak.text_of("#password-error").is_some());
     let reset = app
         .post_form(
             &format!("/admin/users/{id}/password"),

@@ -26,10 +26,10 @@ use crate::common::routes::{GET_ROUTES, POST_ROUTES, fill};
 use crate::common::{Page, TestApp, fixtures};
 
 /// A form as a browser sends it: (name, value) pairs in order.
-type Fields = Vec<(String, String)>;
+pub(crate) type Fields = Vec<(String, String)>;
 
 /// For each POST route, its forms: (the page it was on, its fields).
-type Forms = BTreeMap<&'static str, Vec<(String, Fields)>>;
+pub(crate) type Forms = BTreeMap<&'static str, Vec<(String, Fields)>>;
 
 const SEED: u64 = 0x6b6f_7267_6f6f;
 
@@ -165,7 +165,7 @@ fn mutate(base: &[(String, String)], m: &Mutation) -> String {
 
 /// Who fills in a route's form: the demo user whose work it is, so the
 /// handler gets past the permission check and its parsing is what is tried.
-fn actor_for(route: &str) -> &'static str {
+pub(crate) fn actor_for(route: &str) -> &'static str {
     match route {
         "/login" => "anonymous",
         "/logout"
@@ -507,15 +507,15 @@ fn shorten(body: &str) -> String {
     }
 }
 
-struct Fuzz {
-    app: TestApp,
+pub(crate) struct Fuzz {
+    pub(crate) app: TestApp,
     browsers: BTreeMap<&'static str, TestApp>,
-    throwaway: String,
+    pub(crate) throwaway: String,
     ids: Vec<(&'static str, String)>,
 }
 
 impl Fuzz {
-    async fn new() -> Fuzz {
+    pub(crate) async fn new() -> Fuzz {
         let app = TestApp::spawn_with(|c| c.login_rate_per_minute = 100_000).await;
         let url = app.db.url.clone();
         actix_web::rt::task::spawn_blocking(move || korgoo::demo::load(&url).unwrap())
@@ -553,7 +553,7 @@ impl Fuzz {
         }
     }
 
-    fn path(&self, route: &str) -> String {
+    pub(crate) fn path(&self, route: &str) -> String {
         // Training is kept per inspector; elsewhere {user} is the admin's
         // throw-away target.
         let route = if route.starts_with("/training") {
@@ -565,7 +565,7 @@ impl Fuzz {
     }
 
     /// The forms of each POST route, from the pages its actor sees.
-    async fn base_forms(&self) -> Forms {
+    pub(crate) async fn base_forms(&self) -> Forms {
         let mut found = Forms::new();
         // The pages that lead to a new record take what it is for.
         let starts = [
@@ -613,7 +613,7 @@ impl Fuzz {
 
 /// Routes whose success ends what later routes need (signing out, closing
 /// the inspection, merging the child away, deactivating): fuzzed last.
-fn finishing(route: &str) -> bool {
+pub(crate) fn finishing(route: &str) -> bool {
     ["logout", "close", "merge", "deactivate", "transfer"]
         .iter()
         .any(|w| route.contains(w))

@@ -150,6 +150,11 @@ struct UserFormPage {
 }
 
 impl UserFormPage {
+    /// The page's three forms' errors, for its one summary.
+    fn all_errors(&self) -> FieldErrors {
+        FieldErrors::joined(&[&self.errors, &self.password_errors, &self.post_errors])
+    }
+
     fn new(
         ctx: Ctx,
         values: UserValues,

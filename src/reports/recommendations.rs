@@ -314,6 +314,14 @@ struct TrackerPage {
 }
 
 impl TrackerPage {
+    /// The refused form's errors, for the page's summary.
+    fn summary_errors(&self) -> FieldErrors {
+        self.failed
+            .as_ref()
+            .map(|f| f.3.clone())
+            .unwrap_or_default()
+    }
+
     fn failed_for(&self, id: &i32) -> Option<&(i32, String, String, FieldErrors)> {
         self.failed.as_ref().filter(|f| f.0 == *id)
     }

@@ -40,6 +40,24 @@ impl FieldErrors {
         }
     }
 
+    /// Every (field, message key), in the order found: the page's summary
+    /// of what to correct lists them, each linking to the field's message
+    /// (`#<field>-error`).
+    pub fn messages(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// The errors of several forms of one page, for its one summary.
+    pub fn joined(all: &[&FieldErrors]) -> FieldErrors {
+        let mut out = FieldErrors::new();
+        for errors in all {
+            for (field, key) in errors.messages() {
+                out.add(field, key);
+            }
+        }
+        out
+    }
+
     pub fn fields(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.0.iter().map(|(f, _)| *f)
     }

@@ -17,6 +17,8 @@ use korgoo::policy::Role;
 
 use crate::common::{PASSWORD, TestApp, fixtures};
 
+mod refusals;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
