@@ -186,3 +186,5 @@ case-identified-at-inspection = (the day of the inspection visit)
 error-identified-before-birth = This day cannot be before the child was born.
 case-le-sent-on = Referred on
 error-before-identified = This day cannot be before the child was identified.
+case-approve-closure-confirm = Approving closes the case: it leaves the unit's open cases and its worker's queue, and only the unit head can reopen it.
+case-approve-closure-yes = Yes, close the case

@@ -164,3 +164,4 @@ flash-penalty-imposed = The penalty is recorded.
 flash-payment-recorded = The payment is recorded.
 audit-action-inspection-corrected = Closed inspection corrected
 audit-action-penalty-status-changed = Penalty standing changed
+inspection-close-confirm = Yes, close the inspection

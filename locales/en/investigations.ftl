@@ -97,3 +97,5 @@ investigation-timeline = History of the investigation
 investigation-stale = Someone moved this investigation on after you opened it. Nothing was saved: the page now shows its current stage, and what you typed is kept on it; check it and try again.
 investigation-victim-referred-on = Referred on
 investigation-victim-referred-on-hint = The day the child was referred to the unit: the reports count the child by this day.
+investigation-verdict-open = Record the outcome
+investigation-verdict-confirm = A conviction, an acquittal or a dismissal is final: afterwards the investigation cannot be moved to any other stage. Check the date and the penalties before you choose.

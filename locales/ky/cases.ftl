@@ -186,3 +186,5 @@ case-identified-at-inspection = (текшерүү жүргүзүлгөн күн)
 error-identified-before-birth = Бала төрөлгөнгө чейинки күн болушу мүмкүн эмес.
 case-le-sent-on = Жиберилген күн
 error-before-identified = Бул күн бала аныкталган күндөн мурун боло албайт.
+case-approve-closure-confirm = Бекитүү ишти жабат: иш бөлүмдүн ачык иштеринен жана кызматкердин кезегинен чыгат, аны бөлүм башчысы гана кайра ача алат.
+case-approve-closure-yes = Ооба, ишти жабуу

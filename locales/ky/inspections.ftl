@@ -164,3 +164,4 @@ flash-penalty-imposed = Айып пул жазылды.
 flash-payment-recorded = Төлөм жазылды.
 audit-action-inspection-corrected = Жабылган текшерүү оңдолду
 audit-action-penalty-status-changed = Айып пулдун абалы өзгөрдү
+inspection-close-confirm = Ооба, текшерүүнү жабуу

@@ -192,3 +192,5 @@ case-identified-at-inspection = (день проверки)
 error-identified-before-birth = Дата не может быть раньше рождения ребёнка.
 case-le-sent-on = Дата направления
 error-before-identified = Этот день не может быть раньше дня выявления ребёнка.
+case-approve-closure-confirm = Утверждение закрывает дело: оно уходит из открытых дел отдела и из очереди специалиста, открыть его снова может только руководитель отдела.
+case-approve-closure-yes = Да, закрыть дело

@@ -164,3 +164,4 @@ flash-penalty-imposed = Штраф записан.
 flash-payment-recorded = Платёж записан.
 audit-action-inspection-corrected = Исправлена закрытая проверка
 audit-action-penalty-status-changed = Изменено состояние штрафа
+inspection-close-confirm = Да, закрыть проверку

@@ -234,6 +234,25 @@ impl ShowPage {
         self.moves.contains(&m)
     }
 
+    /// The moves that leave the investigation open (the first is the
+    /// page's primary button).
+    fn steps(&self) -> Vec<Move> {
+        self.moves
+            .iter()
+            .copied()
+            .filter(|m| !m.is_final())
+            .collect()
+    }
+
+    /// The moves that decide it for good, each confirmed before it is sent.
+    fn verdicts(&self) -> Vec<Move> {
+        self.moves
+            .iter()
+            .copied()
+            .filter(|m| m.is_final())
+            .collect()
+    }
+
     fn typed(&self, name: &str) -> String {
         self.form.get(name).to_owned()
     }

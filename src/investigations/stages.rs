@@ -17,6 +17,12 @@ crate::text_enum! {
 }
 
 impl Move {
+    /// A verdict, an acquittal or a dismissal: nothing moves the
+    /// investigation on or back afterwards.
+    pub fn is_final(self) -> bool {
+        matches!(self, Move::Convict | Move::Acquit | Move::Dismiss)
+    }
+
     /// The stage after this move, or the message key saying why not now.
     /// A suspended investigation resumes where it was suspended from.
     pub fn next(self, stage: Stage, suspended_from: Option<Stage>) -> Result<Stage, &'static str> {

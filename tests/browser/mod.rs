@@ -725,6 +725,27 @@ async fn a_child_goes_from_registration_to_an_approved_closure_in_chromium() {
     browser.sign_in(&app, &supervisor).await;
     browser.client().goto(&app.url(&case_path)).await.unwrap();
     browser.fill("#comment", "Well done.").await;
+    // Closing is confirmed: the button is hidden until asked for, and
+    // says what it does (issue 21).
+    assert!(
+        !browser
+            .client()
+            .find(Locator::Css("#approve-closure"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap(),
+        "the closure is not one click away"
+    );
+    browser.open_details_of("#approve-closure").await;
+    assert!(
+        browser
+            .text("#approve-closure-confirm")
+            .await
+            .contains("бөлүм башчысы гана кайра ача алат"),
+        "the confirmation says what closing does"
+    );
     browser.click("#approve-closure").await;
     assert_eq!(browser.path().await, case_path);
     assert_eq!(browser.text("#case-status").await, "Жабылган");
@@ -875,6 +896,30 @@ async fn an_inspector_records_a_cotton_farm_visit_and_opens_two_cases_in_chromiu
             .await
             .is_err()
     );
+    // Closing the inspection cannot be undone: it is asked for and then
+    // confirmed, and the confirmation says what closing means.
+    let close = browser
+        .client()
+        .find(Locator::Css("#close-inspection"))
+        .await
+        .unwrap();
+    assert!(!close.is_displayed().await.unwrap(), "not one click away");
+    browser.open_details_of("#close-inspection").await;
+    assert!(
+        browser
+            .text("#close-confirm")
+            .await
+            .contains("Жабылган текшерүүнү"),
+        "{}",
+        browser.text("#close-confirm").await
+    );
+    browser.click("#close-inspection").await;
+    let status: String = korgoo::db::schema::inspections::table
+        .find(id)
+        .select(korgoo::db::schema::inspections::status)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(status, "closed");
     browser.close().await;
 }
 
@@ -1102,6 +1147,13 @@ async fn a_forced_labor_inspection_goes_to_the_prosecutor_and_ends_in_a_convicti
     browser.set_date("on", &bishkek_date(-1)).await;
     browser.fill("#prison_months", "24").await;
     browser.fill("#fine", "30 000").await;
+    // A verdict is final: it is asked for, then chosen, and the common
+    // next step (not the verdict) is the page's primary button.
+    assert_eq!(
+        browser.attr("#move-convict", "class").await.as_deref(),
+        Some("danger")
+    );
+    browser.open_details_of("#move-convict").await;
     browser.click("#move-convict").await;
     assert_eq!(browser.path().await, investigation_path);
     assert_eq!(browser.count("#move-error").await, 0);
