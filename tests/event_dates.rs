@@ -20,7 +20,7 @@ fn line<'a>(csv: &'a str, year: i32, figure: &str) -> Option<&'a str> {
 
 fn value(csv: &str, year: i32, figure: &str) -> String {
     line(csv, year, figure)
-        .and_then(|l| l.rsplit(',').next())
+        .and_then(|l| l.split(',').nth(4))
         .unwrap_or_else(|| panic!("{year} {figure} in\n{csv}"))
         .to_owned()
 }

@@ -306,7 +306,7 @@ async fn a_count_that_moved_by_fewer_than_the_threshold_between_releases_is_hidd
         staff
             .body
             .lines()
-            .any(|l| l.contains("children_identified,") && l.ends_with(",14")),
+            .any(|l| l.contains("children_identified,persons,14,")),
         "{}",
         staff.body
     );

@@ -300,7 +300,7 @@ async fn the_report_adds_up_the_records_of_the_year_and_territory() {
         &format!("{year},KG,children_referred_to_social_services,persons,<5"),
     ] {
         assert!(
-            csv.body.lines().any(|l| l == line),
+            csv.body.lines().any(|l| l.starts_with(&format!("{line},"))),
             "{line} in\n{}",
             csv.body
         );
@@ -325,6 +325,28 @@ async fn the_report_adds_up_the_records_of_the_year_and_territory() {
     assert!(
         bytes.windows(sheet.len()).any(|w| w == sheet),
         "with a worksheet"
+    );
+    // A workbook an official can forward (issue 21): the report as the
+    // page lays it out, in the reader's language (English, chosen above),
+    // with the note on small and hidden counts; the machine table on a
+    // sheet of its own.
+    let text = crate::common::xlsx_text(&bytes);
+    for label in [
+        "Labour law enforcement",
+        "Inspections",
+        "Penalties imposed (decided in the year)",
+        "as \"hidden\"",
+    ] {
+        assert!(text.contains(label), "{label} in the workbook");
+    }
+    assert!(text.contains("name=\"data\""), "the machine sheet");
+    // The CSV keeps the open data's columns and adds the label.
+    assert!(
+        csv.body
+            .lines()
+            .any(|l| l == format!("{year},KG,inspections,actions,2,Inspections")),
+        "{}",
+        csv.body
     );
 }
 

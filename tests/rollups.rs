@@ -362,6 +362,22 @@ fn monitoring_figures_follow_every_correction_of_visits_and_referrals() {
          WHERE id = (SELECT max(id) FROM follow_ups)",
     );
     same(&mut conn, "a visit moved to another case");
+    // The visits of a case count its child where the case is: a case with
+    // visits moved to another district, then to another child (a merge),
+    // takes its follow-up cells along (they are kept apart from the case's
+    // other cells).
+    exec(
+        &mut conn,
+        "UPDATE cases SET location_id = (SELECT id FROM locations WHERE code = 'KG-C-SOKULUK')
+         WHERE id = (SELECT max(case_id) FROM follow_ups)",
+    );
+    same(&mut conn, "a case with visits moved to another district");
+    exec(
+        &mut conn,
+        "UPDATE cases SET child_id = (SELECT min(child_id) FROM cases)
+         WHERE id = (SELECT max(case_id) FROM follow_ups)",
+    );
+    same(&mut conn, "a case with visits given to another child");
     // A referral answered late, a service that started later, one removed.
     exec(
         &mut conn,

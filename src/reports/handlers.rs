@@ -458,7 +458,15 @@ pub fn attachment(name: &str) -> (actix_web::http::header::HeaderName, String) {
     )
 }
 
-/// The figures a download writes, or the reason there are none.
+/// What a download holds: the year, the territory (path and name in the
+/// reader's language) and the published figures.
+struct Download {
+    year: i32,
+    path: String,
+    territory: String,
+    published: Published,
+}
+
 /// The figures of a download, and its audit entry (which report, format,
 /// year and territory: a download leaves the system, so it is traced).
 async fn downloadable(
@@ -466,15 +474,16 @@ async fn downloadable(
     signed: &Signed,
     req: &HttpRequest,
     format: &'static str,
-) -> AppResult<(i32, String, Published)> {
+) -> AppResult<Download> {
     policy::require(&signed.actor, Permission::ViewReports)?;
     let (filter, published) = load(state, req.query_string(), reader_scope(&signed.actor)).await?;
+    let territory = filter.territory_name(&signed.ctx);
     let (year, path, published) = match (filter.chosen, published) {
         (Some(c), Some(p)) => (c.period.to, c.path, p),
         _ => return Err(AppError::BadRequest),
     };
     let who = Who::actor(&signed.actor, &signed.ctx.client_addr);
-    let territory = path.clone();
+    let audited = path.clone();
     db::run(&state.pool, move |conn| {
         Ok(crate::audit::record(
             conn,
@@ -485,85 +494,201 @@ async fn downloadable(
                 "report": "enforcement",
                 "format": format,
                 "year": year,
-                "territory": territory,
+                "territory": audited,
             }),
         )?)
     })
     .await?;
-    Ok((year, path, published))
+    Ok(Download {
+        year,
+        path,
+        territory,
+        published,
+    })
 }
 
-/// The same figures as CSV: one row per figure, with its kind.
+/// The same figures as CSV: one row per figure, with its kind, and the
+/// figure's label in the reader's language last (the machine columns stay
+/// as the open data has them).
 pub async fn enforcement_csv(
     signed: Signed,
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let (year, path, published) = downloadable(&state, &signed, &req, "csv").await?;
+    let d = downloadable(&state, &signed, &req, "csv").await?;
     let threshold = state.config.suppression_threshold;
-    let mut body = String::from("year,territory,figure,kind,value\n");
-    for (name, value) in published.figures() {
+    let mut body = String::from("year,territory,figure,kind,value,label\n");
+    for (name, value) in d.published.figures() {
         body.push_str(&format!(
-            "{year},{},{},{},{}\n",
-            cell(&path),
+            "{},{},{},{},{},{}\n",
+            d.year,
+            cell(&d.path),
             cell(&name.to_string()),
             value.kind().as_str(),
-            cell(&value.text(threshold))
+            cell(&value.text(threshold)),
+            cell(&super::public::label_of(&signed.ctx, *name))
         ));
     }
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header(attachment(&format!("korgoo-enforcement-{year}.csv")))
+        .insert_header(attachment(&format!("korgoo-enforcement-{}.csv", d.year)))
         .body(body))
 }
 
-/// The same figures as an Excel workbook: counts and amounts as numbers
-/// (amounts with two decimals), suppressed counts as text.
+/// A sheet's name: at most 31 characters, none of those Excel refuses.
+fn sheet_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(31)
+        .collect()
+}
+
+/// The same figures as an Excel workbook. The first sheet is the report as
+/// the page shows it, in the reader's language: each section's rows with
+/// their labels, the assistance table, small and hidden counts marked as on
+/// the page, and the note saying what the marks mean — a table an official
+/// can forward. The second holds the machine-readable long table (year,
+/// territory, figure, kind, value, label): counts and amounts as numbers
+/// (amounts with two decimals), marked counts as text.
 pub async fn enforcement_xlsx(
     signed: Signed,
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let (year, path, published) = downloadable(&state, &signed, &req, "xlsx").await?;
+    use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+    let d = downloadable(&state, &signed, &req, "xlsx").await?;
     let threshold = state.config.suppression_threshold;
-    let build = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let ctx = &signed.ctx;
+    let bold = Format::new().set_bold();
+    let title = Format::new().set_bold().set_font_size(14);
+    let som = Format::new().set_num_format("#,##0.00");
+    let plain = Format::new();
+    let right = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
+    // A figure in a cell: a number where it is one, else the page's text.
+    let write_value = |sheet: &mut Worksheet, row: u32, col: u16, value: &Value| {
+        match (value, value.number()) {
+            (Value::Som(amount), _) => {
+                sheet.write_with_format(row, col, amount.round_dp(2), &som)?;
+            }
+            (_, Some(n)) => {
+                sheet.write_with_format(row, col, n, &plain)?;
+            }
+            (_, None) => {
+                sheet.write_string_with_format(
+                    row,
+                    col,
+                    show(ctx, Some(value), threshold),
+                    &right,
+                )?;
+            }
+        }
+        Ok::<(), XlsxError>(())
+    };
+    let build = || -> Result<Vec<u8>, XlsxError> {
         let mut book = Workbook::new();
-        let bold = Format::new().set_bold();
-        let som = Format::new().set_num_format("#,##0.00");
-        let sheet = book.add_worksheet();
-        sheet.set_name(format!("{year}"))?;
-        for (col, title) in ["year", "territory", "figure", "kind", "value"]
+        let report = book.add_worksheet();
+        report.set_name(sheet_name(&format!(
+            "{} {}",
+            ctx.t("report-enforcement-title"),
+            d.year
+        )))?;
+        report.write_string_with_format(
+            0,
+            0,
+            format!(
+                "{} · {} · {}",
+                ctx.t("report-enforcement-title"),
+                d.territory,
+                d.year
+            ),
+            &title,
+        )?;
+        let mut row = 2u32;
+        for (_, section, rows) in sections(d.published.full) {
+            report.write_string_with_format(row, 0, ctx.t(section), &bold)?;
+            row += 1;
+            for (label, names) in rows.iter() {
+                report.write_string(row, 0, ctx.t(label))?;
+                for (j, name) in names.iter().enumerate() {
+                    if let Some(value) = d.published.get(*name) {
+                        write_value(report, row, 1 + j as u16, value)?;
+                    }
+                }
+                row += 1;
+            }
+            row += 1;
+        }
+        if d.published.full {
+            let table = assistance_table(ctx, &d.published, threshold);
+            report.write_string_with_format(row, 0, &table.title, &bold)?;
+            row += 1;
+            report.write_string_with_format(row, 0, &table.corner, &bold)?;
+            for (j, head) in table.heads.iter().enumerate() {
+                report.write_string_with_format(row, 1 + j as u16, head, &bold)?;
+            }
+            row += 1;
+            for r in table.rows.iter().chain(&table.total) {
+                report.write_string(row, 0, &r.label)?;
+                for (j, text) in r.cells.iter().enumerate() {
+                    match text.parse::<i64>() {
+                        Ok(n) => report.write_number(row, 1 + j as u16, n as f64)?,
+                        Err(_) => {
+                            report.write_string_with_format(row, 1 + j as u16, text, &right)?
+                        }
+                    };
+                }
+                row += 1;
+            }
+            row += 1;
+        }
+        report.write_string(
+            row,
+            0,
+            ctx.t1(
+                "report-suppression-note",
+                "threshold",
+                threshold.to_string(),
+            ),
+        )?;
+        report.set_column_width(0, 60)?;
+        report.set_column_width(1, 16)?;
+        report.set_column_width(2, 16)?;
+
+        let data = book.add_worksheet();
+        data.set_name("data")?;
+        for (col, head) in ["year", "territory", "figure", "kind", "value", "label"]
             .iter()
             .enumerate()
         {
-            sheet.write_string_with_format(0, col as u16, *title, &bold)?;
+            data.write_string_with_format(0, col as u16, *head, &bold)?;
         }
-        for (i, (name, value)) in published.figures().iter().enumerate() {
+        for (i, (name, value)) in d.published.figures().iter().enumerate() {
             let row = i as u32 + 1;
-            sheet.write_number(row, 0, year)?;
-            sheet.write_string(row, 1, &path)?;
-            sheet.write_string(row, 2, name.to_string())?;
-            sheet.write_string(row, 3, value.kind().as_str())?;
+            data.write_number(row, 0, d.year)?;
+            data.write_string(row, 1, &d.path)?;
+            data.write_string(row, 2, name.to_string())?;
+            data.write_string(row, 3, value.kind().as_str())?;
             match (value, value.number()) {
                 (Value::Som(amount), _) => {
-                    sheet.write_with_format(row, 4, amount.round_dp(2), &som)?;
+                    data.write_with_format(row, 4, amount.round_dp(2), &som)?;
                 }
                 (_, Some(n)) => {
-                    sheet.write_with_format(row, 4, n, &Format::new())?;
+                    data.write_with_format(row, 4, n, &plain)?;
                 }
                 (_, None) => {
-                    sheet.write_string(row, 4, value.text(threshold))?;
+                    data.write_string(row, 4, value.text(threshold))?;
                 }
             }
+            data.write_string(row, 5, super::public::label_of(ctx, *name))?;
         }
-        sheet.set_column_width(2, 52)?;
+        data.set_column_width(2, 52)?;
+        data.set_column_width(5, 60)?;
         book.save_to_buffer()
     };
     let bytes = build().map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header(attachment(&format!("korgoo-enforcement-{year}.xlsx")))
+        .insert_header(attachment(&format!("korgoo-enforcement-{}.xlsx", d.year)))
         .body(bytes))
 }
 

@@ -673,7 +673,7 @@ struct SchemaPage {
 /// The label of a figure: the report's own row label where there is one,
 /// else the label of what it counts and the parts it is broken down by
 /// ("Children identified · Girl").
-fn label_of(ctx: &Ctx, name: Name) -> String {
+pub(crate) fn label_of(ctx: &Ctx, name: Name) -> String {
     use Name::*;
     for rows in [LABOR_ROWS, CRIMINAL_ROWS, GROUP_ROWS, MONITORING_ROWS] {
         if let Some((label, names)) = rows.iter().find(|(_, names)| names.contains(&name)) {
