@@ -492,6 +492,22 @@ async fn the_dashboard_shows_the_hand_counts_and_the_downloads_protect_them() {
     );
     assert_eq!(cells("by-status"), vec!["4"], "four cases");
     assert!(page.body.contains("<svg"), "the trend charts");
+    // Shares and medians are written as each language writes decimals
+    // (issue 21: "33.3" beside "150 000,00 сом").
+    open.get("/?lang=ru").await;
+    let russian = open.get("/reports/dashboard?year=2025").await;
+    assert_eq!(
+        russian
+            .text_of("#k-share_received_service_percent")
+            .as_deref(),
+        Some("66,7")
+    );
+    assert_eq!(
+        russian
+            .text_of("#k-median_days_to_first_service")
+            .as_deref(),
+        Some("9,5")
+    );
 
     // With the default threshold every one of these counts is small.
     let app = TestApp::spawn().await;

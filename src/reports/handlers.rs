@@ -210,7 +210,7 @@ pub fn show(ctx: &Ctx, value: Option<&Value>, threshold: i64) -> String {
         Some(Value::Count(n)) => n.to_string(),
         Some(Value::Som(amount)) => money::format(amount, ctx.lang),
         Some(Value::Persons(s)) => view::shown(ctx, *s, threshold),
-        Some(Value::Derived(Some(d))) => d.to_string(),
+        Some(Value::Derived(Some(d))) => money::decimal(d, ctx.lang),
         Some(Value::Derived(None)) => ctx.t("report-not-shown"),
         Some(Value::Recorded(Some(n))) => n.to_string(),
         Some(Value::Recorded(None)) => ctx.t("value-none"),

@@ -78,6 +78,26 @@ pub fn whole(n: i64, lang: Lang) -> String {
     format!("{sign}{}", group(&text, lang))
 }
 
+/// A share or a median as each language writes a decimal number, with the
+/// places it has: "33,3" and "1 250,5" in Kyrgyz and Russian, "33.3" and
+/// "1,250.5" in English.
+pub fn decimal(value: &Decimal, lang: Lang) -> String {
+    let text = value.to_string();
+    let (sign, text) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |rest| ("-", rest));
+    let (whole, places) = match text.split_once('.') {
+        Some((whole, places)) => (whole, Some(places)),
+        None => (text, None),
+    };
+    let grouped = group(whole, lang);
+    match (places, lang) {
+        (None, _) => format!("{sign}{grouped}"),
+        (Some(p), Lang::En) => format!("{sign}{grouped}.{p}"),
+        (Some(p), Lang::Ky | Lang::Ru) => format!("{sign}{grouped},{p}"),
+    }
+}
+
 /// "1 500,00 сом" in Kyrgyz and Russian, "KGS 1,500.00" in English.
 pub fn format(amount: &Decimal, lang: Lang) -> String {
     let text = format!("{:.2}", amount.round_dp(2));
@@ -99,6 +119,18 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn shares_and_medians_are_written_as_each_language_writes_decimals() {
+        assert_eq!(decimal(&d("33.3"), Lang::Ky), "33,3");
+        assert_eq!(decimal(&d("33.3"), Lang::Ru), "33,3");
+        assert_eq!(decimal(&d("33.3"), Lang::En), "33.3");
+        assert_eq!(decimal(&d("1250.5"), Lang::Ru), "1\u{a0}250,5");
+        assert_eq!(decimal(&d("1250.5"), Lang::En), "1,250.5");
+        assert_eq!(decimal(&d("50.0"), Lang::Ky), "50,0");
+        assert_eq!(decimal(&d("12"), Lang::Ky), "12");
+        assert_eq!(decimal(&d("-0.5"), Lang::Ky), "-0,5");
     }
 
     #[test]
