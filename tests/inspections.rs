@@ -932,6 +932,13 @@ async fn statuses_agree_with_the_money_and_totals_leave_cancelled_fines_out() {
         )
         .await;
     assert_eq!(cancel.status, StatusCode::SEE_OTHER, "{}", cancel.body);
+    // The page says what was recorded (issue 21: it said "the inspection
+    // is saved").
+    let shown = me.get(cancel.location().unwrap()).await;
+    assert_eq!(
+        shown.text_of(".flash").as_deref(),
+        Some("Айып пулдун абалы жазылды.")
+    );
     // Stale: the same form again.
     let stale = me
         .post_form(

@@ -162,6 +162,7 @@ error-penalty-takes-no-payment = This penalty is paid in full or cancelled: it t
 error-penalty-final = This penalty's standing no longer changes (paid in full or cancelled).
 flash-penalty-imposed = The penalty is recorded.
 flash-payment-recorded = The payment is recorded.
+flash-penalty-status = The penalty's status is recorded.
 audit-action-inspection-corrected = Closed inspection corrected
 audit-action-penalty-status-changed = Penalty standing changed
 inspection-close-confirm = Yes, close the inspection

@@ -162,6 +162,7 @@ error-penalty-takes-no-payment = Бул айып пул толук төлөнг�
 error-penalty-final = Бул айып пулдун абалы өзгөрбөйт (толук төлөнгөн же жокко чыгарылган).
 flash-penalty-imposed = Айып пул жазылды.
 flash-payment-recorded = Төлөм жазылды.
+flash-penalty-status = Айып пулдун абалы жазылды.
 audit-action-inspection-corrected = Жабылган текшерүү оңдолду
 audit-action-penalty-status-changed = Айып пулдун абалы өзгөрдү
 inspection-close-confirm = Ооба, текшерүүнү жабуу

@@ -162,6 +162,7 @@ error-penalty-takes-no-payment = Этот штраф уплачен полнос
 error-penalty-final = Состояние этого штрафа больше не меняется (уплачен полностью или отменён).
 flash-penalty-imposed = Штраф записан.
 flash-payment-recorded = Платёж записан.
+flash-penalty-status = Статус штрафа записан.
 audit-action-inspection-corrected = Исправлена закрытая проверка
 audit-action-penalty-status-changed = Изменено состояние штрафа
 inspection-close-confirm = Да, закрыть проверку

@@ -1380,7 +1380,7 @@ pub async fn standing(
                     "status": [penalty.status.as_str(), to.as_str()],
                 }),
             )?;
-            session::flash(conn, session_hash.as_deref(), "flash-inspection-saved")?;
+            session::flash(conn, session_hash.as_deref(), "flash-penalty-status")?;
             Ok(Done::Saved)
         },
     )
