@@ -169,7 +169,10 @@ pub(crate) async fn refer(
     for s in shared {
         fields.push(("shared", s));
     }
-    fields.extend_from_slice(extra);
+    for (name, value) in extra {
+        fields.retain(|(f, _)| f != name);
+        fields.push((name, value));
+    }
     with_version(app, id, &format!("/cases/{id}/referrals"), &fields).await
 }
 
@@ -356,7 +359,30 @@ async fn a_case_goes_from_opening_through_services_and_monitoring_to_approved_cl
 
     // Referral to a rehabilitation centre; the centre accepts, provides, completes.
     let (centre, staff) = provider(&app, "Umut Centre");
-    saved(&refer(&app, id, centre, &["birth_date"], &[]).await, id);
+    let planned_end = days_ahead(90);
+    saved(
+        &refer(
+            &app,
+            id,
+            centre,
+            &["birth_date"],
+            &[("planned_end", planned_end.as_str())],
+        )
+        .await,
+        id,
+    );
+    // The case's table says which date is which (issue 21: the planned end
+    // was printed under "Answer by").
+    let case_page = app.get(&format!("/cases/{id}")).await;
+    let shown = |class: &str| case_page.text_of(&format!("tr.referral td.{class}"));
+    let written = |iso: &str| {
+        chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+            .unwrap()
+            .format("%d.%m.%Y")
+            .to_string()
+    };
+    assert_eq!(shown("answer-by"), Some(written(&days_ahead(7))));
+    assert_eq!(shown("planned-end"), Some(written(&planned_end)));
     let referral: i64 = referrals::table
         .filter(referrals::case_id.eq(id))
         .select(referrals::id)
