@@ -105,6 +105,7 @@ pub fn run(
     }
     let server = server.listen(listener)?.run();
     spawn_release_schedule(state.clone());
+    spawn_rollup_fold(state.clone());
     spawn_session_sweeper(state);
     Ok(server)
 }
@@ -148,6 +149,25 @@ fn spawn_release_schedule(state: web::Data<AppState>) {
             let state = state.clone();
             if let Err(e) = tokio::task::spawn_blocking(move || publish_due_release(&state)).await {
                 tracing::warn!(error = %e, "the release schedule stopped a round");
+            }
+        }
+    });
+}
+
+/// Fold the report counters' stripes into one row each, every two seconds
+/// (migration `report_rollups_striped`): concurrent writes add to stripes
+/// of their own, and a page reads few rows per counter.
+fn spawn_rollup_fold(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let folded = db::run(&state.pool, move |conn| {
+                Ok(crate::reports::rollups::fold(conn)?)
+            })
+            .await;
+            if let Err(e) = folded {
+                tracing::warn!(error = %e, "folding the report counters failed");
             }
         }
     });

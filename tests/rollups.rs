@@ -614,3 +614,117 @@ fn every_report_trigger_plans_its_queries_once() {
     .id;
     assert!(with >= 15, "{with}");
 }
+
+/// Two connections adding to the same counter at once do not wait for each
+/// other (each adds to a stripe of its own, migration
+/// `report_rollups_striped`), and folding the stripes into one row changes
+/// no figure, skips a stripe a write still holds, and is no change of a
+/// count of persons.
+#[test]
+fn concurrent_writes_of_one_territory_do_not_wait_and_folding_changes_no_figure() {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let n = |conn: &mut PgConnection, sql: &str| -> i64 {
+        diesel::sql_query(sql)
+            .get_result::<N>(conn)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .n
+    };
+    let db = TestDatabase::create();
+    korgoo::demo::load(&db.url).expect("the demo data");
+    let mut first = db.connect();
+    // A second connection whose stripe is not the first one's.
+    let stripe = |conn: &mut PgConnection| n(conn, "SELECT (pg_backend_pid() % 8)::bigint AS n");
+    let mine = stripe(&mut first);
+    let mut second = std::iter::repeat_with(|| db.connect())
+        .take(32)
+        .find_map(|mut c| (stripe(&mut c) != mine).then_some(c))
+        .expect("a connection with another stripe");
+    rollups::fold(&mut first).unwrap();
+    let striped = "SELECT count(*) AS n FROM report_rollups WHERE stripe > 0";
+    assert_eq!(n(&mut first, striped), 0, "folded");
+    // Two inspections of one district and year, with violations.
+    let pair = "SELECT i.id, o.id FROM inspections i JOIN inspections o
+                  ON o.location_id = i.location_id AND o.id > i.id
+                 AND extract(year FROM o.visited_on) = extract(year FROM i.visited_on)
+               WHERE i.status <> 'planned' AND o.status <> 'planned'
+                 AND EXISTS (SELECT 1 FROM inspection_violations v WHERE v.inspection_id = i.id)
+                 AND EXISTS (SELECT 1 FROM inspection_violations v WHERE v.inspection_id = o.id)
+               ORDER BY i.id, o.id LIMIT 1";
+    let inspection = n(
+        &mut first,
+        &format!("SELECT q.id AS n FROM ({pair}) q (id, other)"),
+    );
+    let other = n(
+        &mut first,
+        &format!("SELECT q.other AS n FROM ({pair}) q (id, other)"),
+    );
+    let violations = "SELECT coalesce(sum(value), 0)::bigint AS n FROM report_rollups
+                       WHERE figure = 'violations'";
+    let before = n(&mut first, violations);
+    let persons = "SELECT sum(changes)::bigint AS n FROM report_persons_changes";
+    let persons_before = n(&mut first, persons);
+    // Both add a violation in the same district and year, in transactions
+    // open at the same time: the second does not wait for the first
+    // (it would give up after 2 s).
+    let add = |conn: &mut PgConnection, id: i64| {
+        exec(conn, "BEGIN");
+        exec(conn, "SET LOCAL lock_timeout = '2s'");
+        exec(
+            conn,
+            &format!(
+                "UPDATE inspection_violations SET count = count + 1
+                  WHERE inspection_id = {id}
+                    AND kind = (SELECT min(kind) FROM inspection_violations
+                                 WHERE inspection_id = {id})"
+            ),
+        );
+    };
+    // The first connection's stripe exists (a committed write), then the
+    // first holds it in an open transaction while the second writes.
+    add(&mut first, inspection);
+    exec(&mut first, "COMMIT");
+    add(&mut first, inspection);
+    add(&mut second, other);
+    exec(&mut second, "COMMIT");
+    // A fold now neither waits for the held stripe nor loses it: it folds
+    // the second's and leaves the first's for later.
+    let mut folder = db.connect();
+    exec(&mut folder, "SET lock_timeout = '2s'");
+    rollups::fold(&mut folder).unwrap();
+    assert!(n(&mut folder, striped) > 0, "the held stripe is left");
+    assert_eq!(
+        n(&mut folder, &format!("{striped} AND stripe <> 1 + {mine}")),
+        0,
+        "only the held stripe is left"
+    );
+    assert_eq!(n(&mut folder, violations), before + 2);
+    exec(&mut first, "COMMIT");
+    assert_eq!(n(&mut folder, violations), before + 3);
+    rollups::fold(&mut folder).unwrap();
+    assert_eq!(n(&mut folder, striped), 0, "all folded");
+    assert_eq!(
+        n(&mut folder, violations),
+        before + 3,
+        "folding changes no sum"
+    );
+    assert_eq!(rollups::check(&mut folder).unwrap(), Vec::new());
+    assert_eq!(
+        n(&mut folder, persons),
+        persons_before,
+        "no count of persons changed"
+    );
+    // While a rebuild holds the whole table, a fold gives up at once.
+    exec(&mut first, "BEGIN");
+    exec(
+        &mut first,
+        "LOCK TABLE report_rollups IN ACCESS EXCLUSIVE MODE",
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(rollups::fold(&mut folder).unwrap(), 0);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    exec(&mut first, "ROLLBACK");
+}

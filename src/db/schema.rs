@@ -469,11 +469,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    report_rollups (figure, location_id, year) {
+    report_rollups (figure, location_id, year, stripe) {
         figure -> Text,
         location_id -> Int4,
         year -> Int4,
         value -> Numeric,
+        stripe -> Int2,
     }
 }
 

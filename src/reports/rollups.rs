@@ -237,6 +237,20 @@ pub struct Mismatch {
     pub fresh: Option<Decimal>,
 }
 
+/// Fold the counters' stripes into one row each (migration
+/// `report_rollups_striped`); the number of counters folded. A stripe that
+/// a write holds now is left for the next fold: a fold never waits.
+pub fn fold(conn: &mut PgConnection) -> QueryResult<i32> {
+    #[derive(QueryableByName)]
+    struct Folded {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        n: i32,
+    }
+    diesel::sql_query("SELECT report_rollups_fold() AS n")
+        .get_result::<Folded>(conn)
+        .map(|f| f.n)
+}
+
 /// The rows where the kept rollups (counts of actions, then of children)
 /// differ from the records (none when the triggers did their work), without
 /// changing anything.
@@ -253,7 +267,8 @@ fn check_actions(conn: &mut PgConnection) -> QueryResult<Vec<Mismatch>> {
            FROM report_fresh_contributions()
            GROUP BY figure, location_id, year HAVING sum(value) <> 0
          ),
-         kept AS (SELECT figure, location_id, year, value FROM report_rollups WHERE value <> 0)
+         kept AS (SELECT figure, location_id, year, sum(value) AS value FROM report_rollups
+                  GROUP BY figure, location_id, year HAVING sum(value) <> 0)
          SELECT figure, location_id, year, kept.value AS kept, fresh.value AS fresh
          FROM kept FULL JOIN fresh USING (figure, location_id, year)
          WHERE kept.value IS DISTINCT FROM fresh.value
