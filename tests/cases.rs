@@ -383,6 +383,12 @@ async fn a_case_goes_from_opening_through_services_and_monitoring_to_approved_cl
     };
     assert_eq!(shown("answer-by"), Some(written(&days_ahead(7))));
     assert_eq!(shown("planned-end"), Some(written(&planned_end)));
+    // A part of the record with nothing in it yet says so, not "nothing
+    // found" as a search would (issue 21).
+    assert_eq!(
+        case_page.text_of("#follow-ups .empty").as_deref(),
+        Some("Азырынча жок.")
+    );
     let referral: i64 = referrals::table
         .filter(referrals::case_id.eq(id))
         .select(referrals::id)

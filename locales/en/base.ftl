@@ -25,6 +25,8 @@ filter-login = Login starts with
 filter-from = From
 filter-to = To
 list-empty = Nothing matches.
+# An empty part of a record or of a home page (not a search that found nothing).
+section-empty = None yet.
 list-next = Next page →
 
 status-active = Active

@@ -25,6 +25,8 @@ filter-login = Логиндин башы
 filter-from = Башталыш күнү
 filter-to = Акыркы күнү
 list-empty = Эч нерсе табылган жок.
+# An empty part of a record or of a home page (not a search that found nothing).
+section-empty = Азырынча жок.
 list-next = Кийинки бет →
 
 status-active = Активдүү

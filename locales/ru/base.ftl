@@ -25,6 +25,8 @@ filter-login = Логин начинается с
 filter-from = С
 filter-to = По
 list-empty = Ничего не найдено.
+# An empty part of a record or of a home page (not a search that found nothing).
+section-empty = Пока нет.
 list-next = Следующая страница →
 
 status-active = Активен
