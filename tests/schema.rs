@@ -53,6 +53,7 @@ fn schema_rs_columns() -> Columns {
                 None => (false, raw),
             };
             let pg = match inner {
+                "Int2" => "smallint",
                 "Int4" => "integer",
                 "Int8" => "bigint",
                 "Text" => "text",
