@@ -654,6 +654,16 @@ async fn law_enforcement_refers_a_child_victim_to_the_unit_of_the_childs_home() 
             .contains(&id.to_string())
     );
     assert_eq!(app.audit_count("victim_referred"), 1);
+    // In Russian the girl's role reads as her status, which agrees with a
+    // child of either sex (issue 21: a bare "потерпевший" after "девочка").
+    app.get("/?lang=ru").await;
+    let page = app.get(&format!("/investigations/{id}")).await;
+    assert!(
+        page.body
+            .contains("<strong>в статусе потерпевшего</strong>"),
+        "{}",
+        page.body
+    );
 }
 
 /// The admin records how many prosecutors work on child labour and
