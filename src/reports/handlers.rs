@@ -564,8 +564,10 @@ pub async fn enforcement_xlsx(
     let som = Format::new().set_num_format("#,##0.00");
     let plain = Format::new();
     let right = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
-    // A figure in a cell: a number where it is one, else the page's text.
-    let write_value = |sheet: &mut Worksheet, row: u32, col: u16, value: &Value| {
+    // A figure in a cell: a number where it is one (an amount with two
+    // decimals), else `text` ("<5", "hidden" as the page or the machine
+    // table writes it).
+    let write_value = |sheet: &mut Worksheet, row: u32, col: u16, value: &Value, text: String| {
         match (value, value.number()) {
             (Value::Som(amount), _) => {
                 sheet.write_with_format(row, col, amount.round_dp(2), &som)?;
@@ -574,12 +576,7 @@ pub async fn enforcement_xlsx(
                 sheet.write_with_format(row, col, n, &plain)?;
             }
             (_, None) => {
-                sheet.write_string_with_format(
-                    row,
-                    col,
-                    show(ctx, Some(value), threshold),
-                    &right,
-                )?;
+                sheet.write_string_with_format(row, col, text, &right)?;
             }
         }
         Ok::<(), XlsxError>(())
@@ -611,7 +608,8 @@ pub async fn enforcement_xlsx(
                 report.write_string(row, 0, ctx.t(label))?;
                 for (j, name) in names.iter().enumerate() {
                     if let Some(value) = d.published.get(*name) {
-                        write_value(report, row, 1 + j as u16, value)?;
+                        let text = show(ctx, Some(value), threshold);
+                        write_value(report, row, 1 + j as u16, value, text)?;
                     }
                 }
                 row += 1;
@@ -668,17 +666,7 @@ pub async fn enforcement_xlsx(
             data.write_string(row, 1, &d.path)?;
             data.write_string(row, 2, name.to_string())?;
             data.write_string(row, 3, value.kind().as_str())?;
-            match (value, value.number()) {
-                (Value::Som(amount), _) => {
-                    data.write_with_format(row, 4, amount.round_dp(2), &som)?;
-                }
-                (_, Some(n)) => {
-                    data.write_with_format(row, 4, n, &plain)?;
-                }
-                (_, None) => {
-                    data.write_string(row, 4, value.text(threshold))?;
-                }
-            }
+            write_value(data, row, 4, value, value.text(threshold))?;
             data.write_string(row, 5, super::public::label_of(ctx, *name))?;
         }
         data.set_column_width(2, 52)?;
