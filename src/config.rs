@@ -197,6 +197,18 @@ pub struct Config {
     #[arg(long, env = "KORGOO_PLAN_DAYS", default_value_t = 14, global = true)]
     pub plan_days: u32,
 
+    /// Days an investigation may stay at the investigation stage before the
+    /// home page of its agency lists it as due a decision (to court,
+    /// suspended or dismissed): two months, the usual term of a pre-trial
+    /// investigation before it must be extended.
+    #[arg(
+        long,
+        env = "KORGOO_INVESTIGATION_REVIEW_DAYS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub investigation_review_days: u32,
+
     /// Counts of persons from 1 to this minus one are shown as "<5" (or
     /// "<threshold") on official and public tables and downloads (DESIGN §5).
     #[arg(

@@ -70,7 +70,9 @@ fn security_headers(secure: bool) -> DefaultHeaders {
 
 pub fn build_state(config: Config, pool: Pool) -> anyhow::Result<web::Data<AppState>> {
     let i18n = Arc::new(Translator::load()?);
-    Ok(web::Data::new(AppState::new(config, pool, i18n)))
+    let mut state = AppState::new(config, pool, i18n);
+    state.menu_count = crate::home::work::menu_count;
+    Ok(web::Data::new(state))
 }
 
 /// Start serving on `listener`; the returned server runs until stopped (or

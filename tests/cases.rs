@@ -1245,15 +1245,29 @@ async fn the_home_page_shows_the_workers_queue_and_what_is_overdue() {
         id,
     );
     let home = app.get("/").await;
-    assert!(home.text_of("#my-counts").unwrap().contains('1'));
-    assert!(home.text_of("#overdue-cases").is_none());
+    assert!(
+        home.text_of("#my-cases")
+            .unwrap()
+            .contains("Токтогулова Айгүл")
+    );
+    assert_eq!(home.text_of("#my-cases-count").unwrap().trim(), "1");
+    assert!(home.text_of("#my-cases li.late").is_none());
+    assert!(home.text_of("#nav-count-cases").is_none());
     diesel::update(cases::table.find(id))
         .set(cases::due_on.eq(chrono::NaiveDate::from_ymd_opt(2026, 1, 1)))
         .execute(&mut app.conn())
         .unwrap();
     let home = app.get("/").await;
     assert!(
-        home.text_of("#overdue-cases")
+        home.text_of("#my-cases li.late")
+            .unwrap()
+            .contains("Токтогулова Айгүл")
+    );
+    assert!(home.text_of("#nav-count-cases").is_some());
+    assert!(
+        boss.get("/")
+            .await
+            .text_of("#overdue-cases")
             .unwrap()
             .contains("Токтогулова Айгүл")
     );

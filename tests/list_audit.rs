@@ -57,7 +57,7 @@ fn children_linked(body: &str) -> Vec<i64> {
 
 /// The children of the cases a page links to.
 fn children_of_cases(app: &TestApp, body: &str) -> Vec<i64> {
-    let re = regex::Regex::new(r#"href="/cases/(\d+)""#).unwrap();
+    let re = regex::Regex::new(r#"href="/cases/(\d+)[#"]"#).unwrap();
     let cases: Vec<i64> = re
         .captures_iter(body)
         .map(|c| c[1].parse().unwrap())

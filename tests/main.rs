@@ -18,6 +18,7 @@ mod db_roles;
 mod event_dates;
 mod fuzz;
 mod health;
+mod home;
 mod i18n;
 mod indicators;
 mod injection;

@@ -21,3 +21,41 @@ home-bulk-alerts = Жеке маалыматтарды көп окуу эске�
 home-bulk-alerts-none = Акыркы жети күндө эскертүү жок.
 home-bulk-alerts-lead = Бул колдонуучулар кыска убакытта жөндөөдө уруксат берилгенден көп баланын маалыматын карашты. Себебин текшериңиз.
 home-bulk-alerts-all = Бардык эскертүүлөр журналда
+nav-waiting = { $count ->
+   *[other] { $count } сизди күтүүдө
+}
+work-decisions = Сиздин чечимиңизди күтүп жаткан иш пландары жана иштерди жабуу
+work-my-cases = Менин иштерим, жакынкы мөөнөтү боюнча
+work-new-referrals = Жооп күтүп жаткан жолдомолор
+work-late-services = Пландалган мөөнөтүнөн өткөн кызматтар
+work-stages-due = Чечим кабыл алуу убактысы келген тергөөлөр
+work-complaints = Текшерүүнү же чечимди күтүп жаткан даттануулар
+work-plan-approval = иш планын бекитүү же кайтаруу
+work-closure-approval = ишти жабуу боюнча чечим кабыл алуу
+work-assign = социалдык кызматкерди дайындоо
+work-transfer = өткөрүп берүүнү кабыл алуу же четке кагуу
+work-assessment-due = баалоо
+work-plan-due = иш планы
+work-visit-due = көзөмөл сапары
+work-awaiting-plan = план бөлүм башчысынын бекитүүсүн күтүүдө
+work-awaiting-closure = жабуу бөлүм башчысынын чечимин күтүүдө
+work-referral-unanswered = жолдомого жооп жок
+work-service-late = кызмат пландалган мөөнөтүнөн өттү
+work-answer-referral = жолдомого жооп берүү
+work-stage-due = чечим: сотко жиберүү, убактылуу токтотуу же токтотуу
+work-verify-complaint = даттанууну текшерүү
+work-resolve-complaint = даттануу боюнча чечим кабыл алуу
+work-other = аткаруу
+work-since = { $date } күнүнөн бери
+work-due = мөөнөтү { $date }
+work-planned-end = пландалган бүтүү күнү { $date }
+work-answer-by = жооп берүү мөөнөтү { $date }
+work-stage-since = бул баскычта { $date } күнүнөн бери
+work-more = { $count ->
+   *[other] толук тизмеде дагы { $count }
+}
+home-figures-of-year = { $year }-жылдын азыркы көрсөткүчтөрү
+home-to-dashboard = Көрсөткүчтөр панелин ачуу
+home-to-report = Мыйзамдарды колдонуу боюнча отчет
+home-to-tracker = Сунуштардын аткарылышы
+home-profile = Сиз Коргоодо

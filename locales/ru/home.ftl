@@ -24,3 +24,43 @@ home-bulk-alerts = Предупреждения о массовом просмо
 home-bulk-alerts-none = За последние семь дней предупреждений нет.
 home-bulk-alerts-lead = Эти пользователи за короткое время просмотрели данные большего числа детей, чем допускает настройка. Проверьте причину.
 home-bulk-alerts-all = Все предупреждения в журнале
+nav-waiting = { $count ->
+    [one] { $count } ждёт вас
+    [few] { $count } ждут вас
+   *[other] { $count } ждут вас
+}
+work-decisions = Планы и закрытия дел, ожидающие вашего решения
+work-my-cases = Мои дела по ближайшему сроку
+work-new-referrals = Направления, ожидающие ответа
+work-late-services = Услуги, превысившие плановый срок
+work-stages-due = Расследования, по которым пора принять решение
+work-complaints = Жалобы для проверки или решения
+work-plan-approval = утвердить или вернуть план работы
+work-closure-approval = решить о закрытии дела
+work-assign = назначить социального работника
+work-transfer = принять или отклонить передачу дела
+work-assessment-due = оценка
+work-plan-due = план работы
+work-visit-due = контрольный визит
+work-awaiting-plan = план ждёт утверждения руководителем отдела
+work-awaiting-closure = закрытие ждёт решения руководителя отдела
+work-referral-unanswered = нет ответа на направление
+work-service-late = услуга превысила плановый срок
+work-answer-referral = ответить на направление
+work-stage-due = решить: направить в суд, приостановить или прекратить
+work-verify-complaint = проверить жалобу
+work-resolve-complaint = принять решение по жалобе
+work-other = сделать
+work-since = с { $date }
+work-due = срок { $date }
+work-planned-end = плановое окончание { $date }
+work-answer-by = ответить до { $date }
+work-stage-since = на этой стадии с { $date }
+work-more = { $count ->
+   *[other] ещё { $count } в полном списке
+}
+home-figures-of-year = Показатели { $year } года на сегодня
+home-to-dashboard = Открыть панель показателей
+home-to-report = Отчёт о правоприменении
+home-to-tracker = Ход выполнения рекомендаций
+home-profile = Вы в Коргоо

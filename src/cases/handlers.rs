@@ -10,9 +10,8 @@ use super::forms::{
     parse_closure_reason, parse_follow_up, step_text,
 };
 use super::model::{
-    self, Case, CaseFilter, CaseLine, CaseScope, CaseSource, CaseStatus, ChildCase, ClosureReason,
-    Cursor, EventKind, ExploitationForm, FollowUp, NewCase, Order, Risk, Sector, UnitOption,
-    Worker,
+    self, Case, CaseFilter, CaseLine, CaseSource, CaseStatus, ChildCase, ClosureReason, Cursor,
+    EventKind, ExploitationForm, FollowUp, NewCase, Order, Risk, Sector, UnitOption, Worker,
 };
 use super::workflow::{self, ClosureRules, Deadlines, Step};
 use crate::admin::model::{LocationOption, location_options};
@@ -1460,57 +1459,4 @@ pub fn visible_cases_of_child(
         .into_iter()
         .filter(|c| policy::can_view_case(actor, c.unit_id, None))
         .collect())
-}
-
-/// The work queue on a Child Support Unit member's home page.
-pub struct Queue {
-    pub my_counts: Vec<(CaseStatus, i64)>,
-    pub overdue: Vec<CaseLine>,
-    pub unassigned: Vec<CaseLine>,
-    pub incoming_transfers: Vec<CaseLine>,
-    pub overdue_referrals: Vec<ReferralLine>,
-}
-
-impl Queue {
-    /// The children the queue names, for its audit entry.
-    pub fn child_ids(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = [&self.overdue, &self.unassigned, &self.incoming_transfers]
-            .into_iter()
-            .flatten()
-            .map(|l| l.child_id)
-            .chain(self.overdue_referrals.iter().map(|r| r.child_id))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-}
-
-pub fn queue(conn: &mut PgConnection, actor: &Actor) -> AppResult<Option<Queue>> {
-    let Some(CaseScope::Unit(unit)) = policy::case_scope(actor) else {
-        return Ok(None);
-    };
-    let supervisor = policy::can_decide_case(actor, unit);
-    let today = today();
-    let overdue = CaseFilter {
-        overdue_on: Some(today),
-        assigned_to: (!supervisor).then_some(actor.id),
-        ..CaseFilter::default()
-    };
-    let unassigned = CaseFilter {
-        unassigned_new: true,
-        ..CaseFilter::default()
-    };
-    let scope = CaseScope::Unit(unit);
-    Ok(Some(Queue {
-        my_counts: model::my_counts(conn, actor.id)?,
-        overdue: model::list_cases(conn, scope, &overdue, Order::OldestFirst, None, 20)?,
-        unassigned: model::list_cases(conn, scope, &unassigned, Order::OldestFirst, None, 20)?,
-        incoming_transfers: if supervisor {
-            model::incoming_transfers(conn, unit)?
-        } else {
-            Vec::new()
-        },
-        overdue_referrals: referrals::overdue_for_unit(conn, unit, today)?,
-    }))
 }

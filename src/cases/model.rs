@@ -995,24 +995,6 @@ pub fn list_cases(
         .load(conn)
 }
 
-/// How many of a worker's open cases are in each status.
-pub fn my_counts(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<(CaseStatus, i64)>> {
-    cases::table
-        .filter(cases::assigned_to.eq(user_id))
-        .filter(cases::status.ne(CaseStatus::Closed))
-        .group_by(cases::status)
-        .select((cases::status, diesel::dsl::count_star()))
-        .load::<(String, i64)>(conn)
-        .map(|rows| {
-            let mut counts: Vec<(CaseStatus, i64)> = rows
-                .into_iter()
-                .filter_map(|(s, n)| CaseStatus::parse(&s).map(|s| (s, n)))
-                .collect();
-            counts.sort();
-            counts
-        })
-}
-
 /// The cases of a child (any unit), for the child's page: status only.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ChildCase {
@@ -1084,15 +1066,6 @@ pub fn other_units(conn: &mut PgConnection, except: i64) -> QueryResult<Vec<Unit
          ORDER BY l.path, a.id",
     )
     .bind::<BigInt, _>(except)
-    .load(conn)
-}
-
-/// Cases waiting for a unit to accept or decline them.
-pub fn incoming_transfers(conn: &mut PgConnection, unit: i64) -> QueryResult<Vec<CaseLine>> {
-    diesel::sql_query(format!(
-        "{LINE_SELECT} WHERE c.transfer_to_unit_id = $1 ORDER BY c.opened_at DESC, c.id DESC LIMIT 100"
-    ))
-    .bind::<BigInt, _>(unit)
     .load(conn)
 }
 

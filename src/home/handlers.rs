@@ -2,10 +2,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::RunQueryDsl;
 
+use super::work::{self, Rules, Section};
 use crate::admin::model::{self, UserRecord};
-use crate::cases::handlers::{Queue, queue};
 use crate::db;
-use crate::policy::{self, Permission};
+use crate::policy::{self, Permission, Role};
 use crate::web::AppState;
 use crate::web::context::{Ctx, Signed, render};
 use crate::web::error::AppResult;
@@ -22,8 +22,12 @@ struct HomePage {
     sees_children: bool,
     sees_cases: bool,
     answers_referrals: bool,
-    /// The work queue, for Child Support Unit staff.
-    queue: Option<Queue>,
+    /// What waits for the user, ranked by what is due first (`work`).
+    sections: Vec<Section>,
+    /// This year's headline figures of the official's territory.
+    figures: Vec<(crate::reports::name::Name, String, String)>,
+    figures_year: i32,
+    shows_reports: bool,
     /// The inspector's work: open inspections, follow-ups due, penalties.
     inspector: Option<crate::inspections::handlers::Queue>,
     manages_users: bool,
@@ -49,16 +53,22 @@ pub async fn home(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpR
     let actor = signed.actor.clone();
     let who = crate::audit::Who::actor(&signed.actor, &signed.ctx.client_addr);
     let alert = crate::audit::BulkAlert::from_config(&state.config);
-    let (me, queue, inspector, alerts) = db::transaction(&state.pool, move |conn| {
-        let queue = queue(conn, &actor)?;
-        // The unit's queue names children: its view is traced like a list's.
-        if let Some(q) = &queue {
+    let rules = Rules {
+        today: crate::cases::handlers::today(),
+        investigation_review_days: state.config.investigation_review_days,
+        lang: signed.ctx.lang,
+    };
+    let (me, sections, inspector, alerts) = db::transaction(&state.pool, move |conn| {
+        let sections = work::sections(conn, &actor, rules)?;
+        // The lists name children: their view is traced like a list's.
+        let children = work::child_ids(&sections);
+        if !children.is_empty() {
             crate::audit::listed(
                 conn,
                 &who,
                 "home_queue",
                 serde_json::json!({}),
-                &q.child_ids(),
+                &children,
                 alert,
             )?;
         }
@@ -69,16 +79,31 @@ pub async fn home(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpR
         };
         Ok((
             model::get_user(conn, id)?,
-            queue,
+            sections,
             crate::inspections::handlers::queue(conn, &actor)?,
             alerts,
         ))
     })
     .await?;
+    let figures_year = crate::reports::filter::this_year();
+    let figures = if signed.actor.role == Role::Official {
+        crate::reports::dashboard::headline_of_year(
+            &state,
+            &signed.ctx,
+            &signed.actor,
+            figures_year,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     render(&HomePage {
         sees_cases: policy::allows(&signed.actor, Permission::ViewCases),
         answers_referrals: policy::allows(&signed.actor, Permission::AnswerReferrals),
-        queue,
+        shows_reports: policy::allows(&signed.actor, Permission::ViewReports),
+        sections,
+        figures,
+        figures_year,
         inspector,
         alerts,
         sees_children: policy::allows(&signed.actor, Permission::ViewChildren),

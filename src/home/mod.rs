@@ -1,6 +1,7 @@
 //! The signed-in home page and the health check.
 
 pub mod handlers;
+pub mod work;
 
 use actix_web::web;
 

@@ -292,23 +292,6 @@ pub fn for_case(conn: &mut PgConnection, case_id: i64) -> QueryResult<Vec<Referr
     .load(conn)
 }
 
-/// The unit's referrals that are overdue (both sides see them).
-pub fn overdue_for_unit(
-    conn: &mut PgConnection,
-    unit: i64,
-    today: NaiveDate,
-) -> QueryResult<Vec<ReferralLine>> {
-    diesel::sql_query(format!(
-        "{LINE_SELECT} WHERE c.unit_id = $1 AND {OVERDUE} ORDER BY r.answer_by, r.id LIMIT 50"
-    ))
-    .bind::<BigInt, _>(unit)
-    .bind::<Date, _>(today)
-    .load(conn)
-}
-
-const OVERDUE: &str = "((r.status = 'sent' AND r.answer_by < $2)
-      OR (r.status IN ('accepted', 'in_service') AND r.planned_end < $2))";
-
 /// The provider's queue: referrals addressed to `agency` (only the open ones
 /// when `open_only`), newest first, keyset on id below `before`. The name
 /// is the one the referral was sent with, and empty once the provider's

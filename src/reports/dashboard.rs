@@ -499,3 +499,54 @@ pub async fn dashboard(
         },
     )
 }
+
+/// This year's headline figures of the reader's territory, as the dashboard
+/// shows them (protected the same way), for the official's home page.
+pub async fn headline_of_year(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &policy::Actor,
+    year: i32,
+) -> AppResult<Vec<(Name, String, String)>> {
+    if !policy::allows(actor, Permission::ViewReports) {
+        return Ok(Vec::new());
+    }
+    let path = reader_scope(actor).unwrap_or_else(|| "KG".to_owned());
+    let period = Period::year(year);
+    let bundle = staff_bundle(state, period, &path, None).await?;
+    let Some(p) = bundle.published(&period, &bundle.place.code) else {
+        return Ok(Vec::new());
+    };
+    let threshold = state.config.suppression_threshold;
+    let mut figures: Vec<(Name, String, String)> = [
+        ("report-identified", Name::ChildrenIdentified),
+        ("report-assisted", Name::ChildrenAssisted),
+    ]
+    .iter()
+    .map(|(key, name)| {
+        let shown = match persons(&p, *name) {
+            Shown::Value(n) => crate::web::money::whole(n, ctx.lang),
+            other => view::shown(ctx, other, threshold),
+        };
+        (*name, ctx.t(key), shown)
+    })
+    .collect();
+    figures.extend(
+        [
+            ("report-inspections", Name::Inspections),
+            ("report-violations", Name::ChildLaborViolations),
+            ("report-investigations", Name::Investigations),
+            ("report-prosecutions", Name::ProsecutionsInitiated),
+            ("report-convictions", Name::Convictions),
+        ]
+        .iter()
+        .map(|(key, name)| {
+            (
+                *name,
+                ctx.t(key),
+                crate::web::money::whole(count(&p, *name), ctx.lang),
+            )
+        }),
+    );
+    Ok(figures)
+}

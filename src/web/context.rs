@@ -30,6 +30,24 @@ pub struct RequestInfo {
     /// The end of the grace period to set up a required second factor,
     /// while it runs.
     pub enrol_by: Option<DateTime<Utc>>,
+    /// What waits for the signed-in user, shown in the menu (GET only).
+    pub menu: Option<MenuCount>,
+}
+
+/// The menu's items that can carry a count of what waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItem {
+    Cases,
+    Referrals,
+    Investigations,
+    Inspections,
+}
+
+/// "Referrals (3)": how many things wait for the user behind one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MenuCount {
+    pub item: MenuItem,
+    pub count: i64,
 }
 
 #[derive(Clone)]
@@ -47,6 +65,7 @@ pub struct Ctx {
     pub session_hash: Option<Vec<u8>>,
     pub gate: FactorGate,
     pub enrol_by: Option<DateTime<Utc>>,
+    pub menu: Option<MenuCount>,
 }
 
 impl Ctx {
@@ -81,7 +100,28 @@ impl Ctx {
             client_addr: info.client_addr,
             gate: info.gate,
             enrol_by: info.enrol_by,
+            menu: info.menu,
         }
+    }
+
+    /// The count the menu shows beside `item` ("cases", "referrals",
+    /// "investigations", "inspections"), when something waits there.
+    pub fn menu_count(&self, item: &str) -> Option<i64> {
+        let m = self.menu?;
+        let named = match m.item {
+            MenuItem::Cases => "cases",
+            MenuItem::Referrals => "referrals",
+            MenuItem::Investigations => "investigations",
+            MenuItem::Inspections => "inspections",
+        };
+        (named == item && m.count > 0).then_some(m.count)
+    }
+
+    /// The words a screen reader says for that count.
+    pub fn menu_waiting(&self, item: &str) -> String {
+        self.menu_count(item)
+            .map(|n| self.tn("nav-waiting", "count", n))
+            .unwrap_or_default()
     }
 
     /// A message in the page's language.

@@ -59,18 +59,32 @@ pub async fn request_context(
         .map(|c| c.value().to_owned())
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let lifetimes = state.session_lifetimes();
+    // A page's menu counts what waits for its reader: read with the session,
+    // on the same connection, once the session has passed its second factor.
+    let count_menu = (req.method() == Method::GET).then_some(state.menu_count);
+    let rules = state.config.second_factor_rules();
     let loaded = match token {
-        None => Ok(None),
+        None => Ok((None, None)),
         Some(token) => {
             db::run(&state.pool, move |conn| {
-                Ok(session::load(conn, &token, lifetimes)?)
+                let session = session::load(conn, &token, lifetimes)?;
+                let menu = match (&session, count_menu) {
+                    (Some(s), Some(count)) if factor_gate_of(s, rules).0 == FactorGate::Open => {
+                        match &s.actor {
+                            Some(actor) => count(conn, actor)?,
+                            None => None,
+                        }
+                    }
+                    _ => None,
+                };
+                Ok((session, menu))
             })
             .await
         }
     };
-    let (session, session_failed) = match loaded {
-        Ok(session) => (session, None),
-        Err(e) => (None, Some(e)),
+    let ((session, menu), session_failed) = match loaded {
+        Ok(loaded) => (loaded, None),
+        Err(e) => ((None, None), Some(e)),
     };
 
     // 2. The language.
@@ -97,6 +111,7 @@ pub async fn request_context(
         rejected: false,
         gate,
         enrol_by,
+        menu,
     };
 
     if let Some(e) = session_failed {
@@ -358,6 +373,7 @@ fn render_error(req: &HttpRequest, state: &web::Data<AppState>, page: ErrorPage)
             rejected: true,
             gate: FactorGate::Open,
             enrol_by: None,
+            menu: None,
         });
     let (title_key, body_key) = page.message_keys();
     let template = ErrorTemplate {

@@ -37,7 +37,16 @@ pub struct AppState {
     /// The public releases the public pages read, by number (a release
     /// never changes).
     pub releases: Arc<crate::reports::releases::ReleaseCache>,
+    /// What the menu counts for a signed-in reader (`home::work::menu_count`,
+    /// set by `startup`: the web layer does not know the features).
+    pub menu_count: MenuCounter,
 }
+
+/// Reads the count the menu shows an actor.
+pub type MenuCounter = fn(
+    &mut diesel::PgConnection,
+    &crate::policy::Actor,
+) -> diesel::QueryResult<Option<context::MenuCount>>;
 
 impl AppState {
     pub fn new(config: Config, pool: Pool, i18n: Arc<Translator>) -> AppState {
@@ -47,6 +56,7 @@ impl AppState {
             login_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             protector: Default::default(),
             releases: Default::default(),
+            menu_count: |_, _| Ok(None),
             config,
             pool,
             i18n,
