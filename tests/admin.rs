@@ -262,6 +262,16 @@ async fn bad_user_input_is_explained_per_field_with_the_input_kept_and_nothing_w
             "input kept"
         );
         page.assert_contains("id=\"error-summary\"");
+        // The summary names the field by its label on the page (issue 21).
+        let label = page
+            .text_of(&format!("label[for=\"{field}\"]"))
+            .unwrap_or_else(|| panic!("no label of {field}"));
+        let label = label.trim().trim_end_matches(':');
+        let summary = page.text_of("#error-summary").unwrap();
+        assert!(
+            summary.contains(&format!("{label}: ")),
+            "{field}: {summary:?}"
+        );
     }
     // A name with a control character, and one too long.
     let mut fields = new_user("ok.login", "official", "", "", "apricots ripen in Batken");

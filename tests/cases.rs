@@ -260,6 +260,21 @@ async fn a_case_goes_from_opening_through_services_and_monitoring_to_approved_cl
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.text_of("#step-error").is_some());
     assert_eq!(status(&app, id), "new");
+    // The case says why: the head assigns first (issue 21).
+    let waiting = app.get(&format!("/cases/{id}")).await;
+    assert!(
+        waiting
+            .text_of("#awaits-assignment")
+            .unwrap()
+            .contains("Бөлүм башчысы")
+    );
+    let to_assign = boss.get(&format!("/cases/{id}")).await;
+    assert!(
+        to_assign
+            .text_of("#awaits-assignment")
+            .unwrap()
+            .contains("дайындаңыз")
+    );
 
     // Only the supervisor assigns.
     let worker_id = user_id(&app, &worker);
@@ -282,6 +297,12 @@ async fn a_case_goes_from_opening_through_services_and_monitoring_to_approved_cl
         id,
     );
 
+    assert!(
+        app.get(&format!("/cases/{id}"))
+            .await
+            .text_of("#awaits-assignment")
+            .is_none()
+    );
     saved(&step(&app, id, "start_assessment", &[]).await, id);
     assert_eq!(status(&app, id), "assessment");
     let empty = step(

@@ -287,13 +287,27 @@ async fn a_lang_parameter_switches_and_is_remembered_by_cookie_then_by_user() {
         "the cookie beats the browser"
     );
 
-    // Signed in, the choice is the user's own, kept in the database.
+    // The language chosen on the sign-in page stays after signing in, and
+    // becomes the user's own, kept in the database (issue 21).
     let login = app.create_user(Role::CaseWorker, false).await;
+    let locale = |login: &str| -> String {
+        users::table
+            .filter(users::login.eq(login))
+            .select(users::locale)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(locale(&login), "ky");
     app.login(&login, PASSWORD).await;
     assert!(
-        app.get("/").await.body.contains("<html lang=\"ky\">"),
-        "the user's saved language"
+        app.get("/").await.body.contains("<html lang=\"ru\">"),
+        "the language chosen before signing in"
     );
+    assert_eq!(locale(&login), "ru");
+    // Without a choice in this browser, the user's saved language.
+    let fresh = app.other_browser();
+    fresh.login(&login, PASSWORD).await;
+    assert!(fresh.get("/").await.body.contains("<html lang=\"ru\">"));
     assert_eq!(app.get("/?lang=en").await.location(), Some("/"));
     assert!(app.get("/").await.body.contains("<html lang=\"en\">"));
     let mut conn = app.conn();

@@ -392,7 +392,7 @@ async fn an_inspection_referred_to_law_enforcement_reaches_its_queue_and_is_link
                 &[
                     ("name", "Папан"),
                     ("kind", "farm_cotton"),
-                    ("owner", ""),
+                    ("owner", "Асанов Бакыт"),
                     ("tax_number", ""),
                     ("location_id", &karasuu),
                     ("address", ""),
@@ -422,7 +422,7 @@ async fn an_inspection_referred_to_law_enforcement_reaches_its_queue_and_is_link
                     ("children_found", "2"),
                     ("violation_forced_labor", "2"),
                     ("law_enforcement_id", &gpo),
-                    ("notes", ""),
+                    ("notes", "Two boys kept in a shed by the field."),
                     ("follow_up_on", ""),
                 ],
             )
@@ -430,6 +430,17 @@ async fn an_inspection_referred_to_law_enforcement_reaches_its_queue_and_is_link
         "/inspections/",
     );
     assert_eq!(app.count("le_referrals"), 1);
+    let fined = inspector
+        .post_form(
+            &format!("/inspections/{inspection}/penalties"),
+            &[
+                ("legal_basis", "Кодекс о правонарушениях, ст. 117"),
+                ("imposed", "25000"),
+                ("violations", "forced_labor"),
+            ],
+        )
+        .await;
+    assert_eq!(fined.status, StatusCode::SEE_OTHER, "{}", fined.body);
     let prosecutor = app.other_browser();
     prosecutor.login_as(Role::Prosecutor).await;
     let investigation = {
@@ -455,6 +466,38 @@ async fn an_inspection_referred_to_law_enforcement_reaches_its_queue_and_is_link
         .select((le_referrals::id, le_referrals::version))
         .first(&mut app.conn())
         .unwrap();
+    // The referral shows what the inspection found (issue 21): the owner,
+    // the children by sex and age, the violations, the fine and the notes.
+    let shown = prosecutor
+        .get(&format!("/investigations/referrals/{}?lang=en", referral.0))
+        .await;
+    assert_eq!(shown.status, StatusCode::SEE_OTHER);
+    let shown = prosecutor
+        .get(&format!("/investigations/referrals/{}", referral.0))
+        .await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert_eq!(shown.text_of("#found-owner").unwrap(), "Асанов Бакыт");
+    assert!(
+        shown
+            .text_of("#found-violations")
+            .unwrap()
+            .contains("Forced labour: 2"),
+        "{:?}",
+        shown.text_of("#found-violations")
+    );
+    assert!(shown.text_of("#found-children").unwrap().contains('2'));
+    assert!(
+        shown
+            .text_of("#found-penalties")
+            .unwrap()
+            .contains("25,000.00"),
+        "{:?}",
+        shown.text_of("#found-penalties")
+    );
+    assert_eq!(
+        shown.text_of("#found-notes").unwrap(),
+        "Two boys kept in a shed by the field."
+    );
     let linked = prosecutor
         .post_form(
             &format!("/investigations/referrals/{}/answer", referral.0),

@@ -188,3 +188,5 @@ case-le-sent-on = Referred on
 error-before-identified = This day cannot be before the child was identified.
 case-approve-closure-confirm = Approving closes the case: it leaves the unit's open cases and its worker's queue, and only the unit head can reopen it.
 case-approve-closure-yes = Yes, close the case
+case-assign-first = Assign a case worker: the assessment starts once someone is responsible for the case.
+case-awaits-assignment = The unit head has not assigned a case worker yet; the assessment starts once they do.

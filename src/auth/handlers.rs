@@ -137,7 +137,12 @@ pub async fn login(
             let old_session = ctx.session_hash.clone();
             let counter = counter.unwrap_or(model::Counter::Account(user.id));
             let rules = state.config.second_factor_rules();
+            // The language chosen on the sign-in page stays the user's.
+            let chosen = crate::web::middleware::chosen_lang(&req);
             let (token, device, enrolled) = db::transaction(&state.pool, move |conn| {
+                if let Some(lang) = chosen {
+                    model::set_locale(conn, user.id, lang)?;
+                }
                 let factor = second_factor::stored(conn, user.id)?;
                 let enrolled = factor.enrolled();
                 // With a second factor, the password alone proves nothing yet:

@@ -280,6 +280,18 @@ pub fn add_known_device(conn: &mut PgConnection, user_id: i64) -> QueryResult<St
 /// A full sign-in: its counter's run of failures ends. A sign-in from a known
 /// device leaves the account's count alone (an outsider's run goes on
 /// growing its own delay).
+/// Keep the language the user chose as theirs (pages, e-mails to come).
+pub fn set_locale(
+    conn: &mut PgConnection,
+    id: i64,
+    lang: crate::web::i18n::Lang,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::locale.eq(lang))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn record_success(conn: &mut PgConnection, id: i64, counter: &Counter) -> QueryResult<()> {
     reset_counter(conn, counter)?;
     diesel::update(users::table.find(id))

@@ -596,18 +596,8 @@ impl FormPage {
     }
 }
 
-/// Message keys naming each band's field, in `BAND_FIELDS` order.
-const BAND_LABELS: [&str; 6] = [
-    "band-girls-under-14",
-    "band-girls-14-15",
-    "band-girls-16-17",
-    "band-boys-under-14",
-    "band-boys-14-15",
-    "band-boys-16-17",
-];
-
 fn bands() -> [(&'static str, &'static str); 6] {
-    std::array::from_fn(|i| (BAND_FIELDS[i], BAND_LABELS[i]))
+    std::array::from_fn(|i| (BAND_FIELDS[i], model::BAND_LABELS[i]))
 }
 
 async fn inspection_form(

@@ -108,6 +108,17 @@ crate::text_enum! {
     }
 }
 
+/// Message keys naming each band, girls then boys, youngest first (the
+/// order of the form's fields).
+pub const BAND_LABELS: [&str; 6] = [
+    "band-girls-under-14",
+    "band-girls-14-15",
+    "band-girls-16-17",
+    "band-boys-under-14",
+    "band-boys-14-15",
+    "band-boys-16-17",
+];
+
 /// Children found working, by sex and age band (under 14, 14–15, 16–17).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Bands {
@@ -118,6 +129,15 @@ pub struct Bands {
 impl Bands {
     pub fn total(&self) -> i32 {
         self.girls.iter().chain(self.boys.iter()).sum()
+    }
+
+    /// Each band's message id and count, girls then boys, youngest first.
+    pub fn labelled(&self) -> Vec<(&'static str, i32)> {
+        BAND_LABELS
+            .iter()
+            .copied()
+            .zip(self.girls.iter().chain(self.boys.iter()).copied())
+            .collect()
     }
 
     /// Children below 16, the minimum age for work (Labour Code).

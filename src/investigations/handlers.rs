@@ -586,11 +586,19 @@ struct ReferralPage {
     /// The access to the child's data has ended: the page shows the
     /// referral without it.
     child_withheld: bool,
+    /// What the referred inspection found (its establishment and owner,
+    /// children by sex and age, violations, penalties, notes).
+    found: Option<crate::inspections::model::Inspection>,
+    penalties: Vec<crate::inspections::model::Penalty>,
 }
 
 impl ReferralPage {
     fn typed(&self, name: &str) -> String {
         self.form.get(name).to_owned()
+    }
+
+    fn money(&self, amount: &rust_decimal::Decimal) -> String {
+        crate::web::money::format(amount, self.ctx.lang)
     }
 }
 
@@ -603,7 +611,7 @@ async fn referral_page(
     let viewer = actor.clone();
     let who = Who::actor(actor, &ctx.client_addr);
     let days = state.config.le_access_days;
-    let (referral, investigations, shared_until, child_withheld) =
+    let (referral, investigations, shared_until, child_withheld, found, penalties) =
         db::transaction(&state.pool, move |conn| {
             let mut referral = model::get_referral(conn, id)?;
             if !policy::can_investigate(&viewer, referral.agency_id) {
@@ -625,11 +633,22 @@ async fn referral_page(
                 )?;
             }
             let agency = referral.agency_id;
+            // The inspection is the referral's subject: the agency reads it
+            // whole (it names no child).
+            let (found, penalties) = match referral.inspection_id {
+                Some(i) => (
+                    Some(crate::inspections::model::get_inspection(conn, i)?),
+                    crate::inspections::model::penalties_of(conn, i)?,
+                ),
+                None => (None, Vec::new()),
+            };
             Ok((
                 referral,
                 model::list(conn, agency, None, 200)?,
                 shared_until,
                 child_withheld,
+                found,
+                penalties,
             ))
         })
         .await?;
@@ -646,6 +665,8 @@ async fn referral_page(
         offenses: Offense::ALL,
         shared_until,
         child_withheld,
+        found,
+        penalties,
     })
 }
 

@@ -338,10 +338,51 @@ pub fn render_with<T: askama::Template>(
     status: actix_web::http::StatusCode,
     page: &T,
 ) -> Result<actix_web::HttpResponse, AppError> {
-    let html = page.render().map_err(AppError::internal)?;
+    let mut html = page.render().map_err(AppError::internal)?;
+    if html.contains(FIELD_MARK) {
+        html = name_fields(&html);
+    }
     Ok(actix_web::HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(html))
+}
+
+/// How the error summary marks a message with the field it is about.
+const FIELD_MARK: &str = " data-field=\"";
+
+/// Name each field in the error summary by the label it has on this very
+/// page ("Date of the visit: the date is in the future"), in the page's
+/// language: the summary is drawn before the forms, so it borrows their
+/// labels once the page is rendered. A message about no labelled field
+/// (a step refused, a conflict) stays as it is.
+pub fn name_fields(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(i) = rest.find(FIELD_MARK) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + FIELD_MARK.len()..];
+        let Some((field, tail)) = after.split_once("\">") else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        out.push('>');
+        if let Some(label) = label_of(html, field) {
+            out.push_str(label.trim_end_matches(':'));
+            out.push_str(": ");
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of the page's `<label for="field">` up to its first tag (HTML
+/// already escaped by the template).
+fn label_of<'a>(html: &'a str, field: &str) -> Option<&'a str> {
+    let start = html.find(&format!("<label for=\"{field}\""))?;
+    let open = start + html[start..].find('>')? + 1;
+    let end = open + html[open..].find('<')?;
+    Some(html[open..end].trim()).filter(|t| !t.is_empty())
 }
 
 /// 303 See Other: after a successful POST, and for plain redirects.
@@ -352,4 +393,27 @@ pub fn see_other(location: &str) -> actix_web::HttpResponse {
             crate::web::safe_path(location),
         ))
         .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_fields;
+
+    #[test]
+    fn the_error_summary_names_each_field_by_its_label_on_the_page() {
+        let page = r##"<ul><li><a href="#visited_on-error" data-field="visited_on">The date is in the future.</a></li><li><a href="#step-error" data-field="step">Someone else did it.</a></li></ul>
+<form><label for="visited_on">Date of the visit</label><input id="visited_on"><label for="notes">Notes <span>(optional)</span></label></form>"##;
+        let named = name_fields(page);
+        assert!(
+            named.contains(
+                r##"<a href="#visited_on-error">Date of the visit: The date is in the future.</a>"##
+            ),
+            "{named}"
+        );
+        // No label of that name: the message alone, the mark gone.
+        assert!(named.contains(r##"<a href="#step-error">Someone else did it.</a>"##));
+        assert!(!named.contains("data-field"));
+        // Nothing else of the page changes.
+        assert!(named.ends_with("<span>(optional)</span></label></form>"));
+    }
 }

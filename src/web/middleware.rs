@@ -525,6 +525,12 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The language this browser last chose (on any page, the sign-in page
+/// included), if it chose one.
+pub fn chosen_lang(req: &actix_web::HttpRequest) -> Option<Lang> {
+    req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value()))
+}
+
 fn query_lang(query: &str) -> Option<Lang> {
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == "lang")
