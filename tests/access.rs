@@ -82,7 +82,11 @@ fn agency_named(conn: &mut PgConnection, english: &str) -> i64 {
 /// attackers themselves; the children each reader saw are written with the
 /// audit entry of every read, which the tests check by itself.
 fn snapshot(app: &TestApp) -> BTreeMap<String, String> {
-    let tables = crate::common::table_digests(app, &["sessions", "audit_children_seen"], &[]);
+    let tables = crate::common::table_digests(
+        app,
+        &["sessions", "saved_searches", "audit_children_seen"],
+        &[],
+    );
     assert!(tables.len() > 15, "{tables:?}");
     tables
 }
@@ -1519,14 +1523,16 @@ async fn ids_of_another_territory_in_form_fields_are_refused() {
     let link = format!("/children/{child_a}\"");
     for q in [format!("{FAMILY} {GIVEN}"), FAMILY.to_owned()] {
         let page = world.a["worker.karasuu"]
-            .post_form("/children/search", &[("q", &q)])
+            .post_following("/children/search", &[("q", &q)])
             .await;
         assert!(
             page.body.contains(&link),
             "A's worker finds the child by {q}"
         );
         for browser in [worker, supervisor] {
-            let page = browser.post_form("/children/search", &[("q", &q)]).await;
+            let page = browser
+                .post_following("/children/search", &[("q", &q)])
+                .await;
             assert_eq!(page.status, StatusCode::OK);
             assert!(!page.body.contains(&link), "{q}");
             assert!(!page.body.contains(GUARDIAN_CONTACT), "{q}");

@@ -1787,3 +1787,74 @@ async fn impossible_dates_and_cursors_are_refused_not_crashed_on() {
         .await;
     assert_eq!(huge.status, StatusCode::CONFLICT);
 }
+
+/// The case list is searched by a child's name in any spelling without the
+/// name reaching an address (issue 21): posted, kept for the session, and the
+/// results at `/cases?named=1`, which Back shows again.
+#[actix_web::test]
+async fn the_case_list_finds_a_childs_name_in_any_spelling_without_putting_it_in_an_address() {
+    let app = TestApp::spawn().await;
+    app.login_as(Role::CaseWorker).await;
+    let id = new_case(&app, true).await;
+    let other = register_child(&app, "Асанов", "Бакыт", "01.02.2013").await;
+    let other_case = id_from(
+        &open_case(&app, other, &["hazardous_work"], true).await,
+        "/cases/",
+    );
+    let link = |case: i64| format!("href=\"/cases/{case}\"");
+
+    let posted = app
+        .post_form(
+            "/cases/search",
+            &[("name", "Toktogulova"), ("status", "new")],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+    let to = posted.location().unwrap().to_owned();
+    assert_eq!(
+        to, "/cases?status=new&named=1",
+        "the filters stay, the name does not"
+    );
+    let found = app.get(&to).await;
+    assert_eq!(found.status, StatusCode::OK);
+    found.assert_contains(&link(id));
+    assert!(!found.body.contains(&link(other_case)));
+    assert_eq!(found.input_value("name").as_deref(), Some("Toktogulova"));
+    // Back, or a reload: the same results, nothing resent.
+    let back = app.get(&to).await;
+    back.assert_contains(&link(id));
+    // The clear link shows every case again with the other filters.
+    let all = app.get("/cases?status=new").await;
+    all.assert_contains(&link(id));
+    all.assert_contains(&link(other_case));
+    // Another spelling, another child.
+    let asanov = app
+        .post_following_to("/cases/search", &[("name", "асанов бакыт")])
+        .await;
+    asanov.assert_contains(&link(other_case));
+    assert!(!asanov.body.contains(&link(id)));
+    // The audit says a name was searched, never which.
+    let details: Vec<serde_json::Value> = korgoo::db::schema::audit_log::table
+        .filter(korgoo::db::schema::audit_log::action.eq("children_listed"))
+        .select(korgoo::db::schema::audit_log::details)
+        .load(&mut app.conn())
+        .unwrap();
+    assert!(
+        details.iter().any(|d| d["filter"]["by_name"] == true),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .all(|d| !d.to_string().to_lowercase().contains("toktogul")
+                && !d.to_string().contains("Асанов")),
+        "{details:?}"
+    );
+    // Too long a name: said next to the field, the list not read.
+    let long = "ы".repeat(201);
+    let refused = app
+        .post_following_to("/cases/search", &[("name", &long)])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text_of("#name-error").is_some());
+}

@@ -339,7 +339,7 @@ async fn children_of_another_territory_cannot_be_listed_found_or_opened() {
             .contains("Исакова")
     );
     let found = karasuu_worker
-        .post_form("/children/search", &[("q", "Isakova"), ("birth_date", "")])
+        .post_following("/children/search", &[("q", "Isakova"), ("birth_date", "")])
         .await;
     assert!(!found.body.contains("Исакова"));
     assert_eq!(
@@ -349,7 +349,7 @@ async fn children_of_another_territory_cannot_be_listed_found_or_opened() {
     );
     // The Sokuluk worker finds her by a Latin spelling of her name.
     let found = sokuluk_worker
-        .post_form(
+        .post_following(
             "/children/search",
             &[("q", "Jyldyz Isakova"), ("birth_date", "")],
         )
@@ -429,6 +429,11 @@ async fn only_child_support_staff_reach_children_and_admins_only_read() {
             .post_form("/children/search", &[("q", "Токтогулова")])
             .await;
         assert_eq!(search.status, StatusCode::FORBIDDEN, "{role}");
+        assert_eq!(
+            browser.get("/children/search").await.status,
+            StatusCode::FORBIDDEN,
+            "{role}"
+        );
         assert!(
             !browser.get("/").await.body.contains("href=\"/children\""),
             "{role} sees no way in"
@@ -467,34 +472,46 @@ async fn searching_keeps_names_out_of_addresses_and_the_audit_log() {
     );
     for spelling in ["Джумабаева", "Zhumabaeva", "jumabaeva cholpon", "Чолпон"] {
         let page = app
-            .post_form("/children/search", &[("q", spelling), ("birth_date", "")])
+            .post_following("/children/search", &[("q", spelling), ("birth_date", "")])
             .await;
         assert_eq!(page.status, StatusCode::OK);
         page.assert_contains("Жумабаева Чолпон");
     }
     let by_date = app
-        .post_form(
+        .post_following(
             "/children/search",
             &[("q", ""), ("birth_date", "10.04.2013")],
         )
         .await;
     by_date.assert_contains("Жумабаева Чолпон");
     let empty = app
-        .post_form("/children/search", &[("q", ""), ("birth_date", "")])
+        .post_following("/children/search", &[("q", ""), ("birth_date", "")])
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.text_of("#q-error").is_some());
-    assert_eq!(
-        app.get("/children/search").await.status,
-        StatusCode::NOT_FOUND,
-        "search is never a GET"
-    );
+    // The results stay at an address that holds no name: Back (a GET)
+    // shows them again, resending nothing.
+    let again = app
+        .post_following("/children/search", &[("q", "Чолпон"), ("birth_date", "")])
+        .await;
+    again.assert_contains("Жумабаева Чолпон");
+    let back = app.get("/children/search").await;
+    assert_eq!(back.status, StatusCode::OK);
+    back.assert_contains("Жумабаева Чолпон");
+    assert_eq!(back.input_value("q").as_deref(), Some("Чолпон"));
+    // Another session has no search of its own.
+    let other = app.other_browser();
+    other.login_as(Role::CaseWorker).await;
+    let none = other.get("/children/search").await;
+    assert_eq!(none.status, StatusCode::SEE_OTHER);
+    assert_eq!(none.location(), Some("/children"));
     let details: Vec<serde_json::Value> = audit_log::table
         .filter(audit_log::action.eq("child_search"))
         .select(audit_log::details)
         .load(&mut app.conn())
         .unwrap();
-    assert_eq!(details.len(), 5);
+    // Each showing of results is traced, the one Back shows included.
+    assert_eq!(details.len(), 7);
     assert!(
         details
             .iter()

@@ -375,15 +375,16 @@ fn ids(app: &TestApp, admin_target: i64, case: i64, made: &Made) -> Vec<(&'stati
     ]
 }
 
-/// Every record the routes could write, row by row (sessions, known
-/// devices, the audit trail with its children seen per reader, and the
-/// sign-in counters excepted: reading, signing in and failing to sign in
-/// rightly touch those).
+/// Every record the routes could write, row by row (sessions with the
+/// searches they keep, known devices, the audit trail with its children
+/// seen per reader, and the sign-in counters excepted: reading, searching,
+/// signing in and failing to sign in rightly touch those).
 fn snapshot(app: &TestApp) -> BTreeMap<String, String> {
     crate::common::table_digests(
         app,
         &[
             "sessions",
+            "saved_searches",
             "known_devices",
             "audit_log",
             "audit_children_seen",

@@ -120,7 +120,7 @@ async fn lists_and_queues_that_name_children_are_audited_with_filter_and_ids() {
     }
     // A search keeps the ids shown, never the words searched.
     let search = head
-        .post_form("/children/search", &[("q", "Токтогулова")])
+        .post_following("/children/search", &[("q", "Токтогулова")])
         .await;
     assert_eq!(search.status, StatusCode::OK);
     let found = children_linked(&search.body);

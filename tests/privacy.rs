@@ -234,8 +234,9 @@ async fn no_childs_name_or_number_reaches_the_logs_or_an_official_or_public_page
         worker
             .post("/children/search", &[("q", name.as_str())])
             .await,
-        200
+        303
     );
+    worker.get("/children/search").await;
     worker.get("/cases?mine=1").await;
     worker.get("/").await;
 

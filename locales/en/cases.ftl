@@ -190,3 +190,6 @@ case-approve-closure-confirm = Approving closes the case: it leaves the unit's o
 case-approve-closure-yes = Yes, close the case
 case-assign-first = Assign a case worker: the assessment starts once someone is responsible for the case.
 case-awaits-assignment = The unit head has not assigned a case worker yet; the assessment starts once they do.
+cases-search-name = Child's name (any spelling)
+cases-search = Find
+cases-search-clear = Show all, not only this name

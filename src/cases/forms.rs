@@ -307,6 +307,11 @@ pub struct FilterValues {
     pub order: String,
     pub mine: bool,
     pub overdue: bool,
+    /// The list is narrowed to the session's search by a child's name
+    /// (`named=1`: the address says only that).
+    pub named: bool,
+    /// That name, as typed (read back from the session).
+    pub name: String,
 }
 
 impl FilterValues {
@@ -322,13 +327,24 @@ impl FilterValues {
             order: form.get("order").to_owned(),
             mine: form.get("mine") == "1",
             overdue: form.get("overdue") == "1",
+            named: form.get("named") == "1",
+            name: String::new(),
         }
     }
 
-    /// The query string that reproduces these filters (for the next page).
-    pub fn query(&self) -> String {
-        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
+    /// The query of these filters without the name search (its "clear").
+    pub fn query_without_name(&self) -> String {
+        FilterValues {
+            named: false,
+            ..self.clone()
+        }
+        .query()
+    }
+
+    /// The filters set, as (field, value) pairs (the name search's `named`
+    /// is not one: it rides on the address, not in a form).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = [
             ("status", &self.status),
             ("risk", &self.risk),
             ("form", &self.form),
@@ -337,18 +353,30 @@ impl FilterValues {
             ("from", &self.from),
             ("to", &self.to),
             ("order", &self.order),
-        ] {
-            if !v.is_empty() {
-                pairs.append_pair(k, v);
-            }
-        }
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.clone()))
+        .collect();
         if self.mine {
-            pairs.append_pair("mine", "1");
+            pairs.push(("mine", "1".to_owned()));
         }
         if self.overdue {
-            pairs.append_pair("overdue", "1");
+            pairs.push(("overdue", "1".to_owned()));
         }
-        pairs.finish()
+        pairs
+    }
+
+    /// The query string that reproduces these filters (for the next page).
+    pub fn query(&self) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in self.pairs() {
+            query.append_pair(k, &v);
+        }
+        if self.named {
+            query.append_pair("named", "1");
+        }
+        query.finish()
     }
 }
 

@@ -76,8 +76,29 @@ pub async fn list(
     policy::require(&signed.actor, Permission::ViewCases)?;
     let scope = policy::case_scope(&signed.actor).ok_or(AppError::Forbidden)?;
     let query = FormData::parse(req.query_string().as_bytes());
-    let filters = FilterValues::from_query(&query);
+    let mut filters = FilterValues::from_query(&query);
     let mut errors = FieldErrors::new();
+    // A search by a child's name: the words are the session's, never the
+    // address's (`search`).
+    let mut child_name = None;
+    if filters.named {
+        let session = signed.ctx.session_hash.clone().ok_or(AppError::Forbidden)?;
+        let saved = db::run(&state.pool, move |conn| {
+            Ok(crate::web::session::saved_search(conn, &session, "cases")?)
+        })
+        .await?;
+        filters.name = saved
+            .as_ref()
+            .and_then(|s| s["q"].as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let name = filters.name.trim();
+        if name.chars().count() > 200 {
+            errors.add("name", "error-too-long");
+        } else if !name.is_empty() {
+            child_name = Some(crate::children::translit::search_key(name));
+        }
+    }
     let territory = match filters.territory.trim() {
         "" => None,
         t => match t.parse::<i32>() {
@@ -104,6 +125,7 @@ pub async fn list(
         opened_to: to,
         assigned_to: filters.mine.then_some(signed.actor.id),
         overdue_on: filters.overdue.then(today),
+        child_name,
         ..CaseFilter::default()
     };
     let order = match filters.order.as_str() {
@@ -130,6 +152,8 @@ pub async fn list(
         "to": to,
         "mine": filters.mine,
         "overdue": filters.overdue,
+        // That a name was searched, never the name.
+        "by_name": filter.child_name.is_some(),
         "page_after": after.map(|c| c.id),
     });
     let (lines, places) = db::transaction(&state.pool, move |conn| {
@@ -193,6 +217,44 @@ pub async fn list(
             places,
         },
     )
+}
+
+/// Search the case list by a child's name: the words are posted, kept for
+/// the session, and the list shown at `/cases?…&named=1` with the other
+/// filters as they were — no name in an address, a history or a log, and
+/// Back returns to the results without resending a form.
+pub async fn search(
+    signed: Signed,
+    state: web::Data<AppState>,
+    form: FormData,
+) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewCases)?;
+    let session = signed.ctx.session_hash.clone().ok_or(AppError::Forbidden)?;
+    let mut filters = FilterValues::from_query(&form);
+    // Control characters are nothing one types into a name (and a NUL
+    // cannot be kept): they are dropped before the words are kept.
+    let name: String = form
+        .get("name")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(201)
+        .collect();
+    filters.named = !name.trim().is_empty();
+    if filters.named {
+        let saved = json!({ "q": name });
+        db::run(&state.pool, move |conn| {
+            Ok(crate::web::session::save_search(
+                conn, &session, "cases", &saved,
+            )?)
+        })
+        .await?;
+    }
+    let q = filters.query();
+    Ok(see_other(&if q.is_empty() {
+        "/cases".to_owned()
+    } else {
+        format!("/cases?{q}")
+    }))
 }
 
 // ------------------------------------------------------------------ open

@@ -20,6 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(create)),
             )
             .route("/new", web::get().to(new))
+            .route("/search", web::post().to(search))
             .service(
                 web::resource("/{id}")
                     .route(web::get().to(show))

@@ -907,6 +907,9 @@ pub struct CaseFilter {
     pub assigned_to: Option<i64>,
     pub overdue_on: Option<NaiveDate>,
     pub unassigned_new: bool,
+    /// The child's name in any spelling (its search key, as the children's
+    /// register matches it).
+    pub child_name: Option<String>,
 }
 
 /// A place in a keyset-paginated list: the last line shown.
@@ -974,6 +977,7 @@ pub fn list_cases(
            AND ($10::date IS NULL OR (c.due_on < $10 AND c.status <> 'closed'))
            AND (NOT $11 OR (c.status = 'new' AND c.assigned_to IS NULL))
            AND ($12::timestamptz IS NULL OR (c.opened_at, c.id) {cmp} ($12, $13))
+           AND ($15::text IS NULL OR $15 <% ch.search_name)
          ORDER BY c.opened_at {dir}, c.id {dir}
          LIMIT $14"
     );
@@ -992,6 +996,7 @@ pub fn list_cases(
         .bind::<Nullable<Timestamptz>, _>(after.map(|c| c.opened_at))
         .bind::<BigInt, _>(after.map_or(0, |c| c.id))
         .bind::<BigInt, _>(limit)
+        .bind::<Nullable<Text>, _>(filter.child_name.clone())
         .load(conn)
 }
 

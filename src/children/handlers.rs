@@ -122,14 +122,59 @@ pub async fn list(
     })
 }
 
-/// Search by name and birth date. A POST, so that no child's name ever
-/// appears in an address, a browser history or a server log.
+/// Search by name and birth date. The words are posted, kept for the
+/// session (`session::save_search`) and the results shown at
+/// `/children/search`, an address that holds no name: no child's name
+/// reaches an address, a browser history or a server log, and Back from a
+/// child shows the results again without resending a form.
 pub async fn search(
     signed: Signed,
     state: web::Data<AppState>,
     form: FormData,
 ) -> AppResult<HttpResponse> {
     policy::require(&signed.actor, Permission::ViewChildren)?;
+    let session = signed.ctx.session_hash.clone().ok_or(AppError::Forbidden)?;
+    // Bounded: what a session keeps is at most a little over the longest
+    // query the results page accepts (it says so next to the field).
+    // Control characters are nothing one types (and a NUL cannot be kept):
+    // they are dropped before the words are kept.
+    let kept = |field: &str, most: usize| -> String {
+        form.get(field)
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(most)
+            .collect()
+    };
+    let query = json!({ "q": kept("q", 201), "birth_date": kept("birth_date", 20) });
+    db::run(&state.pool, move |conn| {
+        Ok(crate::web::session::save_search(
+            conn, &session, "children", &query,
+        )?)
+    })
+    .await?;
+    Ok(see_other("/children/search"))
+}
+
+/// The results of the session's search (see `search`).
+pub async fn search_results(signed: Signed, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    policy::require(&signed.actor, Permission::ViewChildren)?;
+    let session = signed.ctx.session_hash.clone().ok_or(AppError::Forbidden)?;
+    let saved = db::run(&state.pool, move |conn| {
+        Ok(crate::web::session::saved_search(
+            conn, &session, "children",
+        )?)
+    })
+    .await?;
+    let Some(saved) = saved else {
+        return Ok(see_other("/children"));
+    };
+    let form = FormData::from_pairs(&[
+        ("q", saved["q"].as_str().unwrap_or_default()),
+        (
+            "birth_date",
+            saved["birth_date"].as_str().unwrap_or_default(),
+        ),
+    ]);
     let Signed { ctx, actor } = signed;
     let query = form.get("q").trim().to_owned();
     let mut errors = FieldErrors::new();

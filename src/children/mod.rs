@@ -19,7 +19,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(create)),
             )
             .route("/new", web::get().to(new))
-            .route("/search", web::post().to(search))
+            .service(
+                web::resource("/search")
+                    .route(web::get().to(search_results))
+                    .route(web::post().to(search)),
+            )
             .service(
                 web::resource("/{id}")
                     .route(web::get().to(show))

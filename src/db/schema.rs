@@ -479,6 +479,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    saved_searches (session_hash, kind) {
+        session_hash -> Bytea,
+        kind -> Text,
+        query -> Jsonb,
+        saved_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     school_fee_complaints (id) {
         id -> Int8,
         school_id -> Int8,
@@ -601,6 +610,7 @@ diesel::joinable!(referrals -> users (sent_by));
 diesel::joinable!(school_fee_complaints -> agencies (school_id));
 diesel::joinable!(school_fee_complaints -> locations (location_id));
 diesel::joinable!(school_fee_complaints -> users (logged_by));
+diesel::joinable!(saved_searches -> sessions (session_hash));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(report_child_counts -> locations (territory_id));
@@ -643,6 +653,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_contributions,
     report_persons_changes,
     report_rollups,
+    saved_searches,
     school_fee_complaints,
     sessions,
     training_records,

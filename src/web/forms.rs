@@ -271,6 +271,16 @@ impl FormData {
         )
     }
 
+    /// Fields given in code (a form kept for the session, read back).
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> FormData {
+        FormData(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
     /// The first value of `name`, or "" when absent.
     pub fn get(&self, name: &str) -> &str {
         self.0

@@ -428,3 +428,44 @@ pub fn purge_expired(conn: &mut PgConnection, lifetimes: Lifetimes) -> QueryResu
     )
     .execute(conn)
 }
+
+/// Keep what a search asked for, for this session (`saved_searches`): the
+/// results page reads it back, so its address holds no name.
+pub fn save_search(
+    conn: &mut PgConnection,
+    id_hash: &[u8],
+    kind: &str,
+    query: &serde_json::Value,
+) -> QueryResult<()> {
+    use crate::db::schema::saved_searches;
+    diesel::insert_into(saved_searches::table)
+        .values((
+            saved_searches::session_hash.eq(id_hash),
+            saved_searches::kind.eq(kind),
+            saved_searches::query.eq(query),
+            saved_searches::saved_at.eq(Utc::now()),
+        ))
+        .on_conflict((saved_searches::session_hash, saved_searches::kind))
+        .do_update()
+        .set((
+            saved_searches::query.eq(query),
+            saved_searches::saved_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The search this session last saved of `kind`, if any.
+pub fn saved_search(
+    conn: &mut PgConnection,
+    id_hash: &[u8],
+    kind: &str,
+) -> QueryResult<Option<serde_json::Value>> {
+    use crate::db::schema::saved_searches;
+    saved_searches::table
+        .filter(saved_searches::session_hash.eq(id_hash))
+        .filter(saved_searches::kind.eq(kind))
+        .select(saved_searches::query)
+        .first(conn)
+        .optional()
+}

@@ -368,6 +368,37 @@ impl TestApp {
         self.post_raw(path, &all).await
     }
 
+    /// POST a form, then follow its 303 (a search posted, its results read
+    /// back at an address that holds no name).
+    pub async fn post_following(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let posted = self.post_form(path, fields).await;
+        assert_eq!(
+            posted.status,
+            reqwest::StatusCode::SEE_OTHER,
+            "POST {path}: {}",
+            posted.body
+        );
+        let to = posted.location().expect("a redirect's target").to_owned();
+        assert!(
+            !to.contains('?'),
+            "the results' address holds nothing typed: {to}"
+        );
+        self.get(&to).await
+    }
+
+    /// POST a form and follow its 303 wherever it leads.
+    pub async fn post_following_to(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let posted = self.post_form(path, fields).await;
+        assert_eq!(
+            posted.status,
+            reqwest::StatusCode::SEE_OTHER,
+            "POST {path}: {}",
+            posted.body
+        );
+        let to = posted.location().expect("a redirect's target").to_owned();
+        self.get(&to).await
+    }
+
     /// POST exactly these fields (no token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let body = url::form_urlencoded::Serializer::new(String::new())
