@@ -524,11 +524,11 @@ pub async fn headline_of_year(
     ]
     .iter()
     .map(|(key, name)| {
-        let shown = match persons(&p, *name) {
-            Shown::Value(n) => crate::web::money::whole(n, ctx.lang),
-            other => view::shown(ctx, other, threshold),
-        };
-        (*name, ctx.t(key), shown)
+        (
+            *name,
+            ctx.t(key),
+            view::shown(ctx, persons(&p, *name), threshold),
+        )
     })
     .collect();
     figures.extend(

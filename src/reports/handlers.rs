@@ -207,7 +207,7 @@ pub fn cards_of(
 pub fn show(ctx: &Ctx, value: Option<&Value>, threshold: i64) -> String {
     match value {
         None => String::new(),
-        Some(Value::Count(n)) => n.to_string(),
+        Some(Value::Count(n)) => money::whole(*n, ctx.lang),
         Some(Value::Som(amount)) => money::format(amount, ctx.lang),
         Some(Value::Persons(s)) => view::shown(ctx, *s, threshold),
         Some(Value::Derived(Some(d))) => money::decimal(d, ctx.lang),

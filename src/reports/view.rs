@@ -25,8 +25,13 @@ pub struct TableView {
 }
 
 /// A cell of a protected table in the reader's language.
+/// A count's digits are grouped as the reader's language writes them
+/// ("24 116" in ky/ru, "24,116" in en), as money is.
 pub fn shown(ctx: &Ctx, cell: Shown, threshold: i64) -> String {
-    cell.text(threshold, &ctx.t("report-hidden"))
+    match cell {
+        Shown::Value(n) => crate::web::money::whole(n, ctx.lang),
+        other => other.text(threshold, &ctx.t("report-hidden")),
+    }
 }
 
 /// Labels of enum values in the reader's language.
