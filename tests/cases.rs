@@ -314,6 +314,7 @@ async fn a_case_goes_from_opening_through_services_and_monitoring_to_approved_cl
     .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.text_of("#assessment-error").is_some());
+    let before = version(&app, id);
     saved(
         &step(
             &app,
@@ -328,6 +329,28 @@ async fn a_case_goes_from_opening_through_services_and_monitoring_to_approved_cl
         id,
     );
     assert_eq!(status(&app, id), "case_plan");
+    // A second assessment typed on the page as it was: the case moved on,
+    // so nothing is saved, and what was typed comes back to be copied even
+    // though the assessment's form is no longer offered (issue 21).
+    let late = app
+        .post_form(
+            &format!("/cases/{id}/step"),
+            &[
+                ("step", "record_assessment"),
+                ("version", &before),
+                ("assessment", "Seen again at the market on Sunday."),
+                ("risk", "medium"),
+            ],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(late.text_of("#stale").is_some());
+    assert!(
+        late.text_of("#kept-input")
+            .unwrap()
+            .contains("Seen again at the market on Sunday.")
+    );
+    assert!(late.text_of("#record-assessment").is_none());
     saved(
         &step(
             &app,

@@ -221,3 +221,4 @@ release-file-csv = Open data (CSV)
 release-file-json = Open data (JSON)
 release-checksum = SHA-256 checksum
 audit-action-release-published = Release of public figures published
+report-trend-hidden-note = A hollow mark on the axis: that year's count of children is not shown (too few children to show without identifying them), so the line stops there.

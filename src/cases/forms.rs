@@ -193,6 +193,26 @@ pub struct StepValues {
 }
 
 impl StepValues {
+    /// The free text typed into this request's form, with its label's
+    /// message id: what a conflict shows back, whatever step is offered now,
+    /// so nothing typed is lost when a colleague acted first.
+    pub fn typed_texts(&self) -> Vec<(&'static str, String)> {
+        [
+            ("case-assessment", &self.assessment),
+            ("case-plan", &self.plan),
+            ("case-comment", &self.comment),
+            ("case-closure-note", &self.closure_note),
+            ("follow-up-notes", &self.notes),
+            ("referral-note", &self.referral_note),
+            ("referral-override-reason", &self.override_reason),
+            ("referral-note", &self.le_note),
+        ]
+        .into_iter()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .map(|(label, text)| (label, text.clone()))
+        .collect()
+    }
+
     pub fn from_form(form: &FormData) -> StepValues {
         StepValues {
             assessment: form.get("assessment").to_owned(),

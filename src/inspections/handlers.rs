@@ -594,6 +594,22 @@ impl FormPage {
     fn is_new(&self) -> bool {
         self.record.is_none()
     }
+
+    /// Which children a violation's suggestion counts (the form's script,
+    /// as `model::suggested_violations` decides): those below 16 for
+    /// underage work, every child at a hazardous place for hazardous work.
+    fn rule_of(&self, v: &ViolationKind) -> &'static str {
+        match v {
+            ViolationKind::UnderageWork => "under16",
+            ViolationKind::HazardousWork if self.establishment.kind.is_hazardous() => "all",
+            _ => "",
+        }
+    }
+}
+
+/// A band of the form (in `BAND_FIELDS` order) is of children below 16.
+pub fn is_under_16(band: &usize) -> bool {
+    matches!(*band, 0 | 1 | 3 | 4)
 }
 
 fn bands() -> [(&'static str, &'static str); 6] {

@@ -22,6 +22,10 @@ pub fn css_color(i: usize) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
+/// The axis labels' size as plotters takes it (it draws about 0.8 of it in
+/// the picture's own units: ~15 of 480, 11 px on a phone; see `lines`).
+const LABEL_SIZE: u32 = 19;
+
 /// One line: a value per year, `None` where it is not published.
 pub struct Series {
     pub points: Vec<(i32, Option<i64>)>,
@@ -41,19 +45,22 @@ pub fn lines(series: &[Series], years: &[i32], title: &str) -> String {
     // Headroom of a tenth, rounded up to a multiple of five.
     let top = ((top + top / 10) / 5 + 1) * 5;
     {
-        let root = SVGBackend::with_string(&mut svg, (640, 260)).into_drawing_area();
+        // Drawn small and scaled by the page: at a phone's 358 px the axis
+        // labels are 11 px, at half a laptop's page about 17 px.
+        let root = SVGBackend::with_string(&mut svg, (480, 240)).into_drawing_area();
         let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
             root.fill(&WHITE)?;
             let mut chart = ChartBuilder::on(&root)
-                .margin(12)
-                .x_label_area_size(28)
-                .y_label_area_size(48)
+                .margin(10)
+                .x_label_area_size(26)
+                .y_label_area_size(44)
                 .build_cartesian_2d(first..last, 0i64..top)?;
             chart
                 .configure_mesh()
                 .x_labels((last - first + 1) as usize)
                 .y_labels(5)
                 .x_label_formatter(&|y| y.to_string())
+                .label_style(("sans-serif", LABEL_SIZE))
                 .light_line_style(RGBColor(238, 238, 238))
                 .draw()?;
             for (i, s) in series.iter().enumerate() {
@@ -74,6 +81,15 @@ pub fn lines(series: &[Series], years: &[i32], title: &str) -> String {
                     chart
                         .draw_series(run.into_iter().map(|p| Circle::new(p, 3, colour.filled())))?;
                 }
+                // A year not published is marked on the axis, hollow, so the
+                // line visibly stops for a reason (the page's note says it)
+                // and nothing of its value shows.
+                chart.draw_series(
+                    s.points
+                        .iter()
+                        .filter(|(_, v)| v.is_none())
+                        .map(|(year, _)| Circle::new((*year, 0), 4, colour.stroke_width(2))),
+                )?;
             }
             root.present()?;
             Ok(())
@@ -132,7 +148,44 @@ mod tests {
                 .filter(|l| l.starts_with(tag) && l.contains("#1F5E8C"))
                 .count()
         };
-        assert_eq!(ours("<circle"), 3, "three published points");
+        let filled = svg
+            .lines()
+            .filter(|l| l.starts_with("<circle") && l.contains("fill=\"#1F5E8C\""))
+            .count();
+        assert_eq!(filled, 3, "three published points");
         assert_eq!(ours("<polyline"), 2, "the line breaks at 2022");
+        // The year not published is a hollow mark on the axis, below every
+        // point: it says "not shown" and nothing of the value.
+        let cy = |l: &str| -> f64 {
+            let at = l.find("cy=\"").unwrap() + 4;
+            l[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        let hollow: Vec<&str> = svg
+            .lines()
+            .filter(|l| {
+                l.starts_with("<circle") && l.contains("#1F5E8C") && l.contains("fill=\"none\"")
+            })
+            .collect();
+        assert_eq!(hollow.len(), 1, "{svg}");
+        let lowest = svg
+            .lines()
+            .filter(|l| l.starts_with("<circle") && l.contains("fill=\"#1F5E8C\""))
+            .map(cy)
+            .fold(f64::MIN, f64::max);
+        assert!(
+            cy(hollow[0]) > lowest,
+            "on the axis, below the published points"
+        );
+        // Labels are large enough to read once scaled to a phone's 358 px:
+        // at least 11 px there.
+        let sizes: Vec<f64> = svg
+            .split("font-size=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(!sizes.is_empty());
+        for size in sizes {
+            assert!(size * 358.0 / 480.0 >= 11.0, "font-size {size}");
+        }
     }
 }

@@ -56,6 +56,9 @@ pub struct Trends {
     pub actions_legend: Vec<String>,
     pub children_legend: Vec<String>,
     pub table: TableView,
+    /// A year's count of children is not published (drawn hollow on the
+    /// axis; the page says why).
+    pub hidden_points: bool,
 }
 
 /// The trend of a territory: each year's published figures.
@@ -108,7 +111,7 @@ pub fn trends(ctx: &Ctx, trend: &[(i32, Published)], threshold: i64) -> Trends {
         .map(|(y, p)| {
             let mut cells: Vec<String> = actions
                 .iter()
-                .map(|(_, n)| count(p, *n).to_string())
+                .map(|(_, n)| crate::web::money::whole(count(p, *n), ctx.lang))
                 .collect();
             cells.extend(
                 children
@@ -122,7 +125,11 @@ pub fn trends(ctx: &Ctx, trend: &[(i32, Published)], threshold: i64) -> Trends {
             }
         })
         .collect();
+    let hidden_points = children_series
+        .iter()
+        .any(|s| s.points.iter().any(|(_, v)| v.is_none()));
     Trends {
+        hidden_points,
         actions_chart: charts::lines(&actions_series, &years, &ctx.t("report-trend-actions")),
         children_chart: charts::lines(&children_series, &years, &ctx.t("report-trend-children")),
         actions_legend: actions.iter().map(|(k, _)| ctx.t(k)).collect(),
@@ -159,7 +166,7 @@ pub fn territory_table(
                 Name::Investigations,
             ]
             .into_iter()
-            .map(|n| count(p, n).to_string()),
+            .map(|n| crate::web::money::whole(count(p, n), ctx.lang)),
         );
         cells
     };

@@ -132,6 +132,18 @@ impl Browser {
             .expect("an attribute")
     }
 
+    /// A property of the element as it is now (an input's value as typed or
+    /// set by a script, not as the page was sent).
+    async fn prop(&self, css: &str, name: &str) -> Option<String> {
+        self.client()
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .prop(name)
+            .await
+            .expect("a property")
+    }
+
     /// How many elements on the page match `css` (0: none shown).
     async fn count(&self, css: &str) -> usize {
         self.client()
@@ -827,11 +839,44 @@ async fn an_inspector_records_a_cotton_farm_visit_and_opens_two_cases_in_chromiu
     browser.click("#record-inspection").await;
     browser.set_date("visited_on", &bishkek_date(-1)).await;
     browser.select("#kind", "unannounced").await;
+    assert_eq!(browser.count("#live-suggestions:not([hidden])").await, 0);
     browser.fill("#girls_under_14", "1").await;
     browser.fill("#boys_14_15", "1").await;
-    browser.fill("#children_found", "3").await;
+    // The law's suggestions appear as the ages are typed (issue 21): two
+    // children below 16 on a cotton farm, so underage and hazardous work,
+    // filled in and marked, to be confirmed by the save.
+    assert_eq!(
+        browser
+            .prop("#violation_underage_work", "value")
+            .await
+            .as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        browser
+            .prop("#violation_hazardous_work", "value")
+            .await
+            .as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        browser.count("#violation_hazardous_work.suggested").await,
+        1
+    );
+    assert!(browser.text("#live-suggestions").await.contains("(2)"));
+    // What the inspector types wins over a suggestion.
+    browser.fill("#violation_underage_work", "1").await;
+    browser.fill("#girls_16_17", "0").await;
+    assert_eq!(
+        browser
+            .prop("#violation_underage_work", "value")
+            .await
+            .as_deref(),
+        Some("1")
+    );
+    assert_eq!(browser.count("#violation_underage_work.suggested").await, 0);
     browser.fill("#violation_underage_work", "2").await;
-    browser.fill("#violation_hazardous_work", "2").await;
+    browser.fill("#children_found", "3").await;
     browser.click("#save").await;
     // The total was wrong: the form says so and keeps the rest.
     assert!(!browser.text("#children_found-error").await.is_empty());
