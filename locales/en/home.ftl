@@ -62,3 +62,8 @@ home-to-dashboard = Open the dashboard
 home-to-report = Enforcement report
 home-to-tracker = Recommendations tracker
 home-profile = You in Korgoo
+filters-show = Filters
+filters-show-set = { $count ->
+    [one] Filters ({ $count } set)
+   *[other] Filters ({ $count } set)
+}

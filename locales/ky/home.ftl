@@ -59,3 +59,7 @@ home-to-dashboard = Көрсөткүчтөр панелин ачуу
 home-to-report = Мыйзамдарды колдонуу боюнча отчет
 home-to-tracker = Сунуштардын аткарылышы
 home-profile = Сиз Коргоодо
+filters-show = Тандоо шарттары
+filters-show-set = { $count ->
+   *[other] Тандоо шарттары (коюлганы: { $count })
+}

@@ -64,3 +64,7 @@ home-to-dashboard = Открыть панель показателей
 home-to-report = Отчёт о правоприменении
 home-to-tracker = Ход выполнения рекомендаций
 home-profile = Вы в Коргоо
+filters-show = Фильтры
+filters-show-set = { $count ->
+   *[other] Фильтры (задано: { $count })
+}

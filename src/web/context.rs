@@ -117,6 +117,23 @@ impl Ctx {
         (named == item && m.count > 0).then_some(m.count)
     }
 
+    /// How many filters the page's address sets (its cursor and language
+    /// aside), for the folded filters' link on a phone.
+    pub fn filters_set(&self) -> i64 {
+        let n = url::form_urlencoded::parse(self.query.as_bytes())
+            .filter(|(k, v)| !v.is_empty() && !matches!(k.as_ref(), "after" | "before" | "lang"))
+            .count();
+        i64::try_from(n).unwrap_or(i64::MAX)
+    }
+
+    /// The folded filters' link: "Filters", or "Filters (2 set)".
+    pub fn filters_label(&self) -> String {
+        match self.filters_set() {
+            0 => self.t("filters-show"),
+            n => self.tn("filters-show-set", "count", n),
+        }
+    }
+
     /// The words a screen reader says for that count.
     pub fn menu_waiting(&self, item: &str) -> String {
         self.menu_count(item)

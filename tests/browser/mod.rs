@@ -1691,3 +1691,53 @@ async fn the_public_page_signed_out_downloads_csv_with_no_small_count_of_childre
     }
     browser.close().await;
 }
+
+/// On a phone the case list comes first: its filters fold behind one link
+/// that says how many are set, and open on a tap (no script: the form is the
+/// page's target); on a laptop they show (issue 21).
+#[actix_web::test]
+async fn a_lists_filters_fold_on_a_phone_and_show_on_a_laptop_in_chromium() {
+    let app = TestApp::spawn().await;
+    let login = app.create_user(Role::CaseWorker, false).await;
+    let browser = Browser::start().await;
+    browser.sign_in(&app, &login).await;
+    let shown = |b: &Browser, css: &'static str| {
+        let client = b.client().clone();
+        async move {
+            client
+                .find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css}: {e}"))
+                .is_displayed()
+                .await
+                .unwrap()
+        }
+    };
+    browser.client().set_window_size(390, 844).await.unwrap();
+    browser
+        .client()
+        .goto(&app.url("/cases?status=new&risk=high"))
+        .await
+        .unwrap();
+    assert!(!shown(&browser, "form#filters").await, "folded on a phone");
+    assert!(shown(&browser, "#show-filters").await);
+    assert!(
+        browser.text("#show-filters").await.contains('2'),
+        "two filters set"
+    );
+    browser
+        .client()
+        .find(Locator::Css("#show-filters"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(shown(&browser, "form#filters").await, "a tap opens them");
+    assert!(shown(&browser, "#status").await);
+    browser.client().set_window_size(1280, 800).await.unwrap();
+    browser.client().goto(&app.url("/cases")).await.unwrap();
+    assert!(shown(&browser, "form#filters").await, "shown on a laptop");
+    assert!(!shown(&browser, "#show-filters").await);
+    browser.close().await;
+}
