@@ -1741,3 +1741,55 @@ async fn a_lists_filters_fold_on_a_phone_and_show_on_a_laptop_in_chromium() {
     assert!(!shown(&browser, "#show-filters").await);
     browser.close().await;
 }
+
+/// Each role, signed in on a phone, finds its work on the first screen: the
+/// home's queue (or the official's figures) starts in the first three
+/// quarters of a 390×844 screen (issue 21). Walked on the demo data.
+#[actix_web::test]
+async fn each_role_finds_its_work_on_the_first_screen_of_a_phone_in_chromium() {
+    let app = TestApp::spawn().await;
+    let url = app.db.url.clone();
+    actix_web::rt::task::spawn_blocking(move || korgoo::demo::load(&url).map(|_| ()))
+        .await
+        .unwrap()
+        .unwrap();
+    let browser = Browser::start().await;
+    browser.client().set_window_size(390, 844).await.unwrap();
+    for (login, first) in [
+        ("supervisor.karasuu", "#awaiting-decision-section"),
+        ("worker.karasuu", "#my-cases-section"),
+        ("provider.osh", "#new-referrals-section"),
+        ("prosecutor.osh", "#le-waiting-section"),
+        ("police.karasuu", "#le-waiting-section"),
+        ("head.inspection.osh", "#complaints-to-process-section"),
+        ("inspector.osh", "#inspector-queue"),
+        ("official", "#official-figures"),
+    ] {
+        browser
+            .client()
+            .goto(&app.url("/login"))
+            .await
+            .expect("the sign-in page");
+        browser.fill("#login", login).await;
+        browser.fill("#password", korgoo::demo::DEMO_PASSWORD).await;
+        browser.click("#sign-in").await;
+        browser.client().goto(&app.url("/")).await.unwrap();
+        let top = browser
+            .client()
+            .execute(
+                "const e = document.querySelector(arguments[0]);
+                 return e ? e.getBoundingClientRect().top : null;",
+                vec![serde_json::json!(first)],
+            )
+            .await
+            .unwrap();
+        let top = top
+            .as_f64()
+            .unwrap_or_else(|| panic!("{login}: no {first} on the home page"));
+        // Within the first three quarters of the screen: the work, not the
+        // profile, is what the page opens on.
+        assert!(top < 633.0, "{login}: {first} starts at {top} px");
+        browser.sign_out().await;
+    }
+    browser.close().await;
+}
