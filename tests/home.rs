@@ -523,3 +523,43 @@ async fn the_inspection_heads_home_lists_complaints_to_verify_or_resolve() {
     let (href, _) = lines(&home, "complaints-to-process").remove(0);
     assert_eq!(app.get(&href).await.status, StatusCode::OK, "{href}");
 }
+
+/// A year whose count of children is not shown is named in the trend's
+/// legend ("hidden") exactly when the trend's table hides one (issue 21:
+/// a hidden point just ended the line).
+#[actix_web::test]
+async fn the_trend_legend_names_a_hidden_year_exactly_when_the_table_hides_one() {
+    let app = demo_app().await;
+    app.login("official", DEMO).await;
+    let places: Vec<i32> = korgoo::db::schema::locations::table
+        .filter(korgoo::db::schema::locations::level.eq_any(["region", "district"]))
+        .select(korgoo::db::schema::locations::id)
+        .load(&mut app.conn())
+        .unwrap();
+    let mut seen_hidden = false;
+    for id in places {
+        let page = app.get(&format!("/reports/dashboard?territory={id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let Some(trend) = page.text_of("#trend") else {
+            continue;
+        };
+        let hides = ["<5", "hidden", "жашырылган", "скрыто"]
+            .iter()
+            .any(|w| trend.contains(w));
+        seen_hidden |= hides;
+        assert_eq!(
+            page.text_of("#legend-hidden").is_some(),
+            hides,
+            "territory {id}"
+        );
+        assert_eq!(
+            page.text_of("#trend-hidden-note").is_some(),
+            hides,
+            "territory {id}"
+        );
+    }
+    assert!(
+        seen_hidden,
+        "the demo has a district with a year too small to show"
+    );
+}
