@@ -18,6 +18,7 @@ use korgoo::policy::Role;
 use crate::common::{PASSWORD, TestApp, fixtures};
 
 mod refusals;
+mod roles;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
