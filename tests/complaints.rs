@@ -600,7 +600,9 @@ async fn a_save_over_a_newer_version_is_refused_with_409_and_changes_nothing() {
         "Called the school."
     );
     assert_eq!(stored(&app, id).4, "Called the school.");
-
+    // While it stays open, what was typed stays in its field...
+    assert!(stale.text_of("#kept-input").is_none());
+    assert!(stale.body.contains("Mine."));
     // A correction over a newer version shows theirs and keeps mine.
     let school_id = karasuu.to_string();
     let date = days_ago(3);
@@ -637,6 +639,35 @@ async fn a_save_over_a_newer_version_is_refused_with_409_and_changes_nothing() {
     );
     assert_eq!(conflict.input_value("amount").as_deref(), Some("2500"));
     assert_eq!(stored(&app, id).1, Decimal::from(2000));
+    // ...and once a colleague closed it first, it is shown back to copy.
+    let v = app
+        .get(&format!("/complaints/{id}"))
+        .await
+        .input_value("version")
+        .unwrap();
+    assert_eq!(
+        process(&other, id, "resolved", "The fees were returned.")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let late = app
+        .post_form(
+            &format!("/complaints/{id}/process"),
+            &[
+                ("version", &v),
+                ("status", "resolved"),
+                ("action_taken", "Spoke with the director."),
+            ],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(
+        late.text_of("#kept-input")
+            .unwrap()
+            .contains("Spoke with the director.")
+    );
+    assert_eq!(stored(&app, id).4, "The fees were returned.");
 }
 
 #[actix_web::test]

@@ -193,5 +193,4 @@ case-awaits-assignment = The unit head has not assigned a case worker yet; the a
 cases-search-name = Child's name (any spelling)
 cases-search = Find
 cases-search-clear = Show all, not only this name
-stale-your-text = What you typed (not saved)
 stale-your-text-hint = Someone changed the case first. Your text is kept here: copy it into the step the case offers now.

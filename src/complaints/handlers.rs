@@ -236,6 +236,23 @@ struct ShowPage {
     stale: bool,
 }
 
+impl ShowPage {
+    /// After a conflict that closed the complaint (a colleague resolved it
+    /// first), the action typed, to copy; while it is open it stays in its
+    /// field.
+    fn kept_text(&self) -> Vec<(&'static str, String)> {
+        let typed = self.values.action_taken.trim();
+        if self.complaint.status.is_open()
+            || typed.is_empty()
+            || typed == self.complaint.action_taken
+        {
+            Vec::new()
+        } else {
+            vec![("complaint-action-taken", self.values.action_taken.clone())]
+        }
+    }
+}
+
 fn show_page(
     ctx: Ctx,
     actor: &Actor,

@@ -103,17 +103,6 @@ impl ShowPage {
     fn offers(&self, step: ReferralStep) -> bool {
         self.steps.contains(&step)
     }
-
-    /// After a conflict that left no step to take (a colleague answered
-    /// first), the note typed, to copy; with a step still offered it stays
-    /// in its field.
-    fn kept_note(&self) -> Vec<(&'static str, String)> {
-        if self.steps.is_empty() && !self.note.trim().is_empty() {
-            vec![("referral-answer-note", self.note.clone())]
-        } else {
-            Vec::new()
-        }
-    }
 }
 
 /// A referral the actor's agency received, with the view audited.
