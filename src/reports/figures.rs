@@ -78,9 +78,10 @@ pub fn headlines_below(
     places: &[(String, String)],
 ) -> QueryResult<HashMap<String, BTreeMap<i32, Report>>> {
     let mut kept = Kept::below(conn, from, to, parent)?;
+    let mut staff_below = Staff::of_years_below(conn, from, to, places)?;
     let mut out = HashMap::new();
-    for (code, path) in places {
-        let mut staff = Staff::of_years(conn, from, to, path)?;
+    for (code, _) in places {
+        let mut staff = staff_below.remove(code).unwrap_or_default();
         let years = kept.remove(code).unwrap_or_default();
         let reports = (from..=to)
             .map(|year| {
