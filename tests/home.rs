@@ -11,16 +11,6 @@ use crate::common::{TestApp, fixtures, today};
 
 const DEMO: &str = korgoo::demo::DEMO_PASSWORD;
 
-async fn demo_app() -> TestApp {
-    let app = TestApp::spawn().await;
-    let url = app.db.url.clone();
-    actix_web::rt::task::spawn_blocking(move || korgoo::demo::load(&url).map(|_| ()))
-        .await
-        .unwrap()
-        .unwrap();
-    app
-}
-
 #[derive(QueryableByName)]
 struct N {
     #[diesel(sql_type = BigInt)]
@@ -76,7 +66,7 @@ fn menu_count(page: &crate::common::Page, item: &str) -> Option<i64> {
 #[actix_web::test]
 async fn the_unit_heads_home_lists_decisions_cases_to_assign_and_what_is_overdue_with_the_count_in_the_menu()
  {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     let unit = fixtures::agency_by_code(&mut app.conn(), "CSU-KG-O-KARASUU");
     app.login("supervisor.karasuu", DEMO).await;
     let home = in_english(&app).await;
@@ -197,7 +187,7 @@ async fn the_unit_heads_home_lists_decisions_cases_to_assign_and_what_is_overdue
 
 #[actix_web::test]
 async fn the_case_workers_home_ranks_their_cases_by_what_is_due_first() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     let me = fixtures::user_id(&mut app.conn(), "worker.karasuu");
     app.login("worker.karasuu", DEMO).await;
     let home = in_english(&app).await;
@@ -260,7 +250,7 @@ async fn the_case_workers_home_ranks_their_cases_by_what_is_due_first() {
 
 #[actix_web::test]
 async fn a_providers_home_lists_the_referrals_to_answer_and_the_menu_counts_them() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     let agency = fixtures::agency_of(&mut app.conn(), "provider.osh");
     // The unit head sends one more referral to the provider's centre.
     let (case, service): (i64, String) = diesel::sql_query(
@@ -353,7 +343,7 @@ struct CaseAndService {
 
 #[actix_web::test]
 async fn law_enforcement_sees_referrals_waiting_and_investigations_due_a_decision() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     let agency = fixtures::agency_of(&mut app.conn(), "prosecutor.osh");
     // An investigation of the office opened long ago still at its first stage.
     let due: i64 = diesel::sql_query(
@@ -398,7 +388,7 @@ async fn law_enforcement_sees_referrals_waiting_and_investigations_due_a_decisio
 
 #[actix_web::test]
 async fn the_officials_home_leads_to_the_reports_with_this_years_headline_figures() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     app.login("official", DEMO).await;
     let home = app.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
@@ -431,7 +421,7 @@ async fn the_officials_home_leads_to_the_reports_with_this_years_headline_figure
 
 #[actix_web::test]
 async fn the_inspectors_menu_counts_planned_inspections_whose_day_has_come() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     app.login("inspector.osh", DEMO).await;
     let me = fixtures::user_id(&mut app.conn(), "inspector.osh");
     let due = || {
@@ -495,7 +485,7 @@ async fn the_inspectors_menu_counts_planned_inspections_whose_day_has_come() {
 
 #[actix_web::test]
 async fn the_inspection_heads_home_lists_complaints_to_verify_or_resolve() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     app.login("head.inspection.osh", DEMO).await;
     let path: String = diesel::sql_query(
         "SELECT l.path AS service, 0::bigint AS n FROM users u JOIN locations l ON l.id = u.location_id
@@ -529,7 +519,7 @@ async fn the_inspection_heads_home_lists_complaints_to_verify_or_resolve() {
 /// a hidden point just ended the line).
 #[actix_web::test]
 async fn the_trend_legend_names_a_hidden_year_exactly_when_the_table_hides_one() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     app.login("official", DEMO).await;
     let places: Vec<i32> = korgoo::db::schema::locations::table
         .filter(korgoo::db::schema::locations::level.eq_any(["region", "district"]))

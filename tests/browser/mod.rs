@@ -1748,12 +1748,7 @@ async fn a_lists_filters_fold_on_a_phone_and_show_on_a_laptop_in_chromium() {
 /// quarters of a 390×844 screen (issue 21). Walked on the demo data.
 #[actix_web::test]
 async fn each_role_finds_its_work_on_the_first_screen_of_a_phone_in_chromium() {
-    let app = TestApp::spawn().await;
-    let url = app.db.url.clone();
-    actix_web::rt::task::spawn_blocking(move || korgoo::demo::load(&url).map(|_| ()))
-        .await
-        .unwrap()
-        .unwrap();
+    let app = TestApp::with_demo().await;
     let browser = Browser::start().await;
     browser.client().set_window_size(390, 844).await.unwrap();
     for (login, first) in [

@@ -10,16 +10,6 @@ use crate::common::{TestApp, fixtures, today};
 
 const DEMO: &str = korgoo::demo::DEMO_PASSWORD;
 
-async fn demo_app() -> TestApp {
-    let app = TestApp::spawn().await;
-    let url = app.db.url.clone();
-    actix_web::rt::task::spawn_blocking(move || korgoo::demo::load(&url).map(|_| ()))
-        .await
-        .unwrap()
-        .unwrap();
-    app
-}
-
 /// Sign in as a demo user in `lang` (chosen by its link on the sign-in
 /// page, or in the menu after), landing on the home page.
 async fn sign_in(browser: &Browser, app: &TestApp, login: &str, lang: &str) {
@@ -48,6 +38,15 @@ async fn sign_in(browser: &Browser, app: &TestApp, login: &str, lang: &str) {
     assert_eq!(browser.lang().await, lang, "{login} works in {lang}");
 }
 
+/// The case a home page's link leads to (`…/cases/12#next-steps`).
+fn case_of(link: &str) -> i64 {
+    link.rsplit("/cases/")
+        .next()
+        .and_then(|rest| rest.split('#').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no case in {link}"))
+}
+
 #[derive(QueryableByName)]
 struct Id {
     #[diesel(sql_type = BigInt)]
@@ -56,19 +55,14 @@ struct Id {
 
 #[actix_web::test]
 async fn the_unit_head_approves_a_plan_from_the_home_page_in_kyrgyz_in_chromium() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     let browser = Browser::start().await;
     sign_in(&browser, &app, "supervisor.karasuu", "ky").await;
     let link = browser
         .attr("#awaiting-decision a[href$='#next-steps']", "href")
         .await
         .expect("a plan awaiting approval, linked");
-    let id: i64 = link
-        .rsplit("/cases/")
-        .next()
-        .and_then(|rest| rest.split('#').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap();
+    let id = case_of(&link);
     browser
         .click(&format!(
             "#awaiting-decision a[href$='/cases/{id}#next-steps']"
@@ -86,19 +80,14 @@ async fn the_unit_head_approves_a_plan_from_the_home_page_in_kyrgyz_in_chromium(
 
 #[actix_web::test]
 async fn the_case_worker_records_a_follow_up_visit_from_the_home_page_in_russian_in_chromium() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     let browser = Browser::start().await;
     sign_in(&browser, &app, "worker.karasuu", "ru").await;
     let link = browser
         .attr("#my-cases a[href$='#follow-ups']", "href")
         .await
         .expect("a case whose follow-up visit is due");
-    let id: i64 = link
-        .rsplit("/cases/")
-        .next()
-        .and_then(|rest| rest.split('#').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap();
+    let id = case_of(&link);
     let visits = || -> i64 {
         korgoo::db::schema::follow_ups::table
             .filter(korgoo::db::schema::follow_ups::case_id.eq(id))
@@ -127,7 +116,7 @@ async fn the_case_worker_records_a_follow_up_visit_from_the_home_page_in_russian
 
 #[actix_web::test]
 async fn the_provider_accepts_a_referral_from_the_home_page_in_english_in_chromium() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     let agency = fixtures::agency_of(&mut app.conn(), "provider.osh");
     // The unit head sends the centre one more referral (through the page).
     let case: i64 = diesel::sql_query(
@@ -184,7 +173,7 @@ async fn the_provider_accepts_a_referral_from_the_home_page_in_english_in_chromi
 #[actix_web::test]
 async fn the_prosecutor_sends_a_long_investigation_to_court_from_the_home_page_in_russian_in_chromium()
  {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     let agency = fixtures::agency_of(&mut app.conn(), "prosecutor.osh");
     let due: i64 = diesel::sql_query(
         "UPDATE investigations SET stage_on = $2::date - 75
@@ -217,7 +206,7 @@ async fn the_prosecutor_sends_a_long_investigation_to_court_from_the_home_page_i
 
 #[actix_web::test]
 async fn the_official_reaches_the_dashboard_and_report_from_the_home_page_in_kyrgyz_in_chromium() {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     let browser = Browser::start().await;
     sign_in(&browser, &app, "official", "ky").await;
     assert!(!browser.text("#home-figures").await.is_empty());
@@ -232,7 +221,7 @@ async fn the_official_reaches_the_dashboard_and_report_from_the_home_page_in_kyr
 #[actix_web::test]
 async fn the_inspector_opens_a_planned_inspection_whose_day_has_come_from_the_home_page_in_kyrgyz_in_chromium()
  {
-    let app = demo_app().await;
+    let app = TestApp::with_demo().await;
     // A plan made earlier for today (the form accepts a future day only as
     // a plan; its day has now come).
     let inspector = app.other_browser();

@@ -371,23 +371,20 @@ impl TestApp {
     /// POST a form, then follow its 303 (a search posted, its results read
     /// back at an address that holds no name).
     pub async fn post_following(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let posted = self.post_form(path, fields).await;
-        assert_eq!(
-            posted.status,
-            reqwest::StatusCode::SEE_OTHER,
-            "POST {path}: {}",
-            posted.body
-        );
-        let to = posted.location().expect("a redirect's target").to_owned();
+        let (to, page) = self.follow(path, fields).await;
         assert!(
             !to.contains('?'),
             "the results' address holds nothing typed: {to}"
         );
-        self.get(&to).await
+        page
     }
 
     /// POST a form and follow its 303 wherever it leads.
     pub async fn post_following_to(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.follow(path, fields).await.1
+    }
+
+    async fn follow(&self, path: &str, fields: &[(&str, &str)]) -> (String, Page) {
         let posted = self.post_form(path, fields).await;
         assert_eq!(
             posted.status,
@@ -396,7 +393,19 @@ impl TestApp {
             posted.body
         );
         let to = posted.location().expect("a redirect's target").to_owned();
-        self.get(&to).await
+        let page = self.get(&to).await;
+        (to, page)
+    }
+
+    /// A server with the demo dataset loaded (off the async workers).
+    pub async fn with_demo() -> TestApp {
+        let app = TestApp::spawn().await;
+        let url = app.db.url.clone();
+        actix_web::rt::task::spawn_blocking(move || korgoo::demo::load(&url).map(|_| ()))
+            .await
+            .unwrap()
+            .unwrap();
+        app
     }
 
     /// POST exactly these fields (no token added).
