@@ -11,6 +11,51 @@ use crate::common::{TestApp, fixtures, today};
 
 const DEMO: &str = korgoo::demo::DEMO_PASSWORD;
 
+/// The case a home page's link leads to (`/cases/12#next-steps`, or the
+/// full address a browser reports).
+pub(crate) fn case_of(link: &str) -> i64 {
+    link.rsplit("/cases/")
+        .next()
+        .and_then(|rest| rest.split('#').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no case in {link}"))
+}
+
+/// The Kara-Suu unit head sends the agency one more referral, through the
+/// case page (a case in services, the first service the agency offers, the
+/// guardian's consent overridden); returns the referral's id.
+pub(crate) async fn send_demo_referral(app: &TestApp, agency: i64) -> i64 {
+    let (case, service): (i64, String) = diesel::sql_query(
+        "SELECT c.id AS n, a.services[1] AS service FROM cases c, agencies a
+          WHERE a.id = $1 AND c.status = 'in_services'
+            AND c.unit_id = (SELECT id FROM agencies WHERE code = 'CSU-KG-O-KARASUU')
+          ORDER BY c.id LIMIT 1",
+    )
+    .bind::<BigInt, _>(agency)
+    .get_result::<CaseAndService>(&mut app.conn())
+    .map(|r| (r.n, r.service))
+    .unwrap();
+    let head = app.other_browser();
+    head.login("supervisor.karasuu", DEMO).await;
+    let sent = crate::cases::refer(
+        &head,
+        case,
+        agency,
+        &[],
+        &[
+            ("service", &service),
+            ("override_reason", "The guardian could not be reached."),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    korgoo::db::schema::referrals::table
+        .select(diesel::dsl::max(korgoo::db::schema::referrals::id))
+        .first::<Option<i64>>(&mut app.conn())
+        .unwrap()
+        .unwrap()
+}
+
 #[derive(QueryableByName)]
 struct N {
     #[diesel(sql_type = BigInt)]
@@ -145,14 +190,7 @@ async fn the_unit_heads_home_lists_decisions_cases_to_assign_and_what_is_overdue
     }
 
     // Approving a plan takes it off the list and the menu's count.
-    let id: i64 = plan
-        .0
-        .trim_start_matches("/cases/")
-        .split('#')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id = case_of(&plan.0);
     let version: i32 = korgoo::db::schema::cases::table
         .find(id)
         .select(korgoo::db::schema::cases::version)
@@ -205,13 +243,7 @@ async fn the_case_workers_home_ranks_their_cases_by_what_is_due_first() {
     let dues: Vec<(i64, Option<chrono::NaiveDate>)> = mine
         .iter()
         .map(|(href, _)| {
-            let id: i64 = href
-                .trim_start_matches("/cases/")
-                .split('#')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
+            let id = case_of(href);
             let due = korgoo::db::schema::cases::table
                 .find(id)
                 .select(korgoo::db::schema::cases::due_on)
@@ -253,30 +285,7 @@ async fn a_providers_home_lists_the_referrals_to_answer_and_the_menu_counts_them
     let app = TestApp::with_demo().await;
     let agency = fixtures::agency_of(&mut app.conn(), "provider.osh");
     // The unit head sends one more referral to the provider's centre.
-    let (case, service): (i64, String) = diesel::sql_query(
-        "SELECT c.id AS n, a.services[1] AS service FROM cases c, agencies a
-          WHERE a.id = $1 AND c.status = 'in_services'
-            AND c.unit_id = (SELECT id FROM agencies WHERE code = 'CSU-KG-O-KARASUU')
-          ORDER BY c.id LIMIT 1",
-    )
-    .bind::<BigInt, _>(agency)
-    .get_result::<CaseAndService>(&mut app.conn())
-    .map(|r| (r.n, r.service))
-    .unwrap();
-    let head = app.other_browser();
-    head.login("supervisor.karasuu", DEMO).await;
-    let sent = crate::cases::refer(
-        &head,
-        case,
-        agency,
-        &[],
-        &[
-            ("service", &service),
-            ("override_reason", "The guardian could not be reached."),
-        ],
-    )
-    .await;
-    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    send_demo_referral(&app, agency).await;
 
     app.login("provider.osh", DEMO).await;
     let home = app.get("/").await;

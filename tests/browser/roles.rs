@@ -38,15 +38,6 @@ async fn sign_in(browser: &Browser, app: &TestApp, login: &str, lang: &str) {
     assert_eq!(browser.lang().await, lang, "{login} works in {lang}");
 }
 
-/// The case a home page's link leads to (`…/cases/12#next-steps`).
-fn case_of(link: &str) -> i64 {
-    link.rsplit("/cases/")
-        .next()
-        .and_then(|rest| rest.split('#').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no case in {link}"))
-}
-
 #[derive(QueryableByName)]
 struct Id {
     #[diesel(sql_type = BigInt)]
@@ -62,7 +53,7 @@ async fn the_unit_head_approves_a_plan_from_the_home_page_in_kyrgyz_in_chromium(
         .attr("#awaiting-decision a[href$='#next-steps']", "href")
         .await
         .expect("a plan awaiting approval, linked");
-    let id = case_of(&link);
+    let id = crate::home::case_of(&link);
     browser
         .click(&format!(
             "#awaiting-decision a[href$='/cases/{id}#next-steps']"
@@ -87,7 +78,7 @@ async fn the_case_worker_records_a_follow_up_visit_from_the_home_page_in_russian
         .attr("#my-cases a[href$='#follow-ups']", "href")
         .await
         .expect("a case whose follow-up visit is due");
-    let id = case_of(&link);
+    let id = crate::home::case_of(&link);
     let visits = || -> i64 {
         korgoo::db::schema::follow_ups::table
             .filter(korgoo::db::schema::follow_ups::case_id.eq(id))
@@ -119,38 +110,7 @@ async fn the_provider_accepts_a_referral_from_the_home_page_in_english_in_chromi
     let app = TestApp::with_demo().await;
     let agency = fixtures::agency_of(&mut app.conn(), "provider.osh");
     // The unit head sends the centre one more referral (through the page).
-    let case: i64 = diesel::sql_query(
-        "SELECT c.id FROM cases c JOIN agencies u ON u.id = c.unit_id
-          WHERE u.code = 'CSU-KG-O-KARASUU' AND c.status = 'in_services'
-          ORDER BY c.id LIMIT 1",
-    )
-    .get_result::<Id>(&mut app.conn())
-    .unwrap()
-    .id;
-    let service: String = korgoo::db::schema::agencies::table
-        .find(agency)
-        .select(diesel::dsl::sql::<diesel::sql_types::Text>("services[1]"))
-        .first(&mut app.conn())
-        .unwrap();
-    let head = app.other_browser();
-    head.login("supervisor.karasuu", DEMO).await;
-    let sent = crate::cases::refer(
-        &head,
-        case,
-        agency,
-        &[],
-        &[
-            ("service", &service),
-            ("override_reason", "The guardian could not be reached."),
-        ],
-    )
-    .await;
-    assert_eq!(sent.status, reqwest::StatusCode::SEE_OTHER, "{}", sent.body);
-    let referral: i64 = korgoo::db::schema::referrals::table
-        .select(diesel::dsl::max(korgoo::db::schema::referrals::id))
-        .first::<Option<i64>>(&mut app.conn())
-        .unwrap()
-        .unwrap();
+    let referral = crate::home::send_demo_referral(&app, agency).await;
 
     let browser = Browser::start().await;
     sign_in(&browser, &app, "provider.osh", "en").await;
