@@ -231,11 +231,11 @@ async fn with_a_factor_the_password_alone_opens_nothing_and_the_code_does() {
     assert!(wrong.body.contains("id=\"code-error\""));
     assert_eq!(audit_reasons(&app, "second_factor_failed"), ["wrong"]);
 
+    // Kept: the replay below must send this very code, not the code of
+    // whatever step the clock has reached by then.
+    let used = code_next(&key);
     let right = browser
-        .post_form(
-            "/login/code",
-            &[("code", &code_next(&key)), ("next", "/inspections")],
-        )
+        .post_form("/login/code", &[("code", &used), ("next", "/inspections")])
         .await;
     assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
     assert_eq!(right.location(), Some("/inspections"));
@@ -267,9 +267,7 @@ async fn with_a_factor_the_password_alone_opens_nothing_and_the_code_does() {
 
     // The same code a second time, even within its window, is refused.
     let thief = password_only(&app, &login).await;
-    let replay = thief
-        .post_form("/login/code", &[("code", &code_next(&key))])
-        .await;
+    let replay = thief.post_form("/login/code", &[("code", &used)]).await;
     assert_eq!(replay.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         audit_reasons(&app, "second_factor_failed"),
